@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+// harlab: a Swift workbench for deep-learning human activity recognition on libtorch.
+import PackageDescription
+import Foundation
+
+/// libtorch comes from Debian's `libtorch-dev` unless `LIBTORCH` names another
+/// installation: a folder holding `include/` and `lib/` (a libtorch zip, or a
+/// PyTorch wheel's `torch/` folder).
+let libtorch = ProcessInfo.processInfo.environment["LIBTORCH"]
+let torchIncludes = libtorch.map { ["-I\($0)/include", "-I\($0)/include/torch/csrc/api/include"] }
+    ?? ["-I/usr/include/torch/csrc/api/include"]
+let torchLinkFlags = libtorch.map { ["-L\($0)/lib", "-Xlinker", "-rpath", "-Xlinker", "\($0)/lib"] } ?? []
+
+let package = Package(
+    name: "harlab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "har", targets: ["har"]),
+        .executable(name: "har-bench", targets: ["har-bench"]),
+        .library(name: "HARKit", targets: ["HARKit"]),
+        .library(name: "Torch", targets: ["Torch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "CTorch",
+            cxxSettings: [.unsafeFlags(torchIncludes + ["-O2", "-Wno-deprecated-declarations"])],
+            linkerSettings: [
+                .unsafeFlags(torchLinkFlags),
+                .linkedLibrary("torch_cpu"),
+                .linkedLibrary("c10"),
+                .linkedLibrary("torch"),
+            ]
+        ),
+        .target(name: "Torch", dependencies: ["CTorch"]),
+        .target(
+            name: "HARKit",
+            dependencies: [
+                "Torch",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(name: "HARShell", dependencies: ["HARKit"]),
+        .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
+        .executableTarget(
+            name: "har",
+            dependencies: ["HARShell", "CLineEdit"]
+        ),
+        .executableTarget(
+            name: "har-bench",
+            dependencies: ["HARKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HARKitTests", dependencies: ["HARKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HARShellTests", dependencies: ["HARShell"]),
+    ],
+    swiftLanguageModes: [.v5],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,44 @@
+import CTorch
+
+extension Tensor {
+    /// Whether autograd records operations on this tensor.
+    public var requiresGrad: Bool { ct_autograd_requires_grad(handle) == 1 }
+
+    /// Turns gradient recording for this (leaf) tensor on or off.
+    public func setRequiresGrad(_ on: Bool) throws { try checked(ct_autograd_set_requires_grad(handle, on ? 1 : 0)) }
+
+    /// The accumulated gradient, or nil when none has been computed.
+    public var grad: Tensor? {
+        guard let raw = ct_autograd_grad(handle) else {
+            _ = ct_error_take()
+            return nil
+        }
+        return Tensor(owning: raw)
+    }
+
+    /// Drops the accumulated gradient (PyTorch's `zero_grad(set_to_none=True)`).
+    public func clearGrad() throws { try checked(ct_autograd_clear_grad(handle)) }
+
+    /// Back-propagates from this scalar (or with an explicit upstream `gradient`).
+    public func backward(gradient: Tensor? = nil, retainGraph: Bool = false) throws {
+        try checked(ct_autograd_backward(handle, gradient?.handle, retainGraph ? 1 : 0))
+    }
+}
+
+/// Runs `body` with gradient recording off (PyTorch's `torch.no_grad()`).
+public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
+    let previous = ct_autograd_set_enabled(0)
+    defer { ct_autograd_set_enabled(previous) }
+    return try body()
+}
+
+/// Runs `body` in inference mode: no autograd bookkeeping at all, fastest for evaluation.
+/// Tensors made inside cannot later take part in autograd.
+public func withInferenceMode<R>(_ body: () throws -> R) rethrows -> R {
+    let guardHandle = ct_inference_mode_enter()
+    defer { ct_inference_mode_exit(guardHandle) }
+    return try body()
+}
+
+/// Whether operations on this thread are recorded for autograd.
+public var isGradEnabled: Bool { ct_autograd_is_enabled() == 1 }

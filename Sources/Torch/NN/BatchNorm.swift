@@ -1,0 +1,44 @@
+/// Batch normalisation over the channel dimension (1) of `[B, C]`, `[B, C, L]` or `[B, C, H, W]`
+/// (PyTorch's `BatchNorm1d` and `BatchNorm2d` share this kernel).
+public final class BatchNorm: Module {
+    /// Scale `[C]`, initialised to 1.
+    public let weight: Tensor
+    /// Shift `[C]`, initialised to 0.
+    public let bias: Tensor
+    /// Running mean `[C]`.
+    public let runningMean: Tensor
+    /// Running variance `[C]`.
+    public let runningVar: Tensor
+    /// Training batches seen (PyTorch keeps this counter in its state dict).
+    public let batchesTracked: Tensor
+    public let momentum: Double
+    public let eps: Double
+    public var isTraining = true
+
+    /// A layer for `features` channels.
+    public init(_ features: Int, momentum: Double = 0.1, eps: Double = 1e-5) throws {
+        weight = try parameter(try Tensor.ones([features]))
+        bias = try parameter(try Tensor.zeros([features]))
+        runningMean = try Tensor.zeros([features])
+        runningVar = try Tensor.ones([features])
+        batchesTracked = try Tensor.zeros([], dtype: .int64)
+        self.momentum = momentum
+        self.eps = eps
+    }
+
+    public var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+    public var ownBuffers: [(name: String, tensor: Tensor)] {
+        [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", batchesTracked)]
+    }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        if isTraining { try withNoGrad { try batchesTracked.add(try Tensor.ones([], dtype: .int64)) } }
+        return try Functional.batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                        training: isTraining, momentum: momentum, eps: eps)
+    }
+}
+
+/// PyTorch's name for batch normalisation over `[B, C]` or `[B, C, L]`.
+public typealias BatchNorm1d = BatchNorm
+/// PyTorch's name for batch normalisation over `[B, C, H, W]`.
+public typealias BatchNorm2d = BatchNorm

@@ -1,0 +1,32 @@
+/// A 2-D convolution over `[B, Cin, H, W]`.
+public final class Conv2d: Module {
+    /// `[out, in/groups, kh, kw]`.
+    public let weight: Tensor
+    /// `[out]`, or nil.
+    public let bias: Tensor?
+    public let stride: (Int, Int)
+    public let padding: (Int, Int)
+    public let dilation: (Int, Int)
+    public let groups: Int
+    public var isTraining = true
+
+    /// A convolution initialised as PyTorch's `nn.Conv2d`.
+    public init(_ inputs: Int, _ outputs: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                dilation: (Int, Int) = (1, 1), groups: Int = 1, bias: Bool = true) throws {
+        guard groups > 0, inputs % groups == 0, outputs % groups == 0 else {
+            throw TorchError("Conv2d: channels \(inputs)→\(outputs) are not divisible by groups \(groups)")
+        }
+        let fanIn = inputs / groups * kernel.0 * kernel.1
+        weight = try defaultInitialized(shape: [outputs, inputs / groups, kernel.0, kernel.1], fanIn: fanIn)
+        self.bias = bias ? try defaultInitialized(shape: [outputs], fanIn: fanIn) : nil
+        (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
+    }
+
+    public var ownParameters: [(name: String, tensor: Tensor)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try Functional.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    }
+}

@@ -1,0 +1,3 @@
+import HARKit
+
+print(HARKit.versions)

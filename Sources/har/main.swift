@@ -1,0 +1,3 @@
+import HARShell
+
+print(HARShell.banner)

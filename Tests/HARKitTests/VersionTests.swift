@@ -1,0 +1,8 @@
+import XCTest
+@testable import HARKit
+
+final class VersionTests: XCTestCase {
+    func testVersionsNameLibtorch() {
+        XCTAssertTrue(HARKit.versions["libtorch"]?.hasPrefix("1.") == true || HARKit.versions["libtorch"]?.hasPrefix("2.") == true)
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what harlab needs and is missing (libtorch, libedit) on Debian/Ubuntu.
+# Idempotent: does nothing when both are present. Sourced by the other scripts.
+set -euo pipefail
+
+need=()
+if [ -z "${LIBTORCH:-}" ]; then
+  dpkg -s libtorch-dev >/dev/null 2>&1 || need+=(libtorch-dev)
+fi
+dpkg -s libedit-dev >/dev/null 2>&1 || need+=(libedit-dev)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "harlab setup: installing ${need[*]} (once; about a minute)" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+command -v swift >/dev/null 2>&1 || { echo "harlab setup: the Swift toolchain is not on PATH" >&2; exit 1; }
