@@ -1,0 +1,55 @@
+/// Everything that shapes a training run, with the reference recipe as defaults
+/// (AdamW lr 5e-4, weight decay 1e-3, StepLR every epochs/3 halving, batch 128).
+public struct TrainingConfig: Sendable, Equatable, Codable {
+    /// Which optimizer updates the weights.
+    public enum OptimizerKind: String, Sendable, Codable, CaseIterable { case adamw, adam, sgd }
+    /// How the learning rate changes over epochs.
+    public enum ScheduleKind: String, Sendable, Codable, CaseIterable { case step, cosine, none }
+
+    /// Learning rate.
+    public var learningRate = 5e-4
+    /// Windows per training batch.
+    public var batchSize = 128
+    /// Epochs a plain `train` runs.
+    public var epochs = 30
+    public var optimizer = OptimizerKind.adamw
+    /// Weight decay (decoupled for AdamW, L2 in the gradient for Adam and SGD).
+    public var weightDecay = 1e-3
+    /// SGD momentum.
+    public var momentum = 0.9
+    /// L1 penalty weight on all weights, added to the loss and reported separately.
+    public var l1 = 0.0
+    /// L2 penalty weight on all weights, added to the loss and reported separately.
+    public var l2 = 0.0
+    /// Dropout probability for models that have dropout layers; nil keeps the model's own.
+    public var dropout: Double?
+    public var schedule = ScheduleKind.step
+    /// StepLR period in epochs; nil means a third of the epochs (the reference).
+    public var stepSize: Int?
+    /// StepLR factor.
+    public var gamma = 0.5
+    /// Early-stopping patience in epochs; 0 turns early stopping off.
+    public var patience = 0
+    /// The smallest validation improvement that resets patience.
+    public var minDelta = 0.0
+    /// Fraction of the training windows (or subjects) held out for validation.
+    public var validationFraction = 0.1
+    /// Mixed precision (bfloat16 autocast on CPU, float16 with a gradient scaler on CUDA).
+    public var mixedPrecision = false
+    /// Seed for weights, shuffling, augmentation and dropout.
+    public var seed: UInt64 = 0
+    /// libtorch intra-op threads; nil leaves libtorch's choice.
+    public var threads: Int?
+    /// "cpu", "cuda" or "cuda:N".
+    public var device = "cpu"
+    /// Gradient-norm clipping threshold; nil turns clipping off.
+    public var clipNorm: Double?
+    /// Label smoothing of the cross-entropy loss.
+    public var labelSmoothing = 0.0
+
+    /// The reference recipe.
+    public init() {}
+
+    /// The StepLR period in effect for a run of `epochs` epochs.
+    public func effectiveStepSize(epochs: Int) -> Int { stepSize ?? Swift.max(1, epochs / 3) }
+}
