@@ -1,0 +1,33 @@
+import Foundation
+import XCTest
+@testable import HARKit
+
+/// A fresh temporary folder, removed when the test ends.
+func makeTemporaryFolder(_ test: XCTestCase) throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("harlab-runs-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+    return folder
+}
+
+/// An epoch record with made-up but distinct figures.
+func sampleEpoch(_ epoch: Int, loss: Double = 1.0, seconds: Double = 2.0) -> EpochRecord {
+    EpochRecord(epoch: epoch, trainLoss: loss / Double(epoch), penaltyLoss: 0.01, trainAccuracy: 0.5 + 0.01 * Double(epoch),
+                validationLoss: 1.1 / Double(epoch), validationAccuracy: 0.4 + 0.02 * Double(epoch),
+                validationMacroF1: 0.3 + 0.02 * Double(epoch), learningRate: 5e-4, seconds: seconds, windowsPerSecond: 300)
+}
+
+/// Metrics whose accuracy is `correct` out of 10 on three classes.
+func sampleMetrics(correct: Int) -> ClassificationMetrics {
+    let labels = [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]
+    let predictions = labels.enumerated().map { $0.offset < correct ? $0.element : ($0.element + 1) % 3 }
+    return ClassificationMetrics(labels: labels, predictions: predictions, classNames: ["walk", "sit", "lie"])
+}
+
+/// The start of a run of `model` on `dataset`.
+func sampleStart(dataset: String = "uci-har", model: String = "sa", seed: UInt64 = 1, label: String? = nil) -> RunStart {
+    var config = TrainingConfig()
+    config.seed = seed
+    return RunStart(dataset: dataset, datasetProtocol: #"{"window":128}"#, model: model, config: config, label: label,
+                    startedAt: Date(timeIntervalSince1970: 1_800_000_000), versions: ["harlab": "test"], host: "testhost")
+}
