@@ -243,6 +243,13 @@ void ct_tensor_free(ct_tensor t) { delete t; }
 
 ct_tensor ct_tensor_alias(ct_tensor t) { CT_TENSOR(unwrap(t)) }
 
+int ct_tensor_set_data(ct_tensor t, ct_tensor src) {
+  CT_STATUS({
+    if (t == nullptr) throw std::invalid_argument("null tensor handle");
+    t->tensor.set_data(unwrap(src));
+  })
+}
+
 int ct_tensor_ndim(ct_tensor t) { CT_PROTECT(-1, { return static_cast<int>(unwrap(t).dim()); }) }
 
 int ct_tensor_shape(ct_tensor t, int64_t *out, int cap) {

@@ -114,6 +114,9 @@ int ct_tensor_addcdiv_(ct_tensor a, ct_tensor t1, ct_tensor t2, double value);
 int ct_tensor_copy_(ct_tensor dst, ct_tensor src);
 int ct_tensor_fill_(ct_tensor t, double value);
 int ct_tensor_zero_(ct_tensor t);
+/** Makes `t` hold `src`'s data (dtype and device included) while keeping its identity and autograd leaf status,
+ *  as Python's `param.data = src` (how modules change dtype or device). */
+int ct_tensor_set_data(ct_tensor t, ct_tensor src);
 
 /* ---- reductions -------------------------------------------------------- */
 

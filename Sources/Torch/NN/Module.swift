@@ -73,6 +73,21 @@ extension Module {
         }
     }
 
+    /// Converts every floating-point parameter and buffer to `dtype` in place (call before building an optimizer).
+    public func convert(to dtype: DType) throws {
+        for (_, tensor) in namedParameters() + namedBuffers() where tensor.dtype.isFloatingPoint {
+            try tensor.setData(try tensor.detached().converted(to: dtype))
+        }
+    }
+
+    /// Moves every parameter and buffer to `device` in place (call before building an optimizer).
+    /// - Throws: `TorchError` when the device is not available (no CUDA in this libtorch or on this machine).
+    public func move(to device: Device) throws {
+        for (_, tensor) in namedParameters() + namedBuffers() {
+            try tensor.setData(try tensor.detached().moved(to: device))
+        }
+    }
+
     /// Drops every parameter's gradient.
     public func clearGradients() throws {
         for p in parameters { try p.clearGrad() }
