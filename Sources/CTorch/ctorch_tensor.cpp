@@ -2,6 +2,7 @@
 // autograd and process-wide settings.
 #include "ctorch_internal.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -322,8 +323,16 @@ ct_tensor ct_tensor_where(ct_tensor condition, ct_tensor a, ct_tensor b) {
 
 ct_tensor ct_tensor_leaky_relu(ct_tensor t, double slope) { CT_TENSOR(at::leaky_relu(unwrap(t), slope)) }
 
-int ct_tensor_add_(ct_tensor a, ct_tensor b, double alpha) { CT_STATUS(unwrap(a).add_(unwrap(b), alpha)) }
-int ct_tensor_mul_scalar_(ct_tensor a, double s) { CT_STATUS(unwrap(a).mul_(s)) }
+namespace {
+/// A whole-number scalar stays integral for integer tensors (in-place ops on them reject floating scalars).
+at::Scalar scalar_for(const at::Tensor &t, double value) {
+  if (!at::isFloatingType(t.scalar_type()) && std::nearbyint(value) == value) return at::Scalar(static_cast<int64_t>(value));
+  return at::Scalar(value);
+}
+}  // namespace
+
+int ct_tensor_add_(ct_tensor a, ct_tensor b, double alpha) { CT_STATUS(unwrap(a).add_(unwrap(b), scalar_for(unwrap(a), alpha))) }
+int ct_tensor_mul_scalar_(ct_tensor a, double s) { CT_STATUS(unwrap(a).mul_(scalar_for(unwrap(a), s))) }
 int ct_tensor_mul_(ct_tensor a, ct_tensor b) { CT_STATUS(unwrap(a).mul_(unwrap(b))) }
 int ct_tensor_addcmul_(ct_tensor a, ct_tensor t1, ct_tensor t2, double value) {
   CT_STATUS(unwrap(a).addcmul_(unwrap(t1), unwrap(t2), value))
