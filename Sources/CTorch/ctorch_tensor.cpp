@@ -382,7 +382,21 @@ ct_tensor ct_tensor_slice(ct_tensor t, int64_t dim, int64_t start, int64_t end, 
 ct_tensor ct_tensor_select(ct_tensor t, int64_t dim, int64_t index) { CT_TENSOR(unwrap(t).select(dim, index)) }
 
 ct_tensor ct_tensor_index_select(ct_tensor t, int64_t dim, ct_tensor index) {
-  CT_TENSOR(unwrap(t).index_select(dim, unwrap(index)))
+  CT_PROTECT(nullptr, {
+    const auto &self = unwrap(t);
+    const auto &indices = unwrap(index);
+    const int64_t axis = c10::maybe_wrap_dim(dim, self.dim());
+    const int64_t size = self.dim() == 0 ? 1 : self.size(axis);
+    if (indices.numel() > 0 && !at::isFloatingType(indices.scalar_type())) {
+      const int64_t low = indices.min().item<int64_t>();
+      const int64_t high = indices.max().item<int64_t>();
+      const int64_t bad = high >= size ? high : low;
+      if (high >= size || low < 0)
+        throw std::out_of_range("index_select(): index " + std::to_string(bad) + " is out of range for dimension " +
+                                std::to_string(axis) + " of size " + std::to_string(size));
+    }
+    return ctorch::wrap(self.index_select(dim, indices));
+  })
 }
 
 ct_tensor ct_tensor_gather(ct_tensor t, int64_t dim, ct_tensor index) { CT_TENSOR(unwrap(t).gather(dim, unwrap(index))) }

@@ -46,12 +46,19 @@ extension Module {
     }
 
     /// Parameters and buffers by dotted name, as PyTorch's `state_dict()`.
-    public func stateDict() -> StateDict { StateDict(namedParameters() + namedBuffers()) }
+    /// The order is PyTorch's: each module's parameters, then its buffers, then its children's entries.
+    public func stateDict() -> StateDict { StateDict(namedState()) }
+
+    /// Parameters and buffers in PyTorch's `state_dict` order, with dotted names.
+    func namedState(prefix: String = "") -> [(name: String, tensor: Tensor)] {
+        (ownParameters + ownBuffers).map { (prefix + $0.name, $0.tensor) }
+            + children.flatMap { $0.module.namedState(prefix: prefix + $0.name + ".") }
+    }
 
     /// Copies values from `state` into this module's tensors in place (optimizers keep their references).
     /// - Throws: `TorchError` listing missing or unexpected names, or a shape mismatch, before anything is changed.
     public func loadState(_ state: StateDict, strict: Bool = true) throws {
-        let own = namedParameters() + namedBuffers()
+        let own = namedState()
         let ownNames = Set(own.map(\.name))
         let missing = own.map(\.name).filter { state[$0] == nil }
         let unexpected = state.names.filter { !ownNames.contains($0) }
