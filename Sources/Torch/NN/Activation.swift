@@ -1,6 +1,18 @@
 /// An elementwise non-linearity, as a value (for layers that take one as a setting).
 public enum Activation: Sendable, Equatable {
-    case relu, gelu, tanh, sigmoid, silu, elu
+    /// max(x, 0).
+    case relu
+    /// The Gaussian error linear unit (exact erf form, PyTorch's default).
+    case gelu
+    /// The hyperbolic tangent.
+    case tanh
+    /// 1 / (1 + e^-x).
+    case sigmoid
+    /// x · sigmoid(x).
+    case silu
+    /// The exponential linear unit (alpha 1).
+    case elu
+    /// max(x, slope · x).
     case leakyRelu(slope: Double)
 
     /// `x` passed through this function.

@@ -2,6 +2,7 @@
 public final class ActivationLayer: Module {
     /// The function applied.
     public let activation: Activation
+    /// Whether the layer behaves as in training (see `Module.isTraining`).
     public var isTraining = true
 
     /// A layer applying `activation`.

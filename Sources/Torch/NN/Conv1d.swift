@@ -12,6 +12,7 @@ public final class Conv1d: Module {
     public let dilation: Int
     /// Channel groups (`inputs` for a depthwise convolution).
     public let groups: Int
+    /// Whether the layer behaves as in training (see `Module.isTraining`).
     public var isTraining = true
 
     /// A convolution initialised as PyTorch's `nn.Conv1d`: weights and bias U(-1/√fan_in, 1/√fan_in).
@@ -30,6 +31,7 @@ public final class Conv1d: Module {
         (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
     }
 
+    /// This layer's trainable tensors by PyTorch's local names.
     public var ownParameters: [(name: String, tensor: Tensor)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }

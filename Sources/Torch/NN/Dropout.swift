@@ -2,6 +2,7 @@
 public final class Dropout: Module {
     /// The probability of zeroing an element.
     public let p: Double
+    /// Whether the layer behaves as in training (see `Module.isTraining`).
     public var isTraining = true
 
     /// A dropout layer.

@@ -12,6 +12,7 @@ public final class LSTM: Module {
     public let batchFirst: Bool
     /// Dropout between stacked layers in training mode.
     public let dropout: Double
+    /// Whether the layer behaves as in training (see `Module.isTraining`).
     public var isTraining = true
     private let weights: RecurrentParameters
 
@@ -25,6 +26,7 @@ public final class LSTM: Module {
         (self.bidirectional, self.batchFirst, self.dropout) = (bidirectional, batchFirst, dropout)
     }
 
+    /// This layer's trainable tensors by PyTorch's local names.
     public var ownParameters: [(name: String, tensor: Tensor)] { weights.named }
 
     /// The output sequence and the final hidden and cell states `[layers × directions, B, hidden]`.

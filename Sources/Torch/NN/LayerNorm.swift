@@ -8,6 +8,7 @@ public final class LayerNorm: Module {
     public let normalizedShape: [Int]
     /// Added to the variance for stability.
     public let eps: Double
+    /// Whether the layer behaves as in training (see `Module.isTraining`).
     public var isTraining = true
 
     /// A layer normalising the trailing `normalizedShape` dimensions.
@@ -24,6 +25,7 @@ public final class LayerNorm: Module {
     /// A layer normalising the last dimension of size `features`.
     public convenience init(_ features: Int, eps: Double = 1e-5) throws { try self.init([features], eps: eps) }
 
+    /// This layer's trainable tensors by PyTorch's local names.
     public var ownParameters: [(name: String, tensor: Tensor)] {
         (weight.map { [("weight", $0)] } ?? []) + (bias.map { [("bias", $0)] } ?? [])
     }

@@ -17,8 +17,11 @@ public protocol Module: AnyObject {
 }
 
 extension Module {
+    /// This layer's trainable tensors by PyTorch's local names.
     public var ownParameters: [(name: String, tensor: Tensor)] { [] }
+    /// This layer's running statistics by PyTorch's local names.
     public var ownBuffers: [(name: String, tensor: Tensor)] { [] }
+    /// Sub-modules by PyTorch's local names.
     public var children: [(name: String, module: any Module)] { [] }
 
     /// Every trainable tensor in this module and its children, with dotted names.

@@ -15,6 +15,7 @@ public final class MultiheadAttention: Module {
     public let heads: Int
     /// Dropout on the attention weights in training mode.
     public let dropout: Double
+    /// Whether the layer behaves as in training (see `Module.isTraining`).
     public var isTraining = true
 
     /// A layer initialised as PyTorch's: `in_proj_weight` Xavier-uniform, biases 0, `out_proj.weight` U(-1/√E, 1/√E).
@@ -34,10 +35,12 @@ public final class MultiheadAttention: Module {
         (self.embedDim, self.heads, self.dropout) = (embedDim, heads, dropout)
     }
 
+    /// This layer's trainable tensors by PyTorch's local names.
     public var ownParameters: [(name: String, tensor: Tensor)] {
         [("in_proj_weight", inProjWeight)] + (inProjBias.map { [("in_proj_bias", $0)] } ?? [])
     }
 
+    /// Sub-modules by PyTorch's local names.
     public var children: [(name: String, module: any Module)] { [("out_proj", outProj)] }
 
     /// Attends from `query` `[B, L, E]` over `key`/`value` `[B, S, E]`.

@@ -22,6 +22,7 @@ public final class TransformerEncoderLayer: Module {
     public let activation: Activation
     /// Whether normalisation comes before each block (pre-norm) instead of after the residual sum.
     public let normFirst: Bool
+    /// Whether the layer behaves as in training (see `Module.isTraining`).
     public var isTraining = true
 
     /// A block of width `modelSize` with `heads` heads, initialised as PyTorch's.
@@ -39,6 +40,7 @@ public final class TransformerEncoderLayer: Module {
         self.normFirst = normFirst
     }
 
+    /// Sub-modules by PyTorch's local names.
     public var children: [(name: String, module: any Module)] {
         [("self_attn", selfAttention), ("linear1", linear1), ("dropout", dropout), ("linear2", linear2),
          ("norm1", norm1), ("norm2", norm2), ("dropout1", dropout1), ("dropout2", dropout2)]

@@ -1,6 +1,8 @@
 /// Adam with decoupled weight decay (Loshchilov & Hutter), as PyTorch's `torch.optim.AdamW`.
 public final class AdamW: Optimizer {
+    /// The parameters being optimised, in a fixed order.
     public let parameters: [Tensor]
+    /// The current learning rate; change it between steps.
     public var learningRate: Double
     /// Decoupled weight decay factor: each step multiplies parameters by `1 - learningRate × weightDecay`.
     public var weightDecay: Double
@@ -21,6 +23,7 @@ public final class AdamW: Optimizer {
         moments = AdamMoments(count: parameters.count)
     }
 
+    /// One update from the current gradients (parameters without a gradient are skipped).
     public func step() throws {
         try withNoGrad {
             for (index, p) in parameters.enumerated() {
@@ -31,6 +34,7 @@ public final class AdamW: Optimizer {
         }
     }
 
+    /// The state (`state.I.NAME` per parameter and `param_groups.0.KEY`) to save with a checkpoint.
     public func stateDict() throws -> StateDict {
         var dict = StateDict()
         try moments.save(into: &dict)
@@ -39,6 +43,7 @@ public final class AdamW: Optimizer {
         return dict
     }
 
+    /// Restores `stateDict()`'s values; checks shapes before changing anything.
     public func loadState(_ state: StateDict) throws {
         try moments.load(state, parameters: parameters)
         if let lr = state["param_groups.0.lr"] { learningRate = try lr.item() }

@@ -17,6 +17,7 @@ public struct CosineLR: LRSchedule, Equatable {
         (self.base, self.epochs, self.minimum) = (base, epochs, minimum)
     }
 
+    /// The learning rate for epoch `epoch` (counted from 0).
     public func learningRate(atEpoch epoch: Int) -> Double {
         let progress = Double(min(max(epoch, 0), epochs)) / Double(epochs)
         return minimum + (base - minimum) * (1 + cos(Double.pi * progress)) / 2

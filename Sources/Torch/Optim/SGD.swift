@@ -1,7 +1,9 @@
 /// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and L2 weight decay,
 /// as PyTorch's `torch.optim.SGD`.
 public final class SGD: Optimizer {
+    /// The parameters being optimised, in a fixed order.
     public let parameters: [Tensor]
+    /// The current learning rate; change it between steps.
     public var learningRate: Double
     /// Momentum factor (0: plain SGD).
     public var momentum: Double
@@ -32,6 +34,7 @@ public final class SGD: Optimizer {
         buffers = Array(repeating: nil, count: parameters.count)
     }
 
+    /// One update from the current gradients (parameters without a gradient are skipped).
     public func step() throws {
         try withNoGrad {
             for (index, p) in parameters.enumerated() {
@@ -54,6 +57,7 @@ public final class SGD: Optimizer {
         }
     }
 
+    /// The state (`state.I.NAME` per parameter and `param_groups.0.KEY`) to save with a checkpoint.
     public func stateDict() throws -> StateDict {
         var dict = StateDict()
         for (index, buffer) in buffers.enumerated() {
@@ -66,6 +70,7 @@ public final class SGD: Optimizer {
         return dict
     }
 
+    /// Restores `stateDict()`'s values; checks shapes before changing anything.
     public func loadState(_ state: StateDict) throws {
         var newBuffers = buffers
         for (index, p) in parameters.enumerated() {

@@ -16,6 +16,7 @@ public struct StepLR: LRSchedule, Equatable {
         (self.base, self.stepSize, self.gamma) = (base, stepSize, gamma)
     }
 
+    /// The learning rate for epoch `epoch` (counted from 0).
     public func learningRate(atEpoch epoch: Int) -> Double {
         base * pow(gamma, Double(max(epoch, 0) / stepSize))
     }
