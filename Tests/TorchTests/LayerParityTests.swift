@@ -97,6 +97,18 @@ final class LayerParityTests: XCTestCase {
         }
     }
 
+    func testMultiheadAttentionMatchesPyTorchWithMasksAndSeparateKeys() throws {
+        let f = try Self.fixtures.get()
+        let causal = try f.required("mha_masked.attn_mask"), padding = try f.required("mha_masked.key_padding_mask")
+        XCTAssertEqual(padding.dtype, .bool)
+        let layer = try MultiheadAttention(embedDim: 8, heads: 4)
+        try verify("mha_masked", layer) {
+            let memory = try $0.flipped(axes: [1]) * 0.5
+            let r = try layer.forward(query: $0, key: memory, value: memory, attentionMask: causal, keyPaddingMask: padding)
+            return (r.output, ["weights": r.weights])
+        }
+    }
+
     func testTransformerEncoderLayerMatchesPyTorchPostNormAndPreNorm() throws {
         let postNorm = try TransformerEncoderLayer(modelSize: 8, heads: 2, feedForward: 16, dropout: 0)
         try verify("transformer_post", postNorm) { (try postNorm($0), [:]) }

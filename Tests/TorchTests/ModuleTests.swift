@@ -71,6 +71,21 @@ final class ModuleTests: XCTestCase {
         XCTAssertEqual(try dropout(try Tensor.ones([5])).scalars(as: Float.self), [1, 1, 1, 1, 1])
     }
 
+    func testTimeMajorRecurrentLayersAgreeWithBatchFirstOnes() throws {
+        let batchFirst = try LSTM(inputSize: 3, hiddenSize: 4, layers: 2)
+        let timeMajor = try LSTM(inputSize: 3, hiddenSize: 4, layers: 2, batchFirst: false)
+        try timeMajor.loadState(batchFirst.stateDict())
+        let x = try Tensor.randn([2, 5, 3])
+        let a = try batchFirst.forward(x), b = try timeMajor.forward(try x.transposed(0, 1))
+        try assertClose(try b.output.transposed(0, 1), a.output, "LSTM output")
+        try assertClose(b.state.c, a.state.c, "LSTM cell state")
+        let gruFirst = try GRU(inputSize: 3, hiddenSize: 4), gruTime = try GRU(inputSize: 3, hiddenSize: 4, batchFirst: false)
+        try gruTime.loadState(gruFirst.stateDict())
+        let initial = try Tensor.randn([1, 2, 4])
+        let g = try gruFirst.forward(x, initial: initial), h = try gruTime.forward(try x.transposed(0, 1), initial: initial)
+        try assertClose(h.state, g.state, "GRU state")
+    }
+
     func testConvertKeepsParameterIdentityForOptimizers() throws {
         let linear = try Linear(3, 2)
         let weight = linear.weight

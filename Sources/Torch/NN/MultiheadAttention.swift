@@ -57,9 +57,17 @@ public final class MultiheadAttention: Module {
             throw TorchError("MultiheadAttention: expected query [B, L, \(embedDim)] and key/value [B, S, \(embedDim)], " +
                              "got \(query.shape), \(key.shape), \(value.shape)")
         }
-        let q = try splitHeads(try project(query, part: 0))
-        let k = try splitHeads(try project(key, part: 1))
-        let v = try splitHeads(try project(value, part: 2))
+        let q: Tensor, k: Tensor, v: Tensor
+        if query === key && key === value {  // self-attention: one projection for all three
+            let qkv = try Functional.linear(query, weight: inProjWeight, bias: inProjBias)
+            q = try splitHeads(try qkv.narrowed(axis: 2, start: 0, length: embedDim))
+            k = try splitHeads(try qkv.narrowed(axis: 2, start: embedDim, length: embedDim))
+            v = try splitHeads(try qkv.narrowed(axis: 2, start: 2 * embedDim, length: embedDim))
+        } else {
+            q = try splitHeads(try project(query, part: 0))
+            k = try splitHeads(try project(key, part: 1))
+            v = try splitHeads(try project(value, part: 2))
+        }
         let mask = try combinedMask(attentionMask, keyPaddingMask, batch: query.shape[0], keys: key.shape[1])
         let attended = try Functional.attention(query: q, key: k, value: v, mask: mask, dropout: dropout, training: isTraining)
         let merged = try attended.output.permuted(0, 2, 1, 3).reshaped(to: [query.shape[0], query.shape[1], embedDim])

@@ -99,6 +99,16 @@ def layer_fixtures():
         mha.in_proj_bias.copy_(torch.randn(24) * 0.1)
         mha.out_proj.bias.copy_(torch.randn(8) * 0.1)
     record(out, "mha", mha, [torch.randn(2, 5, 8)], attention)
+    causal = torch.triu(torch.ones(5, 5, dtype=torch.bool), diagonal=1)
+    padding = torch.tensor([[False] * 5, [False, False, False, True, True]])
+    out["mha_masked.attn_mask"], out["mha_masked.key_padding_mask"] = causal, padding
+
+    def masked_attention(m, x):
+        memory = x.flip(1) * 0.5  # keys and values differ from the queries
+        y, w = m(x, memory, memory, attn_mask=causal, key_padding_mask=padding, need_weights=True, average_attn_weights=False)
+        return y, {"weights": w}
+
+    record(out, "mha_masked", nn.MultiheadAttention(8, 4, batch_first=True), [torch.randn(2, 5, 8)], masked_attention)
     record(out, "transformer_post", nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True),
            [torch.randn(2, 5, 8)], plain)
     record(out, "transformer_pre_gelu",
