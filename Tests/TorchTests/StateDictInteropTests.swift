@@ -47,6 +47,21 @@ final class StateDictInteropTests: XCTestCase {
         XCTAssertEqual(try state.required("only").scalars(as: Float.self), [0, 1, 2, 3, 4])
     }
 
+    func testNestedPythonCheckpointReadsAsDottedNames() throws {
+        let state = try Fixtures.load("nested_checkpoint.pt")
+        XCTAssertEqual(state.names.last, "scale")
+        XCTAssertEqual(try state.required("scale").item(), 2)
+        let model = try pythonShapedModel()
+        try model.loadState(state.withPrefix("model."))
+        try assertClose(model.parameters[0], try Fixtures.load("python_state_dict.pt").required("0.weight"), tolerance: 0)
+    }
+
+    func testCheckpointWithANonTensorEntryIsRejectedNamingIt() {
+        XCTAssertThrowsError(try Fixtures.load("checkpoint_with_epoch.pt")) { error in
+            XCTAssertTrue("\(error)".contains("entry 'epoch' is not a tensor"), "\(error)")
+        }
+    }
+
     /// The fixture script runs this with HARLAB_SWIFT_STATE_OUT set and opens the file with Python's torch.load;
     /// on its own it checks that Swift reads back what it wrote.
     func testSwiftWrittenStateHoldsReferenceValues() throws {

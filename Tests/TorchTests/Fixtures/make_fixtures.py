@@ -9,6 +9,8 @@ Writes, beside this script:
 - python_state_dict.pt  a real `torch.save(model.state_dict())` (an OrderedDict with `_metadata`)
 - python_state_dict.json its names, shapes and values as JSON, to check the loader independently
 - single_entry.pt    a one-entry dict (pickled with SETITEM rather than SETITEMS)
+- nested_checkpoint.pt  {"model": state_dict, "scale": tensor}, read as dotted names
+- checkpoint_with_epoch.pt  {"model": state_dict, "epoch": 3}, which the loader must reject naming "epoch"
 
 Then it asks Swift to write a state dict (StateDictInteropTests with HARLAB_SWIFT_STATE_OUT set) and checks
 that Python's `torch.load` (default `weights_only=True`) opens it with the expected names and values.
@@ -181,6 +183,8 @@ def interop_fixtures():
     with open(os.path.join(HERE, "python_state_dict.json"), "w") as f:
         json.dump(described, f, indent=1)
     torch.save({"only": torch.arange(5, dtype=torch.float32)}, os.path.join(HERE, "single_entry.pt"))
+    torch.save({"model": state, "scale": torch.tensor(2.0)}, os.path.join(HERE, "nested_checkpoint.pt"))
+    torch.save({"model": state, "epoch": 3}, os.path.join(HERE, "checkpoint_with_epoch.pt"))
 
 
 def check_swift_written_file():
