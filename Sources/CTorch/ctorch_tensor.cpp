@@ -139,6 +139,13 @@ std::vector<at::Tensor> tensor_list(const ct_tensor *ts, int n) {
   for (int i = 0; i < n; ++i) list.push_back(ctorch::unwrap(ts[i]));
   return list;
 }
+
+/// A whole-number scalar stays integral for integer tensors (in-place ops on them reject floating scalars).
+at::Scalar scalar_for(const at::Tensor &t, double value) {
+  if (!at::isFloatingType(t.scalar_type()) && std::nearbyint(value) == value) return at::Scalar(static_cast<int64_t>(value));
+  return at::Scalar(value);
+}
+
 }  // namespace
 
 namespace ctorch {
@@ -322,14 +329,6 @@ ct_tensor ct_tensor_where(ct_tensor condition, ct_tensor a, ct_tensor b) {
 }
 
 ct_tensor ct_tensor_leaky_relu(ct_tensor t, double slope) { CT_TENSOR(at::leaky_relu(unwrap(t), slope)) }
-
-namespace {
-/// A whole-number scalar stays integral for integer tensors (in-place ops on them reject floating scalars).
-at::Scalar scalar_for(const at::Tensor &t, double value) {
-  if (!at::isFloatingType(t.scalar_type()) && std::nearbyint(value) == value) return at::Scalar(static_cast<int64_t>(value));
-  return at::Scalar(value);
-}
-}  // namespace
 
 int ct_tensor_add_(ct_tensor a, ct_tensor b, double alpha) { CT_STATUS(unwrap(a).add_(unwrap(b), scalar_for(unwrap(a), alpha))) }
 int ct_tensor_mul_scalar_(ct_tensor a, double s) { CT_STATUS(unwrap(a).mul_(scalar_for(unwrap(a), s))) }
