@@ -6,7 +6,7 @@ import XCTest
 final class CheckpointTests: XCTestCase {
     let shape = InputShape(time: 20, channels: 5, classes: 3)
     lazy var dataset = CheckpointDataset(name: "tiny", classNames: ["walk", "sit", "lie"], channelNames: ["a_x", "a_y", "a_z", "g_x", "g_y"],
-                                         sampleRate: 50, windowLength: 20, protocolJSON: #"{"mean":[0.5],"std":[2]}"#)
+                                         sampleRate: 50, windowLength: 20, preprocessing: samplePreprocessing)
 
     /// A small model after one AdamW step on fixed data, with the batch used.
     func trainedModel(_ spec: String = "sa", width: String = "4") throws -> (any HARModel, AdamW, Tensor, Tensor) {
@@ -216,6 +216,21 @@ final class CheckpointTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(refused, 30, "most flipped bytes lie in tensor data and must be caught")
+    }
+
+    /// The fixture was written by this file's `trainedModel()` through `Checkpoint.write` (see check_checkpoint.py).
+    func testCommittedFormat1CheckpointStillLoads() throws {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/checkpoints/sa_w4_format1", withExtension: "pt"))
+        let checkpoint = try Checkpoint(contentsOf: url)
+        XCTAssertEqual(checkpoint.metadata.format, 1)
+        XCTAssertEqual(checkpoint.metadata.input, shape)
+        XCTAssertEqual(checkpoint.metadata.dataset.classNames, ["walk", "sit", "lie"])
+        XCTAssertEqual(checkpoint.metadata.dataset.preprocessing.mean, samplePreprocessing.mean)
+        let (model, _, x, _) = try trainedModel()
+        let restored = try checkpoint.makeModel()
+        restored.setTraining(false)
+        model.setTraining(false)
+        try assertClose(try restored(x), try model(x), tolerance: 1e-5)
     }
 
     func testPlainTensorDictIsNotTakenForACheckpoint() throws {

@@ -31,3 +31,8 @@ func sampleStart(dataset: String = "uci-har", model: String = "sa", seed: UInt64
     return RunStart(dataset: dataset, datasetProtocol: #"{"window":128}"#, model: model, config: config, label: label,
                     startedAt: Date(timeIntervalSince1970: 1_800_000_000), versions: ["harlab": "test"], host: "testhost")
 }
+
+/// A preprocessing protocol with normalisation statistics for five channels.
+let samplePreprocessing = DatasetProtocol(window: 20, overlap: 0.5, stride: 10, split: "subjects:7,8", normalized: true,
+                                          mean: [0.5, -1, 2, 0, 9.81], std: [1, 2, 0.5, 1, 3], windowing: "contiguous",
+                                          validationFraction: 0.1, seed: 3, sourcePath: "", dropped: [])

@@ -62,6 +62,12 @@ public struct RunStart: Sendable, Equatable {
     /// The machine.
     public var host: String
 
+    /// A run of `model` on `dataset` (its protocol recorded as JSON) with `config`, starting now on this machine.
+    public init(dataset: HARDataset, model: ModelSpec, config: TrainingConfig, label: String? = nil) {
+        self.init(dataset: dataset.name, datasetProtocol: (try? RunJSON.text(dataset.protocolDescription)) ?? "{}",
+                  model: model.description, config: config, label: label)
+    }
+
     /// A run of `model` on `dataset` with `config`, starting now on this machine with this library.
     public init(dataset: String, datasetProtocol: String = "{}", model: String, config: TrainingConfig, label: String? = nil,
                 startedAt: Date = Date(), versions: [String: String] = HARKit.versions, host: String = ProcessInfo.processInfo.hostName) {
