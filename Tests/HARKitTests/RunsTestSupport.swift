@@ -36,3 +36,8 @@ func sampleStart(dataset: String = "uci-har", model: String = "sa", seed: UInt64
 let samplePreprocessing = DatasetProtocol(window: 20, overlap: 0.5, stride: 10, split: "subjects:7,8", normalized: true,
                                           mean: [0.5, -1, 2, 0, 9.81], std: [1, 2, 0.5, 1, 3], windowing: "contiguous",
                                           validationFraction: 0.1, seed: 3, sourcePath: "", dropped: [])
+
+/// An 8-step attention map over three channels.
+func sampleAttention() -> ReportAttention {
+    ReportAttention(title: "run 1 · body.1 · class walk", map: (0..<8).map { t in (0..<3).map { Float(t + $0) } }, channelNames: ["acc_x", "acc_y", "acc_z"])
+}

@@ -23,7 +23,7 @@ struct HeatMap {
     /// Pixels the row labels need.
     var rowLabelWidth: Double { min(220, (rowLabels.map { PlotLegend.textWidth($0) }.max() ?? 0) + 12) }
     /// Pixels the column labels need (they are turned 45°).
-    var columnLabelHeight: Double { min(180, (columnLabels.map { PlotLegend.textWidth($0) }.max() ?? 0) * 0.6 + 24) }
+    var columnLabelHeight: Double { min(180, (columnLabels.map { PlotLegend.textWidth($0) }.max() ?? 0) * 0.5 + 24) }
 
     /// The frame size that gives cells of `cell` × `cellHeight` pixels.
     func size(cell: Double, cellHeight: Double? = nil) -> (width: Double, height: Double) {
