@@ -29,7 +29,7 @@ final class RunStoreTests: XCTestCase {
         XCTAssertNil(running.endedAt)
         XCTAssertEqual(running.trainSeconds, 4, "sum of the epochs' seconds while running")
 
-        let timing = InferenceTiming(latencyP50: 1.5, latencyP95: 2.5, throughput: 900, batch: 512)
+        let timing = InferenceTiming(latencyP50: 1.5, latencyP95: 2.5, latencyMean: 1.7, throughput: 900, batch: 512)
         try store.finish(id, RunEnd(status: .stoppedEarly, message: "early stop (best epoch 1 restored)", trainSeconds: 4.5,
                                     endedAt: Date(timeIntervalSince1970: 1_800_000_100)))
         try store.setEvaluation(of: id, metrics: sampleMetrics(correct: 7), inference: timing)

@@ -13,7 +13,7 @@ final class RunTableTests: XCTestCase {
                              status: correct == nil ? .running : .finished, message: nil, epochCount: 3,
                              finalTrainLoss: correct == nil ? nil : 0.123456, trainSeconds: 12.34,
                              testMetrics: correct.map(sampleMetrics(correct:)),
-                             inference: correct == nil ? nil : InferenceTiming(latencyP50: 1.234, latencyP95: 2, throughput: 4567.8, batch: 512),
+                             inference: correct == nil ? nil : InferenceTiming(latencyP50: 1.234, latencyP95: 2, latencyMean: 1.3, throughput: 4567.8, batch: 512),
                              checkpointPath: nil)
         }
         return [run(1, "uci-har", "sa", correct: 9, lr: 5e-4), run(2, "wisdm", "cnn", correct: 7, lr: 1e-3), run(3, "dsads", "sa+lstm", correct: nil, lr: 5e-4)]

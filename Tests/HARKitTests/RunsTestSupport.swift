@@ -41,3 +41,13 @@ let samplePreprocessing = DatasetProtocol(window: 20, overlap: 0.5, stride: 10, 
 func sampleAttention() -> ReportAttention {
     ReportAttention(title: "run 1 · body.1 · class walk", map: (0..<8).map { t in (0..<3).map { Float(t + $0) } }, channelNames: ["acc_x", "acc_y", "acc_z"])
 }
+
+/// The windows of `dataset` whose index is a multiple of four, with their labels, subjects and splits.
+func everyFourthWindow(of dataset: HARDataset) throws -> HARDataset {
+    let kept = Array(stride(from: 0, to: dataset.count, by: 4))
+    let size = dataset.windowSize
+    return try HARDataset(name: dataset.name, windows: kept.flatMap { dataset.windows[($0 * size)..<(($0 + 1) * size)] },
+                          labels: kept.map { dataset.labels[$0] }, subjects: kept.map { dataset.subjects[$0] },
+                          splits: kept.map { dataset.splits[$0] }, classNames: dataset.classNames, channelNames: dataset.channelNames,
+                          sampleRate: dataset.sampleRate, windowLength: dataset.windowLength, protocolDescription: dataset.protocolDescription)
+}
