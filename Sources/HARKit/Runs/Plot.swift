@@ -88,7 +88,9 @@ public enum Plot {
         var frame = SVGCanvas.Frame(x: 0, y: 0, width: width, height: height)
         let scores = trials.map(\.score).filter(\.isFinite)
         let headroom = ((scores.max() ?? 1) - (scores.min() ?? 0)) * 0.12
-        let points: [(x: Double, y: Double)] = trials.map { (x: Double($0.trial), y: $0.score) } + [(x: 1, y: (scores.max() ?? 1) + headroom)]
+        let lastTrial = Double(trials.map(\.trial).max() ?? 1)
+        let points: [(x: Double, y: Double)] = trials.map { (x: Double($0.trial), y: $0.score) }
+            + [(x: 0, y: (scores.max() ?? 1) + headroom), (x: lastTrial + 1, y: scores.min() ?? 0)]
         chart.draw(into: &canvas, frame: frame, extraPoints: points) { canvas, xScale, yScale in
             let best = trials.filter { $0.score.isFinite }.max { $0.score < $1.score }
             for trial in trials where trial.score.isFinite {
