@@ -45,7 +45,7 @@ public enum DatasetCatalog {
             if parsed.cache, let cacheFolder, FileManager.default.fileExists(atPath: cacheFolder.appendingPathComponent(DatasetMetadata.fileName).path) {
                 return try NpyFolder.read(cacheFolder)
             }
-            let dataset = try DatasetAssembler.assemble(source(canonical, at: root), options: parsed)
+            let dataset = try DatasetAssembler.assemble(source(canonical, at: root, options: parsed), options: parsed)
             if parsed.cache, let cacheFolder { try NpyFolder.write(dataset, to: cacheFolder) }
             return dataset
         }
@@ -74,30 +74,43 @@ public enum DatasetCatalog {
 
     private static func root(_ name: String, in folder: URL) -> URL? {
         switch name {
+        case "uci-har": return UCIHARLoader.locate(in: folder)
+        case "wisdm": return WISDMLoader.locate(in: folder)
+        case "pamap2": return PAMAP2Loader.locate(in: folder)
         case "dsads": return DSADSLoader.locate(in: folder)
-        default: return nil
+        default: return OpportunityLoader.locate(in: folder)
         }
     }
 
-    private static func source(_ name: String, at root: URL) throws -> DatasetSource {
+    private static func source(_ name: String, at root: URL, options: DatasetOptions) throws -> DatasetSource {
+        let reference = options.windowing == .reference
         switch name {
+        case "uci-har": return try UCIHARLoader.source(at: root)
+        case "wisdm": return try WISDMLoader.source(at: root)
+        case "pamap2": return try PAMAP2Loader.source(at: root, reference: reference)
         case "dsads": return try DSADSLoader.source(at: root)
-        default: throw DatasetError("no loader for \(name)")
+        default: return try OpportunityLoader.source(at: root, reference: reference)
         }
     }
 
     /// Folders of the data directory searched for each dataset (where `download` unpacks it).
     private static func subfolders(_ name: String) -> [String] {
         switch name {
+        case "uci-har": return ["uci-har", "UCI HAR Dataset"]
+        case "wisdm": return ["wisdm", "WISDM_ar_v1.1"]
+        case "pamap2": return ["pamap2", "PAMAP2_Dataset"]
         case "dsads": return ["dsads", "daily+and+sports+activities"]
-        default: return [name]
+        default: return ["opportunity", "OpportunityUCIDataset"]
         }
     }
 
     private static func expectation(_ name: String) -> String {
         switch name {
+        case "uci-har": return "UCI HAR Dataset/ with activity_labels.txt, train/ and test/"
+        case "wisdm": return "WISDM_ar_v1.1/WISDM_ar_v1.1_raw.txt"
+        case "pamap2": return "PAMAP2_Dataset/Protocol/subject101.dat…"
         case "dsads": return "data/a01…a19/p1…p8/s01.txt…s60.txt"
-        default: return "the publisher's layout"
+        default: return "OpportunityUCIDataset/dataset/S1-ADL1.dat…"
         }
     }
 }
