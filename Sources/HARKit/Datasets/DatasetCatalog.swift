@@ -72,7 +72,8 @@ public enum DatasetCatalog {
         throw DatasetError("no \(name) files in \(searched.map { "'\($0.path)'" }.joined(separator: ", ")): expected \(expectation(name)); fetch it with download \(name)")
     }
 
-    private static func root(_ name: String, in folder: URL) -> URL? {
+    /// The dataset's own folder inside `folder`, or nil when its files are not there.
+    static func root(_ name: String, in folder: URL) -> URL? {
         switch name {
         case "uci-har": return UCIHARLoader.locate(in: folder)
         case "wisdm": return WISDMLoader.locate(in: folder)
@@ -104,7 +105,8 @@ public enum DatasetCatalog {
         }
     }
 
-    private static func expectation(_ name: String) -> String {
+    /// What the dataset's files look like, for error messages.
+    static func expectation(_ name: String) -> String {
         switch name {
         case "uci-har": return "UCI HAR Dataset/ with activity_labels.txt, train/ and test/"
         case "wisdm": return "WISDM_ar_v1.1/WISDM_ar_v1.1_raw.txt"
