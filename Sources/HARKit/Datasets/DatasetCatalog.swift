@@ -51,6 +51,12 @@ public enum DatasetCatalog {
         }
     }
 
+    /// Where `name`'s files are in `dataDirectory` (as `load` would find them), or nil when absent; for `datasets`.
+    public static func localFolder(_ name: String, dataDirectory: URL) -> URL? {
+        guard let canonical = try? canonicalName(name), canonical != "synthetic", canonical != "npy" else { return nil }
+        return try? locate(canonical, path: nil, dataDirectory: dataDirectory)
+    }
+
     /// The cache folder of one (dataset, source folder, options) combination.
     public static func cacheLocation(_ name: String, root: URL, options: DatasetOptions, dataDirectory: URL) -> URL {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
