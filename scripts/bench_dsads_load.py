@@ -31,9 +31,11 @@ def dsads(root, held_out, window=125, overlap=0.4):
                 xtrain += windows; ytrain += [label] * len(windows)
     xtrain, xtest = np.array(xtrain, dtype=np.float32), np.array(xtest, dtype=np.float32)
     ytrain, ytest = np.array(ytrain, dtype=np.int64), np.array(ytest, dtype=np.int64)
-    flat = xtrain.reshape(-1, xtrain.shape[-1])
+    # Statistics in float64, as scikit-learn's StandardScaler computes them (float32 sums drift by ~1e-3 relative here).
+    flat = xtrain.reshape(-1, xtrain.shape[-1]).astype(np.float64)
     mean, std = flat.mean(axis=0), flat.std(axis=0)
     std[std == 0] = 1
+    mean, std = mean.astype(np.float32), std.astype(np.float32)
     return (xtrain - mean) / std, (xtest - mean) / std, ytrain, ytest
 
 

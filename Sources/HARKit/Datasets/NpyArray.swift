@@ -1,12 +1,11 @@
 import Foundation
 
-/// A NumPy `.npy` array (format 1.0/2.0, little-endian, C order) of float32, float64, int64 or int32 values.
+/// NumPy `.npy` files (format 1.0/2.0, little-endian, C order): writing float32 and int64 arrays, reading labels whole and
+/// windows straight into a caller's buffer (`Header.readFloats`).
 struct NpyArray {
     /// The dimensions.
     var shape: [Int]
-    /// Elements as float32 (floating arrays; float64 is narrowed).
-    var floats: [Float] = []
-    /// Elements as Int (integer arrays).
+    /// Elements as Int (integer arrays; empty for floating ones).
     var integers: [Int] = []
     /// Whether the file held integers.
     var isInteger: Bool
@@ -25,7 +24,7 @@ struct NpyArray {
         return data
     }
 
-    /// Reads an `.npy` file.
+    /// Reads an `.npy` file's shape and, for integer arrays, its elements.
     /// - Throws: `DatasetError` naming the file for a bad magic string, an unsupported dtype or order, or a short payload.
     static func read(_ url: URL) throws -> NpyArray {
         let header = try Header(url)
@@ -36,9 +35,6 @@ struct NpyArray {
                 header.descr == "<i8" ? (0..<header.count).map { Int(raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
                     : (0..<header.count).map { Int(raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) }
             }
-        } else {
-            array.floats = [Float](repeating: 0, count: header.count)
-            try array.floats.withUnsafeMutableBufferPointer { try header.readFloats(of: url, into: $0.baseAddress!) }
         }
         return array
     }
