@@ -11,5 +11,8 @@ final class DatasetsBenchmarkTests: XCTestCase {
         print("DSADS benchmark: \(result)")
         print(String(format: "load %.3f s, cached reload %.3f s, peak %.2f× the array", result.loadSeconds, result.cachedLoadSeconds,
                      Double(result.loadPeakBytes) / Double(result.arrayBytes)))
+        let start = Date()
+        let synthetic = try DatasetCatalog.load("synthetic")
+        print(String(format: "synthetic: %d windows generated in %.3f s", synthetic.count, Date().timeIntervalSince(start)))
     }
 }

@@ -15,7 +15,7 @@ public enum DatasetDownloader {
     /// - Parameters:
     ///   - url: where to fetch from instead of the publisher (a mirror, or a test server).
     ///   - expectedSHA256: the digest the archive must have; nil uses the one recorded by an earlier download, if any.
-    ///   - progress: called with (bytes received, bytes expected when known) as data arrives.
+    ///   - progress: called with (bytes received, bytes expected when known) as data arrives, on a background thread.
     /// - Throws: `DatasetError` for an unknown name, a failed or truncated download, a checksum mismatch, an archive that
     ///   does not unpack or lacks the dataset's files. Nothing is left behind then.
     public static func download(_ name: String, into dataDirectory: URL, from url: URL? = nil, expectedSHA256: String? = nil,
