@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Cache: `<dataDirectory>/.cache/<name>-<hash>/` holding `x_train.npy`, `y_train.npy`, `x_test.npy`, `y_test.npy`
 /// (NumPy 1.0, `<f4` / `<i8`) and `harlab.json`; the hash covers the source folder and every option that shapes the data.
-/// No cache is used without a data directory, with `cache=off`, or for the synthetic and npy datasets.
+/// No cache is used without a data directory, with `cache=off`, or for the synthetic and npy datasets. The cache does not
+/// notice edits to the source files: reload with `cache=off` (which also leaves the cache as it was) or delete the folder.
 public enum DatasetCatalog {
     /// The canonical dataset names.
     public static let names = ["synthetic", "uci-har", "wisdm", "pamap2", "dsads", "opportunity", "npy"]
