@@ -43,4 +43,13 @@ final class DatasetsBatcherTests: XCTestCase {
         XCTAssertThrowsError(try Batcher(dataset: data, split: .validation, batchSize: 8, shuffle: false, seed: 0, augmentation: nil))
         XCTAssertThrowsError(try Batcher(dataset: data, split: .train, batchSize: 0, shuffle: false, seed: 0, augmentation: nil))
     }
+
+    func testDropLastLeavesOutThePartialBatch() throws {
+        let data = try DatasetCatalog.load("synthetic")
+        let batcher = try Batcher(dataset: data, split: .test, batchSize: 128, shuffle: true, seed: 1, augmentation: nil, dropLast: true)
+        let batches = try batcher.batches(epoch: 0)
+        XCTAssertEqual(batches.count, 660 / 128)
+        XCTAssertTrue(batches.allSatisfy { $0.indices.count == 128 })
+        XCTAssertThrowsError(try Batcher(dataset: data, split: .test, batchSize: 1000, shuffle: false, seed: 0, augmentation: nil, dropLast: true))
+    }
 }
