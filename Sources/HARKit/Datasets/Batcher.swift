@@ -14,21 +14,21 @@ public struct Batcher {
     public let seed: UInt64
     /// Augmentation applied to every batch (nil: none).
     public let augmentation: AugmentationPipeline?
-    /// Whether a last batch smaller than `batchSize` is left out (BatchNorm cannot train on a batch of one).
-    public let dropLast: Bool
+    /// Whether a last batch of a single window is left out (BatchNorm cannot train on a batch of one).
+    public let dropsLoneWindow: Bool
     /// The split's window indices, in dataset order.
     public let indices: [Int]
     private let groups: SensorGroups
 
     /// A batcher over `split` of `dataset`.
-    /// - Throws: `DatasetError` when the batch size is not positive or the split is empty (or smaller than a batch with `dropLast`).
+    /// - Throws: `DatasetError` when the batch size is not positive or the split is empty (or a single window with `dropsLoneWindow`).
     public init(dataset: HARDataset, split: DatasetSplit, batchSize: Int, shuffle: Bool, seed: UInt64, augmentation: AugmentationPipeline?,
-                dropLast: Bool = false) throws {
+                dropsLoneWindow: Bool = false) throws {
         guard batchSize > 0 else { throw DatasetError("batch size must be positive, got \(batchSize)") }
         let indices = dataset.indices(in: split)
         guard !indices.isEmpty else { throw DatasetError("the \(split.rawValue) split of \(dataset.name) has no windows") }
-        guard !dropLast || indices.count >= batchSize else {
-            throw DatasetError("the \(split.rawValue) split of \(dataset.name) has \(indices.count) windows, fewer than one batch of \(batchSize)")
+        guard !dropsLoneWindow || indices.count > 1 else {
+            throw DatasetError("the \(split.rawValue) split of \(dataset.name) has a single window; training needs at least two per batch")
         }
         self.dataset = dataset
         self.split = split
@@ -36,13 +36,16 @@ public struct Batcher {
         self.shuffle = shuffle
         self.seed = seed
         self.augmentation = augmentation
-        self.dropLast = dropLast
+        self.dropsLoneWindow = dropsLoneWindow
         self.indices = indices
         self.groups = SensorGroups(channelNames: dataset.channelNames)
     }
 
     /// Number of batches per epoch.
-    public var batchCount: Int { dropLast ? indices.count / batchSize : (indices.count + batchSize - 1) / batchSize }
+    public var batchCount: Int {
+        let all = (indices.count + batchSize - 1) / batchSize
+        return dropsLoneWindow && batchSize > 1 && indices.count % batchSize == 1 ? all - 1 : all
+    }
 
     /// The window order of `epoch`: shuffled from (seed, epoch) when shuffling, else dataset order.
     public func order(epoch: Int) -> [Int] {
