@@ -99,6 +99,20 @@ final class RunsTunerTests: XCTestCase {
         XCTAssertNotEqual(first.trials.map(\.settingsText), try runSearch(seed: 6).trials.map(\.settingsText))
     }
 
+    func testStoppingASearchKeepsWhatRanAndMarksTheRestCancelled() throws {
+        let store = try RunStore(url: try makeTemporaryFolder(self).appendingPathComponent("runs.sqlite"))
+        let tuner = try Tuner(space: try SearchSpace(parsing: "lr=1e-3..1e-2:log"), trials: 3, epochs: 3)
+        var polls = 0
+        let result = try tuner.run(dataset: Self.dataset, spec: try ModelSpec("sa", options: ["width": "8"]), config: TrainingConfig(), store: store) {
+            polls += 1
+            return polls > 3
+        }
+        XCTAssertTrue(result.cancelled)
+        XCTAssertNil(result.best)
+        XCTAssertEqual(result.trials.map(\.status), [.cancelled, .cancelled, .cancelled])
+        XCTAssertEqual(try store.runs().map(\.status), [.cancelled, .cancelled, .cancelled], "no trial is left 'running' in the store")
+    }
+
     func testSearchWithoutValidationWindowsIsRefused() throws {
         var data = Self.dataset
         data.splits = data.splits.map { $0 == .validation ? .train : $0 }

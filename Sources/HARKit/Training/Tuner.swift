@@ -117,7 +117,12 @@ public struct Tuner {
             }
         }
         if cancelled {
-            for i in alive { if let id = all[i].runID { try store?.finish(id, RunEnd(status: .cancelled, message: "the search was stopped", trainSeconds: all[i].history.reduce(0) { $0 + $1.seconds })) } }
+            for i in alive {
+                all[i].status = .cancelled
+                if let id = all[i].runID {
+                    try store?.finish(id, RunEnd(status: .cancelled, message: "the search was stopped", trainSeconds: all[i].history.reduce(0) { $0 + $1.seconds }))
+                }
+            }
         }
         let finished = all.indices.filter { all[$0].status == .finished }
         let bestIndex = finished.max { a, b in

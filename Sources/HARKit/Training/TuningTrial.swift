@@ -10,6 +10,8 @@ public struct TuningTrial: Sendable {
         case finished
         /// Could not be built or trained (the message says why).
         case failed(String)
+        /// Still in the search when it was stopped.
+        case cancelled
 
         public var description: String {
             switch self {
@@ -17,6 +19,7 @@ public struct TuningTrial: Sendable {
             case .pruned(let epochs): return "pruned after \(epochs) epoch\(epochs == 1 ? "" : "s")"
             case .finished: return "finished"
             case .failed(let message): return "failed: \(message)"
+            case .cancelled: return "cancelled"
             }
         }
     }
