@@ -96,6 +96,7 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(try store.runs([b, a]).map(\.model), ["cnn", "sa"])
         XCTAssertEqual(try store.runs().map(\.id), [a, b])
         XCTAssertEqual(try store.latestRunID(), b)
+        XCTAssertEqual(try store.runs([Int64]()), [])
         XCTAssertThrowsError(try store.runs([a, 40, 41])) { error in
             XCTAssertEqual("\(error)", "no runs 40, 41 in run store '\(store.url.path)' (it has 2 runs, ids \(a)…\(b))")
         }

@@ -35,7 +35,8 @@ extension RunStore {
     /// The runs with `ids`, in that order (side by side).
     /// - Throws: `RunStoreError` naming every id that is not in the store.
     public func runs(_ ids: [Int64]) throws -> [RunRecord] {
-        try read("read") { db in
+        guard !ids.isEmpty else { return [] }
+        return try read("read") { db in
             let found = try Row.fetchAll(db, sql: RunStore.selectRuns + " WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
                                          arguments: StatementArguments(ids)).map(RunStore.record)
             let byId = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
