@@ -22,13 +22,13 @@ public struct TextTable: Sendable {
         let columns = max(header.count, rows.map(\.count).max() ?? 0)
         var widths = [Int](repeating: 0, count: columns)
         for row in [header] + rows {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], TextTable.visibleWidth(cell)) }
         }
         func line(_ row: [String]) -> String {
             var cells: [String] = []
             for i in 0..<columns {
                 let cell = i < row.count ? row[i] : ""
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                let pad = String(repeating: " ", count: widths[i] - TextTable.visibleWidth(cell))
                 let right = i < alignments.count && alignments[i] == .right
                 cells.append(right ? pad + cell : cell + pad)
             }
@@ -36,5 +36,21 @@ public struct TextTable: Sendable {
         }
         let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
         return [line(header), rule] + rows.map(line)
+    }
+
+    /// The number of characters `text` occupies on screen (ANSI escape sequences take none).
+    public static func visibleWidth(_ text: String) -> Int {
+        var width = 0
+        var inEscape = false
+        for c in text {
+            if inEscape {
+                if c.isLetter { inEscape = false }
+            } else if c == "\u{1B}" {
+                inEscape = true
+            } else {
+                width += 1
+            }
+        }
+        return width
     }
 }

@@ -1,0 +1,180 @@
+import Foundation
+import HARKit
+
+/// The `har` program's behaviour apart from terminal glue: runs the start-up file, scripts, `-c`
+/// commands, standard input or the interactive loop, and decides the exit status.
+public final class ShellProgram {
+    /// Exit statuses of `har`.
+    public enum ExitStatus {
+        /// Every command succeeded.
+        public static let success: Int32 = 0
+        /// A command failed.
+        public static let failure: Int32 = 1
+        /// The command line was wrong.
+        public static let badInvocation: Int32 = 2
+        /// Interrupted outside a command (SIGINT).
+        public static let interrupted: Int32 = 130
+    }
+
+    /// The terminals `har` runs on.
+    public struct Terminals: Sendable {
+        /// Whether standard input is a terminal.
+        public var input: Bool
+        /// Whether standard output is a terminal.
+        public var output: Bool
+        /// Whether standard error is a terminal.
+        public var error: Bool
+
+        /// Which standard streams are terminals.
+        public init(input: Bool, output: Bool, error: Bool) {
+            self.input = input
+            self.output = output
+            self.error = error
+        }
+    }
+
+    /// The parsed command line.
+    public let invocation: Invocation
+    /// The interpreter running every command.
+    public let interpreter: Interpreter
+    private let environment: [String: String]
+    private let terminals: Terminals
+    private let isInterrupted: () -> Bool
+    private let clearInterrupt: () -> Void
+
+    /// A program for `invocation`.
+    /// - Parameters:
+    ///   - output: where commands write; nil builds the terminal sink that fits `terminals` and the options.
+    ///   - isInterrupted: whether SIGINT arrived (polled by long commands and between commands).
+    ///   - clearInterrupt: forgets a handled SIGINT.
+    public init(invocation: Invocation, environment: [String: String], terminals: Terminals, output: OutputSink? = nil,
+                isInterrupted: @escaping () -> Bool = { false }, clearInterrupt: @escaping () -> Void = {}) {
+        self.invocation = invocation
+        self.environment = environment
+        self.terminals = terminals
+        self.isInterrupted = isInterrupted
+        self.clearInterrupt = clearInterrupt
+        let sink = output ?? TerminalSink(
+            json: invocation.json,
+            showProgress: terminals.error && !invocation.quiet,
+            textStyle: Style.forTerminal(isTerminal: invocation.json ? terminals.error : terminals.output, environment: environment),
+            errorStyle: Style.forTerminal(isTerminal: terminals.error, environment: environment))
+        interpreter = Interpreter(output: sink, dataDirectory: ShellProgram.dataDirectory(invocation, environment),
+                                  shouldStop: isInterrupted)
+    }
+
+    /// `--data-dir`, else `HAR_DATA`, else `~/.harlab/data`.
+    public static func dataDirectory(_ invocation: Invocation, _ environment: [String: String]) -> URL {
+        if let path = invocation.dataDirectory ?? environment["HAR_DATA"], !path.isEmpty {
+            return URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        }
+        return home(environment).appendingPathComponent(".harlab/data")
+    }
+
+    /// The user's home folder (`HOME`).
+    public static func home(_ environment: [String: String]) -> URL {
+        URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+    }
+
+    /// Whether this invocation ends in the interactive loop (and so wants a line editor).
+    public var wantsInteractiveLoop: Bool {
+        invocation.action == .run && (invocation.interactive || invocation.steps.isEmpty)
+    }
+
+    /// Runs everything the invocation asks for and returns the exit status.
+    /// - Parameter interactiveInput: the line source of the interactive loop (libedit on a terminal).
+    public func run(interactiveInput: () -> LineSource = { StandardInputLines() }) -> Int32 {
+        switch invocation.action {
+        case .version:
+            interpreter.output.text("har \(HARKit.version)")
+            return ExitStatus.success
+        case .help:
+            interpreter.output.text(Invocation.usage)
+            return ExitStatus.success
+        case .run:
+            break
+        }
+        for case .script(let path) in invocation.steps where path != "-" && !FileManager.default.isReadableFile(atPath: path) {
+            interpreter.output.error(ShellError("cannot read script '\(path)'"), source: "", origin: nil)
+            return ExitStatus.badInvocation
+        }
+        runStartupFile()
+        var failed = false
+        for step in invocation.steps {
+            let outcome: Interpreter.Outcome
+            switch step {
+            case .commands(let text): outcome = interpreter.execute(text)
+            case .script(let path): outcome = runScript(path)
+            }
+            if isInterrupted() { return ExitStatus.interrupted }
+            if outcome == .quit { return failed ? ExitStatus.failure : ExitStatus.success }
+            if outcome == .failure {
+                failed = true
+                if !invocation.keepGoing && !invocation.interactive { return ExitStatus.failure }
+            }
+        }
+        guard wantsInteractiveLoop else { return failed ? ExitStatus.failure : ExitStatus.success }
+        if !terminals.input && !invocation.interactive {
+            let outcome = interpreter.executeScript(readStandardInput(), name: "<stdin>", keepGoing: invocation.keepGoing)
+            if isInterrupted() { return ExitStatus.interrupted }
+            return outcome == .failure ? ExitStatus.failure : ExitStatus.success
+        }
+        return interact(interactiveInput())
+    }
+
+    /// The interactive loop: prompt, read, run; Ctrl-C drops the line, Ctrl-D or `quit` leaves with status 0.
+    public func interact(_ input: LineSource) -> Int32 {
+        if !invocation.quiet && terminals.input { interpreter.output.text(HARShell.banner) }
+        var pending = ""
+        while true {
+            switch input.readLine(prompt: pending.isEmpty ? "har> " : "...> ") {
+            case .end:
+                return ExitStatus.success
+            case .interrupted:
+                clearInterrupt()
+                pending = ""
+            case .line(let line):
+                if ScriptReader.endsWithContinuation(line) {
+                    pending += String(line.dropLast()) + " "
+                    continue
+                }
+                let full = pending + line
+                pending = ""
+                guard !full.allSatisfy(\.isWhitespace) else { continue }
+                input.addHistory(full)
+                let outcome = interpreter.execute(full)
+                clearInterrupt()
+                if outcome == .quit { return ExitStatus.success }
+            }
+        }
+    }
+
+    /// The completions for the line left of the cursor, from the current session.
+    public func complete(_ line: String) -> Completion {
+        Completer(session: interpreter.session).complete(line)
+    }
+
+    private func runStartupFile() {
+        guard !invocation.skipStartupFile else { return }
+        let url = ShellProgram.home(environment).appendingPathComponent(".harrc")
+        guard let text = try? ScriptFile.read(url) else { return }
+        interpreter.executeScript(text, name: url.path, keepGoing: true)
+    }
+
+    private func runScript(_ path: String) -> Interpreter.Outcome {
+        if path == "-" { return interpreter.executeScript(readStandardInput(), name: "<stdin>", keepGoing: invocation.keepGoing) }
+        do {
+            let text = try ScriptFile.read(URL(fileURLWithPath: path))
+            return interpreter.executeScript(text, name: path, keepGoing: invocation.keepGoing)
+        } catch {
+            interpreter.output.error(error as? ShellError ?? ShellError("\(error)"), source: "", origin: nil)
+            return .failure
+        }
+    }
+
+    private func readStandardInput() -> String {
+        var lines: [String] = []
+        while let line = Swift.readLine(strippingNewline: true) { lines.append(line) }
+        return lines.joined(separator: "\n")
+    }
+}
