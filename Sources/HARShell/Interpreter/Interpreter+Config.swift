@@ -1,11 +1,11 @@
 /// Configuration commands: set, show.
 extension Interpreter {
     func set(_ arguments: Arguments) throws -> CommandResult {
-        try arguments.expectOptions([])
         let names = ConfigKey.all.map(\.name)
         if arguments.positionals.isEmpty, let option = arguments.options.first {
             throw ShellError("write 'set \(option.key ?? "") \(option.value)' (a space, not '=')", at: option.offset)
         }
+        try arguments.expectOptions([])
         let keyArgument = try arguments.required(0, "KEY")
         guard let key = ConfigKey.named(keyArgument.value) else {
             throw ShellError(Suggestion.unknown("setting", keyArgument.value, among: names), at: keyArgument.offset)

@@ -95,7 +95,9 @@ public final class Interpreter {
             remember(command, succeeded: true, replayable: spec.replayable)
             return spec.name == "quit" ? .quit : .success
         } catch {
-            session = saved
+            // `run` is not one transaction: the commands of the script before its failing one keep their
+            // effect (each is a transaction of its own), as when the script's lines are typed one by one.
+            if spec?.name != "run" { session = saved }
             let shellError = error as? ShellError ?? ShellError("\(error)")
             report(shellError, command: spec?.name ?? command.name, source: source, origin: origin)
             remember(command, succeeded: false, replayable: false)

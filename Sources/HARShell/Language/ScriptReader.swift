@@ -16,9 +16,9 @@ public enum ScriptReader {
         var result: [Line] = []
         var pending: Line?
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
-            var piece = String(raw)
+            var piece = String(String.UnicodeScalarView(raw))
             if piece.hasSuffix("\r") { piece.removeLast() }
             let continues = endsWithContinuation(piece)
             if continues { piece.removeLast() }

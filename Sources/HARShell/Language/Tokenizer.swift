@@ -15,14 +15,14 @@ public enum Tokenizer {
                 i += 2
                 continue
             }
-            if c.isWhitespace { i += 1; continue }
-            if c == "#" {
-                while i < chars.count, !chars[i].isNewline { i += 1 }
-                continue
-            }
             if c == ";" || c.isNewline {
                 tokens.append(Token(.separator, ";", offset: i, end: i + 1))
                 i += 1
+                continue
+            }
+            if c.isWhitespace { i += 1; continue }
+            if c == "#" {
+                while i < chars.count, !chars[i].isNewline { i += 1 }
                 continue
             }
             if c == "\"" || c == "'" {

@@ -41,7 +41,8 @@ public enum LineChart {
         var lines: [String] = []
         for (r, row) in grid.enumerated() {
             let text = r == 0 ? top : (r == height - 1 ? bottom : "")
-            lines.append(String(repeating: " ", count: labelWidth - text.count) + text + " │" + String(row))
+            let plot = String(String(row).reversed().drop { $0 == " " }.reversed())
+            lines.append(String(repeating: " ", count: labelWidth - text.count) + text + " │" + plot)
         }
         lines.append(String(repeating: " ", count: labelWidth) + " └" + String(repeating: "─", count: columns))
         lines.append(String(repeating: " ", count: labelWidth + 2) + "1…\(length)")

@@ -1,0 +1,46 @@
+import XCTest
+@testable import HARShell
+
+/// Commands whose HARKit part has not landed yet: they validate their words, then fail saying what is missing,
+/// and leave the session as it was.
+final class UnwiredCommandTests: XCTestCase {
+    func testEachFailsWithANotAvailableMessageAndChangesNothing() {
+        let lines = ["datasets", "download uci-har", "load synthetic", "load wisdm from data window=128", "info",
+                     "augment jitter, rotate=15", "augment off", "model sa", "model attn+lstm hidden=64", "summary",
+                     "train", "train 3", "eval", "eval val", "tune lr=1e-4..1e-2:log trials=4", "cv", "cv folds=5",
+                     "inspect attention class=walking", "inspect confusion", "inspect predictions 5", "plot history",
+                     "plot confusion to c.svg", "runs", "compare", "compare 1 2", "report", "report to r.html",
+                     "export csv runs.csv", "save model m.ckpt", "load model m.ckpt"]
+        for line in lines {
+            let (shell, out) = makeInterpreter()
+            shell.execute("set lr 0.01")
+            let before = shell.session.snapshot
+            XCTAssertEqual(shell.execute(line), .failure, line)
+            XCTAssertEqual(shell.session.snapshot, before, line)
+            let message = out.errors.last?.error.message ?? ""
+            XCTAssertTrue(message.contains("is not available in this build yet: it needs"), "\(line): \(message)")
+            XCTAssertEqual(out.errors.last?.error.position, 0, line)
+        }
+    }
+
+    func testMisspelledNamesAreCaughtBeforeTheMissingLibrary() {
+        let cases: [(String, String, Int)] = [
+            ("model atn+lstm", "unknown model 'atn+lstm' — did you mean 'attn+lstm'?", 6),
+            ("load wisdmm", "unknown dataset 'wisdmm' — did you mean 'wisdm'?", 5),
+            ("load uci window=128 overlp=0.5", "unknown option 'overlp' — did you mean 'overlap'?", 20),
+            ("augment jiter", "unknown augmentation 'jiter' — did you mean 'jitter'?", 8),
+            ("model sa widht=8", "unknown option 'widht' — did you mean 'width'?", 9),
+            ("eval tset", "unknown split 'tset' — did you mean 'test'?", 5),
+            ("train many", "invalid epoch count 'many': expected an integer in 1…100000", 6),
+            ("inspect atention", "unknown inspect target 'atention' — did you mean 'attention'?", 8),
+            ("export xml runs.xml", "unknown export format 'xml' (one of: csv, json, markdown)", 7),
+            ("load uci into x", "unexpected argument 'into' — usage: load NAME [from PATH] [key=value…]", 9),
+            ("tune trials=3", "missing KEY=RANGE — usage: tune KEY=RANGE[, …] [trials=N] [epochs=N]", 0),
+        ]
+        for (line, message, position) in cases {
+            let (shell, out) = makeInterpreter()
+            XCTAssertEqual(shell.execute(line), .failure, line)
+            XCTAssertEqual(out.errors.last?.error, ShellError(message, at: position), line)
+        }
+    }
+}
