@@ -115,7 +115,7 @@ public final class ShellProgram {
         }
         guard wantsInteractiveLoop else { return failed ? ExitStatus.failure : ExitStatus.success }
         if !terminals.input && !invocation.interactive {
-            let outcome = interpreter.executeScript(readStandardInput(), name: "<stdin>", keepGoing: invocation.keepGoing)
+            let outcome = runLines(from: StandardInputLines(), name: "<stdin>")
             if isInterrupted() { return ExitStatus.interrupted }
             return outcome == .failure ? ExitStatus.failure : ExitStatus.success
         }
@@ -162,7 +162,7 @@ public final class ShellProgram {
     }
 
     private func runScript(_ path: String) -> Interpreter.Outcome {
-        if path == "-" { return interpreter.executeScript(readStandardInput(), name: "<stdin>", keepGoing: invocation.keepGoing) }
+        if path == "-" { return runLines(from: StandardInputLines(), name: "<stdin>") }
         do {
             let text = try ScriptFile.read(URL(fileURLWithPath: path))
             return interpreter.executeScript(text, name: path, keepGoing: invocation.keepGoing)
@@ -172,9 +172,30 @@ public final class ShellProgram {
         }
     }
 
-    private func readStandardInput() -> String {
-        var lines: [String] = []
-        while let line = Swift.readLine(strippingNewline: true) { lines.append(line) }
-        return lines.joined(separator: "\n")
+    /// Runs lines as they arrive (`har < FILE`, a pipe) as a script named `name`: continuation lines joined,
+    /// errors as `name:line`, stopping at the first failure unless `--keep-going`, or at an interrupt.
+    public func runLines(from input: LineSource, name: String) -> Interpreter.Outcome {
+        var failed = false
+        var number = 0
+        var pending: (start: Int, text: String)?
+        while !isInterrupted(), case .line(let line) = input.readLine(prompt: "") {
+            number += 1
+            if ScriptReader.endsWithContinuation(line) {
+                pending = (pending?.start ?? number, (pending?.text ?? "") + line.dropLast() + " ")
+                continue
+            }
+            let start = pending?.start ?? number
+            let text = (pending?.text ?? "") + line
+            pending = nil
+            switch interpreter.execute(text, origin: "\(name):\(start)") {
+            case .success: continue
+            case .quit: return failed ? .failure : .quit
+            case .failure:
+                failed = true
+                if !invocation.keepGoing { return .failure }
+            }
+        }
+        if let pending, interpreter.execute(pending.text, origin: "\(name):\(pending.start)") == .failure { failed = true }
+        return failed ? .failure : .success
     }
 }
