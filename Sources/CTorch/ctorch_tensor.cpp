@@ -315,7 +315,14 @@ ct_tensor ct_tensor_where(ct_tensor condition, ct_tensor a, ct_tensor b) {
 
 ct_tensor ct_tensor_leaky_relu(ct_tensor t, double slope) { CT_TENSOR(at::leaky_relu(unwrap(t), slope)) }
 
-int ct_tensor_add_(ct_tensor a, ct_tensor b, double alpha) { CT_STATUS(unwrap(a).add_(unwrap(b), alpha)) }
+int ct_tensor_add_(ct_tensor a, ct_tensor b, double alpha) {
+  CT_STATUS({
+    const auto &t = unwrap(a);
+    // Integral tensors (counters such as num_batches_tracked) reject a floating alpha.
+    const bool integral = !at::isFloatingType(t.scalar_type()) && alpha == static_cast<double>(static_cast<int64_t>(alpha));
+    t.add_(unwrap(b), integral ? at::Scalar(static_cast<int64_t>(alpha)) : at::Scalar(alpha));
+  })
+}
 int ct_tensor_mul_scalar_(ct_tensor a, double s) { CT_STATUS(unwrap(a).mul_(s)) }
 int ct_tensor_mul_(ct_tensor a, ct_tensor b) { CT_STATUS(unwrap(a).mul_(unwrap(b))) }
 int ct_tensor_addcmul_(ct_tensor a, ct_tensor t1, ct_tensor t2, double value) {

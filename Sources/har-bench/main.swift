@@ -1,3 +1,1 @@
-import HARKit
-
-print(HARKit.versions)
+print("x")
