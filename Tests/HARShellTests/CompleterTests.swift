@@ -16,7 +16,8 @@ final class CompleterTests: XCTestCase {
     func testDatasetAndModelNames() {
         XCTAssertEqual(completer.complete("load pa").candidates, ["pamap", "pamap2"])
         XCTAssertEqual(completer.complete("load pa").insertion, "map")
-        XCTAssertEqual(completer.complete("model attn").candidates, ["attn+lstm"])
+        XCTAssertEqual(completer.complete("model attn").candidates, ["attn", "attn+lstm"])
+        XCTAssertEqual(completer.complete("model deep").candidates, ["deepconvlstm"])
     }
 
     func testOptionKeysEndInEqualsWithoutASpace() {

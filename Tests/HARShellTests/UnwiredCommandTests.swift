@@ -6,7 +6,7 @@ import XCTest
 final class UnwiredCommandTests: XCTestCase {
     func testEachFailsWithANotAvailableMessageAndChangesNothing() {
         let lines = ["datasets", "download uci-har", "load synthetic", "load wisdm from data window=128", "info",
-                     "augment jitter, rotate=15", "augment off", "model sa", "model attn+lstm hidden=64", "summary",
+                     "augment jitter, rotate=15", "augment off", "model sa", "model attn+lstm hidden=64",
                      "train", "train 3", "eval", "eval val", "tune lr=1e-4..1e-2:log trials=4", "cv", "cv folds=5",
                      "inspect attention class=walking", "inspect confusion", "inspect predictions 5", "plot history",
                      "plot confusion to c.svg", "runs", "compare", "compare 1 2", "report", "report to r.html",
@@ -25,11 +25,9 @@ final class UnwiredCommandTests: XCTestCase {
 
     func testMisspelledNamesAreCaughtBeforeTheMissingLibrary() {
         let cases: [(String, String, Int)] = [
-            ("model atn+lstm", "unknown model 'atn+lstm' — did you mean 'attn+lstm'?", 6),
             ("load wisdmm", "unknown dataset 'wisdmm' — did you mean 'wisdm'?", 5),
             ("load uci window=128 overlp=0.5", "unknown option 'overlp' — did you mean 'overlap'?", 20),
             ("augment jiter", "unknown augmentation 'jiter' — did you mean 'jitter'?", 8),
-            ("model sa widht=8", "unknown option 'widht' — did you mean 'width'?", 9),
             ("eval tset", "unknown split 'tset' — did you mean 'test'?", 5),
             ("train many", "invalid epoch count 'many': expected an integer in 1…100000", 6),
             ("inspect atention", "unknown inspect target 'atention' — did you mean 'attention'?", 8),

@@ -1,14 +1,15 @@
-/// The words of the command language's contract (docs/COMMANDS.md) that name things in HARKit:
-/// datasets, model architectures and augmentations. Used for suggestions and completion.
+import HARKit
+
+/// The words that name things in HARKit: datasets, model architectures and augmentations.
+/// Used for suggestions and completion.
 public enum Vocabulary {
     /// Dataset names `load` accepts, aliases included.
     public static let datasets = ["synthetic", "uci-har", "uci", "wisdm", "pamap2", "pamap", "dsads", "dasa",
                                   "opportunity", "oppo", "npy"]
-    /// Model architectures `model` accepts, hybrids included.
-    public static let models = ["sa", "ca", "cnn", "resnet", "lstm", "gru", "transformer", "deepconvlstm",
-                                "sa+lstm", "attn+lstm", "sa+transformer", "cnn+lstm"]
+    /// Model specs `model` completes to (HARKit's `ModelSpec` decides what is valid).
+    public static var models: [String] { ModelSpec.examples + ModelSpec.knownNames.filter { !ModelSpec.examples.contains($0) } }
     /// Options `model` accepts.
-    public static let modelOptions = ["width", "depth", "hidden", "layers", "heads", "dropout"]
+    public static var modelOptions: [String] { ModelSpec.optionKeys.map(\.key) }
     /// Augmentations `augment` accepts.
     public static let augmentations = ["jitter", "scale", "rotate", "crop", "flip", "timewarp", "mixup"]
 }

@@ -1,5 +1,14 @@
+import HARKit
+
 /// Data commands: datasets, download, load, info, augment.
 extension Interpreter {
+    /// The window shape and class count of the loaded dataset, which models are built for.
+    func currentInputShape(for arguments: Arguments) throws -> InputShape {
+        throw ShellError("no dataset loaded: load one first (e.g. 'load synthetic') — the model is built for its window shape; "
+                         + "'load' is not available in this build yet: it needs HARKit's dataset loaders (DatasetCatalog)",
+                         at: arguments.command.offset)
+    }
+
     func datasets(_ arguments: Arguments) throws -> CommandResult {
         try arguments.expectPositionals(0)
         try arguments.expectOptions([])

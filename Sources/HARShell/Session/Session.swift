@@ -10,6 +10,8 @@ public struct Session {
     public var history: [HistoryEntry] = []
     /// The script each successful replayable command is appended to (`record FILE`), if any.
     public var recording: URL?
+    /// The current model (built by `model SPEC` for the loaded dataset's shape), if any.
+    public var model: (any HARModel)?
 
     /// A fresh session with the reference recipe.
     public init() {}
