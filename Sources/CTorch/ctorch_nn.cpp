@@ -3,6 +3,10 @@
 #include "ctorch_internal.h"
 
 #include <ATen/autocast_mode.h>
+#include <caffe2/serialize/in_memory_adapter.h>
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/pickler.h>
+#include <torch/csrc/jit/serialization/unpickler.h>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -36,26 +40,208 @@ int64_t hidden_size(const std::vector<at::Tensor> &params, int gates) {
   return params[1].size(0) / gates;
 }
 
-ct_state make_state(const c10::IValue &value) {
-  if (!value.isGenericDict()) throw std::runtime_error("the file does not hold a dict of tensors");
-  auto state = std::make_unique<ct_state_opaque>();
+/// Adds the tensors of a (possibly nested) dict to `state`, nested keys joined with dots.
+void collect_tensors(const c10::IValue &value, const std::string &prefix, ct_state_opaque &state) {
+  if (value.isTuple() && value.toTupleRef().elements().size() == 2 && value.toTupleRef().elements()[0].isGenericDict()) {
+    collect_tensors(value.toTupleRef().elements()[0], prefix, state);  // (dict, attribute state) from libtorch_pickle
+    return;
+  }
+  if (!value.isGenericDict())
+    throw std::runtime_error(prefix.empty() ? "the file does not hold a dict of tensors"
+                                            : "entry '" + prefix.substr(0, prefix.size() - 1) + "' is not a tensor");
   for (const auto &entry : value.toGenericDict()) {
     if (!entry.key().isString()) throw std::runtime_error("a key in the state dict is not a string");
-    if (!entry.value().isTensor())
-      throw std::runtime_error("entry '" + entry.key().toStringRef() + "' is not a tensor");
-    state->names.push_back(entry.key().toStringRef());
-    state->tensors.push_back(entry.value().toTensor());
+    const std::string name = prefix + entry.key().toStringRef();
+    if (entry.value().isTensor()) {
+      state.names.push_back(name);
+      state.tensors.push_back(entry.value().toTensor());
+    } else {
+      collect_tensors(entry.value(), name + ".", state);
+    }
   }
+}
+
+ct_state make_state(const c10::IValue &value) {
+  auto state = std::make_unique<ct_state_opaque>();
+  collect_tensors(value, "", *state);
   return state.release();
 }
 
+/// The length of the argument that follows pickle opcode `op` at `data[i]` (just past the opcode).
+size_t pickle_argument_length(unsigned char op, const std::string &data, size_t i) {
+  auto line = [&](size_t from) {
+    const size_t end = data.find('\n', from);
+    if (end == std::string::npos) throw std::runtime_error("truncated pickle (unterminated line)");
+    return end - from + 1;
+  };
+  auto prefixed = [&](size_t width) {
+    if (i + width > data.size()) throw std::runtime_error("truncated pickle");
+    uint64_t n = 0;
+    for (size_t k = 0; k < width; ++k) n |= static_cast<uint64_t>(static_cast<unsigned char>(data[i + k])) << (8 * k);
+    return width + static_cast<size_t>(n);
+  };
+  switch (op) {
+    case 0x80: case 'K': case 'q': case 'h': case 0x82: return 1;
+    case 'M': case 0x83: return 2;
+    case 'J': case 'r': case 'j': case 0x84: return 4;
+    case 'G': case 0x95: return 8;
+    case 'X': case 'T': case 'B': case 0x8b: return prefixed(4);
+    case 'U': case 'C': case 0x8a: case 0x8c: return prefixed(1);
+    case 0x8d: case 0x8e: case 0x96: return prefixed(8);
+    case 'I': case 'L': case 'F': case 'S': case 'V': case 'p': case 'g': case 'P': return line(i);
+    case 'c': case 'i': { const size_t first = line(i); return first + line(i + first); }
+    case '(': case ')': case ']': case '}': case '.': case '0': case '1': case '2': case 'N': case 't':
+    case 0x85: case 0x86: case 0x87: case 'R': case 'b': case 'Q': case 's': case 'u': case 'a': case 'e':
+    case 'l': case 'd': case 'o': case 0x88: case 0x89: case 0x81: case 0x92: case 0x93: case 0x94:
+    case 0x8f: case 0x90: case 0x91: case 0x97: case 0x98:
+      return 0;
+    default:
+      throw std::runtime_error("unsupported pickle opcode " + std::to_string(op) + " at offset " + std::to_string(i - 1));
+  }
+}
+
+/// Rewrites a Python pickle (protocol 2) into the subset libtorch's unpickler reads:
+/// - Python pickles a state dict as a `collections.OrderedDict`, which libtorch turns into None: each
+///   `OrderedDict()` becomes an empty dict (the class itself is never pushed or memoised);
+/// - BUILD (the `_metadata` attribute) becomes TUPLE2, pairing the dict with its attribute state, which
+///   `collect_tensors` ignores;
+/// - SETITEM (a dict of one entry), which libtorch lacks, becomes MARK key value SETITEMS.
+/// It tracks where each stack item starts in the output to place that MARK.
+std::string libtorch_pickle(const std::string &data) {
+  static const std::string ordered_dict = "collections\nOrderedDict\n";
+  std::string out;
+  out.reserve(data.size() + 64);
+  std::vector<size_t> starts;                     // output offset where each stack item begins
+  std::vector<std::pair<size_t, size_t>> marks;   // (stack depth, output offset) of each MARK
+  std::vector<bool> class_slots;                  // memo slots Python gave the OrderedDict class
+  auto memo_index = [&](size_t at, size_t width) {
+    uint32_t n = 0;
+    for (size_t k = 0; k < width; ++k) n |= static_cast<uint32_t>(static_cast<unsigned char>(data[at + k])) << (8 * k);
+    return n;
+  };
+  auto merge = [&](size_t n) {  // pops n items and pushes one that starts where the first began
+    if (starts.size() < n) throw std::runtime_error("malformed pickle (stack underflow)");
+    const size_t first = starts[starts.size() - n];
+    starts.resize(starts.size() - n);
+    starts.push_back(first);
+  };
+  auto close_mark = [&](bool push) {  // pops to the last MARK, optionally pushing one item that starts at it
+    if (marks.empty() || starts.size() < marks.back().first) throw std::runtime_error("malformed pickle (no MARK)");
+    starts.resize(marks.back().first);
+    if (push) starts.push_back(marks.back().second);
+    marks.pop_back();
+  };
+  bool class_pending = false;  // the OrderedDict class would be on top of Python's stack
+  size_t i = 0;
+  while (i < data.size()) {
+    const auto op = static_cast<unsigned char>(data[i]);
+    const size_t length = pickle_argument_length(op, data, i + 1);
+    const bool is_put = op == 'q' || op == 'r', is_get = op == 'h' || op == 'j';
+    const uint32_t memo = (is_put || is_get) ? memo_index(i + 1, (op == 'q' || op == 'h') ? 1 : 4) : 0;
+    const size_t at = out.size();
+    size_t consumed = 1 + length;
+    if (op == 'c' && data.compare(i + 1, length, ordered_dict) == 0) {
+      class_pending = true;
+    } else if (is_put && class_pending) {
+      if (class_slots.size() <= memo) class_slots.resize(memo + 1, false);
+      class_slots[memo] = true;
+    } else if (is_get && memo < class_slots.size() && class_slots[memo]) {
+      class_pending = true;
+    } else if (class_pending) {
+      if (op != ')' || i + 1 >= data.size() || data[i + 1] != 'R')
+        throw std::runtime_error("unsupported OrderedDict construction in pickle at offset " + std::to_string(i));
+      out += '}';
+      starts.push_back(at);
+      class_pending = false;
+      consumed = 2;
+    } else {
+      switch (op) {
+        case '(': marks.emplace_back(starts.size(), at); out += '('; break;
+        case 's': {  // SETITEM → MARK key value SETITEMS
+          if (starts.size() < 3) throw std::runtime_error("malformed pickle (SETITEM without a dict)");
+          out.insert(starts[starts.size() - 2], 1, '(');
+          out += 'u';
+          starts.resize(starts.size() - 2);
+          break;
+        }
+        case 'b': out += '\x86'; merge(2); break;  // BUILD → TUPLE2 (object, attribute state)
+        default: {
+          out.append(data, i, 1 + length);
+          switch (op) {
+            case 't': case 'l': case 'd': case 0x91: close_mark(true); break;
+            case 'u': case 'e': case '1': case 0x90: close_mark(false); break;
+            case 0x85: case 'Q': merge(1); break;
+            case 0x86: case 'R': case 0x81: case 0x93: merge(2); break;
+            case 0x87: case 0x92: merge(3); break;
+            case 's': case 'a': case '0':
+              if (starts.empty()) throw std::runtime_error("malformed pickle (stack underflow)");
+              starts.pop_back();
+              break;
+            case 'q': case 'r': case 0x80: case 0x95: case 0x94: case '.': break;
+            case 'o': case 'i': throw std::runtime_error("unsupported pickle opcode OBJ/INST");
+            default: starts.push_back(at); break;  // every other opcode pushes one value
+          }
+        }
+      }
+    }
+    i += consumed;
+  }
+  return out;
+}
+
+/// Reads the dict pickled in a zip-format torch.save archive (Python's default since 1.6, and ours).
+c10::IValue read_archive(const void *bytes, size_t size) {
+  if (size < 4 || std::memcmp(bytes, "PK\x03\x04", 4) != 0)
+    throw std::runtime_error("not a zip-format torch.save file (legacy files saved with "
+                             "_use_new_zipfile_serialization=False are not supported)");
+  caffe2::serialize::PyTorchStreamReader reader(
+      std::make_shared<caffe2::serialize::MemoryReadAdapter>(bytes, static_cast<off_t>(size)));
+  at::DataPtr pickle_ptr;
+  size_t pickle_size = 0;
+  std::tie(pickle_ptr, pickle_size) = reader.getRecord("data.pkl");
+  const std::string pickle = libtorch_pickle(std::string(static_cast<const char *>(pickle_ptr.get()), pickle_size));
+  size_t position = 0;
+  auto read = [&](char *buffer, size_t n) {
+    const size_t count = std::min(n, pickle.size() - position);
+    std::memcpy(buffer, pickle.data() + position, count);
+    position += count;
+    return count;
+  };
+  auto read_record = [&](const std::string &name) { return std::get<0>(reader.getRecord("data/" + name)); };
+  torch::jit::Unpickler unpickler(read, nullptr, nullptr, read_record, c10::optional<at::Device>(at::kCPU));
+  unpickler.set_version(reader.version());
+  return unpickler.parse_ivalue();
+}
+
+/// A zip archive Python's torch.load opens with its default `weights_only=True`: a plain dict pickle
+/// (no TorchScript type tags) and one record per tensor storage.
 std::vector<char> serialise(const char *const *names, const ct_tensor *tensors, int n) {
   c10::Dict<std::string, at::Tensor> dict;
   for (int i = 0; i < n; ++i) {
     if (names[i] == nullptr) throw std::invalid_argument("null name in state dict");
+    if (dict.contains(names[i])) throw std::invalid_argument(std::string("duplicate name '") + names[i] + "' in state dict");
     dict.insert(names[i], unwrap(tensors[i]).detach().cpu());
   }
-  return torch::pickle_save(c10::IValue(dict));
+  std::vector<char> pickle;
+  torch::jit::Pickler pickler([&](const char *data, size_t size) { pickle.insert(pickle.end(), data, data + size); },
+                              nullptr, nullptr, nullptr, nullptr, /*tag_aggregates=*/false);
+  pickler.protocol();
+  pickler.pushIValue(c10::IValue(dict));
+  pickler.stop();
+  std::vector<char> archive;
+  caffe2::serialize::PyTorchStreamWriter writer([&](const void *data, size_t size) {
+    archive.insert(archive.end(), static_cast<const char *>(data), static_cast<const char *>(data) + size);
+    return size;
+  });
+  writer.writeRecord("data.pkl", pickle.data(), pickle.size());
+  writer.writeRecord("byteorder", "little", 6);
+  const auto &storages = pickler.tensorData();
+  for (size_t i = 0; i < storages.size(); ++i) {
+    const auto data = torch::jit::getWriteableTensorData(storages[i], /*to_cpu=*/true);
+    writer.writeRecord("data/" + std::to_string(i), data.data(), data.sizeInBytes());
+  }
+  writer.writeEndOfFile();
+  return archive;
 }
 
 }  // namespace
@@ -225,15 +411,13 @@ ct_state ct_state_load(const char *path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error(std::string("cannot open '") + path + "'");
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return make_state(torch::pickle_load(bytes));
+    return make_state(read_archive(bytes.data(), bytes.size()));
   })
 }
 
 ct_state ct_state_load_buffer(const void *data, size_t size) {
   CT_PROTECT(nullptr, {
-    const char *begin = static_cast<const char *>(data);
-    std::vector<char> bytes(begin, begin + size);
-    return make_state(torch::pickle_load(bytes));
+    return make_state(read_archive(data, size));
   })
 }
 

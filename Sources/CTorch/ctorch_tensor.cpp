@@ -2,6 +2,7 @@
 // autograd and process-wide settings.
 #include "ctorch_internal.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -138,6 +139,13 @@ std::vector<at::Tensor> tensor_list(const ct_tensor *ts, int n) {
   for (int i = 0; i < n; ++i) list.push_back(ctorch::unwrap(ts[i]));
   return list;
 }
+
+/// A whole-number scalar stays integral for integer tensors (in-place ops on them reject floating scalars).
+at::Scalar scalar_for(const at::Tensor &t, double value) {
+  if (!at::isFloatingType(t.scalar_type()) && std::nearbyint(value) == value) return at::Scalar(static_cast<int64_t>(value));
+  return at::Scalar(value);
+}
+
 }  // namespace
 
 namespace ctorch {
@@ -243,6 +251,13 @@ void ct_tensor_free(ct_tensor t) { delete t; }
 
 ct_tensor ct_tensor_alias(ct_tensor t) { CT_TENSOR(unwrap(t)) }
 
+int ct_tensor_set_data(ct_tensor t, ct_tensor src) {
+  CT_STATUS({
+    if (t == nullptr) throw std::invalid_argument("null tensor handle");
+    t->tensor.set_data(unwrap(src));
+  })
+}
+
 int ct_tensor_ndim(ct_tensor t) { CT_PROTECT(-1, { return static_cast<int>(unwrap(t).dim()); }) }
 
 int ct_tensor_shape(ct_tensor t, int64_t *out, int cap) {
@@ -315,15 +330,8 @@ ct_tensor ct_tensor_where(ct_tensor condition, ct_tensor a, ct_tensor b) {
 
 ct_tensor ct_tensor_leaky_relu(ct_tensor t, double slope) { CT_TENSOR(at::leaky_relu(unwrap(t), slope)) }
 
-int ct_tensor_add_(ct_tensor a, ct_tensor b, double alpha) {
-  CT_STATUS({
-    const auto &t = unwrap(a);
-    // Integral tensors (counters such as num_batches_tracked) reject a floating alpha.
-    const bool integral = !at::isFloatingType(t.scalar_type()) && alpha == static_cast<double>(static_cast<int64_t>(alpha));
-    t.add_(unwrap(b), integral ? at::Scalar(static_cast<int64_t>(alpha)) : at::Scalar(alpha));
-  })
-}
-int ct_tensor_mul_scalar_(ct_tensor a, double s) { CT_STATUS(unwrap(a).mul_(s)) }
+int ct_tensor_add_(ct_tensor a, ct_tensor b, double alpha) { CT_STATUS(unwrap(a).add_(unwrap(b), scalar_for(unwrap(a), alpha))) }
+int ct_tensor_mul_scalar_(ct_tensor a, double s) { CT_STATUS(unwrap(a).mul_(scalar_for(unwrap(a), s))) }
 int ct_tensor_mul_(ct_tensor a, ct_tensor b) { CT_STATUS(unwrap(a).mul_(unwrap(b))) }
 int ct_tensor_addcmul_(ct_tensor a, ct_tensor t1, ct_tensor t2, double value) {
   CT_STATUS(unwrap(a).addcmul_(unwrap(t1), unwrap(t2), value))
@@ -373,7 +381,21 @@ ct_tensor ct_tensor_slice(ct_tensor t, int64_t dim, int64_t start, int64_t end, 
 ct_tensor ct_tensor_select(ct_tensor t, int64_t dim, int64_t index) { CT_TENSOR(unwrap(t).select(dim, index)) }
 
 ct_tensor ct_tensor_index_select(ct_tensor t, int64_t dim, ct_tensor index) {
-  CT_TENSOR(unwrap(t).index_select(dim, unwrap(index)))
+  CT_PROTECT(nullptr, {
+    const auto &self = unwrap(t);
+    const auto &indices = unwrap(index);
+    const int64_t axis = c10::maybe_wrap_dim(dim, self.dim());
+    const int64_t size = self.dim() == 0 ? 1 : self.size(axis);
+    if (indices.numel() > 0 && !at::isFloatingType(indices.scalar_type())) {
+      const int64_t low = indices.min().item<int64_t>();
+      const int64_t high = indices.max().item<int64_t>();
+      const int64_t bad = high >= size ? high : low;
+      if (high >= size || low < 0)
+        throw std::out_of_range("index_select(): index " + std::to_string(bad) + " is out of range for dimension " +
+                                std::to_string(axis) + " of size " + std::to_string(size));
+    }
+    return ctorch::wrap(self.index_select(dim, indices));
+  })
 }
 
 ct_tensor ct_tensor_gather(ct_tensor t, int64_t dim, ct_tensor index) { CT_TENSOR(unwrap(t).gather(dim, unwrap(index))) }

@@ -114,6 +114,9 @@ int ct_tensor_addcdiv_(ct_tensor a, ct_tensor t1, ct_tensor t2, double value);
 int ct_tensor_copy_(ct_tensor dst, ct_tensor src);
 int ct_tensor_fill_(ct_tensor t, double value);
 int ct_tensor_zero_(ct_tensor t);
+/** Makes `t` hold `src`'s data (dtype and device included) while keeping its identity and autograd leaf status,
+ *  as Python's `param.data = src` (how modules change dtype or device). */
+int ct_tensor_set_data(ct_tensor t, ct_tensor src);
 
 /* ---- reductions -------------------------------------------------------- */
 
@@ -212,7 +215,9 @@ void ct_autocast_clear_cache(void);
 int ct_state_save(const char *path, const char *const *names, const ct_tensor *tensors, int n);
 /** Serialises the dict into a malloc'd buffer (caller frees) of `*size` bytes. */
 void *ct_state_save_buffer(const char *const *names, const ct_tensor *tensors, int n, size_t *size);
-/** Opaque result of a load: a dict of tensors read from a torch.save file. */
+/** Opaque result of a load: a dict of tensors read from a zip-format torch.save file (Python's default since 1.6),
+ *  including Python's OrderedDict state dicts; nested dicts are flattened with dotted names ("model.0.weight").
+ *  A non-tensor entry is an error naming it. Written files open with Python's default torch.load (weights_only). */
 typedef struct ct_state_opaque *ct_state;
 ct_state ct_state_load(const char *path);
 ct_state ct_state_load_buffer(const void *data, size_t size);

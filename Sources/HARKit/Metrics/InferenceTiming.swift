@@ -7,6 +7,8 @@ public struct InferenceTiming: Sendable, Equatable, Codable {
     public let latencyP50: Double
     /// 95th-percentile batch-1 latency in milliseconds.
     public let latencyP95: Double
+    /// Mean batch-1 latency in milliseconds (the PyTorch peer benchmark's figure).
+    public let latencyMean: Double
     /// Windows per second at `batch`.
     public let throughput: Double
     /// The batch size of the throughput measurement.
@@ -37,7 +39,7 @@ public struct InferenceTiming: Sendable, Equatable, Codable {
             let start = DispatchTime.now().uptimeNanoseconds
             for _ in 0..<rounds { _ = try model(many) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            return InferenceTiming(latencyP50: percentile(samples, 0.5), latencyP95: percentile(samples, 0.95),
+            return InferenceTiming(latencyP50: percentile(samples, 0.5), latencyP95: percentile(samples, 0.95), latencyMean: samples.reduce(0, +) / Double(samples.count),
                                    throughput: Double(batch * rounds) / seconds, batch: batch)
         }
     }

@@ -42,3 +42,9 @@ public func withInferenceMode<R>(_ body: () throws -> R) rethrows -> R {
 
 /// Whether operations on this thread are recorded for autograd.
 public var isGradEnabled: Bool { ct_autograd_is_enabled() == 1 }
+
+extension Tensor {
+    /// Makes this tensor hold `source`'s values, dtype and device while staying the same (leaf) tensor,
+    /// as Python's `param.data = source`; how modules change dtype or device in place.
+    public func setData(_ source: Tensor) throws { try checked(ct_tensor_set_data(handle, source.handle)) }
+}

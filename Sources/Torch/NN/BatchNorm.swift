@@ -11,8 +11,11 @@ public final class BatchNorm: Module {
     public let runningVar: Tensor
     /// Training batches seen (PyTorch keeps this counter in its state dict).
     public let batchesTracked: Tensor
+    /// The weight of each new batch in the running statistics.
     public let momentum: Double
+    /// Added to the variance for stability.
     public let eps: Double
+    /// Whether the layer behaves as in training (see `Module.isTraining`).
     public var isTraining = true
 
     /// A layer for `features` channels.
@@ -26,11 +29,14 @@ public final class BatchNorm: Module {
         self.eps = eps
     }
 
+    /// This layer's trainable tensors by PyTorch's local names.
     public var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+    /// This layer's running statistics by PyTorch's local names.
     public var ownBuffers: [(name: String, tensor: Tensor)] {
         [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", batchesTracked)]
     }
 
+    /// The forward pass.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         if isTraining { try withNoGrad { try batchesTracked.add(try Tensor.ones([], dtype: .int64)) } }
         return try Functional.batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,

@@ -4,10 +4,15 @@ public final class Conv2d: Module {
     public let weight: Tensor
     /// `[out]`, or nil.
     public let bias: Tensor?
+    /// The step between windows (height, width).
     public let stride: (Int, Int)
+    /// Zeros added on each side (height, width).
     public let padding: (Int, Int)
+    /// The spacing between kernel taps (height, width).
     public let dilation: (Int, Int)
+    /// Channel groups.
     public let groups: Int
+    /// Whether the layer behaves as in training (see `Module.isTraining`).
     public var isTraining = true
 
     /// A convolution initialised as PyTorch's `nn.Conv2d`.
@@ -22,10 +27,12 @@ public final class Conv2d: Module {
         (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
     }
 
+    /// This layer's trainable tensors by PyTorch's local names.
     public var ownParameters: [(name: String, tensor: Tensor)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
+    /// The forward pass.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         try Functional.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
     }

@@ -17,8 +17,11 @@ public protocol Module: AnyObject {
 }
 
 extension Module {
+    /// This layer's trainable tensors by PyTorch's local names.
     public var ownParameters: [(name: String, tensor: Tensor)] { [] }
+    /// This layer's running statistics by PyTorch's local names.
     public var ownBuffers: [(name: String, tensor: Tensor)] { [] }
+    /// Sub-modules by PyTorch's local names.
     public var children: [(name: String, module: any Module)] { [] }
 
     /// Every trainable tensor in this module and its children, with dotted names.
@@ -46,12 +49,19 @@ extension Module {
     }
 
     /// Parameters and buffers by dotted name, as PyTorch's `state_dict()`.
-    public func stateDict() -> StateDict { StateDict(namedParameters() + namedBuffers()) }
+    /// The order is PyTorch's: each module's parameters, then its buffers, then its children's entries.
+    public func stateDict() -> StateDict { StateDict(namedState()) }
+
+    /// Parameters and buffers in PyTorch's `state_dict` order, with dotted names.
+    func namedState(prefix: String = "") -> [(name: String, tensor: Tensor)] {
+        (ownParameters + ownBuffers).map { (prefix + $0.name, $0.tensor) }
+            + children.flatMap { $0.module.namedState(prefix: prefix + $0.name + ".") }
+    }
 
     /// Copies values from `state` into this module's tensors in place (optimizers keep their references).
     /// - Throws: `TorchError` listing missing or unexpected names, or a shape mismatch, before anything is changed.
     public func loadState(_ state: StateDict, strict: Bool = true) throws {
-        let own = namedParameters() + namedBuffers()
+        let own = namedState()
         let ownNames = Set(own.map(\.name))
         let missing = own.map(\.name).filter { state[$0] == nil }
         let unexpected = state.names.filter { !ownNames.contains($0) }
@@ -70,6 +80,21 @@ extension Module {
             for (name, tensor) in own {
                 if let source = state[name] { try tensor.assign(source) }
             }
+        }
+    }
+
+    /// Converts every floating-point parameter and buffer to `dtype` in place (call before building an optimizer).
+    public func convert(to dtype: DType) throws {
+        for (_, tensor) in namedParameters() + namedBuffers() where tensor.dtype.isFloatingPoint {
+            try tensor.setData(try tensor.detached().converted(to: dtype))
+        }
+    }
+
+    /// Moves every parameter and buffer to `device` in place (call before building an optimizer).
+    /// - Throws: `TorchError` when the device is not available (no CUDA in this libtorch or on this machine).
+    public func move(to device: Device) throws {
+        for (_, tensor) in namedParameters() + namedBuffers() {
+            try tensor.setData(try tensor.detached().moved(to: device))
         }
     }
 

@@ -1,0 +1,92 @@
+import Foundation
+
+/// An ordered list of augmentations applied to each training batch, seeded so that a run repeats exactly.
+public struct AugmentationPipeline: Sendable, Equatable, CustomStringConvertible {
+    /// The steps, applied in order (mixup, if present, last).
+    public var steps: [Augmentation]
+
+    /// A pipeline of `steps`.
+    public init(steps: [Augmentation]) {
+        self.steps = steps.filter { if case .mixup = $0 { return false } else { return true } } + steps.filter { if case .mixup = $0 { return true } else { return false } }
+    }
+
+    /// Parses `jitter=0.05, rotate=30, crop` (a bare name takes its default strength).
+    /// - Throws: `DatasetError` naming the item that is not `name` or `name=number`, or an unknown name.
+    public init(parsing spec: String) throws {
+        var steps = [Augmentation]()
+        for item in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            var value: Float?
+            if parts.count == 2 {
+                guard let number = Float(parts[1]) else { throw DatasetError("bad augmentation '\(item)': '\(parts[1])' is not a number") }
+                value = number
+            }
+            steps.append(try Augmentation(name: parts[0].lowercased(), value: value))
+        }
+        guard !steps.isEmpty else { throw DatasetError("empty augmentation spec: expected e.g. jitter=0.05, rotate=30, crop=0.9") }
+        self.init(steps: steps)
+    }
+
+    /// The spec text that parses back to this pipeline.
+    public var description: String { steps.map(\.description).joined(separator: ", ") }
+
+    /// The blend mixup made: the batch position each window was mixed with and the weight λ of the window's own label.
+    public struct Mix: Sendable, Equatable {
+        /// For batch position i, the position of its partner.
+        public var partners: [Int]
+        /// λ: the loss is λ·CE(own label) + (1 − λ)·CE(partner's label).
+        public var weight: Float
+    }
+
+    /// Transforms `values` (`count` windows of `[T, C]`) in place; returns the mixup blend when the pipeline has one.
+    public func apply(to values: inout [Float], count: Int, windowLength: Int, channels: Int, groups: SensorGroups,
+                      using random: inout SeededGenerator) -> Mix? {
+        var mix: Mix?
+        let size = windowLength * channels
+        for step in steps {
+            switch step {
+            case .jitter(let sigma):
+                for i in values.indices { values[i] += sigma * random.gaussian() }
+            case .scale(let sigma):
+                for n in 0..<count {
+                    let factors = (0..<channels).map { _ in 1 + sigma * random.gaussian() }
+                    for t in 0..<windowLength {
+                        for c in 0..<channels { values[n * size + t * channels + c] *= factors[c] }
+                    }
+                }
+            case .rotate(let degrees):
+                for n in 0..<count {
+                    for unit in groups.units {
+                        let m = SyntheticDataset.randomRotation(maxAngle: Double(degrees) * .pi / 180, using: &random).map(Float.init)
+                        for triad in unit { TimeSeriesOps.rotate(&values, window: n, size: size, channels: channels, triad: triad, matrix: m, steps: windowLength) }
+                    }
+                }
+            case .crop(let fraction):
+                let kept = max(2, min(windowLength, Int((Float(windowLength) * fraction).rounded())))
+                for n in 0..<count {
+                    let start = Int(random.next() % UInt64(windowLength - kept + 1))
+                    let positions = (0..<windowLength).map { Float(start) + Float($0) * Float(kept - 1) / Float(max(1, windowLength - 1)) }
+                    TimeSeriesOps.resample(&values, window: n, size: size, channels: channels, steps: windowLength, at: positions)
+                }
+            case .flip(let probability):
+                for n in 0..<count where random.unit() < probability {
+                    TimeSeriesOps.reverse(&values, window: n, size: size, channels: channels, steps: windowLength)
+                }
+            case .timewarp(let sigma):
+                for n in 0..<count {
+                    TimeSeriesOps.resample(&values, window: n, size: size, channels: channels, steps: windowLength,
+                                           at: TimeSeriesOps.warpedPositions(steps: windowLength, sigma: sigma, using: &random))
+                }
+            case .mixup(let alpha):
+                let weight = random.beta(alpha)
+                let partners = (0..<count).shuffled(using: &random)
+                let original = values
+                for n in 0..<count {
+                    for k in 0..<size { values[n * size + k] = weight * original[n * size + k] + (1 - weight) * original[partners[n] * size + k] }
+                }
+                mix = Mix(partners: partners, weight: weight)
+            }
+        }
+        return mix
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Numeric tables in text: one row per line, a fixed number of columns separated by a comma or by blanks.
+enum DelimitedTable {
+    /// How values on a line are separated.
+    enum Separator: Sendable {
+        /// One comma between values (DSADS).
+        case comma
+        /// One or more spaces or tabs, leading blanks allowed (UCI-HAR, PAMAP2, OPPORTUNITY).
+        case blanks
+    }
+
+    /// Appends every row of `url` (exactly `columns` numbers each; blank lines skipped) to `values`; returns the row count.
+    /// - Throws: `DatasetError` naming the file and line of a short or long row or a non-numeric token.
+    static func read<Value: BinaryFloatingPoint>(_ url: URL, separator: Separator, columns: Int, into values: inout [Value]) throws -> Int {
+        try TextFile.scan(url) { scanner in try read(&scanner, separator: separator, columns: columns, into: &values) }
+    }
+
+    /// Reads rows from a scanner; see `read(_:separator:columns:into:)`.
+    static func read<Value: BinaryFloatingPoint>(_ scanner: inout ByteScanner, separator: Separator, columns: Int, into values: inout [Value]) throws -> Int {
+        var rows = 0
+        while !scanner.isAtEnd {
+            if separator == .blanks { scanner.skipBlanks() }
+            if scanner.skipLineEnd() { continue }
+            for column in 0..<columns {
+                if column > 0 {
+                    switch separator {
+                    case .comma:
+                        guard scanner.skip(0x2C) else { throw rowError(&scanner, found: column, columns: columns) }
+                    case .blanks:
+                        scanner.skipBlanks()
+                        if scanner.atLineEnd { throw rowError(&scanner, found: column, columns: columns) }
+                    }
+                }
+                guard let value = scanner.number() else {
+                    if scanner.atLineEnd { throw rowError(&scanner, found: column, columns: columns) }
+                    throw DatasetError.at(scanner.file, line: scanner.line, "'\(scanner.token())' is not a number (value \(column + 1) of \(columns))")
+                }
+                values.append(Value(value))
+            }
+            scanner.skipBlanks()
+            if !scanner.atLineEnd {
+                throw DatasetError.at(scanner.file, line: scanner.line, "expected \(columns) values, found more ('\(scanner.token())' after value \(columns))")
+            }
+            _ = scanner.skipLineEnd()
+            rows += 1
+        }
+        return rows
+    }
+
+    private static func rowError(_ scanner: inout ByteScanner, found: Int, columns: Int) -> DatasetError {
+        if scanner.atLineEnd { return DatasetError.at(scanner.file, line: scanner.line, "expected \(columns) values, found \(found) (truncated line?)") }
+        return DatasetError.at(scanner.file, line: scanner.line, "expected a separator after value \(found), found '\(scanner.token())'")
+    }
+}

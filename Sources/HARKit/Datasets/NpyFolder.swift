@@ -1,0 +1,121 @@
+import Foundation
+
+/// A folder of `x_train.npy`, `y_train.npy`, `x_test.npy`, `y_test.npy` (the Python reference tool's layout), plus harlab's `harlab.json`.
+enum NpyFolder {
+    /// The four array files.
+    static let arrayNames = ["x_train.npy", "y_train.npy", "x_test.npy", "y_test.npy"]
+
+    /// Writes `dataset` into a new folder at `folder` atomically: everything goes to a temporary sibling that is renamed into place.
+    /// - Throws: `DatasetError` when the folder cannot be written; nothing is left behind then.
+    static func write(_ dataset: HARDataset, to folder: URL) throws {
+        let train = dataset.splits.indices.filter { dataset.splits[$0] != .test }
+        let test = dataset.indices(in: .test)
+        let parent = folder.deletingLastPathComponent()
+        let temporary = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let files = FileManager.default
+        do {
+            try files.createDirectory(at: temporary, withIntermediateDirectories: true)
+            try NpyArray.encode(gather(dataset, train), shape: [train.count, dataset.windowLength, dataset.channelCount])
+                .write(to: temporary.appendingPathComponent("x_train.npy"))
+            try NpyArray.encode(train.map { dataset.labels[$0] }).write(to: temporary.appendingPathComponent("y_train.npy"))
+            try NpyArray.encode(gather(dataset, test), shape: [test.count, dataset.windowLength, dataset.channelCount])
+                .write(to: temporary.appendingPathComponent("x_test.npy"))
+            try NpyArray.encode(test.map { dataset.labels[$0] }).write(to: temporary.appendingPathComponent("y_test.npy"))
+            let metadata = DatasetMetadata(
+                name: dataset.name, classNames: dataset.classNames, channelNames: dataset.channelNames, sampleRate: dataset.sampleRate,
+                subjects: (train + test).map { dataset.subjects[$0] },
+                validation: train.indices.filter { dataset.splits[train[$0]] == .validation },
+                preprocessing: dataset.protocolDescription)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(metadata).write(to: temporary.appendingPathComponent(DatasetMetadata.fileName))
+            if files.fileExists(atPath: folder.path) { try files.removeItem(at: folder) }
+            try files.moveItem(at: temporary, to: folder)
+        } catch {
+            try? files.removeItem(at: temporary)
+            throw DatasetError.at(folder, "cannot write the .npy folder: \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads a folder in the reference layout; `harlab.json`, when present, restores names, subjects and validation.
+    /// Without it, classes are `0…max label`, channels `ch0…`, one subject (0), and validation is a seeded random `validationFraction` of the training windows.
+    /// - Throws: `DatasetError` naming a missing file or arrays whose shapes disagree.
+    static func read(_ folder: URL, options: DatasetOptions = DatasetOptions()) throws -> HARDataset {
+        for name in arrayNames where !FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
+            throw DatasetError.at(folder, "missing \(name): an npy dataset folder holds \(arrayNames.joined(separator: ", "))")
+        }
+        let xTrain = try NpyArray.read(folder.appendingPathComponent("x_train.npy"))
+        let yTrain = try NpyArray.read(folder.appendingPathComponent("y_train.npy"))
+        let xTest = try NpyArray.read(folder.appendingPathComponent("x_test.npy"))
+        let yTest = try NpyArray.read(folder.appendingPathComponent("y_test.npy"))
+        let (window, channels) = try windowShape(xTrain, folder.appendingPathComponent("x_train.npy"))
+        guard try windowShape(xTest, folder.appendingPathComponent("x_test.npy")) == (window, channels) else {
+            throw DatasetError.at(folder, "x_train.npy windows are \(xTrain.shape.dropFirst()) but x_test.npy windows are \(xTest.shape.dropFirst())")
+        }
+        for (x, y, name) in [(xTrain, yTrain, "train"), (xTest, yTest, "test")] {
+            guard y.isInteger, y.integers.count == x.shape[0] else {
+                throw DatasetError.at(folder.appendingPathComponent("y_\(name).npy"), "expected \(x.shape[0]) integer labels (one per window of x_\(name).npy), found \(y.isInteger ? "\(y.integers.count)" : "floating-point values")")
+            }
+        }
+        let trainCount = xTrain.shape[0], testCount = xTest.shape[0]
+        let labels = yTrain.integers + yTest.integers
+        var splits = [DatasetSplit](repeating: .train, count: trainCount) + [DatasetSplit](repeating: .test, count: testCount)
+        var windows = xTrain.floats
+        windows += xTest.floats
+        let metadataURL = folder.appendingPathComponent(DatasetMetadata.fileName)
+        if let data = try? Data(contentsOf: metadataURL) {
+            let metadata: DatasetMetadata
+            do { metadata = try JSONDecoder().decode(DatasetMetadata.self, from: data) } catch {
+                throw DatasetError.at(metadataURL, "unreadable metadata: \(error)")
+            }
+            guard metadata.subjects.count == labels.count, metadata.channelNames.count == channels,
+                  metadata.validation.allSatisfy({ $0 >= 0 && $0 < trainCount }) else {
+                throw DatasetError.at(metadataURL, "metadata does not match the arrays (\(labels.count) windows of \(channels) channels)")
+            }
+            for index in metadata.validation { splits[index] = .validation }
+            return try HARDataset(name: metadata.name, windows: windows, labels: labels, subjects: metadata.subjects, splits: splits,
+                                  classNames: metadata.classNames, channelNames: metadata.channelNames, sampleRate: metadata.sampleRate,
+                                  windowLength: window, protocolDescription: metadata.preprocessing)
+        }
+        if let bad = labels.first(where: { $0 < 0 }) { throw DatasetError.at(folder, "negative label \(bad) in y_train.npy or y_test.npy") }
+        var random = SeededGenerator(seed: options.seed, stream: 0x6E70_79)
+        let moved = Int((Double(trainCount) * options.validationFraction).rounded())
+        for index in (0..<trainCount).shuffled(using: &random).prefix(moved) { splits[index] = .validation }
+        let normalize = options.normalize ?? false
+        var mean = [Float](), std = [Float]()
+        if normalize {
+            (mean, std) = ChannelStatistics.fit(windows, rows: trainCount * window, channels: channels)
+            ChannelStatistics.apply(mean: mean, std: std, to: &windows, channels: channels)
+        }
+        let description = DatasetProtocol(window: window, overlap: 0, stride: window, split: "official (the folder's train/test)", normalized: normalize,
+                                          mean: mean, std: std, windowing: "as stored", validationFraction: options.validationFraction,
+                                          seed: options.seed, sourcePath: folder.path, dropped: [])
+        return try HARDataset(name: "npy", windows: windows, labels: labels, subjects: [Int](repeating: 0, count: labels.count), splits: splits,
+                              classNames: (0...(labels.max() ?? 0)).map { "class \($0)" }, channelNames: (0..<channels).map { "ch\($0)" },
+                              sampleRate: options.rate ?? 50, windowLength: window, protocolDescription: description)
+    }
+
+    /// `(T, C)` of an `[N, T, C]`, `[N, 1, T, C]` or `[N, T]` array.
+    private static func windowShape(_ array: NpyArray, _ file: URL) throws -> (Int, Int) {
+        guard !array.isInteger else { throw DatasetError.at(file, "expected floating-point windows, found integers") }
+        switch array.shape.count {
+        case 2: return (array.shape[1], 1)
+        case 3: return (array.shape[1], array.shape[2])
+        case 4 where array.shape[1] == 1: return (array.shape[2], array.shape[3])
+        default: throw DatasetError.at(file, "expected windows shaped [N, T, C] (or [N, 1, T, C]), found \(array.shape)")
+        }
+    }
+
+    private static func gather(_ dataset: HARDataset, _ indices: [Int]) -> [Float] {
+        let size = dataset.windowSize
+        var values = [Float](repeating: 0, count: indices.count * size)
+        values.withUnsafeMutableBufferPointer { out in
+            dataset.windows.withUnsafeBufferPointer { source in
+                for (k, index) in indices.enumerated() {
+                    (out.baseAddress! + k * size).update(from: source.baseAddress! + index * size, count: size)
+                }
+            }
+        }
+        return values
+    }
+}

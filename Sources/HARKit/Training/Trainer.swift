@@ -1,0 +1,120 @@
+import Foundation
+import Torch
+
+/// Trains one model on one dataset with the reference recipe (AdamW, StepLR, cross-entropy) and its
+/// extensions: mixed precision, L1/L2 penalties, clipping, early stopping, cancellation.
+///
+/// The optimizer lives as long as the trainer, so `train` continues where the last call ended;
+/// `apply(_:)` pushes a changed configuration into the live optimizer.
+public final class Trainer {
+    /// The model being trained.
+    public let model: any HARModel
+    /// The data it learns from.
+    public let dataset: HARDataset
+    /// The settings in effect; change them through `apply(_:)`.
+    public private(set) var config: TrainingConfig
+    /// On-the-fly augmentation of training batches.
+    public var augmentation: AugmentationPipeline?
+    /// The live optimizer.
+    public private(set) var optimizer: any Optimizer
+    /// Every finished epoch of this model, across `train` calls.
+    public private(set) var history: [EpochRecord] = []
+
+    /// A trainer with a fresh optimizer for `model`.
+    /// - Throws: `TorchError` when the model does not fit the dataset's windows.
+    public init(model: any HARModel, dataset: HARDataset, config: TrainingConfig, augmentation: AugmentationPipeline? = nil) throws {
+        let expected = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
+        guard model.inputShape == expected else {
+            throw TorchError("model was built for \(model.inputShape), the dataset has \(expected)")
+        }
+        self.model = model
+        self.dataset = dataset
+        self.config = config
+        self.augmentation = augmentation
+        optimizer = try Trainer.makeOptimizer(config, parameters: model.parameters)
+    }
+
+    /// Makes `config` the one in effect: learning rate and weight decay change on the live optimizer;
+    /// a different optimizer kind replaces it (its moments start afresh).
+    public func apply(_ newConfig: TrainingConfig) throws {
+        if newConfig.optimizer != config.optimizer || newConfig.momentum != config.momentum {
+            optimizer = try Trainer.makeOptimizer(newConfig, parameters: model.parameters)
+        } else {
+            optimizer.learningRate = newConfig.learningRate
+            if let adamW = optimizer as? AdamW { adamW.weightDecay = newConfig.weightDecay }
+            if let adam = optimizer as? Adam { adam.weightDecay = newConfig.weightDecay }
+            if let sgd = optimizer as? SGD { sgd.weightDecay = newConfig.weightDecay }
+        }
+        config = newConfig
+    }
+
+    static func makeOptimizer(_ config: TrainingConfig, parameters: [Tensor]) throws -> any Optimizer {
+        switch config.optimizer {
+        case .adamw: return AdamW(parameters, learningRate: config.learningRate, weightDecay: config.weightDecay)
+        case .adam: return Adam(parameters, learningRate: config.learningRate, weightDecay: config.weightDecay)
+        case .sgd: return try SGD(parameters, learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay)
+        }
+    }
+
+    /// The learning rate of the `index`-th epoch (0-based) of a `train` call of `epochs` epochs.
+    public func learningRate(epochIndex index: Int, of epochs: Int) -> Double {
+        let schedule: (any LRSchedule)?
+        switch config.schedule {
+        case .none: schedule = nil
+        case .step: schedule = try? StepLR(base: config.learningRate, stepSize: config.effectiveStepSize(epochs: epochs), gamma: config.gamma)
+        case .cosine: schedule = try? CosineLR(base: config.learningRate, epochs: epochs)
+        }
+        return schedule?.learningRate(atEpoch: index) ?? config.learningRate
+    }
+
+    /// Runs up to `epochs` epochs. The schedule runs over this call's epochs, starting from `config.learningRate`.
+    /// - Parameters:
+    ///   - events: called on the training thread for progress display.
+    ///   - shouldStop: polled between batches; returning true ends the run after the current batch.
+    /// - Returns: the epochs run and why the run ended.
+    /// - Throws: `TorchError` for failures other than divergence (which ends the run with its reason).
+    public func train(epochs: Int, events: ((TrainingEvent) -> Void)? = nil, shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
+        guard epochs >= 1 else { throw TorchError("epochs must be at least 1, got \(epochs)") }
+        if let threads = config.threads { try Runtime.setThreads(threads) }
+        let batcher = try Batcher(dataset: dataset, split: .train, batchSize: config.batchSize, shuffle: true, seed: config.seed,
+                                  augmentation: augmentation)
+        let monitor = EarlyStopping(patience: config.patience, minDelta: config.minDelta)
+        var records: [EpochRecord] = []
+        for index in 0..<epochs {
+            let epoch = history.count + 1
+            let started = Date()
+            let lastGood = try TrainingSnapshot(model: model, optimizer: optimizer)
+            optimizer.learningRate = learningRate(epochIndex: index, of: epochs)
+            Runtime.manualSeed(config.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+            let result = try runEpoch(epoch: epoch, batcher: batcher, events: events, shouldStop: shouldStop)
+            switch result {
+            case .diverged(let message):
+                try lastGood.restore(model: model, optimizer: optimizer)
+                return TrainingOutcome(records: records, reason: .diverged(message), restoredEpoch: history.last?.epoch)
+            case .cancelled:
+                return TrainingOutcome(records: records, reason: .cancelled, restoredEpoch: nil)
+            case .finished(var record):
+                if !dataset.indices(in: .validation).isEmpty {
+                    let validation = try Evaluator(model: model, dataset: dataset).evaluate(split: .validation)
+                    record.validationLoss = validation.loss
+                    record.validationAccuracy = validation.metrics.accuracy
+                    record.validationMacroF1 = validation.metrics.f1Macro
+                }
+                record.seconds = Date().timeIntervalSince(started)
+                history.append(record)
+                records.append(record)
+                events?(.epochFinished(record))
+                if try monitor.update(score: record.validationMacroF1, epoch: epoch, model: model) {
+                    try monitor.restoreBest(into: model)
+                    return TrainingOutcome(records: records, reason: .earlyStopped(bestEpoch: monitor.bestEpoch ?? epoch), restoredEpoch: monitor.bestEpoch)
+                }
+            }
+        }
+        var restored: Int?
+        if monitor.isEnabled, let best = monitor.bestEpoch, best != history.last?.epoch {
+            try monitor.restoreBest(into: model)
+            restored = best
+        }
+        return TrainingOutcome(records: records, reason: .completed, restoredEpoch: restored)
+    }
+}

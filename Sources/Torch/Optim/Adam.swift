@@ -1,0 +1,52 @@
+/// Adam with L2 weight decay added to the gradient, as PyTorch's `torch.optim.Adam`.
+public final class Adam: Optimizer {
+    /// The parameters being optimised, in a fixed order.
+    public let parameters: [Tensor]
+    /// The current learning rate; change it between steps.
+    public var learningRate: Double
+    /// L2 penalty factor: `weightDecay × p` is added to each gradient.
+    public var weightDecay: Double
+    /// Decay rates of the first and second moment estimates.
+    public var betas: (Double, Double)
+    /// Added to the denominator for stability.
+    public var eps: Double
+    private let moments: AdamMoments
+
+    /// An optimizer over `parameters` with PyTorch's defaults unless given.
+    public init(_ parameters: [Tensor], learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+                weightDecay: Double = 0) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.betas = betas
+        self.eps = eps
+        self.weightDecay = weightDecay
+        moments = AdamMoments(count: parameters.count)
+    }
+
+    /// One update from the current gradients (parameters without a gradient are skipped).
+    public func step() throws {
+        try withNoGrad {
+            for (index, p) in parameters.enumerated() {
+                guard var g = p.grad else { continue }
+                if weightDecay != 0 { g = try g + p * weightDecay }
+                try moments.update(p, index: index, gradient: g, learningRate: learningRate, betas: betas, eps: eps)
+            }
+        }
+    }
+
+    /// The state (`state.I.NAME` per parameter and `param_groups.0.KEY`) to save with a checkpoint.
+    public func stateDict() throws -> StateDict {
+        var dict = StateDict()
+        try moments.save(into: &dict)
+        dict.set("param_groups.0.lr", try Tensor(scalar: learningRate, dtype: .float64))
+        dict.set("param_groups.0.weight_decay", try Tensor(scalar: weightDecay, dtype: .float64))
+        return dict
+    }
+
+    /// Restores `stateDict()`'s values; checks shapes before changing anything.
+    public func loadState(_ state: StateDict) throws {
+        try moments.load(state, parameters: parameters)
+        if let lr = state["param_groups.0.lr"] { learningRate = try lr.item() }
+        if let wd = state["param_groups.0.weight_decay"] { weightDecay = try wd.item() }
+    }
+}

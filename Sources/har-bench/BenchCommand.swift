@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import HARKit
+
+/// `har-bench`: times harlab's training step and inference beside the PyTorch reference, printing JSON lines
+/// in the schema of `../shared/bench/peer_pytorch.py`.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "har-bench",
+        abstract: "Time training and inference of harlab models on each dataset's window shape (JSON lines).")
+
+    @Option(help: "Comma-separated model specs (sa, cnn, lstm, attn+lstm, …).") var models = "sa"
+    @Option(help: "Comma-separated dataset shapes: \(BenchmarkShape.all.map(\.name).joined(separator: ", ")).") var datasets = "uci"
+    @Option(help: "libtorch threads.") var threads = 2
+    @Option(help: "Random windows per epoch.") var samples = 2048
+    @Option(help: "Timed epochs after one warm-up epoch.") var epochs = 2
+    @Option(help: "Training batch size.") var batch = 128
+    @Flag(help: "Autocast to bfloat16 (mixed precision on CPU).") var bf16 = false
+    @Option(help: "Batch-1 inference repetitions.") var reps = 50
+    @Option(name: .customLong("vs-peer"), help: "Python interpreter with torch: run ../shared/bench/peer_pytorch.py interleaved and print ratios.")
+    var peerPython: String?
+    @Option(help: "Path of peer_pytorch.py (default: ../shared/bench/peer_pytorch.py from the package root).") var peerScript: String?
+
+    func run() throws {
+        let shapes = try datasets.split(separator: ",").map { name -> BenchmarkShape in
+            guard let shape = BenchmarkShape.named(String(name)) else {
+                throw ValidationError("unknown dataset shape '\(name)' (valid: \(BenchmarkShape.all.map(\.name).joined(separator: ", ")))")
+            }
+            return shape
+        }
+        let settings = TrainingBenchmark.Settings(threads: threads, samples: samples, epochs: epochs, batch: batch, bf16: bf16, repetitions: reps)
+        let peer = try peerPython.map { try PeerBenchmark(python: $0, script: peerScript, settings: settings) }
+        for model in models.split(separator: ",").map(String.init) {
+            for shape in shapes {
+                let ours = try TrainingBenchmark.run(model: model, shape: shape, settings: settings)
+                print(ours.jsonLine)
+                fflush(stdout)
+                guard let peer else { continue }
+                let theirs = try peer.run(model: model, shape: shape)
+                print(theirs.jsonLine)
+                print(ours.comparison(with: theirs))
+                fflush(stdout)
+            }
+        }
+    }
+}
