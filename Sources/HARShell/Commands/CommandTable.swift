@@ -1,3 +1,5 @@
+import HARKit
+
 /// Every command of the language with its usage, summary and examples: the source of `help`,
 /// completion and "did you mean" for command words.
 public enum CommandTable {
@@ -51,11 +53,12 @@ public enum CommandTable {
                     summary: "load a dataset (its reference protocol unless options say otherwise), or a saved model",
                     details: ["NAME: synthetic, uci-har (uci), wisdm, pamap2 (pamap), dsads (dasa), opportunity (oppo), npy.",
                               "split=subjects:7,8 | ratio:8:2 | official. `from PATH` takes the archive's folder or the dataset's own.",
-                              "Without `from`, the data dir (--data-dir, HAR_DATA) is searched."],
+                              "Without `from`, the data dir (--data-dir, HAR_DATA) is searched.",
+                              "Also: windowing=contiguous|reference, seed=N and validation=F (default: `set seed`, `set val`), cache=off."],
                     examples: ["load synthetic", "load uci-har", "load wisdm window=128 overlap=0.5",
                                "load npy from ~/cache/wisdm", "load pamap2 split=subjects:105,106"],
                     keywords: Vocabulary.datasets + ["model"],
-                    optionKeys: ["window", "overlap", "split", "normalize", "rate"]),
+                    optionKeys: DatasetOptions.validKeys),
         CommandSpec("info", family: .data, usage: "info",
                     summary: "shapes, sample rate, channel names, classes with counts per split, subjects per split",
                     examples: ["info"], replayable: false),

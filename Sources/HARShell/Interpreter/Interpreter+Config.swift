@@ -21,6 +21,7 @@ extension Interpreter {
             }
         }
         let value = key.read(session.config)
+        try session.trainer?.apply(session.config)
         output.text("\(key.name) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))"))
         return CommandResult(command: "set", fields: [("key", .string(key.name)), ("value", .string(value)),
                                                       ("previous", .string(previous))])

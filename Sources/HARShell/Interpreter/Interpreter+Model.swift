@@ -23,6 +23,7 @@ extension Interpreter {
             throw ShellError(error.message, at: position(of: error.word, in: arguments) ?? specArgument.offset)
         }
         let replaced = session.model.map { " (replaces \($0.spec))" } ?? ""
+        session.dropModel()
         session.model = built
         output.text("model \(spec): \(shape), \(built.parameterCount) parameters\(replaced)")
         return CommandResult(command: "model", fields: [

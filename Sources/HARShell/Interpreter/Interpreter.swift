@@ -25,6 +25,12 @@ public final class Interpreter {
     public var shouldStop: () -> Bool
     /// The deepest `run FILE` nesting allowed (guards against a script that runs itself).
     public let maximumScriptDepth = 16
+    /// Multiplies every epoch count of `train` (`HAR_EPOCHS_SCALE`, for quick runs of long scripts); at least 1 epoch runs.
+    public var epochScale = 1.0
+    /// Timed batch-1 forward passes in `eval`'s latency measurement.
+    public var timingRepetitions = 30
+    /// Colours of rendered text (heat maps, tables); the front end turns them on for terminals.
+    public var style = Style(colour: false)
 
     var scriptDepth = 0
 

@@ -61,6 +61,10 @@ public final class ShellProgram {
             errorStyle: Style.forTerminal(isTerminal: terminals.error, environment: environment))
         interpreter = Interpreter(output: sink, dataDirectory: ShellProgram.dataDirectory(invocation, environment),
                                   shouldStop: isInterrupted)
+        interpreter.style = Style.forTerminal(isTerminal: terminals.output && !invocation.json, environment: environment)
+        if let scale = environment["HAR_EPOCHS_SCALE"].flatMap(Double.init), scale.isFinite, scale > 0 {
+            interpreter.epochScale = scale
+        }
     }
 
     /// `--data-dir`, else `HAR_DATA`, else `~/.harlab/data`.
