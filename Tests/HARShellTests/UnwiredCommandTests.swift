@@ -1,16 +1,12 @@
 import XCTest
 @testable import HARShell
 
-/// Commands whose HARKit part has not landed yet: they validate their words, then fail saying what is missing,
-/// and leave the session as it was.
+/// Commands whose HARKit part has not landed yet, and commands that need a dataset, model or evaluation first:
+/// they validate their words, then fail saying what is missing, and leave the session as it was.
 final class UnwiredCommandTests: XCTestCase {
     func testEachFailsWithANotAvailableMessageAndChangesNothing() {
-        let lines = ["datasets", "download uci-har", "load synthetic", "load wisdm from data window=128", "info",
-                     "augment jitter, rotate=15", "augment off", "model sa", "model attn+lstm hidden=64",
-                     "train", "train 3", "eval", "eval val", "tune lr=1e-4..1e-2:log trials=4", "cv", "cv folds=5",
-                     "inspect attention class=walking", "inspect confusion", "inspect predictions 5", "plot history",
-                     "plot confusion to c.svg", "runs", "compare", "compare 1 2", "report", "report to r.html",
-                     "export csv runs.csv", "save model m.ckpt", "load model m.ckpt"]
+        let lines = ["datasets", "download uci-har", "tune lr=1e-4..1e-2:log trials=4", "cv", "cv folds=5",
+                     "plot confusion to c.svg", "report", "report to r.html", "save model m.ckpt", "load model m.ckpt"]
         for line in lines {
             let (shell, out) = makeInterpreter()
             shell.execute("set lr 0.01")
@@ -20,6 +16,24 @@ final class UnwiredCommandTests: XCTestCase {
             let message = out.errors.last?.error.message ?? ""
             XCTAssertTrue(message.contains("is not available in this build yet: it needs"), "\(line): \(message)")
             XCTAssertEqual(out.errors.last?.error.position, 0, line)
+        }
+    }
+
+    func testCommandsThatNeedStateSayWhatIsMissingAndChangeNothing() {
+        let cases: [(String, String)] = [
+            ("info", "no dataset loaded"), ("model sa", "no dataset loaded"), ("summary", "no model yet"),
+            ("train", "no model yet"), ("eval", "no model yet"), ("inspect attention", "no model yet"),
+            ("inspect weights", "no model yet"), ("inspect confusion", "no evaluation yet"), ("inspect predictions", "no evaluation yet"),
+            ("inspect history", "no training history yet"), ("plot history", "no training history yet"),
+            ("compare", "nothing to compare yet"), ("compare 3", "no run #3 in this session"),
+        ]
+        for (line, prefix) in cases {
+            let (shell, out) = makeInterpreter()
+            shell.execute("set lr 0.01")
+            let before = shell.session.snapshot
+            XCTAssertEqual(shell.execute(line), .failure, line)
+            XCTAssertEqual(shell.session.snapshot, before, line)
+            XCTAssertTrue(out.errors.last?.error.message.hasPrefix(prefix) == true, "\(line): \(out.errors.last?.error.message ?? "")")
         }
     }
 
