@@ -19,6 +19,8 @@ public final class ComposedModel: HARModel {
         self.reader = reader
     }
 
+    public var ownParameters: [(name: String, tensor: Tensor)] { reader.ownParameters }
+
     public var children: [(name: String, module: any Module)] {
         (stem.map { [("body", $0 as any Module)] } ?? []) + reader.children
     }

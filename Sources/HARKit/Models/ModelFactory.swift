@@ -9,27 +9,39 @@ public enum ModelFactory {
             throw ModelSpecError("cannot build a model for windows \(input.time)×\(input.channels) with \(input.classes) classes", word: spec.name)
         }
         let dropout = spec.real("dropout", default: 0)
-        if let name = spec.standaloneName {
-            switch name {
-            default: throw ModelSpecError.unknown("model", name, valid: ModelSpec.knownNames)
+        if spec.standaloneName == "deepconvlstm" {
+            let stem = try DeepConvStem(input: input, width: spec.integer("width", default: 64), depth: spec.integer("depth", default: 4))
+            let reader = try RecurrentReader(cell: .lstm, features: stem.outputWidth * input.channels, hidden: spec.integer("hidden", default: 128),
+                                             layers: spec.integer("layers", default: 2), classes: input.classes, dropout: spec.real("dropout", default: 0.5))
+            return ComposedModel(spec: spec, input: input, stem: stem, reader: reader)
+        }
+        var stem: (any FeatureStem)?
+        if let stemName = spec.stem {
+            let isHybrid = spec.reader != nil
+            let width = spec.integer("width", default: isHybrid ? 32 : 64)
+            let depth = spec.integer("depth", default: isHybrid ? 2 : 4)
+            guard depth <= 10, width << (depth - 1) <= 4096 else {
+                throw ModelSpecError("width=\(width) depth=\(depth) gives \(width << (depth - 1)) feature maps in the last stage; at most 4096", word: spec.name)
             }
+            stem = try makeStem(stemName, input: input, width: width, depth: depth)
         }
-        guard let stemName = spec.stem else {
-            throw ModelSpecError("model '\(spec.name)' needs layers that are not available yet", word: spec.name)
-        }
-        let isHybrid = spec.reader != nil
-        let width = spec.integer("width", default: isHybrid ? 32 : 64)
-        let depth = spec.integer("depth", default: isHybrid ? 2 : 4)
-        guard depth <= 10, width << (depth - 1) <= 4096 else {
-            throw ModelSpecError("width=\(width) depth=\(depth) gives \(width << (depth - 1)) feature maps in the last stage; at most 4096", word: spec.name)
-        }
-        let stem = try makeStem(stemName, input: input, width: width, depth: depth)
+        let width = stem?.outputWidth ?? 1, time = stem?.outputTime ?? input.time
         let reader: any SequenceReader
         switch spec.reader {
         case nil:
-            reader = try PooledReader(width: stem.outputWidth, channels: input.channels, classes: input.classes, dropout: dropout)
-        case let name?:
-            throw ModelSpecError("reader '\(name)' is not available yet", word: name)
+            reader = try PooledReader(width: width, channels: input.channels, classes: input.classes, dropout: dropout)
+        case "lstm", "gru":
+            let standalone = stem == nil
+            reader = try RecurrentReader(cell: spec.reader == "lstm" ? .lstm : .gru, features: width * input.channels,
+                                         hidden: spec.integer("hidden", default: standalone ? 512 : 128),
+                                         layers: spec.integer("layers", default: standalone ? 2 : 1), classes: input.classes, dropout: dropout)
+        default:
+            let patch = stem == nil ? spec.integer("patch", default: max(1, input.time / 16)) : 1
+            guard patch <= time else { throw ModelSpecError("patch=\(patch) is longer than the \(time)-step window", word: "patch") }
+            reader = try TransformerReader(tokens: time / patch, features: patch * width * input.channels,
+                                           modelSize: spec.integer("hidden", default: 64), heads: spec.integer("heads", default: 4),
+                                           layers: spec.integer("layers", default: 2), classes: input.classes,
+                                           dropout: spec.real("dropout", default: 0.1), patch: patch)
         }
         return ComposedModel(spec: spec, input: input, stem: stem, reader: reader)
     }
