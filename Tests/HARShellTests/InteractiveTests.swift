@@ -71,4 +71,20 @@ final class InteractiveTests: XCTestCase {
         terminal.type("\u{4}")
         XCTAssertEqual(terminal.waitForExit(), 0)
     }
+
+    func testCtrlCDuringTrainingStopsAfterTheBatchAndKeepsTheModel() throws {
+        let terminal = try start(home: temporaryFolder())
+        terminal.type("load synthetic window=32 overlap=0; model sa width=4 depth=1; train 500\r")
+        XCTAssertTrue(terminal.waitFor("    1 ", timeout: 60), terminal.transcript)  // the first epoch line
+        let mark = terminal.mark
+        terminal.type("\u{3}", atPrompt: false)
+        XCTAssertTrue(terminal.waitFor("by Ctrl-C; the model keeps its weights", after: mark, timeout: 30), terminal.transcript)
+        XCTAssertTrue(terminal.waitFor("har> ", after: mark), terminal.transcript)
+        let statusMark = terminal.mark
+        terminal.type("status\r")
+        XCTAssertTrue(terminal.waitFor("model      sa depth=1 width=4", after: statusMark), terminal.transcript)
+        XCTAssertTrue(terminal.waitFor("har> ", after: statusMark), terminal.transcript)
+        terminal.type("\u{4}")
+        XCTAssertEqual(terminal.waitForExit(), 0, terminal.transcript)
+    }
 }

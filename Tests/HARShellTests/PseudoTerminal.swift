@@ -35,8 +35,9 @@ final class PseudoTerminal {
 
     /// Types `text` once the line editor is reading: libedit prints the prompt before it switches the
     /// terminal out of canonical mode, and keys typed in between (like a Ctrl-D) would be taken by the tty.
-    func type(_ text: String) {
-        waitUntilEditing()
+    /// With `atPrompt` false (typing while a command runs) it types at once.
+    func type(_ text: String, atPrompt: Bool = true) {
+        if atPrompt { waitUntilEditing() }
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
