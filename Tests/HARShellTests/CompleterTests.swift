@@ -21,8 +21,9 @@ final class CompleterTests: XCTestCase {
     }
 
     func testOptionKeysEndInEqualsWithoutASpace() {
-        XCTAssertEqual(completer.complete("load wisdm win").candidates, ["window="])
-        XCTAssertEqual(completer.complete("load wisdm win").insertion, "dow=")
+        XCTAssertEqual(completer.complete("load wisdm win").candidates, ["window=", "windowing="])
+        XCTAssertEqual(completer.complete("load wisdm win").insertion, "dow")
+        XCTAssertEqual(completer.complete("load wisdm overl").insertion, "ap=")
         XCTAssertEqual(completer.complete("load wisdm normalize=o").candidates, ["normalize=off", "normalize=on"])
     }
 
