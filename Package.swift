@@ -10,6 +10,10 @@ let libtorch = ProcessInfo.processInfo.environment["LIBTORCH"]
 let torchIncludes = libtorch.map { ["-I\($0)/include", "-I\($0)/include/torch/csrc/api/include"] }
     ?? ["-I/usr/include/torch/csrc/api/include"]
 let torchLinkFlags = libtorch.map { ["-L\($0)/lib", "-Xlinker", "-rpath", "-Xlinker", "\($0)/lib"] } ?? []
+/// libtorch 2.x headers from about 2.10 on require C++20; Debian's 1.13 only compiles as C++17.
+let torchNeedsCxx20 = libtorch.map {
+    (try? String(contentsOfFile: "\($0)/include/torch/csrc/api/include/torch/all.h", encoding: .utf8))?.contains("C++20") ?? false
+} ?? false
 
 let package = Package(
     name: "harlab",
@@ -60,5 +64,5 @@ let package = Package(
         .testTarget(name: "HARShellTests", dependencies: ["HARShell"]),
     ],
     swiftLanguageModes: [.v5],
-    cxxLanguageStandard: .cxx17
+    cxxLanguageStandard: torchNeedsCxx20 ? .cxx20 : .cxx17
 )

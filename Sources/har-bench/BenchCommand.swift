@@ -20,8 +20,13 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("vs-peer"), help: "Python interpreter with torch: run ../shared/bench/peer_pytorch.py interleaved and print ratios.")
     var peerPython: String?
     @Option(help: "Path of peer_pytorch.py (default: ../shared/bench/peer_pytorch.py from the package root).") var peerScript: String?
+    @Option(name: .customLong("load-dsads"), help: "Also time loading DSADS from this folder (data/aNN/pM/sKK.txt) with the given held-out subject; with --vs-peer beside scripts/bench_dsads_load.py.")
+    var dsadsFolder: String?
+    @Option(help: "Held-out subject for --load-dsads.") var heldOut = 6
 
     func run() throws {
+        if let dsadsFolder { try benchmarkLoading(dsadsFolder) }
+        guard !models.isEmpty else { return }
         let shapes = try datasets.split(separator: ",").map { name -> BenchmarkShape in
             guard let shape = BenchmarkShape.named(String(name)) else {
                 throw ValidationError("unknown dataset shape '\(name)' (valid: \(BenchmarkShape.all.map(\.name).joined(separator: ", ")))")
@@ -41,6 +46,23 @@ struct BenchCommand: ParsableCommand {
                 print(ours.comparison(with: theirs))
                 fflush(stdout)
             }
+        }
+    }
+}
+
+extension BenchCommand {
+    /// Times the DSADS loader (and the pandas reference when `--vs-peer` is given), alternating three rounds.
+    func benchmarkLoading(_ folder: String) throws {
+        let url = URL(fileURLWithPath: folder)
+        for _ in 0..<3 {
+            let ours = try DatasetBenchmark.run("dsads", from: url, options: ["split": "subjects:\(heldOut)"])
+            print(ours)
+            fflush(stdout)
+            guard let peerPython else { continue }
+            let theirs = try PeerBenchmark.runDSADSLoad(python: peerPython, folder: folder, heldOut: heldOut)
+            print(theirs.line)
+            print("{\"compare\":\"dsads load\",\"speedup\":\((theirs.seconds / ours.loadSeconds * 10).rounded() / 10)}")
+            fflush(stdout)
         }
     }
 }

@@ -43,4 +43,15 @@ final class DatasetsBatcherTests: XCTestCase {
         XCTAssertThrowsError(try Batcher(dataset: data, split: .validation, batchSize: 8, shuffle: false, seed: 0, augmentation: nil))
         XCTAssertThrowsError(try Batcher(dataset: data, split: .train, batchSize: 0, shuffle: false, seed: 0, augmentation: nil))
     }
+
+    func testLoneLastWindowIsLeftOutButOtherPartialBatchesKept() throws {
+        let data = try DatasetCatalog.load("synthetic")
+        // 660 test windows: batches of 659 leave one window over, which is dropped; batches of 128 keep the last 20.
+        let lone = try Batcher(dataset: data, split: .test, batchSize: 659, shuffle: true, seed: 1, augmentation: nil, dropsLoneWindow: true)
+        XCTAssertEqual(try lone.batches(epoch: 0).map(\.indices.count), [659])
+        let partial = try Batcher(dataset: data, split: .test, batchSize: 128, shuffle: true, seed: 1, augmentation: nil, dropsLoneWindow: true)
+        XCTAssertEqual(try partial.batches(epoch: 0).map(\.indices.count), [128, 128, 128, 128, 128, 20])
+        let large = try Batcher(dataset: data, split: .test, batchSize: 1000, shuffle: false, seed: 0, augmentation: nil, dropsLoneWindow: true)
+        XCTAssertEqual(large.batchCount, 1)
+    }
 }

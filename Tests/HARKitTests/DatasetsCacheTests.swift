@@ -49,4 +49,12 @@ final class DatasetsCacheTests: XCTestCase {
         XCTAssertNotEqual(a, b)
         XCTAssertTrue(a.path.hasPrefix("/data/dsads/.cache/dsads-"))
     }
+
+    func testLocalFolderFindsADatasetInTheDataDirectory() throws {
+        let directory = try DatasetsTestSupport.temporaryFolder("local")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        XCTAssertNil(DatasetCatalog.localFolder("dsads", dataDirectory: directory))
+        let root = try makeDSADS(in: directory)
+        XCTAssertEqual(DatasetCatalog.localFolder("dasa", dataDirectory: directory)?.standardizedFileURL.path, root.appendingPathComponent("data").standardizedFileURL.path)
+    }
 }

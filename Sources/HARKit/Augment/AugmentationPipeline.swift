@@ -57,7 +57,7 @@ public struct AugmentationPipeline: Sendable, Equatable, CustomStringConvertible
             case .rotate(let degrees):
                 for n in 0..<count {
                     for unit in groups.units {
-                        let m = SyntheticDataset.randomRotation(maxAngle: Double(degrees) * .pi / 180, using: &random).map(Float.init)
+                        let m = Rotation3D.random(maxAngle: Double(degrees) * .pi / 180, using: &random).map(Float.init)
                         for triad in unit { TimeSeriesOps.rotate(&values, window: n, size: size, channels: channels, triad: triad, matrix: m, steps: windowLength) }
                     }
                 }

@@ -14,28 +14,38 @@ public struct Batcher {
     public let seed: UInt64
     /// Augmentation applied to every batch (nil: none).
     public let augmentation: AugmentationPipeline?
+    /// Whether a last batch of a single window is left out (BatchNorm cannot train on a batch of one).
+    public let dropsLoneWindow: Bool
     /// The split's window indices, in dataset order.
     public let indices: [Int]
     private let groups: SensorGroups
 
     /// A batcher over `split` of `dataset`.
-    /// - Throws: `DatasetError` when the batch size is not positive or the split is empty.
-    public init(dataset: HARDataset, split: DatasetSplit, batchSize: Int, shuffle: Bool, seed: UInt64, augmentation: AugmentationPipeline?) throws {
+    /// - Throws: `DatasetError` when the batch size is not positive or the split is empty (or a single window with `dropsLoneWindow`).
+    public init(dataset: HARDataset, split: DatasetSplit, batchSize: Int, shuffle: Bool, seed: UInt64, augmentation: AugmentationPipeline?,
+                dropsLoneWindow: Bool = false) throws {
         guard batchSize > 0 else { throw DatasetError("batch size must be positive, got \(batchSize)") }
         let indices = dataset.indices(in: split)
         guard !indices.isEmpty else { throw DatasetError("the \(split.rawValue) split of \(dataset.name) has no windows") }
+        guard !dropsLoneWindow || indices.count > 1 else {
+            throw DatasetError("the \(split.rawValue) split of \(dataset.name) has a single window; training needs at least two per batch")
+        }
         self.dataset = dataset
         self.split = split
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.seed = seed
         self.augmentation = augmentation
+        self.dropsLoneWindow = dropsLoneWindow
         self.indices = indices
         self.groups = SensorGroups(channelNames: dataset.channelNames)
     }
 
     /// Number of batches per epoch.
-    public var batchCount: Int { (indices.count + batchSize - 1) / batchSize }
+    public var batchCount: Int {
+        let all = (indices.count + batchSize - 1) / batchSize
+        return dropsLoneWindow && batchSize > 1 && indices.count % batchSize == 1 ? all - 1 : all
+    }
 
     /// The window order of `epoch`: shuffled from (seed, epoch) when shuffling, else dataset order.
     public func order(epoch: Int) -> [Int] {
@@ -44,7 +54,7 @@ public struct Batcher {
         return indices.shuffled(using: &random)
     }
 
-    /// Every batch of `epoch`, in order.
+    /// Every batch of `epoch`, in order (all held at once; `batch(_:of:epoch:)` builds them one at a time).
     /// - Throws: `TorchError` when a tensor cannot be made.
     public func batches(epoch: Int) throws -> [Batch] {
         let order = order(epoch: epoch)

@@ -58,6 +58,21 @@ struct ByteScanner {
     /// Whether the next byte ends a line (or the file).
     var atLineEnd: Bool { position >= bytes.count || bytes[position] == 0x0A || bytes[position] == 0x0D }
 
+    /// Reads bytes up to (not including) any of `stops` or a line end, as text.
+    mutating func word(until stops: Set<UInt8>) -> String {
+        let start = position
+        while position < bytes.count, !stops.contains(bytes[position]), bytes[position] != 0x0A, bytes[position] != 0x0D { position += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    }
+
+    /// Skips to just after the next `terminator` on this line, or to the line end (which is left unread).
+    mutating func skipPast(_ terminator: UInt8) {
+        while position < bytes.count, bytes[position] != 0x0A, bytes[position] != 0x0D {
+            position += 1
+            if bytes[position - 1] == terminator { return }
+        }
+    }
+
     /// The token at the read position (up to a separator or line end), for error messages.
     func token(separators: Set<UInt8> = [0x2C, 0x20, 0x09, 0x3B]) -> String {
         var end = position
@@ -66,48 +81,48 @@ struct ByteScanner {
     }
 
     /// Parses a decimal number (`-1.25e-3`, `NaN`) at the read position, correctly rounded to Double; nil (nothing consumed) when none is there.
+    @inline(__always)
     mutating func number() -> Double? {
+        let p = bytes.baseAddress!
+        let n = bytes.count
         let start = position
         var i = position
-        let n = bytes.count
         var negative = false
-        if i < n, bytes[i] == 0x2D || bytes[i] == 0x2B { negative = bytes[i] == 0x2D; i += 1 }
-        if i + 3 <= n, (bytes[i] | 0x20) == 0x6E, (bytes[i + 1] | 0x20) == 0x61, (bytes[i + 2] | 0x20) == 0x6E {
-            position = i + 3
-            return .nan
-        }
+        if i < n, p[i] == 0x2D || p[i] == 0x2B { negative = p[i] == 0x2D; i += 1 }
         var mantissa: UInt64 = 0
-        var digits = 0, significant = 0, scale = 0
-        while i < n, bytes[i] &- 0x30 < 10 {
-            if significant < 19 {
-                mantissa = mantissa * 10 + UInt64(bytes[i] - 0x30)
-                if mantissa > 0 { significant += 1 }
-            } else {
-                scale += 1
-            }
+        var digits = 0, scale = 0
+        // Integer part; digits beyond 19 significant ones only scale (and force the exact slow path below).
+        while i < n {
+            let d = p[i] &- 0x30
+            if d >= 10 { break }
+            if mantissa < 1_000_000_000_000_000_000 { mantissa = mantissa &* 10 &+ UInt64(d) } else { scale += 1 }
             digits += 1
             i += 1
         }
-        if i < n, bytes[i] == 0x2E {
+        if i < n, p[i] == 0x2E {
             i += 1
-            while i < n, bytes[i] &- 0x30 < 10 {
-                if significant < 19 {
-                    mantissa = mantissa * 10 + UInt64(bytes[i] - 0x30)
-                    if mantissa > 0 { significant += 1 }
-                    scale -= 1
-                }
+            while i < n {
+                let d = p[i] &- 0x30
+                if d >= 10 { break }
+                if mantissa < 1_000_000_000_000_000_000 { mantissa = mantissa &* 10 &+ UInt64(d); scale -= 1 }
                 digits += 1
                 i += 1
             }
         }
-        guard digits > 0 else { return nil }
-        if i < n, bytes[i] | 0x20 == 0x65 {
+        guard digits > 0 else {
+            if i + 3 <= n, (p[i] | 0x20) == 0x6E, (p[i + 1] | 0x20) == 0x61, (p[i + 2] | 0x20) == 0x6E {
+                position = i + 3
+                return .nan
+            }
+            return nil
+        }
+        if i < n, p[i] | 0x20 == 0x65 {
             var j = i + 1
             var negativeExponent = false
-            if j < n, bytes[j] == 0x2D || bytes[j] == 0x2B { negativeExponent = bytes[j] == 0x2D; j += 1 }
+            if j < n, p[j] == 0x2D || p[j] == 0x2B { negativeExponent = p[j] == 0x2D; j += 1 }
             var exponent = 0, exponentDigits = 0
-            while j < n, bytes[j] &- 0x30 < 10 {
-                exponent = min(exponent * 10 + Int(bytes[j] - 0x30), 100_000)
+            while j < n, p[j] &- 0x30 < 10 {
+                exponent = min(exponent * 10 + Int(p[j] &- 0x30), 100_000)
                 exponentDigits += 1
                 j += 1
             }
@@ -118,7 +133,7 @@ struct ByteScanner {
         }
         position = i
         if mantissa < (1 << 53), scale >= -22, scale <= 22 {
-            let value = scale < 0 ? Double(mantissa) / ByteScanner.powers[-scale] : Double(mantissa) * ByteScanner.powers[scale]
+            let value = scale < 0 ? Double(mantissa) / exactPowerOfTen(-scale) : Double(mantissa) * exactPowerOfTen(scale)
             return negative ? -value : value
         }
         return slowParse(from: start, to: i)
@@ -131,5 +146,34 @@ struct ByteScanner {
         return strtod(text, nil)
     }
 
-    private static let powers: [Double] = (0...22).map { pow(10, Double($0)) }
+}
+
+/// 10^k for k in 0…22, all exact in Double.
+@inline(__always)
+private func exactPowerOfTen(_ k: Int) -> Double {
+    switch k {
+    case 0: return 1
+    case 1: return 1e1
+    case 2: return 1e2
+    case 3: return 1e3
+    case 4: return 1e4
+    case 5: return 1e5
+    case 6: return 1e6
+    case 7: return 1e7
+    case 8: return 1e8
+    case 9: return 1e9
+    case 10: return 1e10
+    case 11: return 1e11
+    case 12: return 1e12
+    case 13: return 1e13
+    case 14: return 1e14
+    case 15: return 1e15
+    case 16: return 1e16
+    case 17: return 1e17
+    case 18: return 1e18
+    case 19: return 1e19
+    case 20: return 1e20
+    case 21: return 1e21
+    default: return 1e22
+    }
 }

@@ -32,7 +32,7 @@ enum DatasetAssembler {
 
         let total = counts.reduce(0, +)
         let size = window * channels
-        var windows = [Float](repeating: 0, count: total * size)
+        var windows = [Float](unsafeUninitializedCapacity: total * size) { _, initialized in initialized = total * size }
         var labels = [Int](), subjects = [Int](), membership = [DatasetSplit]()
         labels.reserveCapacity(total); subjects.reserveCapacity(total); membership.reserveCapacity(total)
         windows.withUnsafeMutableBufferPointer { out in
@@ -121,9 +121,16 @@ enum DatasetAssembler {
             let held = Set(ids)
             result = zip(recordings, counts).map { [DatasetSplit](repeating: held.contains($0.subject) ? .test : .train, count: $1) }
         case .ratio(let train, let test):
-            result = counts.map { n in
-                let kept = n * train / (train + test)
-                return (0..<n).map { $0 < kept ? DatasetSplit.train : .test }
+            // Per (group, label): the first train/(train+test) of its windows, over its recordings in order.
+            var totals = [[Int]: Int]()
+            for (recording, n) in zip(recordings, counts) { totals[[recording.group, recording.label], default: 0] += n }
+            var seen = [[Int]: Int]()
+            result = zip(recordings, counts).map { recording, n in
+                let key = [recording.group, recording.label]
+                let kept = totals[key]! * train / (train + test)
+                let offset = seen[key, default: 0]
+                seen[key] = offset + n
+                return (0..<n).map { offset + $0 < kept ? DatasetSplit.train : .test }
             }
         case .official:
             result = zip(recordings, counts).map { [DatasetSplit](repeating: $0.isOfficialTest ? .test : .train, count: $1) }

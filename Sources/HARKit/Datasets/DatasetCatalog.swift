@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Cache: `<dataDirectory>/.cache/<name>-<hash>/` holding `x_train.npy`, `y_train.npy`, `x_test.npy`, `y_test.npy`
 /// (NumPy 1.0, `<f4` / `<i8`) and `harlab.json`; the hash covers the source folder and every option that shapes the data.
-/// No cache is used without a data directory, with `cache=off`, or for the synthetic and npy datasets.
+/// No cache is used without a data directory, with `cache=off`, or for the synthetic and npy datasets. The cache does not
+/// notice edits to the source files: reload with `cache=off` (which also leaves the cache as it was) or delete the folder.
 public enum DatasetCatalog {
     /// The canonical dataset names.
     public static let names = ["synthetic", "uci-har", "wisdm", "pamap2", "dsads", "opportunity", "npy"]
@@ -45,10 +46,16 @@ public enum DatasetCatalog {
             if parsed.cache, let cacheFolder, FileManager.default.fileExists(atPath: cacheFolder.appendingPathComponent(DatasetMetadata.fileName).path) {
                 return try NpyFolder.read(cacheFolder)
             }
-            let dataset = try DatasetAssembler.assemble(source(canonical, at: root), options: parsed)
+            let dataset = try DatasetAssembler.assemble(source(canonical, at: root, options: parsed), options: parsed)
             if parsed.cache, let cacheFolder { try NpyFolder.write(dataset, to: cacheFolder) }
             return dataset
         }
+    }
+
+    /// Where `name`'s files are in `dataDirectory` (as `load` would find them), or nil when absent; for `datasets`.
+    public static func localFolder(_ name: String, dataDirectory: URL) -> URL? {
+        guard let canonical = try? canonicalName(name), canonical != "synthetic", canonical != "npy" else { return nil }
+        return try? locate(canonical, path: nil, dataDirectory: dataDirectory)
     }
 
     /// The cache folder of one (dataset, source folder, options) combination.
@@ -72,32 +79,47 @@ public enum DatasetCatalog {
         throw DatasetError("no \(name) files in \(searched.map { "'\($0.path)'" }.joined(separator: ", ")): expected \(expectation(name)); fetch it with download \(name)")
     }
 
-    private static func root(_ name: String, in folder: URL) -> URL? {
+    /// The dataset's own folder inside `folder`, or nil when its files are not there.
+    static func root(_ name: String, in folder: URL) -> URL? {
         switch name {
+        case "uci-har": return UCIHARLoader.locate(in: folder)
+        case "wisdm": return WISDMLoader.locate(in: folder)
+        case "pamap2": return PAMAP2Loader.locate(in: folder)
         case "dsads": return DSADSLoader.locate(in: folder)
-        default: return nil
+        default: return OpportunityLoader.locate(in: folder)
         }
     }
 
-    private static func source(_ name: String, at root: URL) throws -> DatasetSource {
+    private static func source(_ name: String, at root: URL, options: DatasetOptions) throws -> DatasetSource {
+        let reference = options.windowing == .reference
         switch name {
+        case "uci-har": return try UCIHARLoader.source(at: root)
+        case "wisdm": return try WISDMLoader.source(at: root)
+        case "pamap2": return try PAMAP2Loader.source(at: root, reference: reference)
         case "dsads": return try DSADSLoader.source(at: root)
-        default: throw DatasetError("no loader for \(name)")
+        default: return try OpportunityLoader.source(at: root, reference: reference)
         }
     }
 
     /// Folders of the data directory searched for each dataset (where `download` unpacks it).
     private static func subfolders(_ name: String) -> [String] {
         switch name {
+        case "uci-har": return ["uci-har", "UCI HAR Dataset"]
+        case "wisdm": return ["wisdm", "WISDM_ar_v1.1"]
+        case "pamap2": return ["pamap2", "PAMAP2_Dataset"]
         case "dsads": return ["dsads", "daily+and+sports+activities"]
-        default: return [name]
+        default: return ["opportunity", "OpportunityUCIDataset"]
         }
     }
 
-    private static func expectation(_ name: String) -> String {
+    /// What the dataset's files look like, for error messages.
+    static func expectation(_ name: String) -> String {
         switch name {
+        case "uci-har": return "UCI HAR Dataset/ with activity_labels.txt, train/ and test/"
+        case "wisdm": return "WISDM_ar_v1.1/WISDM_ar_v1.1_raw.txt"
+        case "pamap2": return "PAMAP2_Dataset/Protocol/subject101.dat…"
         case "dsads": return "data/a01…a19/p1…p8/s01.txt…s60.txt"
-        default: return "the publisher's layout"
+        default: return "OpportunityUCIDataset/dataset/S1-ADL1.dat…"
         }
     }
 }

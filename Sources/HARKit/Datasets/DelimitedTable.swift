@@ -10,34 +10,44 @@ enum DelimitedTable {
         case blanks
     }
 
-    /// Appends every row of `url` (exactly `columns` numbers each; blank lines skipped) to `values`; returns the row count.
+    /// Appends every row of `url` (exactly `columns` numbers each; blank lines skipped) to `values`, only the 0-based columns in `keep`
+    /// (ascending) when given; returns the row count.
     /// - Throws: `DatasetError` naming the file and line of a short or long row or a non-numeric token.
-    static func read<Value: BinaryFloatingPoint>(_ url: URL, separator: Separator, columns: Int, into values: inout [Value]) throws -> Int {
-        try TextFile.scan(url) { scanner in try read(&scanner, separator: separator, columns: columns, into: &values) }
+    static func read<Value: BinaryFloatingPoint>(_ url: URL, separator: Separator, columns: Int, keep: [Int]? = nil, into values: inout [Value]) throws -> Int {
+        try TextFile.scan(url) { scanner in try read(&scanner, separator: separator, columns: columns, keep: keep, into: &values) }
     }
 
     /// Reads rows from a scanner; see `read(_:separator:columns:into:)`.
-    static func read<Value: BinaryFloatingPoint>(_ scanner: inout ByteScanner, separator: Separator, columns: Int, into values: inout [Value]) throws -> Int {
+    static func read<Value: BinaryFloatingPoint>(_ scanner: inout ByteScanner, separator: Separator, columns: Int, keep: [Int]? = nil,
+                                                 into values: inout [Value]) throws -> Int {
         var rows = 0
+        // slot[column]: where a column's value goes in the kept row, or -1 when it is read and discarded.
+        var slots = [Int](repeating: -1, count: columns)
+        for (k, column) in (keep ?? Array(0..<columns)).enumerated() { slots[column] = k }
+        let slot = slots
+        var line = [Value](repeating: 0, count: keep?.count ?? columns)
         while !scanner.isAtEnd {
             if separator == .blanks { scanner.skipBlanks() }
             if scanner.skipLineEnd() { continue }
-            for column in 0..<columns {
-                if column > 0 {
-                    switch separator {
-                    case .comma:
-                        guard scanner.skip(0x2C) else { throw rowError(&scanner, found: column, columns: columns) }
-                    case .blanks:
-                        scanner.skipBlanks()
-                        if scanner.atLineEnd { throw rowError(&scanner, found: column, columns: columns) }
+            try line.withUnsafeMutableBufferPointer { row in
+                for column in 0..<columns {
+                    if column > 0 {
+                        switch separator {
+                        case .comma:
+                            guard scanner.skip(0x2C) else { throw rowError(&scanner, found: column, columns: columns) }
+                        case .blanks:
+                            scanner.skipBlanks()
+                            if scanner.atLineEnd { throw rowError(&scanner, found: column, columns: columns) }
+                        }
                     }
+                    guard let value = scanner.number() else {
+                        if scanner.atLineEnd { throw rowError(&scanner, found: column, columns: columns) }
+                        throw DatasetError.at(scanner.file, line: scanner.line, "'\(scanner.token())' is not a number (value \(column + 1) of \(columns))")
+                    }
+                    if slot[column] >= 0 { row[slot[column]] = Value(value) }
                 }
-                guard let value = scanner.number() else {
-                    if scanner.atLineEnd { throw rowError(&scanner, found: column, columns: columns) }
-                    throw DatasetError.at(scanner.file, line: scanner.line, "'\(scanner.token())' is not a number (value \(column + 1) of \(columns))")
-                }
-                values.append(Value(value))
             }
+            values.append(contentsOf: line)
             scanner.skipBlanks()
             if !scanner.atLineEnd {
                 throw DatasetError.at(scanner.file, line: scanner.line, "expected \(columns) values, found more ('\(scanner.token())' after value \(columns))")

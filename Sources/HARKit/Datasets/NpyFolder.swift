@@ -15,11 +15,9 @@ enum NpyFolder {
         let files = FileManager.default
         do {
             try files.createDirectory(at: temporary, withIntermediateDirectories: true)
-            try NpyArray.encode(gather(dataset, train), shape: [train.count, dataset.windowLength, dataset.channelCount])
-                .write(to: temporary.appendingPathComponent("x_train.npy"))
+            try writeWindows(dataset, train, to: temporary.appendingPathComponent("x_train.npy"))
             try NpyArray.encode(train.map { dataset.labels[$0] }).write(to: temporary.appendingPathComponent("y_train.npy"))
-            try NpyArray.encode(gather(dataset, test), shape: [test.count, dataset.windowLength, dataset.channelCount])
-                .write(to: temporary.appendingPathComponent("x_test.npy"))
+            try writeWindows(dataset, test, to: temporary.appendingPathComponent("x_test.npy"))
             try NpyArray.encode(test.map { dataset.labels[$0] }).write(to: temporary.appendingPathComponent("y_test.npy"))
             let metadata = DatasetMetadata(
                 name: dataset.name, classNames: dataset.classNames, channelNames: dataset.channelNames, sampleRate: dataset.sampleRate,
@@ -44,12 +42,12 @@ enum NpyFolder {
         for name in arrayNames where !FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
             throw DatasetError.at(folder, "missing \(name): an npy dataset folder holds \(arrayNames.joined(separator: ", "))")
         }
-        let xTrain = try NpyArray.read(folder.appendingPathComponent("x_train.npy"))
+        let xTrainURL = folder.appendingPathComponent("x_train.npy"), xTestURL = folder.appendingPathComponent("x_test.npy")
+        let xTrain = try NpyArray.Header(xTrainURL), xTest = try NpyArray.Header(xTestURL)
         let yTrain = try NpyArray.read(folder.appendingPathComponent("y_train.npy"))
-        let xTest = try NpyArray.read(folder.appendingPathComponent("x_test.npy"))
         let yTest = try NpyArray.read(folder.appendingPathComponent("y_test.npy"))
-        let (window, channels) = try windowShape(xTrain, folder.appendingPathComponent("x_train.npy"))
-        guard try windowShape(xTest, folder.appendingPathComponent("x_test.npy")) == (window, channels) else {
+        let (window, channels) = try windowShape(xTrain, xTrainURL)
+        guard try windowShape(xTest, xTestURL) == (window, channels) else {
             throw DatasetError.at(folder, "x_train.npy windows are \(xTrain.shape.dropFirst()) but x_test.npy windows are \(xTest.shape.dropFirst())")
         }
         for (x, y, name) in [(xTrain, yTrain, "train"), (xTest, yTest, "test")] {
@@ -60,8 +58,12 @@ enum NpyFolder {
         let trainCount = xTrain.shape[0], testCount = xTest.shape[0]
         let labels = yTrain.integers + yTest.integers
         var splits = [DatasetSplit](repeating: .train, count: trainCount) + [DatasetSplit](repeating: .test, count: testCount)
-        var windows = xTrain.floats
-        windows += xTest.floats
+        var windows = try [Float](unsafeUninitializedCapacity: xTrain.count + xTest.count) { buffer, initialized in
+            initialized = 0
+            try xTrain.readFloats(of: xTrainURL, into: buffer.baseAddress!)
+            try xTest.readFloats(of: xTestURL, into: buffer.baseAddress! + xTrain.count)
+            initialized = xTrain.count + xTest.count
+        }
         let metadataURL = folder.appendingPathComponent(DatasetMetadata.fileName)
         if let data = try? Data(contentsOf: metadataURL) {
             let metadata: DatasetMetadata
@@ -96,8 +98,8 @@ enum NpyFolder {
     }
 
     /// `(T, C)` of an `[N, T, C]`, `[N, 1, T, C]` or `[N, T]` array.
-    private static func windowShape(_ array: NpyArray, _ file: URL) throws -> (Int, Int) {
-        guard !array.isInteger else { throw DatasetError.at(file, "expected floating-point windows, found integers") }
+    private static func windowShape(_ array: NpyArray.Header, _ file: URL) throws -> (Int, Int) {
+        guard array.descr.hasPrefix("<f") else { throw DatasetError.at(file, "expected floating-point windows, found \(array.descr) integers") }
         switch array.shape.count {
         case 2: return (array.shape[1], 1)
         case 3: return (array.shape[1], array.shape[2])
@@ -106,16 +108,27 @@ enum NpyFolder {
         }
     }
 
-    private static func gather(_ dataset: HARDataset, _ indices: [Int]) -> [Float] {
+    /// Writes the windows at `indices` as one `[n, T, C]` float32 array; a run of consecutive indices is written straight from the dataset.
+    private static func writeWindows(_ dataset: HARDataset, _ indices: [Int], to url: URL) throws {
         let size = dataset.windowSize
-        var values = [Float](repeating: 0, count: indices.count * size)
-        values.withUnsafeMutableBufferPointer { out in
-            dataset.windows.withUnsafeBufferPointer { source in
-                for (k, index) in indices.enumerated() {
-                    (out.baseAddress! + k * size).update(from: source.baseAddress! + index * size, count: size)
-                }
-            }
+        let header = NpyArray.header(descr: "<f4", shape: [indices.count, dataset.windowLength, dataset.channelCount])
+        guard FileManager.default.createFile(atPath: url.path, contents: header), let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw DatasetError.at(url, "cannot create file")
         }
-        return values
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        let consecutive = indices.isEmpty || indices.last! - indices.first! == indices.count - 1
+        if consecutive {
+            try dataset.windows.withUnsafeBytes { raw in
+                let first = (indices.first ?? 0) * size * 4
+                try handle.write(contentsOf: UnsafeRawBufferPointer(rebasing: raw[first..<(first + indices.count * size * 4)]))
+            }
+            return
+        }
+        var chunk = [Float](repeating: 0, count: size)
+        for index in indices {
+            for k in 0..<size { chunk[k] = dataset.windows[index * size + k] }
+            try chunk.withUnsafeBytes { try handle.write(contentsOf: $0) }
+        }
     }
 }

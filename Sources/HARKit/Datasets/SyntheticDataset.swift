@@ -41,7 +41,7 @@ enum SyntheticDataset {
             let cadence = 0.8 + 0.4 * Double(random.unit())
             let amplitude = 0.75 + 0.5 * Double(random.unit())
             let noise = 0.1 + 0.25 * Double(random.unit())
-            let orientation = randomRotation(maxAngle: 35 * .pi / 180, using: &random)
+            let orientation = Rotation3D.random(maxAngle: 35 * .pi / 180, using: &random)
             for (label, gait) in gaits.enumerated() {
                 let values = record(gait, rows: rows, cadence: cadence, amplitude: amplitude, noise: noise, orientation: orientation, using: &random)
                 recordings.append(Recording(subject: subject, label: label, group: subject, isOfficialTest: subject > 15, values: values, rows: rows))
@@ -72,29 +72,12 @@ enum SyntheticDataset {
             ]
             let acc = [body[0] + 9.81 * sin(pitch), body[1], body[2] + 9.81 * cos(pitch)]
             let gyro = [a * gait.gyro * 0.3 * sin(phase / 2), a * gait.gyro * sin(phase + phases[2]), a * gait.gyro * 0.4 * sin(phase / 2 + phases[3])]
-            let turnedAcc = rotate(acc, by: orientation), turnedGyro = rotate(gyro, by: orientation)
+            let turnedAcc = Rotation3D.apply(orientation, to: acc), turnedGyro = Rotation3D.apply(orientation, to: gyro)
             for k in 0..<3 {
                 values[t * 6 + k] = Float(turnedAcc[k] + noise * Double(random.gaussian()))
                 values[t * 6 + 3 + k] = Float(turnedGyro[k] + 0.1 * noise * Double(random.gaussian()))
             }
         }
         return values
-    }
-
-    /// A row-major 3×3 rotation by a uniform angle up to `maxAngle` about a uniformly random axis.
-    static func randomRotation(maxAngle: Double, using random: inout SeededGenerator) -> [Double] {
-        var axis = (0..<3).map { _ in Double(random.gaussian()) }
-        let norm = max(1e-12, (axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]).squareRoot())
-        axis = axis.map { $0 / norm }
-        let angle = maxAngle * Double(random.unit())
-        let (c, s) = (cos(angle), sin(angle))
-        let (x, y, z) = (axis[0], axis[1], axis[2])
-        return [c + x * x * (1 - c), x * y * (1 - c) - z * s, x * z * (1 - c) + y * s,
-                y * x * (1 - c) + z * s, c + y * y * (1 - c), y * z * (1 - c) - x * s,
-                z * x * (1 - c) - y * s, z * y * (1 - c) + x * s, c + z * z * (1 - c)]
-    }
-
-    private static func rotate(_ v: [Double], by m: [Double]) -> [Double] {
-        [m[0] * v[0] + m[1] * v[1] + m[2] * v[2], m[3] * v[0] + m[4] * v[1] + m[5] * v[2], m[6] * v[0] + m[7] * v[1] + m[8] * v[2]]
     }
 }

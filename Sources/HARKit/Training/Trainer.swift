@@ -77,7 +77,7 @@ public final class Trainer {
         guard epochs >= 1 else { throw TorchError("epochs must be at least 1, got \(epochs)") }
         if let threads = config.threads { try Runtime.setThreads(threads) }
         let batcher = try Batcher(dataset: dataset, split: .train, batchSize: config.batchSize, shuffle: true, seed: config.seed,
-                                  augmentation: augmentation)
+                                  augmentation: augmentation, dropsLoneWindow: true)
         let monitor = EarlyStopping(patience: config.patience, minDelta: config.minDelta)
         var records: [EpochRecord] = []
         for index in 0..<epochs {

@@ -1,0 +1,111 @@
+import Foundation
+import Torch
+import ZIPFoundation
+
+/// Fetches a dataset's original archive, verifies its SHA-256, unpacks it (nested archives too) and checks the expected files.
+///
+/// The dataset lands in `<dataDirectory>/<name>/` only when everything succeeded: the archive is downloaded to a temporary
+/// file and unpacked into a temporary folder that is renamed into place. The archive's SHA-256 is recorded in
+/// `<dataDirectory>/.checksums.json` on the first download and verified on later ones.
+public enum DatasetDownloader {
+    /// The file recording each dataset archive's SHA-256.
+    public static let checksumFile = ".checksums.json"
+
+    /// Downloads and unpacks `name` into `dataDirectory`; returns the dataset's folder.
+    /// - Parameters:
+    ///   - url: where to fetch from instead of the publisher (a mirror, or a test server).
+    ///   - expectedSHA256: the digest the archive must have; nil uses the one recorded by an earlier download, if any.
+    ///   - progress: called with (bytes received, bytes expected when known) as data arrives, on a background thread.
+    /// - Throws: `DatasetError` for an unknown name, a failed or truncated download, a checksum mismatch, an archive that
+    ///   does not unpack or lacks the dataset's files. Nothing is left behind then.
+    public static func download(_ name: String, into dataDirectory: URL, from url: URL? = nil, expectedSHA256: String? = nil,
+                                progress: ((Int64, Int64?) -> Void)? = nil) throws -> URL {
+        let canonical = try DatasetCatalog.canonicalName(name)
+        guard let archive = DatasetArchive.known[canonical] else { throw DatasetError("\(canonical) has no archive to download") }
+        let source = url ?? archive.url
+        let files = FileManager.default
+        try? files.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let partial = dataDirectory.appendingPathComponent(".\(canonical)-\(tag).\(archive.format.rawValue).part")
+        let staging = dataDirectory.appendingPathComponent(".\(canonical)-\(tag).unpacking")
+        defer {
+            try? files.removeItem(at: partial)
+            try? files.removeItem(at: staging)
+        }
+        _ = try HTTPFetcher.fetch(source, to: partial, progress: progress)
+        let digest = try SHA256Digest.ofFile(partial)
+        var recorded = readChecksums(dataDirectory)
+        if let wanted = (expectedSHA256 ?? recorded[canonical])?.lowercased(), wanted != digest {
+            throw DatasetError("checksum mismatch for \(canonical) from \(source.absoluteString): expected SHA-256 \(wanted), got \(digest); nothing was unpacked")
+        }
+        try files.createDirectory(at: staging, withIntermediateDirectories: true)
+        try unpack(partial, format: archive.format, into: staging)
+        try unpackNested(in: staging)
+        guard DatasetCatalog.root(canonical, in: staging) != nil else {
+            throw DatasetError("the archive from \(source.absoluteString) does not hold \(canonical)'s files (\(DatasetCatalog.expectation(canonical)))")
+        }
+        let target = dataDirectory.appendingPathComponent(canonical)
+        let old = dataDirectory.appendingPathComponent(".\(canonical)-\(tag).old")
+        if files.fileExists(atPath: target.path) { try files.moveItem(at: target, to: old) }
+        try files.moveItem(at: staging, to: target)
+        try? files.removeItem(at: old)
+        recorded[canonical] = digest
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(recorded), to: dataDirectory.appendingPathComponent(checksumFile))
+        return target
+    }
+
+    /// A one-line text progress bar: `[#####-----]  52% 12.3/23.6 MB`.
+    public static func progressBar(received: Int64, expected: Int64?, width: Int = 30) -> String {
+        let megabytes = { (bytes: Int64) in String(format: "%.1f", Double(bytes) / 1_000_000) }
+        guard let expected, expected > 0 else { return "\(megabytes(received)) MB" }
+        let fraction = min(1, Double(received) / Double(expected))
+        let filled = Int(fraction * Double(width))
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
+            + String(format: "%3d%% ", Int(fraction * 100)) + "\(megabytes(received))/\(megabytes(expected)) MB"
+    }
+
+    /// The recorded digests, by dataset name (empty when none were recorded).
+    static func readChecksums(_ dataDirectory: URL) -> [String: String] {
+        guard let data = try? Data(contentsOf: dataDirectory.appendingPathComponent(checksumFile)) else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
+    }
+
+    private static func unpack(_ archive: URL, format: DatasetArchive.Format, into folder: URL) throws {
+        switch format {
+        case .zip:
+            do { try FileManager.default.unzipItem(at: archive, to: folder) } catch {
+                throw DatasetError("cannot unpack the zip archive '\(archive.lastPathComponent)': \(error) (truncated or damaged download?)")
+            }
+        case .tarGz:
+            let tar = Process()
+            tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            tar.arguments = ["tar", "-xzf", archive.path, "-C", folder.path]
+            let errors = Pipe()
+            tar.standardError = errors
+            try tar.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            tar.waitUntilExit()
+            guard tar.terminationStatus == 0 else {
+                throw DatasetError("cannot unpack the tar.gz archive '\(archive.lastPathComponent)': \(message.trimmingCharacters(in: .whitespacesAndNewlines)) (truncated or damaged download?)")
+            }
+        }
+    }
+
+    /// Unpacks archives found inside the unpacked folder (UCI's outer zips hold inner ones), deleting each after; drops `__MACOSX`.
+    private static func unpackNested(in folder: URL) throws {
+        let files = FileManager.default
+        while true {
+            let entries = (files.enumerator(at: folder, includingPropertiesForKeys: nil)?.allObjects as? [URL]) ?? []
+            if let junk = entries.first(where: { $0.lastPathComponent == "__MACOSX" }) {
+                try files.removeItem(at: junk)
+                continue
+            }
+            let isArchive = { (name: String) in name.hasSuffix(".zip") || name.hasSuffix(".tar.gz") || name.hasSuffix(".tgz") }
+            guard let archive = entries.first(where: { isArchive($0.lastPathComponent) }) else { return }
+            try unpack(archive, format: archive.lastPathComponent.hasSuffix(".zip") ? .zip : .tarGz, into: archive.deletingLastPathComponent())
+            try files.removeItem(at: archive)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import XCTest
+import ZIPFoundation
+@testable import HARKit
+
+final class DownloadTests: XCTestCase {
+    private var fixtures: URL { Bundle.module.url(forResource: "Fixtures", withExtension: nil)! }
+
+    /// The UCI repository's shape: an outer zip holding `UCI HAR Dataset.zip` and a `__MACOSX` folder.
+    private func nestedUCIArchive(in scratch: URL) throws -> Data {
+        let inner = scratch.appendingPathComponent("outer/UCI HAR Dataset.zip")
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("outer/__MACOSX"), withIntermediateDirectories: true)
+        try FileManager.default.zipItem(at: fixtures.appendingPathComponent("uci-har/UCI HAR Dataset"), to: inner)
+        let outer = scratch.appendingPathComponent("uci.zip")
+        try FileManager.default.zipItem(at: scratch.appendingPathComponent("outer"), to: outer, shouldKeepParent: false)
+        return try Data(contentsOf: outer)
+    }
+
+    private func wisdmArchive(in scratch: URL) throws -> Data {
+        let archive = scratch.appendingPathComponent("wisdm.tar.gz")
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tar.arguments = ["tar", "-czf", archive.path, "-C", fixtures.appendingPathComponent("wisdm").path, "WISDM_ar_v1.1"]
+        try tar.run()
+        tar.waitUntilExit()
+        return try Data(contentsOf: archive)
+    }
+
+    private func digest(_ data: Data) -> String {
+        var sha = SHA256Digest()
+        sha.update(data)
+        return sha.hex()
+    }
+
+    private func visibleEntries(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+
+    func testSHA256MatchesPublishedTestVectors() {
+        XCTAssertEqual(digest(Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(digest(Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(digest(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        var pieces = SHA256Digest()
+        for _ in 0..<1000 { pieces.update(Data(repeating: 0x61, count: 1000)) }
+        XCTAssertEqual(pieces.hex(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", "one million 'a'")
+    }
+
+    func testDownloadUnpacksNestedZipRecordsChecksumAndLoads() throws {
+        let scratch = try DatasetsTestSupport.temporaryFolder("download-uci")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let archive = try nestedUCIArchive(in: scratch)
+        let server = try DownloadTestServer(routes: ["uci.zip": .init(body: archive)])
+        defer { server.stop() }
+        let data = scratch.appendingPathComponent("data")
+        var updates = [(Int64, Int64?)]()
+        let folder = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip")) { updates.append(($0, $1)) }
+        XCTAssertEqual(folder.standardizedFileURL.path, data.appendingPathComponent("uci-har").standardizedFileURL.path)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("UCI HAR Dataset/activity_labels.txt").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("UCI HAR Dataset.zip").path), "nested archive removed")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("__MACOSX").path))
+        XCTAssertEqual(updates.last?.0, Int64(archive.count))
+        XCTAssertEqual(updates.last?.1, Int64(archive.count))
+        XCTAssertEqual(DatasetDownloader.readChecksums(data), ["uci-har": digest(archive)])
+        XCTAssertEqual(try visibleEntries(data), [".checksums.json", "uci-har"])
+        let loaded = try DatasetCatalog.load("uci", options: ["validation": "0"], dataDirectory: data)
+        XCTAssertEqual(loaded.count, 6)
+    }
+
+    func testDownloadUnpacksTarGz() throws {
+        let scratch = try DatasetsTestSupport.temporaryFolder("download-wisdm")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let server = try DownloadTestServer(routes: ["wisdm.tar.gz": .init(body: try wisdmArchive(in: scratch))])
+        defer { server.stop() }
+        let data = scratch.appendingPathComponent("data")
+        let folder = try DatasetDownloader.download("wisdm", into: data, from: server.url("wisdm.tar.gz"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("WISDM_ar_v1.1/WISDM_ar_v1.1_raw.txt").path))
+        XCTAssertGreaterThan(try DatasetCatalog.load("wisdm", dataDirectory: data).count, 0)
+    }
+
+    func testLaterDownloadWithAnotherChecksumFailsAndKeepsTheDataset() throws {
+        let scratch = try DatasetsTestSupport.temporaryFolder("download-recheck")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let archive = try nestedUCIArchive(in: scratch)
+        var changed = archive
+        changed.append(contentsOf: [0, 0, 0, 0])
+        let server = try DownloadTestServer(routes: ["uci.zip": .init(body: archive), "changed.zip": .init(body: changed)])
+        defer { server.stop() }
+        let data = scratch.appendingPathComponent("data")
+        _ = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"))
+        XCTAssertThrowsError(try DatasetDownloader.download("uci", into: data, from: server.url("changed.zip"))) { error in
+            XCTAssertTrue("\(error)".contains("checksum mismatch for uci-har"), "\(error)")
+            XCTAssertTrue("\(error)".contains("expected SHA-256 \(self.digest(archive))"), "\(error)")
+        }
+        XCTAssertEqual(try visibleEntries(data), [".checksums.json", "uci-har"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: data.appendingPathComponent("uci-har/UCI HAR Dataset/activity_labels.txt").path))
+    }
+
+    func testWrongExpectedChecksumLeavesNothingBehind() throws {
+        let scratch = try DatasetsTestSupport.temporaryFolder("download-wrongsum")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let server = try DownloadTestServer(routes: ["uci.zip": .init(body: try nestedUCIArchive(in: scratch))])
+        defer { server.stop() }
+        let data = scratch.appendingPathComponent("data")
+        XCTAssertThrowsError(try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"), expectedSHA256: String(repeating: "0", count: 64))) { error in
+            XCTAssertTrue("\(error)".contains("checksum mismatch"), "\(error)")
+        }
+        XCTAssertEqual(try visibleEntries(data), [])
+    }
+
+    func testTruncatedTransferFailsClearly() throws {
+        let scratch = try DatasetsTestSupport.temporaryFolder("download-short")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let archive = try nestedUCIArchive(in: scratch)
+        let server = try DownloadTestServer(routes: ["uci.zip": .init(body: archive.prefix(archive.count / 2), announcedLength: archive.count)])
+        defer { server.stop() }
+        let data = scratch.appendingPathComponent("data")
+        XCTAssertThrowsError(try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"))) { error in
+            XCTAssertTrue("\(error)".contains("download of \(server.url("uci.zip").absoluteString)"), "\(error)")
+        }
+        XCTAssertEqual(try visibleEntries(data), [])
+    }
+
+    func testTruncatedArchiveFailsToUnpackAndLeavesNothingBehind() throws {
+        let scratch = try DatasetsTestSupport.temporaryFolder("download-damaged")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let archive = try nestedUCIArchive(in: scratch)
+        let server = try DownloadTestServer(routes: ["uci.zip": .init(body: archive.prefix(archive.count * 2 / 3))])
+        defer { server.stop() }
+        let data = scratch.appendingPathComponent("data")
+        XCTAssertThrowsError(try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"))) { error in
+            XCTAssertTrue("\(error)".contains("cannot unpack the zip archive"), "\(error)")
+        }
+        XCTAssertEqual(try visibleEntries(data), [])
+    }
+
+    func testArchiveWithoutTheDatasetFilesIsRejected() throws {
+        let scratch = try DatasetsTestSupport.temporaryFolder("download-wrong")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let zip = scratch.appendingPathComponent("npy.zip")
+        try FileManager.default.zipItem(at: fixtures.appendingPathComponent("npy"), to: zip)
+        let server = try DownloadTestServer(routes: ["dsads.zip": .init(body: try Data(contentsOf: zip))])
+        defer { server.stop() }
+        let data = scratch.appendingPathComponent("data")
+        XCTAssertThrowsError(try DatasetDownloader.download("dsads", into: data, from: server.url("dsads.zip"))) { error in
+            XCTAssertTrue("\(error)".contains("does not hold dsads's files"), "\(error)")
+        }
+        XCTAssertEqual(try visibleEntries(data), [])
+    }
+
+    func testProgressBarShowsFractionAndSizes() {
+        XCTAssertEqual(DatasetDownloader.progressBar(received: 5_000_000, expected: 10_000_000, width: 10), "[#####-----]  50% 5.0/10.0 MB")
+        XCTAssertEqual(DatasetDownloader.progressBar(received: 1_500_000, expected: nil), "1.5 MB")
+    }
+}
