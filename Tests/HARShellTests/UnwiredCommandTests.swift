@@ -5,7 +5,7 @@ import XCTest
 /// they validate their words, then fail saying what is missing, and leave the session as it was.
 final class UnwiredCommandTests: XCTestCase {
     func testEachFailsWithANotAvailableMessageAndChangesNothing() {
-        let lines = ["datasets", "download uci-har", "tune lr=1e-4..1e-2:log trials=4", "cv", "cv folds=5",
+        let lines = ["tune lr=1e-4..1e-2:log trials=4", "cv", "cv folds=5",
                      "plot confusion to c.svg", "report", "report to r.html", "save model m.ckpt", "load model m.ckpt"]
         for line in lines {
             let (shell, out) = makeInterpreter()

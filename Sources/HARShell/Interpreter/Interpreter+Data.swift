@@ -6,14 +6,46 @@ extension Interpreter {
     func datasets(_ arguments: Arguments) throws -> CommandResult {
         try arguments.expectPositionals(0)
         try arguments.expectOptions([])
-        throw unavailable(arguments, needs: "a way to ask HARKit's DatasetCatalog whether each dataset is present (its locate is internal)")
+        var rows: [[String]] = []
+        var entries: [JSONValue] = []
+        for name in DatasetCatalog.names {
+            let aliases = DatasetCatalog.aliases.filter { $0.value == name }.keys.sorted()
+            let folder = DatasetCatalog.localFolder(name, dataDirectory: dataDirectory)
+            let presence: String
+            switch name {
+            case "synthetic": presence = "built in"
+            case "npy": presence = "any folder: load npy from PATH"
+            default: presence = folder == nil ? "absent (download \(name))" : "present"
+            }
+            rows.append([name, aliases.joined(separator: " "), presence, folder?.path ?? ""])
+            entries.append(.object([("name", .string(name)), ("aliases", .array(aliases.map { .string($0) })),
+                                    ("present", .bool(folder != nil || name == "synthetic")),
+                                    ("path", folder.map { .string($0.path) } ?? .null)]))
+        }
+        output.text("data dir: \(dataDirectory.path)")
+        for line in TextTable(header: ["dataset", "aliases", "status", "path"], rows: rows).render() { output.text(line) }
+        return CommandResult(command: "datasets", fields: [("data_dir", .string(dataDirectory.path)), ("datasets", .array(entries))])
     }
 
     func download(_ arguments: Arguments) throws -> CommandResult {
         try arguments.expectPositionals(1)
         try arguments.expectOptions([])
-        _ = try datasetName(try arguments.required(0, "dataset NAME"))
-        throw unavailable(arguments, needs: "HARKit's dataset downloader")
+        let argument = try arguments.required(0, "dataset NAME")
+        let name = try datasetName(argument)
+        let started = Date()
+        let folder: URL
+        do {
+            folder = try DatasetDownloader.download(name, into: dataDirectory) { [output] received, expected in
+                output.progress(Progress(label: "download \(name) (KiB)", done: Int(received / 1024),
+                                         total: Int((expected ?? received) / 1024), elapsed: Date().timeIntervalSince(started)))
+            }
+        } catch let error as DatasetError {
+            output.progress(nil)
+            throw ShellError(error.message, at: argument.offset)
+        }
+        output.progress(nil)
+        output.text("\(name) is in \(folder.path) (SHA-256 verified, recorded in \(DatasetDownloader.checksumFile))")
+        return CommandResult(command: "download", fields: [("dataset", .string(name)), ("path", .string(folder.path))])
     }
 
     func load(_ arguments: Arguments) throws -> CommandResult {

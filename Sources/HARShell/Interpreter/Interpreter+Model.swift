@@ -8,6 +8,7 @@ extension Interpreter {
         let specArgument = try arguments.required(0, "model SPEC")
         var options: [String: String] = [:]
         for option in arguments.options { options[option.key ?? ""] = option.value }
+        if options["dropout"] == nil, let dropout = session.config.dropout { options["dropout"] = String(dropout) }
         let spec: ModelSpec
         do {
             spec = try ModelSpec(specArgument.value, options: options)
