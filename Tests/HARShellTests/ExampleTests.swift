@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import HARShell
 
@@ -23,4 +24,28 @@ final class ExampleTests: XCTestCase {
             }
         }
     }
+}
+
+/// Runs the example scripts end to end through the interpreter when `HAR_RUN_EXAMPLES=1` (minutes in a debug
+/// build), with every epoch count scaled by `HAR_EPOCHS_SCALE` (default 0.2). Scripts that need data which is
+/// absent, or commands not yet in this build, are named in the failure.
+final class ExampleRunTests: XCTestCase {
+    private func run(_ file: String) throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["HAR_RUN_EXAMPLES"] == "1" else {
+            throw XCTSkip("set HAR_RUN_EXAMPLES=1 to run examples/\(file) end to end")
+        }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/\(file)")
+        let (shell, out) = makeInterpreter()
+        shell.epochScale = environment["HAR_EPOCHS_SCALE"].flatMap(Double.init) ?? 0.2
+        shell.timingRepetitions = 5
+        let outcome = shell.executeScript(try String(contentsOf: url, encoding: .utf8), name: file)
+        XCTAssertEqual(outcome, .success, out.errors.map { "\($0.origin ?? ""): \($0.error.message)" }.joined(separator: "\n"))
+    }
+
+    func testQuickstart() throws { try run("quickstart.har") }
+    func testTeachingDemo() throws { try run("teaching-demo.har") }
+    func testHybridModels() throws { try run("hybrid-models.har") }
+    func testTune() throws { try run("tune.har") }
 }

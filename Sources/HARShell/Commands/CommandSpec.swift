@@ -3,6 +3,7 @@
 public struct CommandSpec: Sendable {
     /// The families commands are grouped into in `help`.
     public enum Family: String, Sendable, CaseIterable {
+        /// help, status, reset, run, record, history, quit.
         case session = "Session"
         case data = "Data"
         case model = "Model"

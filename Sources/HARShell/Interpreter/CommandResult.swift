@@ -28,5 +28,6 @@ public struct CommandResult: Sendable, Equatable {
     /// The whole result as one JSON object: `command`, `ok`, then the fields.
     public var json: JSONValue { .object([("command", .string(command)), ("ok", .bool(ok))] + fields) }
 
+    /// Equal when their JSON is.
     public static func == (lhs: CommandResult, rhs: CommandResult) -> Bool { lhs.json == rhs.json }
 }

@@ -2,12 +2,19 @@ import Foundation
 
 /// A JSON value with object keys kept in order, so a result prints its fields as the command listed them.
 public enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` / `false`.
     case bool(Bool)
+    /// An integer.
     case int(Int)
+    /// A real number (non-finite ones print as `null`).
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object with its keys in order.
     case object([(String, JSONValue)])
 
     /// The value as compact JSON on one line; non-finite numbers become `null`.
@@ -47,6 +54,7 @@ public enum JSONValue: Sendable, Equatable {
     /// The items, if this is an array.
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
 
+    /// Equal when they serialize alike.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized == rhs.serialized }
 
     private static func number(_ d: Double) -> String {

@@ -23,8 +23,12 @@ public final class OutputBuffer: OutputSink {
         progressReports = []
     }
 
+    /// Keeps a text line.
     public func text(_ line: String) { lines.append(line) }
+    /// Keeps a result.
     public func result(_ result: CommandResult) { results.append(result) }
+    /// Keeps an error with its source and origin.
     public func error(_ error: ShellError, source: String, origin: String?) { errors.append((error, source, origin)) }
+    /// Keeps a progress report (a clear is not kept).
     public func progress(_ progress: Progress?) { if let progress { progressReports.append(progress) } }
 }
