@@ -17,8 +17,8 @@ public final class Trainer {
     public var augmentation: AugmentationPipeline?
     /// The live optimizer.
     public private(set) var optimizer: any Optimizer
-    /// Every finished epoch of this model, across `train` calls.
-    public private(set) var history: [EpochRecord] = []
+    /// Every finished epoch of this model, across `train` calls (restored from a checkpoint by `Checkpoint.restore(into:)`).
+    public internal(set) var history: [EpochRecord] = []
 
     /// A trainer with a fresh optimizer for `model`.
     /// - Throws: `TorchError` when the model does not fit the dataset's windows.

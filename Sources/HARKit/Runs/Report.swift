@@ -1,0 +1,159 @@
+import Foundation
+
+/// One self-contained HTML page of results: the comparison and runs tables, training curves and epoch times per
+/// dataset, confusion matrices, attention maps and tuning trials, all as inline SVG (no scripts, no network).
+public struct Report: Sendable {
+    /// The page heading.
+    public var title: String
+    /// Every run listed in the runs table.
+    public var runs: [RunRecord]
+    /// The runs compared (best per dataset × model, or chosen runs); their curves and confusion matrices are drawn.
+    public var compared: [RunRecord]
+    /// Epochs of the compared runs by run id.
+    public var epochs: [Int64: [EpochRecord]]
+    /// Attention maps to show.
+    public var attention: [ReportAttention]
+    /// Tuning trials to show, if a search ran.
+    public var trials: [TrialScore]
+    /// When the page was made.
+    public var generatedAt: Date
+
+    /// A report of `runs` comparing `compared`, with their `epochs`, optional attention maps and tuning trials.
+    public init(title: String = "harlab report", runs: [RunRecord], compared: [RunRecord], epochs: [Int64: [EpochRecord]],
+                attention: [ReportAttention] = [], trials: [TrialScore] = [], generatedAt: Date = Date()) {
+        self.title = title
+        self.runs = runs
+        self.compared = compared
+        self.epochs = epochs
+        self.attention = attention
+        self.trials = trials
+        self.generatedAt = generatedAt
+    }
+
+    /// A report of the store: every run, or the runs `ids` side by side; without ids the best run per dataset × model
+    /// is compared.
+    /// - Throws: `RunStoreError` for an unknown id or an unreadable store.
+    public init(store: RunStore, ids: [Int64] = [], attention: [ReportAttention] = [], trials: [TrialScore] = []) throws {
+        let runs = ids.isEmpty ? try store.runs() : try store.runs(ids)
+        let compared = ids.isEmpty ? try store.bestRuns() : runs
+        var epochs: [Int64: [EpochRecord]] = [:]
+        for run in compared { epochs[run.id] = try store.epochs(of: run.id) }
+        self.init(runs: runs, compared: compared, epochs: epochs, attention: attention, trials: trials)
+    }
+
+    /// The page.
+    public func html() -> String {
+        var sections: [(heading: String, html: String)] = []
+        sections.append(section("Comparison", note: compared.isEmpty ? "No evaluated runs yet." : "Test-set figures; latency is batch-1 p50.",
+                                body: compared.isEmpty ? "" : table(RunTable.comparison(compared, differingSettings: true))))
+        sections.append(section("Runs", note: runs.isEmpty ? "No runs recorded." : "\(runs.count) run\(runs.count == 1 ? "" : "s").",
+                                body: runs.isEmpty ? "" : table(RunTable.runs(runs))))
+        for dataset in orderedDatasets {
+            let plotted = compared.filter { $0.dataset == dataset && !(epochs[$0.id] ?? []).isEmpty }.map { PlotRun($0, epochs: epochs[$0.id]!) }
+            guard !plotted.isEmpty else { continue }
+            sections.append(section("Training curves · \(dataset)", note: nil,
+                                    body: figure(Plot.trainingHistory(plotted), caption: "Loss and accuracy per epoch; training solid, validation dashed.")
+                                        + figure(Plot.epochTimes(plotted), caption: "Wall-clock seconds per epoch, validation included.")))
+        }
+        let evaluated = compared.filter { $0.testMetrics != nil }
+        if !evaluated.isEmpty {
+            sections.append(section("Confusion matrices", note: "Counts in the cells; colour is the share of each true class.",
+                                    body: grid(evaluated.map { run in
+                                        let metrics = run.testMetrics!
+                                        return figure(Plot.confusion(metrics.confusion, classNames: metrics.perClass.map(\.name),
+                                                                     title: "run \(run.id) · \(run.model) · \(run.dataset)"),
+                                                      caption: "Accuracy \(String(format: "%.4f", metrics.accuracy)), macro F1 \(String(format: "%.4f", metrics.f1Macro)).")
+                                    })))
+        }
+        if !attention.isEmpty {
+            sections.append(section("Spatial attention", note: "Weight of each channel at each (pooled) time step.",
+                                    body: grid(attention.map { figure(Plot.attention($0.map, channelNames: $0.channelNames, title: $0.title), caption: nil) })))
+        }
+        if !trials.isEmpty {
+            let sorted = trials.sorted { ($0.score.isNaN ? -1 : $0.score) > ($1.score.isNaN ? -1 : $1.score) }
+            let rows = sorted.map { trial -> [TableValue] in
+                [.integer(Int64(trial.trial)), .number(trial.score, digits: 4), .integer(Int64(trial.epochs)),
+                 .text(trial.pruned ? "pruned" : "finished"), .text(trial.settings)]
+            }
+            let trialTable = RunTable(columns: [("trial", "trial"), ("score", "score"), ("epochs", "epochs"), ("outcome", "outcome"), ("settings", "settings")]
+                .map(RunTable.Column.init), rows: rows)
+            sections.append(section("Tuning", note: "Trials sorted by validation score.", body: figure(Plot.tuningTrials(trials), caption: nil) + table(trialTable)))
+        }
+        let contents = sections.map { "<a href=\"#\(Report.anchor($0.heading))\">\(escape($0.heading))</a>" }
+        let stamp = ISO8601DateFormatter().string(from: generatedAt)
+        let versions = HARKit.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title))</title>
+            <style>
+            body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1240px; color: #222; padding: 0 16px; }
+            h1 { font-size: 26px; margin-bottom: 4px; }
+            h2 { font-size: 20px; margin-top: 36px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+            p.meta, p.note { color: #555; margin: 4px 0 12px; }
+            table { border-collapse: collapse; font-size: 13px; margin: 8px 0 16px; }
+            th, td { padding: 4px 10px; border-bottom: 1px solid #e4e4e4; white-space: nowrap; }
+            th { background: #f3f3f3; text-align: left; }
+            td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
+            .scroll { overflow-x: auto; }
+            .grid { display: flex; flex-wrap: wrap; gap: 8px 24px; align-items: flex-start; }
+            nav { font-size: 14px; margin: 8px 0 0; }
+            nav a { color: #1f5fa8; text-decoration: none; }
+            figure { margin: 12px 0 24px; }
+            figure svg { max-width: 100%; height: auto; }
+            figcaption { color: #555; font-size: 13px; }
+            </style>
+            </head>
+            <body>
+            <h1>\(escape(title))</h1>
+            <p class="meta">Generated \(escape(stamp)) by \(escape(versions)).</p>
+            <nav>\(contents.joined(separator: " · "))</nav>
+            \(sections.map(\.html).joined(separator: "\n"))
+            </body>
+            </html>
+
+            """
+    }
+
+    /// Writes the page atomically.
+    /// - Throws: `ReportError` naming the path when it cannot be written; an existing file is left as it was.
+    public func write(to url: URL) throws {
+        try OutputFile.write(html(), to: url, what: "report")
+    }
+
+    /// Datasets of the compared runs in first-seen order.
+    private var orderedDatasets: [String] {
+        var seen: [String] = []
+        for run in compared where !seen.contains(run.dataset) { seen.append(run.dataset) }
+        return seen
+    }
+
+    private func section(_ heading: String, note: String?, body: String) -> (heading: String, html: String) {
+        (heading, "<section id=\"\(Report.anchor(heading))\">\n<h2>\(escape(heading))</h2>\n" + (note.map { "<p class=\"note\">\(escape($0))</p>\n" } ?? "") + body + "</section>")
+    }
+
+    /// A section's fragment id: lower-case letters and digits joined by hyphens ("Training curves · uci-har" → "training-curves-uci-har").
+    static func anchor(_ heading: String) -> String {
+        heading.lowercased().split { !($0.isLetter || $0.isNumber) }.joined(separator: "-")
+    }
+
+    private func figure(_ svg: String, caption: String?) -> String {
+        "<figure>\n\(svg)" + (caption.map { "<figcaption>\(escape($0))</figcaption>\n" } ?? "") + "</figure>\n"
+    }
+
+    private func grid(_ figures: [String]) -> String { "<div class=\"grid\">\n" + figures.joined() + "</div>\n" }
+
+    private func table(_ table: RunTable) -> String {
+        let numeric = table.columns.indices.map { i in table.rows.contains { $0[i].isNumeric } }
+        let head = table.columns.enumerated().map { "<th\(numeric[$0.offset] ? " class=\"number\"" : "")>\(escape($0.element.title))</th>" }.joined()
+        let body = table.rows.map { row in
+            "<tr>" + row.enumerated().map { "<td\(numeric[$0.offset] ? " class=\"number\"" : "")>\(escape($0.element.display))</td>" }.joined() + "</tr>"
+        }.joined(separator: "\n")
+        return "<div class=\"scroll\"><table>\n<thead><tr>\(head)</tr></thead>\n<tbody>\n\(body)\n</tbody>\n</table></div>\n"
+    }
+
+    private func escape(_ text: String) -> String { SVGCanvas.escape(text) }
+}

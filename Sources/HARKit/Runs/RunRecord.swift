@@ -1,0 +1,103 @@
+import Foundation
+
+/// One recorded training run as the run store holds it.
+public struct RunRecord: Sendable, Equatable, Codable {
+    /// The store's id for the run (1, 2, …).
+    public var id: Int64
+    /// The dataset's short name (e.g. "uci-har").
+    public var dataset: String
+    /// The dataset's preprocessing protocol as JSON text (window, overlap, split, normalisation statistics, …).
+    public var datasetProtocol: String
+    /// The model spec as written (`ModelSpec.description`, e.g. "sa+lstm hidden=128").
+    public var model: String
+    /// Every training setting of the run (its seed included).
+    public var config: TrainingConfig
+    /// The library versions that produced the run (`HARKit.versions`).
+    public var versions: [String: String]
+    /// The machine the run ran on.
+    public var host: String
+    /// A free-form tag, e.g. "tune trial 3" or "cv fold 2/5".
+    public var label: String?
+    /// When training began.
+    public var startedAt: Date
+    /// When the run ended (nil while running).
+    public var endedAt: Date?
+    /// Where the run stands.
+    public var status: RunStatus
+    /// Why a run failed or stopped, as text.
+    public var message: String?
+    /// Epochs recorded for the run.
+    public var epochCount: Int
+    /// Training loss of the last recorded epoch.
+    public var finalTrainLoss: Double?
+    /// Wall-clock seconds of training (the sum of the epochs' seconds while the run has not ended).
+    public var trainSeconds: Double
+    /// Test metrics, once evaluated.
+    public var testMetrics: ClassificationMetrics?
+    /// Inference latency and throughput, once measured.
+    public var inference: InferenceTiming?
+    /// Where the run's checkpoint was saved, if it was.
+    public var checkpointPath: String?
+
+    /// The run's seed (also in `config`).
+    public var seed: UInt64 { config.seed }
+}
+
+/// What the store needs to know when a run begins.
+public struct RunStart: Sendable, Equatable {
+    /// The dataset's short name.
+    public var dataset: String
+    /// The dataset's preprocessing protocol as JSON text.
+    public var datasetProtocol: String
+    /// The model spec as written.
+    public var model: String
+    /// Every training setting.
+    public var config: TrainingConfig
+    /// A free-form tag.
+    public var label: String?
+    /// When training began.
+    public var startedAt: Date
+    /// The producing library versions.
+    public var versions: [String: String]
+    /// The machine.
+    public var host: String
+
+    /// A run of `model` on `dataset` (its protocol recorded as JSON) with `config`, starting now on this machine.
+    public init(dataset: HARDataset, model: ModelSpec, config: TrainingConfig, label: String? = nil) {
+        self.init(dataset: dataset.name, datasetProtocol: (try? RunJSON.text(dataset.protocolDescription)) ?? "{}",
+                  model: model.description, config: config, label: label)
+    }
+
+    /// A run of `model` on `dataset` with `config`, starting now on this machine with this library.
+    public init(dataset: String, datasetProtocol: String = "{}", model: String, config: TrainingConfig, label: String? = nil,
+                startedAt: Date = Date(), versions: [String: String] = HARKit.versions, host: String = ProcessInfo.processInfo.hostName) {
+        self.dataset = dataset
+        self.datasetProtocol = datasetProtocol
+        self.model = model
+        self.config = config
+        self.label = label
+        self.startedAt = startedAt
+        self.versions = versions
+        self.host = host
+    }
+}
+
+/// What the store records when a run ends.
+public struct RunEnd: Sendable, Equatable {
+    /// How the run ended.
+    public var status: RunStatus
+    /// Why, as text (the stop reason or the error).
+    public var message: String?
+    /// Wall-clock seconds of training.
+    public var trainSeconds: Double
+    /// When it ended.
+    public var endedAt: Date
+
+    /// An end with `status` after `trainSeconds`, now.
+    public init(status: RunStatus, message: String? = nil, trainSeconds: Double, endedAt: Date = Date()) {
+        self.status = status
+        self.message = message
+        self.trainSeconds = trainSeconds
+        self.endedAt = endedAt
+    }
+}

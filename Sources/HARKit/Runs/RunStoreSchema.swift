@@ -1,0 +1,57 @@
+import GRDB
+
+/// The run store's tables, as versioned migrations: a store written by an older harlab is brought up to date
+/// on opening; one written by a newer harlab is refused rather than misread.
+enum RunStoreSchema {
+    /// Every migration in order. Append new ones; never edit a released one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: runs and epochs") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    dataset TEXT NOT NULL,
+                    protocol TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    config TEXT NOT NULL,
+                    seed INTEGER NOT NULL,
+                    versions TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    label TEXT,
+                    started_at DATETIME NOT NULL,
+                    ended_at DATETIME,
+                    status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'stopped early', 'cancelled', 'failed')),
+                    message TEXT,
+                    train_seconds REAL,
+                    test_metrics TEXT,
+                    accuracy REAL,
+                    precision_macro REAL,
+                    recall_macro REAL,
+                    f1_macro REAL,
+                    f1_weighted REAL,
+                    inference TEXT,
+                    latency_ms_p50 REAL,
+                    latency_ms_p95 REAL,
+                    throughput REAL,
+                    checkpoint_path TEXT
+                );
+                CREATE INDEX runs_by_dataset_and_model ON runs(dataset, model);
+                CREATE TABLE epochs (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    epoch INTEGER NOT NULL,
+                    train_loss REAL,
+                    penalty_loss REAL,
+                    train_accuracy REAL,
+                    validation_loss REAL,
+                    validation_accuracy REAL,
+                    validation_macro_f1 REAL,
+                    learning_rate REAL,
+                    seconds REAL,
+                    windows_per_second REAL,
+                    PRIMARY KEY (run_id, epoch)
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,11 @@
+/// The text formats a table can be written in.
+public enum TableFormat: String, Sendable, CaseIterable {
+    /// Aligned columns for a terminal.
+    case text
+    /// A GitHub-flavoured Markdown table.
+    case markdown
+    /// Comma-separated values (RFC 4180), full precision.
+    case csv
+    /// A JSON array of objects keyed by column, numbers as numbers and missing values as null.
+    case json
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Torch
+
+/// Cross-validation by subject: leave-one-subject-out, or k folds of subjects. Each fold trains a fresh model on the
+/// other subjects, with normalisation statistics refitted on that fold's training (and validation) windows only,
+/// and is evaluated on the held-out subjects.
+public struct CrossValidation {
+    /// How subjects are grouped into test folds.
+    public enum Folds: Sendable, Equatable, CustomStringConvertible {
+        /// One fold per subject.
+        case leaveOneSubjectOut
+        /// `k` folds of subjects, dealt in a seeded random order.
+        case subjectGroups(Int)
+
+        public var description: String {
+            switch self {
+            case .leaveOneSubjectOut: return "leave-one-subject-out"
+            case .subjectGroups(let k): return "\(k) folds of subjects"
+            }
+        }
+    }
+
+    /// The fold scheme.
+    public var folds: Folds
+    /// Epochs each fold trains.
+    public var epochs: Int
+
+    /// Cross-validation with `folds`, training `epochs` epochs per fold.
+    /// - Throws: `TuningError` when `epochs` is below 1 or `k` below 2.
+    public init(folds: Folds, epochs: Int) throws {
+        guard epochs >= 1 else { throw TuningError("epochs must be at least 1, got \(epochs)") }
+        if case .subjectGroups(let k) = folds, k < 2 { throw TuningError("cross-validation needs at least 2 folds, got \(k)") }
+        (self.folds, self.epochs) = (folds, epochs)
+    }
+
+    /// The test subjects of each fold.
+    /// - Throws: `TuningError` when there are fewer subjects than folds.
+    public func testSubjects(of subjects: [Int], seed: UInt64) throws -> [[Int]] {
+        let distinct = Array(Set(subjects)).sorted()
+        switch folds {
+        case .leaveOneSubjectOut:
+            guard distinct.count >= 2 else { throw TuningError("leave-one-subject-out needs at least 2 subjects, the dataset has \(distinct.count)") }
+            return distinct.map { [$0] }
+        case .subjectGroups(let k):
+            guard distinct.count >= k else { throw TuningError("\(k) folds need at least \(k) subjects, the dataset has \(distinct.count)") }
+            var generator = SeededGenerator(seed: seed, stream: 0x6376)
+            let order = distinct.shuffled(using: &generator)
+            return (0..<k).map { fold in stride(from: fold, to: order.count, by: k).map { order[$0] }.sorted() }
+        }
+    }
+
+    /// Runs every fold of `spec` with `config` on all windows of `dataset`.
+    /// - Parameters:
+    ///   - store: where each fold is recorded as a run (label "cv fold I/K"), if given.
+    ///   - progress: called after each fold.
+    ///   - shouldStop: polled between batches; the folds finished so far are returned.
+    /// - Throws: `TuningError` for an impossible fold scheme; errors of model building, training or the store.
+    public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, store: RunStore? = nil,
+                    progress: ((CrossValidationFold) -> Void)? = nil, shouldStop: @escaping () -> Bool = { false }) throws -> CrossValidationResult {
+        let groups = try testSubjects(of: dataset.subjects, seed: config.seed)
+        var results: [CrossValidationFold] = []
+        for (index, test) in groups.enumerated() {
+            let fold = try CrossValidation.foldDataset(dataset, testSubjects: test, config: config)
+            Runtime.manualSeed(config.seed)
+            let input = InputShape(time: fold.windowLength, channels: fold.channelCount, classes: fold.classNames.count)
+            let trainer = try Trainer(model: try ModelFactory.make(spec, input: input), dataset: fold, config: config)
+            let label = "cv fold \(index + 1)/\(groups.count) (test subjects \(test.map(String.init).joined(separator: ",")))"
+            let started = Date()
+            let runID = try store?.begin(RunStart(dataset: fold, model: spec, config: config, label: label))
+            let outcome = try trainer.train(epochs: epochs, shouldStop: shouldStop)
+            if let runID { for record in outcome.records { try store?.append(record, to: runID) } }
+            if outcome.reason == .cancelled {
+                if let runID { try store?.finish(runID, RunEnd(status: .cancelled, message: "cross-validation was stopped", trainSeconds: Date().timeIntervalSince(started))) }
+                return CrossValidationResult(folds: results, scheme: folds, cancelled: true)
+            }
+            let evaluation = try Evaluator(model: trainer.model, dataset: fold).evaluate(split: .test)
+            if let runID {
+                try store?.finish(runID, RunEnd(status: RunStatus(outcome.reason), message: outcome.reason == .completed ? nil : outcome.reason.description,
+                                                trainSeconds: Date().timeIntervalSince(started)))
+                try store?.setEvaluation(of: runID, metrics: evaluation.metrics)
+            }
+            let result = CrossValidationFold(index: index + 1, testSubjects: test, testWindows: fold.indices(in: .test).count,
+                                             metrics: evaluation.metrics, history: trainer.history, runID: runID)
+            results.append(result)
+            progress?(result)
+        }
+        return CrossValidationResult(folds: results, scheme: folds, cancelled: false)
+    }
+
+    /// `dataset` with `testSubjects` as test, a seeded `config.validationFraction` of the other subjects as validation,
+    /// the rest as training, and the windows z-scored with statistics fitted on the training and validation windows.
+    static func foldDataset(_ dataset: HARDataset, testSubjects: [Int], config: TrainingConfig) throws -> HARDataset {
+        let test = Set(testSubjects)
+        let others = Array(Set(dataset.subjects).subtracting(test)).sorted()
+        guard !others.isEmpty else { throw TuningError("a fold cannot hold out every subject") }
+        var generator = SeededGenerator(seed: config.seed, stream: 0x7661, UInt64(testSubjects.first ?? 0))
+        let validationCount = config.validationFraction > 0 && others.count >= 2
+            ? min(others.count - 1, max(1, Int((config.validationFraction * Double(others.count)).rounded()))) : 0
+        let validation = Set(others.shuffled(using: &generator).prefix(validationCount))
+        var fold = dataset
+        fold.splits = dataset.subjects.map { test.contains($0) ? .test : (validation.contains($0) ? .validation : .train) }
+        let original = dataset.protocolDescription, channels = dataset.channelCount
+        fold.protocolDescription.split = "subjects:" + testSubjects.map(String.init).joined(separator: ",")
+        guard original.normalized else { return fold }
+        for index in fold.windows.indices {
+            fold.windows[index] = fold.windows[index] * original.std[index % channels] + original.mean[index % channels]
+        }
+        let fitted = fold.splits.indices.filter { fold.splits[$0] != .test }
+        let size = fold.windowSize
+        var fitting = [Float]()
+        fitting.reserveCapacity(fitted.count * size)
+        for window in fitted { fitting += fold.windows[(window * size)..<((window + 1) * size)] }
+        let (mean, std) = ChannelStatistics.fit(fitting, rows: fitted.count * fold.windowLength, channels: channels)
+        ChannelStatistics.apply(mean: mean, std: std, to: &fold.windows, channels: channels)
+        fold.protocolDescription.mean = mean
+        fold.protocolDescription.std = std
+        return fold
+    }
+}

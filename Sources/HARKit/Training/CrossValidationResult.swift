@@ -1,0 +1,66 @@
+import Foundation
+
+/// One fold of a cross-validation: who was held out and how the model did on them.
+public struct CrossValidationFold: Sendable {
+    /// 1-based fold number.
+    public let index: Int
+    /// The held-out subjects.
+    public let testSubjects: [Int]
+    /// Test windows of the fold.
+    public let testWindows: Int
+    /// Test metrics of the fold's model.
+    public let metrics: ClassificationMetrics
+    /// The fold's training epochs.
+    public let history: [EpochRecord]
+    /// The fold's run in the run store, when recorded.
+    public let runID: Int64?
+}
+
+/// The folds of a cross-validation with the mean and standard deviation of accuracy and macro F1 over folds.
+public struct CrossValidationResult: Sendable {
+    /// The folds run, in order.
+    public let folds: [CrossValidationFold]
+    /// The fold scheme.
+    public let scheme: CrossValidation.Folds
+    /// Whether it was stopped before every fold ran.
+    public let cancelled: Bool
+
+    /// Mean test accuracy over folds.
+    public var meanAccuracy: Double { CrossValidationResult.mean(folds.map(\.metrics.accuracy)) }
+    /// Sample standard deviation (n − 1) of test accuracy over folds (0 for one fold).
+    public var stdAccuracy: Double { CrossValidationResult.std(folds.map(\.metrics.accuracy)) }
+    /// Mean test macro F1 over folds.
+    public var meanF1: Double { CrossValidationResult.mean(folds.map(\.metrics.f1Macro)) }
+    /// Sample standard deviation (n − 1) of test macro F1 over folds.
+    public var stdF1: Double { CrossValidationResult.std(folds.map(\.metrics.f1Macro)) }
+
+    /// Per-fold rows, then a mean row and a standard-deviation row.
+    public var table: RunTable {
+        let columns = [("fold", "fold"), ("test_subjects", "test subjects"), ("test_windows", "windows"), ("accuracy", "accuracy"),
+                       ("f1_macro", "F1"), ("run", "run")]
+        var rows = folds.map { fold -> [TableValue] in
+            [.text(String(fold.index)), .text(fold.testSubjects.map(String.init).joined(separator: ",")), .integer(Int64(fold.testWindows)),
+             .number(fold.metrics.accuracy, digits: 4), .number(fold.metrics.f1Macro, digits: 4), fold.runID.map(TableValue.integer) ?? .missing]
+        }
+        if !folds.isEmpty {
+            rows.append([.text("mean"), .missing, .integer(Int64(folds.reduce(0) { $0 + $1.testWindows })),
+                         .number(meanAccuracy, digits: 4), .number(meanF1, digits: 4), .missing])
+            rows.append([.text("± std"), .missing, .missing, .number(stdAccuracy, digits: 4), .number(stdF1, digits: 4), .missing])
+        }
+        return RunTable(columns: columns.map(RunTable.Column.init), rows: rows)
+    }
+
+    /// "accuracy 0.9123 ± 0.0150, macro F1 0.9050 ± 0.0161 over 5 folds (leave-one-subject-out)".
+    public var summary: String {
+        String(format: "accuracy %.4f ± %.4f, macro F1 %.4f ± %.4f", meanAccuracy, stdAccuracy, meanF1, stdF1)
+            + " over \(folds.count) fold\(folds.count == 1 ? "" : "s") (\(scheme))"
+    }
+
+    static func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+
+    static func std(_ values: [Double]) -> Double {
+        guard values.count > 1 else { return 0 }
+        let m = mean(values)
+        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Torch
+
+/// Random search with successive-halving pruning on validation macro F1.
+///
+/// Every trial trains for the first rung's epochs; the best third (`reduction`) continue to the next rung, and so on
+/// until the budget; each rung continues the trial's training where it stopped (a `train` call of the rung's extra
+/// epochs). Given the seed, the sampled settings, the models and therefore the scores are the same on every run.
+public struct Tuner {
+    /// What is varied.
+    public var space: SearchSpace
+    /// Trials sampled.
+    public var trials: Int
+    /// Epochs a trial that survives every rung trains.
+    public var epochs: Int
+    /// The fraction kept at each rung is 1/`reduction`.
+    public var reduction = 3
+
+    /// A search of `trials` trials over `space` with a budget of `epochs` epochs per trial.
+    /// - Throws: `TuningError` when `trials` or `epochs` is below 1.
+    public init(space: SearchSpace, trials: Int, epochs: Int) throws {
+        guard trials >= 1 else { throw TuningError("trials must be at least 1, got \(trials)") }
+        guard epochs >= 1 else { throw TuningError("epochs must be at least 1, got \(epochs)") }
+        (self.space, self.trials, self.epochs) = (space, trials, epochs)
+    }
+
+    /// Cumulative epochs at the end of each rung, e.g. [1, 3, 10] for 10 epochs and reduction 3.
+    public var rungs: [Int] {
+        var budgets = [epochs]
+        while budgets[0] / reduction >= 1, budgets.count < 8 { budgets.insert(budgets[0] / reduction, at: 0) }
+        return budgets
+    }
+
+    /// Runs the search on `dataset` from `spec` and `config` (the settings not searched).
+    /// - Parameters:
+    ///   - store: where every trial is recorded as a run (label "tune trial I/N"), if given.
+    ///   - progress: called whenever a trial has trained a rung or been pruned.
+    ///   - shouldStop: polled between batches; the search then ends with the trials so far.
+    /// - Throws: `TuningError` when the dataset has no validation windows or a setting cannot be applied;
+    ///   `RunStoreError` when the store cannot be written.
+    public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, store: RunStore? = nil,
+                    progress: ((TuningTrial) -> Void)? = nil, shouldStop: @escaping () -> Bool = { false }) throws -> TuningResult {
+        guard !dataset.indices(in: .validation).isEmpty else {
+            throw TuningError("tuning scores trials on validation windows, and dataset '\(dataset.name)' has none (set val above 0 and load again)")
+        }
+        var generator = SeededGenerator(seed: config.seed, stream: 0x7475_6E65)
+        var all: [TuningTrial] = []
+        for index in 1...trials {
+            let settings = space.sample(using: &generator)
+            let (trialConfig, trialSpec) = try Tuner.apply(settings, to: config, spec: spec)
+            let text = space.parameters.map { "\($0.key)=\(settings[$0.key]!)" }.joined(separator: " ")
+            all.append(TuningTrial(index: index, settings: settings, settingsText: text, config: trialConfig, spec: trialSpec))
+        }
+        let input = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
+        var trainers: [Int: Trainer] = [:]
+        for i in all.indices {
+            do {
+                Runtime.manualSeed(all[i].config.seed)
+                let model = try ModelFactory.make(all[i].spec, input: input)
+                trainers[i] = try Trainer(model: model, dataset: dataset, config: all[i].config)
+            } catch {
+                all[i].status = .failed("\(error)")
+            }
+            if let store {
+                let start = RunStart(dataset: dataset, model: all[i].spec, config: all[i].config, label: "tune trial \(all[i].index)/\(trials): \(all[i].settingsText)")
+                all[i].runID = try store.begin(start)
+                if case .failed(let message) = all[i].status {
+                    try store.finish(all[i].runID!, RunEnd(status: .failed, message: message, trainSeconds: 0))
+                }
+            }
+        }
+        var alive = all.indices.filter { trainers[$0] != nil }
+        var trained = 0, cancelled = false
+        let budgets = rungs
+        rungLoop: for (rung, budget) in budgets.enumerated() {
+            for i in alive {
+                let started = Date()
+                let outcome = try trainers[i]!.train(epochs: budget - trained, shouldStop: shouldStop)
+                all[i].history += outcome.records
+                all[i].score = all[i].history.compactMap(\.validationMacroF1).max() ?? .nan
+                if let id = all[i].runID { for record in outcome.records { try store?.append(record, to: id) } }
+                switch outcome.reason {
+                case .cancelled:
+                    cancelled = true
+                    break rungLoop
+                case .diverged(let message):
+                    all[i].status = .failed(message)
+                    if let id = all[i].runID { try store?.finish(id, RunEnd(status: .failed, message: message, trainSeconds: Date().timeIntervalSince(started))) }
+                case .completed, .earlyStopped:
+                    break
+                }
+                progress?(all[i])
+            }
+            trained = budget
+            alive = alive.filter { all[$0].status == .running }
+            guard rung < budgets.count - 1 else { break }
+            let keep = max(1, (alive.count + reduction - 1) / reduction)
+            let ranked = alive.sorted { a, b in
+                let (x, y) = (all[a].score.isNaN ? -Double.infinity : all[a].score, all[b].score.isNaN ? -Double.infinity : all[b].score)
+                return x != y ? x > y : a < b
+            }
+            for i in ranked.dropFirst(keep) {
+                all[i].status = .pruned(afterEpochs: trained)
+                trainers[i] = nil
+                if let id = all[i].runID {
+                    try store?.finish(id, RunEnd(status: .stoppedEarly, message: "pruned by successive halving after \(trained) epochs (val F1 \(SearchSpace.format(all[i].score)))",
+                                                 trainSeconds: all[i].history.reduce(0) { $0 + $1.seconds }))
+                }
+                progress?(all[i])
+            }
+            alive = Array(ranked.prefix(keep)).sorted()
+        }
+        for i in alive where !cancelled {
+            all[i].status = .finished
+            if let id = all[i].runID {
+                try store?.finish(id, RunEnd(status: .finished, trainSeconds: all[i].history.reduce(0) { $0 + $1.seconds }))
+            }
+        }
+        if cancelled {
+            for i in alive {
+                all[i].status = .cancelled
+                if let id = all[i].runID {
+                    try store?.finish(id, RunEnd(status: .cancelled, message: "the search was stopped", trainSeconds: all[i].history.reduce(0) { $0 + $1.seconds }))
+                }
+            }
+        }
+        let finished = all.indices.filter { all[$0].status == .finished }
+        let bestIndex = finished.max { a, b in
+            let (x, y) = (all[a].score.isNaN ? -Double.infinity : all[a].score, all[b].score.isNaN ? -Double.infinity : all[b].score)
+            return x != y ? x < y : a > b
+        }
+        return TuningResult(trials: all, best: bestIndex.map { all[$0] }, bestTrainer: bestIndex.flatMap { trainers[$0] }, cancelled: cancelled)
+    }
+
+    /// `config` and `spec` with the sampled `values` applied (training settings by their `set` names, model options by theirs).
+    /// - Throws: `TuningError` for a value a setting does not accept.
+    static func apply(_ values: [String: String], to config: TrainingConfig, spec: ModelSpec) throws -> (TrainingConfig, ModelSpec) {
+        var config = config
+        var options = spec.options.mapValues { "\($0)" }
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            func number() throws -> Double {
+                guard let number = Double(value) else { throw TuningError("'\(key)' needs a number, got '\(value)'") }
+                return number
+            }
+            switch key {
+            case "lr": config.learningRate = try number()
+            case "batch": config.batchSize = Int(try number())
+            case "wd": config.weightDecay = try number()
+            case "l1": config.l1 = try number()
+            case "l2": config.l2 = try number()
+            case "dropout":
+                config.dropout = try number()
+                options["dropout"] = value
+            case "gamma": config.gamma = try number()
+            case "momentum": config.momentum = try number()
+            case "clip": config.clipNorm = try number()
+            case "step": config.stepSize = Int(try number())
+            case "patience": config.patience = Int(try number())
+            case "smoothing": config.labelSmoothing = try number()
+            case "optimizer":
+                guard let kind = TrainingConfig.OptimizerKind(rawValue: value) else {
+                    throw TuningError("unknown optimizer '\(value)' (valid: \(TrainingConfig.OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                config.optimizer = kind
+            case "schedule":
+                guard let kind = TrainingConfig.ScheduleKind(rawValue: value) else {
+                    throw TuningError("unknown schedule '\(value)' (valid: \(TrainingConfig.ScheduleKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                config.schedule = kind
+            default: options[key] = value
+            }
+        }
+        guard config.batchSize >= 1 else { throw TuningError("batch must be at least 1, got \(config.batchSize)") }
+        do {
+            return (config, try ModelSpec(spec.name, options: options))
+        } catch {
+            throw TuningError("the sampled model options do not fit '\(spec.name)': \(error)")
+        }
+    }
+}

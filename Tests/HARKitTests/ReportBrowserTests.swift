@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+@testable import HARKit
+
+/// Opens reports in a real headless Chromium (Debian's `chromium` package); skipped when it is not installed.
+final class ReportBrowserTests: XCTestCase {
+    /// What the browser printed and wrote.
+    struct BrowserRun {
+        let status: Int32
+        let output: String
+        let log: String
+        /// Messages the page wrote to the console (errors, failed loads, script output).
+        var consoleMessages: [String] { log.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init) }
+    }
+
+    func chromium() throws -> URL {
+        let candidates = [ProcessInfo.processInfo.environment["HARLAB_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser"].compactMap { $0 }
+        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("Chromium is not installed (apt-get install -y chromium, or set HARLAB_CHROMIUM): the report was not checked in a browser")
+        }
+        return URL(fileURLWithPath: path)
+    }
+
+    func open(_ page: URL, _ arguments: [String]) throws -> BrowserRun {
+        let process = Process()
+        process.executableURL = try chromium()
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--enable-logging=stderr", "--v=0",
+                             "--user-data-dir=\(page.deletingLastPathComponent().appendingPathComponent("profile").path)"] + arguments + [page.absoluteString]
+        let output = Pipe(), log = Pipe()
+        process.standardOutput = output
+        process.standardError = log
+        try process.run()
+        let timer = DispatchWorkItem { process.terminate() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 90, execute: timer)
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let logData = log.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        timer.cancel()
+        return BrowserRun(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), log: String(decoding: logData, as: UTF8.self))
+    }
+
+    func testReportLoadsWithoutConsoleErrorsAndTheScreenshotShowsThePlots() throws {
+        _ = try chromium()
+        let folder = try makeTemporaryFolder(self)
+        let store = try RunStore(url: folder.appendingPathComponent("runs.sqlite"))
+        let end = RunEnd(status: .finished, trainSeconds: 10)
+        try store.record(sampleStart(dataset: "uci-har", model: "sa"), epochs: (1...5).map { sampleEpoch($0) }, end: end, metrics: sampleMetrics(correct: 9))
+        try store.record(sampleStart(dataset: "wisdm", model: "cnn"), epochs: (1...5).map { sampleEpoch($0) }, end: end, metrics: sampleMetrics(correct: 7))
+        let page = folder.appendingPathComponent("report.html")
+        try Report(store: store, attention: [sampleAttention()]).write(to: page)
+
+        let dom = try open(page, ["--dump-dom"])
+        XCTAssertEqual(dom.status, 0, dom.log)
+        XCTAssertEqual(dom.consoleMessages, [], "the page logs nothing to the console")
+        XCTAssertEqual(dom.output.components(separatedBy: "<svg").count - 1, 2 * 2 + 2 + 1, "the DOM holds every plot: curves and times of two datasets, two confusion matrices, one attention map")
+        XCTAssertTrue(dom.output.contains("Confusion matrices"))
+
+        let shot = folder.appendingPathComponent("report.png")
+        let screenshot = try open(page, ["--screenshot=\(shot.path)", "--window-size=1280,2000", "--hide-scrollbars"])
+        XCTAssertEqual(screenshot.status, 0, screenshot.log)
+        XCTAssertEqual(screenshot.consoleMessages, [])
+        let png = try Data(contentsOf: shot)
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG")
+        XCTAssertGreaterThan(png.count, 60_000, "plots and tables fill the screenshot (a blank 1280×2000 page is ~10 kB)")
+    }
+
+    /// The console check itself: a page that logs an error is caught.
+    func testConsoleCheckCatchesAPageThatLogsAnError() throws {
+        _ = try chromium()
+        let folder = try makeTemporaryFolder(self)
+        let page = folder.appendingPathComponent("broken.html")
+        try Data("<!DOCTYPE html><html><body><script>console.error('boom')</script></body></html>".utf8).write(to: page)
+        let run = try open(page, ["--dump-dom"])
+        XCTAssertEqual(run.consoleMessages.count, 1)
+        XCTAssertTrue(run.consoleMessages.first?.contains("\"boom\"") == true, run.log)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+@testable import HARKit
+
+final class RunTableTests: XCTestCase {
+    /// Two evaluated runs and one that is not, as the store would return them.
+    func sampleRuns() -> [RunRecord] {
+        func run(_ id: Int64, _ dataset: String, _ model: String, correct: Int?, lr: Double) -> RunRecord {
+            var config = TrainingConfig()
+            config.learningRate = lr
+            return RunRecord(id: id, dataset: dataset, datasetProtocol: "{}", model: model, config: config, versions: [:], host: "h",
+                             label: id == 2 ? "a, \"b\" | c" : nil, startedAt: Date(timeIntervalSince1970: 1_800_000_000), endedAt: nil,
+                             status: correct == nil ? .running : .finished, message: nil, epochCount: 3,
+                             finalTrainLoss: correct == nil ? nil : 0.123456, trainSeconds: 12.34,
+                             testMetrics: correct.map(sampleMetrics(correct:)),
+                             inference: correct == nil ? nil : InferenceTiming(latencyP50: 1.234, latencyP95: 2, latencyMean: 1.3, throughput: 4567.8, batch: 512),
+                             checkpointPath: nil)
+        }
+        return [run(1, "uci-har", "sa", correct: 9, lr: 5e-4), run(2, "wisdm", "cnn", correct: 7, lr: 1e-3), run(3, "dsads", "sa+lstm", correct: nil, lr: 5e-4)]
+    }
+
+    func testComparisonAsTerminalTextAlignsNumbersRight() {
+        let text = RunTable.comparison(sampleRuns()).rendered(as: .text)
+        XCTAssertEqual(text, """
+            dataset  model    run  accuracy  precision  recall      F1  final loss  train s  latency ms  windows/s
+            ───────  ───────  ───  ────────  ─────────  ──────  ──────  ──────────  ───────  ──────────  ─────────
+            uci-har  sa         1    0.9000     0.9167  0.9167  0.9048      0.1235     12.3        1.23       4568
+            wisdm    cnn        2    0.7000     0.8333  0.7500  0.6889      0.1235     12.3        1.23       4568
+            dsads    sa+lstm    3         –          –       –       –           –     12.3           –          –
+
+            """)
+    }
+
+    /// Precision, recall and F1 by hand: with 9 of 10 right the one miss is a 'lie' window predicted 'walk'
+    /// (P = 3/4, 3/3, 3/3; R = 1, 1, 3/4); with 7 of 10 the last three 'lie' windows are predicted 'walk'.
+    func testComparisonFiguresAreTheRunsMetrics() {
+        let rows = RunTable.comparison(sampleRuns()).rows
+        XCTAssertEqual(rows[0][4], .number((0.75 + 1 + 1) / 3, digits: 4))
+        XCTAssertEqual(rows[0][5], .number((1 + 1 + 0.75) / 3, digits: 4))
+        XCTAssertEqual(rows[1][3], .number(0.7, digits: 4))
+        XCTAssertEqual(rows[1][6], .number((2.0 * 0.5 / 1.5 + 1 + 2.0 * 0.25 / 1.25) / 3, digits: 4))
+    }
+
+    func testMarkdownEscapesPipesAndMarksNumericColumns() {
+        let markdown = RunTable.runs(sampleRuns()).rendered(as: .markdown)
+        let lines = markdown.split(separator: "\n")
+        XCTAssertEqual(lines[0], "| run | dataset | model | label | lr | batch | seed | epochs | status | accuracy | F1 | train s | started |")
+        XCTAssertEqual(lines[1], "|---:|---|---|---|---:|---:|---|---:|---|---:|---:|---:|---|")
+        XCTAssertEqual(lines[3], #"| 2 | wisdm | cnn | a, "b" \| c | 0.001 | 128 | 0 | 3 | finished | 0.7000 | 0.6889 | 12.3 | 2027-01-15 08:00 |"#)
+        XCTAssertEqual(lines.count, 5)
+    }
+
+    func testCSVQuotesAndKeepsFullPrecision() {
+        let csv = RunTable.runs(sampleRuns()).rendered(as: .csv)
+        let lines = csv.components(separatedBy: "\r\n")
+        XCTAssertEqual(lines[0], "id,dataset,model,label,lr,batch,seed,epochs,status,accuracy,f1_macro,train_seconds,started")
+        XCTAssertEqual(lines[2], #"2,wisdm,cnn,"a, ""b"" | c",0.001,128,0,3,finished,0.7,0.6888888888888888,12.34,2027-01-15 08:00"#)
+        XCTAssertEqual(lines[3], "3,dsads,sa+lstm,,0.0005,128,0,3,running,,,12.34,2027-01-15 08:00")
+        XCTAssertEqual(lines.last, "")
+    }
+
+    func testJSONIsAnArrayOfObjectsWithNumbersAndNulls() throws {
+        let json = RunTable.comparison(sampleRuns()).rendered(as: .json)
+        let objects = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        XCTAssertEqual(objects.count, 3)
+        XCTAssertEqual(objects[0]["accuracy"] as? Double, 0.9)
+        XCTAssertEqual(objects[0]["id"] as? Int, 1)
+        XCTAssertEqual(objects[0]["throughput_windows_per_s"] as? Double, 4567.8)
+        XCTAssertTrue(objects[2]["accuracy"] is NSNull)
+        XCTAssertEqual(objects[2]["model"] as? String, "sa+lstm")
+    }
+
+    func testSideBySideAddsTheSettingsThatDiffer() {
+        let table = RunTable.comparison(Array(sampleRuns().prefix(2)), differingSettings: true)
+        XCTAssertEqual(table.columns.last?.key, "learningRate")
+        XCTAssertEqual(table.rows.map { $0.last }, [.text("0.0005"), .text("0.001")])
+        XCTAssertEqual(RunTable.comparison(sampleRuns(), differingSettings: false).columns.count, 11)
+    }
+
+    func testNonFiniteLossesReadAsNaNAndInfinity() {
+        XCTAssertEqual(TableValue.number(.nan, digits: 4).display, "nan")
+        XCTAssertEqual(TableValue.number(-.infinity, digits: 4).exact, "-inf")
+        XCTAssertEqual(TableValue.number(.infinity, digits: 4).json, "\"inf\"")
+        XCTAssertEqual(TableValue.text("a\"b\\\n").json, #""a\"b\\\n""#)
+    }
+}
+
+final class RunTableFileTests: XCTestCase {
+    func testTableIsWrittenWholeOrNotAtAll() throws {
+        let folder = try makeTemporaryFolder(self)
+        let table = RunTable(columns: [.init(key: "id", title: "run")], rows: [[.integer(1)]])
+        let url = folder.appendingPathComponent("runs.csv")
+        try table.write(as: .csv, to: url)
+        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "id\r\n1\r\n")
+        XCTAssertThrowsError(try table.write(as: .csv, to: folder.appendingPathComponent("missing/runs.csv"))) { error in
+            XCTAssertTrue("\(error)".hasPrefix("cannot write the csv table: cannot write '\(folder.path)/missing/runs.csv'"), "\(error)")
+        }
+        XCTAssertThrowsError(try table.write(as: .json, to: folder)) { error in
+            XCTAssertEqual("\(error)", "cannot write the json table to '\(folder.path)': it is a folder")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["runs.csv"])
+    }
+}
