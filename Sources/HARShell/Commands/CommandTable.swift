@@ -105,10 +105,11 @@ public enum CommandTable {
                     summary: "hyperparameter search with successive-halving pruning; leaves the best config set",
                     details: ["RANGE: lo..hi, lo..hi:log, or choices a|b|c."],
                     examples: ["tune lr=1e-4..1e-2:log, batch=64|128, dropout=0..0.5 trials=20 epochs=10"],
-                    optionKeys: ConfigKey.all.map(\.name) + ["trials", "epochs"]),
-        CommandSpec("cv", family: .training, usage: "cv [folds=N|loso]",
+                    optionKeys: SearchSpace.configKeys + ModelSpec.optionKeys.map(\.key).filter { !SearchSpace.configKeys.contains($0) }
+                        + ["trials", "epochs"]),
+        CommandSpec("cv", family: .training, usage: "cv [folds=N|loso] [epochs=N]",
                     summary: "cross-validation by subject (leave-one-subject-out by default), mean ± std",
-                    examples: ["cv", "cv folds=5"], keywords: ["loso"], optionKeys: ["folds"]),
+                    examples: ["cv", "cv folds=5 epochs=10"], keywords: ["loso"], optionKeys: ["folds", "epochs"]),
     ]
 
     static let inspect: [CommandSpec] = [

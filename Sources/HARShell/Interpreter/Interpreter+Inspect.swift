@@ -21,14 +21,48 @@ extension Interpreter {
         try arguments.expectOptions([])
         let what = try arguments.expectKeyword(try arguments.required(0, "what to plot"), among: arguments.spec.keywords, kind: "plot")
         try expectDestination(arguments, after: 1)
-        if arguments.positional(1) != nil {
-            throw unavailable(arguments, needs: "HARKit's chart files (SVG/PNG); without 'to FILE' the chart is drawn in the terminal")
+        if let file = arguments.positional(2) {
+            return try plotFile(what, to: file, arguments)
         }
         switch what {
         case "history": return try inspectHistory(arguments, command: "plot")
         case "confusion": return try inspectConfusion(arguments, command: "plot")
         default: return try inspectAttention(arguments, command: "plot")
         }
+    }
+
+    /// `plot WHAT to FILE.svg`: the chart as a self-contained SVG file.
+    private func plotFile(_ what: String, to file: Argument, _ arguments: Arguments) throws -> CommandResult {
+        guard file.value.lowercased().hasSuffix(".svg") else {
+            throw ShellError("plots are written as SVG: name the file FILE.svg (PNG is not supported)", at: file.offset)
+        }
+        let svg: String
+        switch what {
+        case "history":
+            guard let run = session.currentRun ?? session.runs.last, !run.epochs.isEmpty else {
+                throw ShellError("no training history yet: run 'train' first", at: arguments.command.offset)
+            }
+            svg = Plot.trainingHistory([PlotRun(name: "#\(run.id) \(run.model)", epochs: run.epochs)])
+        case "confusion":
+            guard let evaluation = session.lastEvaluation else {
+                throw ShellError("no evaluation yet: run 'eval' first", at: arguments.command.offset)
+            }
+            svg = Plot.confusion(evaluation.metrics.confusion, classNames: evaluation.metrics.perClass.map(\.name))
+        default:
+            let model = try currentModel(for: arguments)
+            let dataset = try currentDataset(for: arguments)
+            do {
+                let map = try ReportAttention(model: model, dataset: dataset, split: .test, window: 0)
+                svg = Plot.attention(map.map, channelNames: map.channelNames, title: map.title)
+            } catch let error as ReportError {
+                throw ShellError(error.message, at: arguments.command.offset)
+            }
+        }
+        do { try Plot.write(svg, to: resolve(file.value)) } catch let error as ReportError {
+            throw ShellError(error.message, at: file.offset)
+        }
+        output.text("wrote \(what) to \(file.value)")
+        return CommandResult(command: "plot", fields: [("target", .string(what)), ("file", .string(file.value))])
     }
 
     /// `inspect weights`: each parameter tensor's shape and value statistics.

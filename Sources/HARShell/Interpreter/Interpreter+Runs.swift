@@ -1,12 +1,17 @@
 import Foundation
 import HARKit
 
-/// Run commands over this session's runs: runs, compare, report, export.
-/// (Runs of earlier sessions come with HARKit's run store.)
+/// Run commands: runs, compare, report, export — over the run store (every session's runs) when there is one,
+/// else over this session's runs.
 extension Interpreter {
     func runs(_ arguments: Arguments) throws -> CommandResult {
         try arguments.expectPositionals(0)
         try arguments.expectOptions([])
+        if let store = runStore {
+            let table = RunTable.runs(try storeCall { try store.runs() })
+            for line in table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
+            return CommandResult(command: "runs", fields: [("runs", try JSONValue(parsing: Data(table.rendered(as: .json).utf8)))])
+        }
         for line in runsTable(session.runs) { output.text(line) }
         if session.runs.isEmpty { output.text("no runs yet in this session: 'train' makes one") }
         return CommandResult(command: "runs", fields: [("runs", .array(session.runs.map(\.json)))])
@@ -14,6 +19,17 @@ extension Interpreter {
 
     func compare(_ arguments: Arguments) throws -> CommandResult {
         try arguments.expectOptions([])
+        if let store = runStore {
+            var ids: [Int64] = []
+            for argument in arguments.positionals { ids.append(Int64(try arguments.integer(argument, "run id", in: 1...Int.max))) }
+            let records = try storeCall { ids.isEmpty ? try store.bestRuns() : try store.runs(ids) }
+            guard !records.isEmpty else {
+                throw ShellError("nothing to compare yet: 'train' and 'eval' make an evaluated run", at: arguments.command.offset)
+            }
+            let table = RunTable.comparison(records, differingSettings: !ids.isEmpty)
+            for line in table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
+            return CommandResult(command: "compare", fields: [("runs", try JSONValue(parsing: Data(table.rendered(as: .json).utf8)))])
+        }
         var chosen: [SessionRun] = []
         for argument in arguments.positionals {
             let id = try arguments.integer(argument, "run id", in: 1...Int.max)
@@ -42,7 +58,26 @@ extension Interpreter {
     func report(_ arguments: Arguments) throws -> CommandResult {
         try arguments.expectOptions([])
         try expectDestination(arguments, after: 0)
-        throw unavailable(arguments, needs: "HARKit's HTML report")
+        guard let store = runStore else {
+            throw ShellError("'report' reads the run store, and this session has none (it could not be opened at start)",
+                             at: arguments.command.offset)
+        }
+        let file = arguments.positional(1)
+        let url = resolve(file?.value ?? "harlab-report.html")
+        var attention: [ReportAttention] = []
+        if let model = session.model, let dataset = session.dataset,
+           let map = try? ReportAttention(model: model, dataset: dataset, split: .test, window: 0) {
+            attention.append(map)
+        }
+        do {
+            try Report(store: store, attention: attention).write(to: url)
+        } catch let error as ReportError {
+            throw ShellError(error.message, at: file?.offset ?? arguments.command.offset)
+        } catch let error as RunStoreError {
+            throw ShellError(error.message, at: arguments.command.offset)
+        }
+        output.text("wrote the report to \(url.path)")
+        return CommandResult(command: "report", fields: [("file", .string(url.path))])
     }
 
     func export(_ arguments: Arguments) throws -> CommandResult {
@@ -50,6 +85,15 @@ extension Interpreter {
         let format = try arguments.expectKeyword(try arguments.required(0, "format"), among: arguments.spec.keywords, kind: "export format")
         let file = try arguments.required(1, "FILE")
         try arguments.expectPositionals(2)
+        if let store = runStore {
+            let records = try storeCall { try store.runs() }
+            do { try RunTable.runs(records).write(as: TableFormat(rawValue: format)!, to: resolve(file.value)) } catch {
+                throw ShellError("\(error)", at: file.offset)
+            }
+            output.text("wrote \(records.count) run\(records.count == 1 ? "" : "s") to \(file.value)")
+            return CommandResult(command: "export", fields: [("format", .string(format)), ("file", .string(file.value)),
+                                                             ("runs", .int(records.count))])
+        }
         let rows = session.runs.map(\.json)
         let columns = rows.flatMap { row -> [String] in
             guard case .object(let fields) = row else { return [] }
@@ -74,6 +118,11 @@ extension Interpreter {
         output.text("wrote \(rows.count) run\(rows.count == 1 ? "" : "s") to \(file.value)")
         return CommandResult(command: "export", fields: [("format", .string(format)), ("file", .string(file.value)),
                                                          ("runs", .int(rows.count))])
+    }
+
+    /// `body`'s value, a run-store error becoming a shell error.
+    func storeCall<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as RunStoreError { throw ShellError(error.message) }
     }
 
     /// The runs as a table: id, dataset, model, key config, accuracy, F1, train seconds.

@@ -1,4 +1,5 @@
 import Foundation
+import HARKit
 
 /// Runs commands of the `har` language against a `Session`, writing to an `OutputSink`.
 ///
@@ -31,6 +32,8 @@ public final class Interpreter {
     public var timingRepetitions = 30
     /// Colours of rendered text (heat maps, tables); the front end turns them on for terminals.
     public var style = Style(colour: false)
+    /// Where runs are recorded across sessions (`runs`, `compare`, `report`); nil keeps them in this session only.
+    public var runStore: RunStore?
 
     var scriptDepth = 0
 
@@ -168,6 +171,15 @@ public final class Interpreter {
     /// The error of a command whose HARKit part has not landed in this build.
     func unavailable(_ arguments: Arguments, needs part: String) -> ShellError {
         ShellError("'\(arguments.command.name)' is not available in this build yet: it needs \(part)", at: arguments.command.offset)
+    }
+
+    /// Runs `body` on the run store, if there is one; a store failure is a warning, never a failed command
+    /// (a locked store must not lose the training it records).
+    func recordInStore(_ body: (RunStore) throws -> Void) {
+        guard let store = runStore else { return }
+        do { try body(store) } catch {
+            output.text("warning: run store \(store.url.path): \(error)")
+        }
     }
 
     /// `path` with `~` expanded, relative to the current directory.

@@ -17,6 +17,27 @@ public enum JSONValue: Sendable, Equatable {
     /// An object with its keys in order.
     case object([(String, JSONValue)])
 
+    /// The value of parsed JSON text (`JSONSerialization`'s objects; object keys sorted).
+    public init(parsing data: Data) throws {
+        self = JSONValue(foundation: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+    }
+
+    private init(foundation value: Any) {
+        if type(of: value) == Bool.self, let flag = value as? Bool {
+            self = .bool(flag)
+            return
+        }
+        switch value {
+        case let number as Int: self = .int(number)
+        case let number as Double: self = .double(number)
+        case let number as NSNumber: self = .double(number.doubleValue)
+        case let text as String: self = .string(text)
+        case let items as [Any]: self = .array(items.map(JSONValue.init(foundation:)))
+        case let fields as [String: Any]: self = .object(fields.keys.sorted().map { ($0, JSONValue(foundation: fields[$0]!)) })
+        default: self = .null
+        }
+    }
+
     /// The value as compact JSON on one line; non-finite numbers become `null`.
     public var serialized: String {
         switch self {

@@ -67,6 +67,19 @@ public final class ShellProgram {
         }
     }
 
+    /// Opens the run store (`HAR_RUNS`, else `$XDG_DATA_HOME/harlab/runs.sqlite`, else `~/.local/share/harlab/runs.sqlite`);
+    /// when it cannot be opened, says so and keeps runs in the session only.
+    private func openRunStore() {
+        guard interpreter.runStore == nil else { return }
+        let url = RunStore.defaultURL(environment: environment)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            interpreter.runStore = try RunStore(url: url)
+        } catch {
+            interpreter.output.text("warning: runs are kept in this session only: \(error)")
+        }
+    }
+
     /// `--data-dir`, else `HAR_DATA`, else `~/.harlab/data`.
     public static func dataDirectory(_ invocation: Invocation, _ environment: [String: String]) -> URL {
         if let path = invocation.dataDirectory ?? environment["HAR_DATA"], !path.isEmpty {
@@ -102,6 +115,7 @@ public final class ShellProgram {
             interpreter.output.error(ShellError("cannot read script '\(path)'"), source: "", origin: nil)
             return ExitStatus.badInvocation
         }
+        openRunStore()
         runStartupFile()
         var failed = false
         for step in invocation.steps {

@@ -21,6 +21,8 @@ public struct SessionRun {
     public var evaluation: Evaluation?
     /// Which model object the run belongs to.
     public var modelIdentity: ObjectIdentifier
+    /// The run's id in the run store, when recorded there.
+    public var storeID: Int64?
 
     /// One `eval` of the run's model.
     public struct Evaluation {
@@ -38,7 +40,7 @@ public struct SessionRun {
     /// The run as a row of `runs`, `compare` and `export`.
     public var json: JSONValue {
         var fields: [(String, JSONValue)] = [
-            ("id", .int(id)), ("dataset", .string(dataset)), ("model", .string(model)),
+            ("id", .int(id)), ("store_id", storeID.map { .int(Int($0)) } ?? .null), ("dataset", .string(dataset)), ("model", .string(model)),
             ("lr", .double(config.learningRate)), ("batch", .int(config.batchSize)), ("optimizer", .string(config.optimizer.rawValue)),
             ("augmentation", augmentation.map(JSONValue.string) ?? .null),
             ("epochs", .int(epochs.count)), ("final_train_loss", epochs.last.map { .double($0.trainLoss) } ?? .null),
