@@ -1,5 +1,8 @@
 #include "CLineEdit.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <wchar.h>
 #include <histedit.h>
 #include <locale.h>
 #include <signal.h>
@@ -14,6 +17,47 @@ static HistEvent history_event;
 static cle_completer completion_source;
 static const char *current_prompt = "";
 static volatile sig_atomic_t interrupt_pending;
+/* The SIGINT handler writes a byte here so that a key read waiting in poll() wakes up: a Ctrl-C that arrives
+   while libedit is between reads (redrawing the line) still cancels the line instead of being lost. */
+static int wakeup_pipe[2] = {-1, -1};
+
+static void drain_wakeups(void) {
+    char sink[64];
+    if (wakeup_pipe[0] >= 0) while (read(wakeup_pipe[0], sink, sizeof sink) > 0) {}
+}
+
+/* libedit's key reader: one character from the terminal, or -1 with errno EINTR once SIGINT arrived. */
+static int read_key(EditLine *el, wchar_t *out) {
+    (void)el;
+    static mbstate_t state;
+    for (;;) {
+        if (interrupt_pending) { errno = EINTR; return -1; }
+        struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {wakeup_pipe[0], POLLIN, 0}};
+        int ready = poll(fds, wakeup_pipe[0] >= 0 ? 2 : 1, -1);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (fds[1].revents & POLLIN) {
+            drain_wakeups();
+            continue;
+        }
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        char byte;
+        ssize_t n = read(STDIN_FILENO, &byte, 1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return (int)n;
+        wchar_t wide;
+        size_t used = mbrtowc(&wide, &byte, 1, &state);
+        if (used == (size_t)-2) continue;
+        if (used == (size_t)-1) {
+            memset(&state, 0, sizeof state);
+            continue;
+        }
+        *out = wide;
+        return 1;
+    }
+}
 
 int cle_version(void) { return LIBEDIT_MAJOR * 100 + LIBEDIT_MINOR; }
 
@@ -55,6 +99,7 @@ int cle_open(const char *program, cle_completer completer) {
     history(history_list, &history_event, H_SETSIZE, 1000);
     history(history_list, &history_event, H_SETUNIQUE, 1);
     completion_source = completer;
+    el_set(editor, EL_GETCFN, read_key);
     el_set(editor, EL_EDITOR, "emacs");
     el_set(editor, EL_PROMPT, prompt_text);
     el_set(editor, EL_HIST, history, history_list);
@@ -81,7 +126,7 @@ char *cle_read_line(const char *prompt, int *interrupted) {
     if (!line) {
         if (errno == EINTR || interrupt_pending) {
             *interrupted = 1;
-            interrupt_pending = 0;
+            cle_clear_interrupt();
             fputs("\n", stdout);
             fflush(stdout);
         }
@@ -106,9 +151,17 @@ static void on_interrupt(int signal_number) {
     (void)signal_number;
     if (interrupt_pending) _exit(130);
     interrupt_pending = 1;
+    if (wakeup_pipe[1] >= 0) {
+        int saved = errno;
+        (void)!write(wakeup_pipe[1], "!", 1);
+        errno = saved;
+    }
 }
 
 void cle_install_interrupt_handler(void) {
+    if (wakeup_pipe[0] < 0 && pipe(wakeup_pipe) == 0) {
+        for (int i = 0; i < 2; i++) fcntl(wakeup_pipe[i], F_SETFL, fcntl(wakeup_pipe[i], F_GETFL) | O_NONBLOCK);
+    }
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = on_interrupt;
@@ -119,4 +172,7 @@ void cle_install_interrupt_handler(void) {
 
 int cle_interrupt_pending(void) { return interrupt_pending; }
 
-void cle_clear_interrupt(void) { interrupt_pending = 0; }
+void cle_clear_interrupt(void) {
+    interrupt_pending = 0;
+    drain_wakeups();
+}

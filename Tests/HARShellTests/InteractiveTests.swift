@@ -87,4 +87,13 @@ final class InteractiveTests: XCTestCase {
         terminal.type("\u{4}")
         XCTAssertEqual(terminal.waitForExit(), 0, terminal.transcript)
     }
+
+    func testNonASCIIInputReachesTheCommand() throws {
+        let terminal = try start(home: temporaryFolder())
+        let mark = terminal.mark
+        terminal.type("set device σé\r")
+        XCTAssertTrue(terminal.waitFor("invalid value 'σé' for device", after: mark), terminal.transcript)
+        terminal.type("\u{4}")
+        XCTAssertEqual(terminal.waitForExit(), 0, terminal.transcript)
+    }
 }

@@ -109,8 +109,8 @@ final class TrainingCommandTests: XCTestCase {
         XCTAssertEqual(shell.execute("export csv \(csv.path)"), .success)
         let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 2)
-        XCTAssertTrue(lines[0].hasPrefix("id,dataset,model,"))
-        XCTAssertTrue(lines[1].hasPrefix("1,synthetic,sa depth=1 width=4,"))
+        XCTAssertTrue(lines[0].hasPrefix("id,store_id,dataset,model,"), String(lines[0]))
+        XCTAssertTrue(lines[1].hasPrefix("1,,synthetic,sa depth=1 width=4,"), String(lines[1]))
     }
 
     func testCancellationStopsTrainingAndKeepsTheModel() throws {

@@ -1,24 +1,9 @@
 import XCTest
 @testable import HARShell
 
-/// Commands whose HARKit part has not landed yet, and commands that need a dataset, model or evaluation first:
-/// they validate their words, then fail saying what is missing, and leave the session as it was.
-final class UnwiredCommandTests: XCTestCase {
-    func testEachFailsWithANotAvailableMessageAndChangesNothing() {
-        let lines = ["tune lr=1e-4..1e-2:log trials=4", "cv", "cv folds=5",
-                     "plot confusion to c.svg", "report", "report to r.html", "save model m.ckpt", "load model m.ckpt"]
-        for line in lines {
-            let (shell, out) = makeInterpreter()
-            shell.execute("set lr 0.01")
-            let before = shell.session.snapshot
-            XCTAssertEqual(shell.execute(line), .failure, line)
-            XCTAssertEqual(shell.session.snapshot, before, line)
-            let message = out.errors.last?.error.message ?? ""
-            XCTAssertTrue(message.contains("is not available in this build yet: it needs"), "\(line): \(message)")
-            XCTAssertEqual(out.errors.last?.error.position, 0, line)
-        }
-    }
-
+/// Commands that need a dataset, model, evaluation or store first, and misspelled words: they fail saying what is
+/// wrong or missing, and leave the session as it was.
+final class CommandPreconditionTests: XCTestCase {
     func testCommandsThatNeedStateSayWhatIsMissingAndChangeNothing() {
         let cases: [(String, String)] = [
             ("info", "no dataset loaded"), ("model sa", "no dataset loaded"), ("summary", "no model yet"),
@@ -26,6 +11,9 @@ final class UnwiredCommandTests: XCTestCase {
             ("inspect weights", "no model yet"), ("inspect confusion", "no evaluation yet"), ("inspect predictions", "no evaluation yet"),
             ("inspect history", "no training history yet"), ("plot history", "no training history yet"),
             ("compare", "nothing to compare yet"), ("compare 3", "no run #3 in this session"),
+            ("tune lr=1e-4..1e-2:log", "no model yet"), ("cv", "no model yet"), ("save model m.ckpt", "no model yet"),
+            ("report", "'report' reads the run store"), ("plot confusion to c.svg", "no evaluation yet"),
+            ("load model /nonexistent/m.ckpt", "no checkpoint at"),
         ]
         for (line, prefix) in cases {
             let (shell, out) = makeInterpreter()
