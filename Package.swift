@@ -9,7 +9,13 @@ import Foundation
 let libtorch = ProcessInfo.processInfo.environment["LIBTORCH"]
 let torchIncludes = libtorch.map { ["-I\($0)/include", "-I\($0)/include/torch/csrc/api/include"] }
     ?? ["-I/usr/include/torch/csrc/api/include"]
-let torchLinkFlags = libtorch.map { ["-L\($0)/lib", "-Xlinker", "-rpath", "-Xlinker", "\($0)/lib"] } ?? []
+/// With LIBTORCH the libraries are linked by full path: the Swift driver puts the system library folder
+/// first on the search path, where Debian's libtorch would otherwise win.
+let torchLinkFlags = libtorch.map { root in
+    ["torch_cpu", "c10", "torch"].flatMap { ["-Xlinker", "\(root)/lib/lib\($0).so"] } + ["-Xlinker", "-rpath", "-Xlinker", "\(root)/lib"]
+} ?? []
+let torchLibraries: [LinkerSetting] = libtorch == nil
+    ? [.linkedLibrary("torch_cpu"), .linkedLibrary("c10"), .linkedLibrary("torch")] : []
 /// libtorch 2.x headers from about 2.10 on require C++20; Debian's 1.13 only compiles as C++17.
 let torchNeedsCxx20 = libtorch.map {
     (try? String(contentsOfFile: "\($0)/include/torch/csrc/api/include/torch/all.h", encoding: .utf8))?.contains("C++20") ?? false
@@ -33,12 +39,7 @@ let package = Package(
         .target(
             name: "CTorch",
             cxxSettings: [.unsafeFlags(torchIncludes + ["-O2", "-Wno-deprecated-declarations"])],
-            linkerSettings: [
-                .unsafeFlags(torchLinkFlags),
-                .linkedLibrary("torch_cpu"),
-                .linkedLibrary("c10"),
-                .linkedLibrary("torch"),
-            ]
+            linkerSettings: [.unsafeFlags(torchLinkFlags)] + torchLibraries
         ),
         .target(name: "Torch", dependencies: ["CTorch"]),
         .target(
