@@ -26,13 +26,15 @@ enum HarBinary {
         var stderr: String
     }
 
-    /// Runs `har` with `arguments`, feeding `input` on standard input, in a fresh HOME.
+    /// Runs `har` with `arguments`, feeding `input` on standard input, in a fresh HOME with its own run store.
     static func run(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = try required()
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = temporaryFolder().path
+        let home = temporaryFolder()
+        environment["HOME"] = home.path
+        environment["HAR_RUNS"] = home.appendingPathComponent("runs.sqlite").path
         environment.removeValue(forKey: "NO_COLOR")
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
