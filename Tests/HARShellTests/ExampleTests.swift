@@ -3,7 +3,7 @@ import XCTest
 @testable import HARShell
 
 /// The example scripts in `examples/` are valid command language: every line parses, every command word
-/// exists, and each script has narration. (Running them end to end comes with the training commands.)
+/// exists, and each script names itself. `ExampleRunTests` runs them end to end.
 final class ExampleTests: XCTestCase {
     private var examples: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

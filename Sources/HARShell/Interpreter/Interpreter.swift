@@ -168,11 +168,6 @@ public final class Interpreter {
         }
     }
 
-    /// The error of a command whose HARKit part has not landed in this build.
-    func unavailable(_ arguments: Arguments, needs part: String) -> ShellError {
-        ShellError("'\(arguments.command.name)' is not available in this build yet: it needs \(part)", at: arguments.command.offset)
-    }
-
     /// Runs `body` on the run store, if there is one; a store failure is a warning, never a failed command
     /// (a locked store must not lose the training it records).
     func recordInStore(_ body: (RunStore) throws -> Void) {
