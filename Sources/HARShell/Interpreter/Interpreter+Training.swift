@@ -1,0 +1,171 @@
+import Foundation
+import HARKit
+
+/// Training commands: train, eval, tune, cv.
+extension Interpreter {
+    func train(_ arguments: Arguments) throws -> CommandResult {
+        try arguments.expectPositionals(1)
+        try arguments.expectOptions([])
+        let requested = try arguments.positional(0).map { try arguments.integer($0, "epoch count", in: 1...100_000) }
+            ?? session.config.epochs
+        let epochs = max(1, Int((Double(requested) * epochScale).rounded()))
+        let model = try currentModel(for: arguments)
+        let dataset = try currentDataset(for: arguments)
+        let trainer: Trainer
+        if let existing = session.trainer {
+            try existing.apply(session.config)
+            existing.augmentation = session.augmentation
+            trainer = existing
+        } else {
+            trainer = try Trainer(model: model, dataset: dataset, config: session.config, augmentation: session.augmentation)
+            session.trainer = trainer
+        }
+        var run = session.currentRun ?? SessionRun(id: session.runs.count + 1, dataset: dataset.name, model: model.spec.description,
+                                                    config: session.config, modelIdentity: ObjectIdentifier(model))
+        run.config = session.config
+        run.augmentation = session.augmentation?.description
+        let isNewRun = session.currentRun == nil
+        if isNewRun {
+            recordInStore { run.storeID = try $0.begin(RunStart(dataset: dataset, model: model.spec, config: session.config)) }
+        }
+        output.text("training \(model.spec) on \(dataset.name) for \(epochs) epoch\(epochs == 1 ? "" : "s")"
+                    + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")
+        output.text(TrainingView.header)
+        var epochStart = Date()
+        let outcome = try trainer.train(epochs: epochs, events: { [output] event in
+            switch event {
+            case .epochStarted(let epoch, let batches):
+                epochStart = Date()
+                output.progress(Progress(label: "epoch \(epoch)", done: 0, total: batches, elapsed: 0))
+            case .batchFinished(let epoch, let batch, let batches, _):
+                output.progress(Progress(label: "epoch \(epoch)", done: batch, total: batches, elapsed: Date().timeIntervalSince(epochStart)))
+            case .epochFinished(let record):
+                output.progress(nil)
+                output.text(TrainingView.line(record))
+                output.result(TrainingView.result(record))
+            }
+        }, shouldStop: shouldStop)
+        output.progress(nil)
+        run.epochs += outcome.records
+        run.stopped = outcome.reason
+        if let id = run.storeID {
+            recordInStore { store in
+                for record in outcome.records { try store.append(record, to: id) }
+                try store.finish(id, RunEnd(status: RunStatus(outcome.reason), message: outcome.reason.description,
+                                            trainSeconds: run.trainSeconds))
+            }
+        }
+        run.evaluation = nil
+        if isNewRun { session.runs.append(run) } else { session.runs[session.runs.count - 1] = run }
+        output.text(TrainingView.summary(outcome) + (outcome.reason == .cancelled ? " by Ctrl-C; the model keeps its weights" : ""))
+        return CommandResult(command: "train", fields: [
+            ("epochs", .int(outcome.records.count)), ("stopped", .string(TrainingView.stopWord(outcome.reason))),
+            ("run", .int(run.id)), ("restored_epoch", outcome.restoredEpoch.map(JSONValue.int) ?? .null),
+        ])
+    }
+
+    func evaluate(_ arguments: Arguments) throws -> CommandResult {
+        try arguments.expectPositionals(1)
+        try arguments.expectOptions([])
+        let word = try arguments.positional(0).map { try arguments.expectKeyword($0, among: arguments.spec.keywords, kind: "split") } ?? "test"
+        let split: DatasetSplit = word == "val" ? .validation : (word == "train" ? .train : .test)
+        let model = try currentModel(for: arguments)
+        let dataset = try currentDataset(for: arguments)
+        let result = try Evaluator(model: model, dataset: dataset).evaluate(split: split)
+        let timing = try InferenceTiming.measure(model, repetitions: timingRepetitions, batch: 256)
+        for line in EvaluationView.render(result.metrics, split: word, timing: timing, style: style) { output.text(line) }
+        if var run = session.currentRun {
+            run.evaluation = SessionRun.Evaluation(split: word, metrics: result.metrics, timing: timing)
+            session.runs[session.runs.count - 1] = run
+            if split == .test, let id = run.storeID {
+                recordInStore { try $0.setEvaluation(of: id, metrics: result.metrics, inference: timing) }
+            }
+        }
+        session.lastEvaluation = result
+        return EvaluationView.result(result.metrics, split: word, timing: timing)
+    }
+
+    func tune(_ arguments: Arguments) throws -> CommandResult {
+        try arguments.expectPositionals(0)
+        let ranges = arguments.options.filter { !["trials", "epochs"].contains($0.key ?? "") }
+        guard !ranges.isEmpty else {
+            throw ShellError("missing KEY=RANGE — usage: \(arguments.spec.usage)", at: arguments.command.offset)
+        }
+        let validKeys = SearchSpace.configKeys + ModelSpec.optionKeys.map(\.key).filter { !SearchSpace.configKeys.contains($0) }
+        for range in ranges where !validKeys.contains(range.key ?? "") {
+            throw ShellError(Suggestion.unknown("tuning key", range.key ?? "", among: validKeys), at: range.offset)
+        }
+        let trials = try arguments.option("trials").map { try arguments.integer($0, "trials", in: 1...10_000) } ?? 10
+        let requested = try arguments.option("epochs").map { try arguments.integer($0, "epochs", in: 1...100_000) } ?? session.config.epochs
+        let epochs = max(1, Int((Double(requested) * epochScale).rounded()))
+        let model = try currentModel(for: arguments)
+        let dataset = try currentDataset(for: arguments)
+        let result: TuningResult
+        do {
+            let space = try SearchSpace(parsing: ranges.map { "\($0.key ?? "")=\($0.value)" }.joined(separator: ", "))
+            let tuner = try Tuner(space: space, trials: trials, epochs: epochs)
+            output.text("tuning \(model.spec) on \(dataset.name): \(trials) trials, up to \(epochs) epochs each, rungs \(tuner.rungs) — Ctrl-C stops")
+            result = try tuner.run(dataset: dataset, spec: model.spec, config: session.config, store: runStore, progress: { [output] trial in
+                output.text("trial \(trial.index): \(trial.settingsText) — \(trial.status), val F1 \(trial.score.isNaN ? "—" : TrainingView.fixed(trial.score, 4))")
+            }, shouldStop: shouldStop)
+        } catch let error as TuningError {
+            throw ShellError(error.message, at: ranges[0].offset)
+        } catch let error as RunStoreError {
+            throw ShellError(error.message, at: arguments.command.offset)
+        }
+        for line in result.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
+        guard let best = result.best, let trainer = result.bestTrainer else {
+            output.text("no trial finished its budget\(result.cancelled ? " (stopped by Ctrl-C)" : ""); settings unchanged")
+            return CommandResult(command: "tune", fields: [("trials", .int(result.trials.count)), ("best", .null),
+                                                           ("stopped", .string(result.cancelled ? "interrupted" : "completed"))])
+        }
+        session.dropModel()
+        session.config = best.config
+        session.model = trainer.model
+        session.trainer = trainer
+        output.text("best: trial \(best.index) \(best.settingsText) (val F1 \(TrainingView.fixed(best.score, 4))); its settings and trained model are now current")
+        return CommandResult(command: "tune", fields: [
+            ("trials", .int(result.trials.count)), ("stopped", .string(result.cancelled ? "interrupted" : "completed")),
+            ("best", .object([("trial", .int(best.index)), ("settings", .object(best.settings.keys.sorted().map { ($0, .string(best.settings[$0]!)) })),
+                              ("val_macro_f1", .double(best.score)), ("model", .string(best.spec.description))])),
+            ("config", configJSON(best.config)),
+        ])
+    }
+
+    func crossValidate(_ arguments: Arguments) throws -> CommandResult {
+        try arguments.expectPositionals(1)
+        try arguments.expectOptions(["folds", "epochs"])
+        if let word = arguments.positional(0) { _ = try arguments.expectKeyword(word, among: ["loso"], kind: "cross-validation") }
+        var folds = CrossValidation.Folds.leaveOneSubjectOut
+        if let option = arguments.option("folds"), option.value != "loso" {
+            folds = .subjectGroups(try arguments.integer(option, "folds", in: 2...1000))
+        }
+        let requested = try arguments.option("epochs").map { try arguments.integer($0, "epochs", in: 1...100_000) } ?? session.config.epochs
+        let epochs = max(1, Int((Double(requested) * epochScale).rounded()))
+        let model = try currentModel(for: arguments)
+        let dataset = try currentDataset(for: arguments)
+        let result: CrossValidationResult
+        do {
+            let validation = try CrossValidation(folds: folds, epochs: epochs)
+            output.text("cross-validating \(model.spec) on \(dataset.name): \(folds), \(epochs) epochs per fold — Ctrl-C stops")
+            result = try validation.run(dataset: dataset, spec: model.spec, config: session.config, store: runStore, progress: { [output] fold in
+                output.text("fold \(fold.index): test subjects \(fold.testSubjects.map(String.init).joined(separator: " ")), "
+                            + "accuracy \(TrainingView.fixed(fold.metrics.accuracy * 100, 2))%, macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))")
+            }, shouldStop: shouldStop)
+        } catch let error as TuningError {
+            throw ShellError(error.message, at: arguments.command.offset)
+        }
+        for line in result.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
+        output.text(result.summary)
+        return CommandResult(command: "cv", fields: [
+            ("folds", .int(result.folds.count)), ("scheme", .string(result.scheme.description)),
+            ("accuracy_mean", .double(result.meanAccuracy)), ("accuracy_std", .double(result.stdAccuracy)),
+            ("f1_macro_mean", .double(result.meanF1)), ("f1_macro_std", .double(result.stdF1)),
+            ("stopped", .string(result.cancelled ? "interrupted" : "completed")),
+            ("per_fold", .array(result.folds.map { fold in
+                .object([("fold", .int(fold.index)), ("test_subjects", .array(fold.testSubjects.map { .int($0) })),
+                         ("accuracy", .double(fold.metrics.accuracy)), ("f1_macro", .double(fold.metrics.f1Macro))])
+            })),
+        ])
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import HARKit
+
+/// Runs commands of the `har` language against a `Session`, writing to an `OutputSink`.
+///
+/// Each command either succeeds (its result goes to the sink, the session keeps its changes) or fails
+/// (the error goes to the sink and the session is restored to the value it had before the command).
+public final class Interpreter {
+    /// What running a line or script came to.
+    public enum Outcome: Sendable, Equatable {
+        /// Every command succeeded.
+        case success
+        /// A command failed (the error has been reported to the sink).
+        case failure
+        /// A command asked to leave the shell (`quit`).
+        case quit
+    }
+
+    /// All state the commands work on.
+    public internal(set) var session: Session
+    /// Where text, results, errors and progress go.
+    public let output: OutputSink
+    /// Where datasets are looked for and downloaded (`--data-dir`, `HAR_DATA`).
+    public var dataDirectory: URL
+    /// Polled by long commands between batches; true asks them to stop early (Ctrl-C).
+    public var shouldStop: () -> Bool
+    /// The deepest `run FILE` nesting allowed (guards against a script that runs itself).
+    public let maximumScriptDepth = 16
+    /// Multiplies every epoch count of `train` (`HAR_EPOCHS_SCALE`, for quick runs of long scripts); at least 1 epoch runs.
+    public var epochScale = 1.0
+    /// Timed batch-1 forward passes in `eval`'s latency measurement.
+    public var timingRepetitions = 30
+    /// Colours of rendered text (heat maps, tables); the front end turns them on for terminals.
+    public var style = Style(colour: false)
+    /// Where runs are recorded across sessions (`runs`, `compare`, `report`); nil keeps them in this session only.
+    public var runStore: RunStore?
+
+    var scriptDepth = 0
+
+    /// An interpreter over a fresh session.
+    /// - Parameters:
+    ///   - output: where everything the commands say goes.
+    ///   - dataDirectory: where datasets live.
+    ///   - shouldStop: the cancellation flag long commands poll.
+    public init(output: OutputSink, dataDirectory: URL, session: Session = Session(),
+                shouldStop: @escaping () -> Bool = { false }) {
+        self.output = output
+        self.dataDirectory = dataDirectory
+        self.session = session
+        self.shouldStop = shouldStop
+    }
+
+    /// Runs every command of one line (or `;`-separated commands), stopping at the first failure.
+    /// - Parameter origin: where the line came from, for messages (`script.har:3`); nil for the prompt.
+    @discardableResult
+    public func execute(_ line: String, origin: String? = nil) -> Outcome {
+        let commands: [ParsedCommand]
+        do {
+            commands = try Parser.parse(line)
+        } catch let error as ShellError {
+            report(error, command: "parse", source: line, origin: origin)
+            if scriptDepth == 0 { session.history.append(HistoryEntry(command: line, succeeded: false, replayable: false)) }
+            return .failure
+        } catch {
+            report(ShellError("\(error)"), command: "parse", source: line, origin: origin)
+            return .failure
+        }
+        for command in commands {
+            let outcome = execute(command, source: line, origin: origin)
+            if outcome != .success { return outcome }
+        }
+        return .success
+    }
+
+    /// Runs a script's text line by line; stops at the first failure unless `keepGoing`.
+    /// - Parameter name: the script's name for `name:line` messages.
+    /// - Returns: `.failure` if any command failed, `.quit` if the script asked to leave.
+    @discardableResult
+    public func executeScript(_ text: String, name: String, keepGoing: Bool = false) -> Outcome {
+        var failed = false
+        for line in ScriptReader.lines(of: text) {
+            switch execute(line.text, origin: "\(name):\(line.number)") {
+            case .success: continue
+            case .quit: return .quit
+            case .failure:
+                failed = true
+                if !keepGoing { return .failure }
+            }
+            if shouldStop() { return .failure }
+        }
+        return failed ? .failure : .success
+    }
+
+    /// Runs one parsed command transactionally and reports its result or error.
+    func execute(_ command: ParsedCommand, source: String, origin: String?) -> Outcome {
+        let saved = session
+        let spec = CommandTable.spec(named: command.name)
+        do {
+            guard let spec else {
+                throw ShellError(Suggestion.unknown("command", command.name, among: CommandTable.words), at: command.offset)
+            }
+            let result = try perform(command, spec: spec)
+            output.result(result)
+            remember(command, succeeded: true, replayable: spec.replayable)
+            return spec.name == "quit" ? .quit : .success
+        } catch {
+            // `run` is not one transaction: the commands of the script before its failing one keep their
+            // effect (each is a transaction of its own), as when the script's lines are typed one by one.
+            if spec?.name != "run" { session = saved }
+            let shellError = error as? ShellError ?? ShellError("\(error)")
+            report(shellError, command: spec?.name ?? command.name, source: source, origin: origin)
+            remember(command, succeeded: false, replayable: false)
+            return .failure
+        }
+    }
+
+    private func report(_ error: ShellError, command: String, source: String, origin: String?) {
+        output.error(error, source: source, origin: origin)
+        output.result(CommandResult(command: command, error: error))
+    }
+
+    /// Adds a top-level command to the history and, when it succeeded and is replayable, to the recording.
+    private func remember(_ command: ParsedCommand, succeeded: Bool, replayable: Bool) {
+        guard scriptDepth == 0 else { return }
+        let written = command.written
+        session.history.append(HistoryEntry(command: written, succeeded: succeeded, replayable: replayable))
+        guard succeeded, replayable, let target = session.recording else { return }
+        do {
+            try ScriptFile.append(written + "\n", to: target)
+        } catch {
+            session.recording = nil
+            output.error(ShellError("recording stopped: \(error)"), source: written, origin: nil)
+        }
+    }
+
+    /// The action of each command word.
+    func perform(_ command: ParsedCommand, spec: CommandSpec) throws -> CommandResult {
+        let arguments = Arguments(command, spec: spec)
+        switch spec.name {
+        case "help": return try help(arguments)
+        case "status": return try status(arguments)
+        case "reset": return try reset(arguments)
+        case "run": return try runScript(arguments)
+        case "record": return try record(arguments)
+        case "history": return try history(arguments)
+        case "quit": try arguments.expectPositionals(0); return CommandResult(command: "quit")
+        case "set": return try set(arguments)
+        case "show": return try show(arguments)
+        case "datasets": return try datasets(arguments)
+        case "download": return try download(arguments)
+        case "load": return try load(arguments)
+        case "info": return try info(arguments)
+        case "augment": return try augment(arguments)
+        case "model": return try model(arguments)
+        case "summary": return try summary(arguments)
+        case "train": return try train(arguments)
+        case "eval": return try evaluate(arguments)
+        case "tune": return try tune(arguments)
+        case "cv": return try crossValidate(arguments)
+        case "inspect": return try inspect(arguments)
+        case "plot": return try plot(arguments)
+        case "runs": return try runs(arguments)
+        case "compare": return try compare(arguments)
+        case "report": return try report(arguments)
+        case "export": return try export(arguments)
+        case "save": return try save(arguments)
+        default: throw ShellError("command '\(spec.name)' has no action", at: command.offset)
+        }
+    }
+
+    /// Runs `body` on the run store, if there is one; a store failure is a warning, never a failed command
+    /// (a locked store must not lose the training it records).
+    func recordInStore(_ body: (RunStore) throws -> Void) {
+        guard let store = runStore else { return }
+        do { try body(store) } catch {
+            output.text("warning: run store \(store.url.path): \(error)")
+        }
+    }
+
+    /// `path` with `~` expanded, relative to the current directory.
+    func resolve(_ path: String) -> URL {
+        URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+    }
+}

@@ -1,0 +1,38 @@
+/// Where the interpreter writes: human-readable lines, structured results, errors and progress.
+/// The terminal front end renders them; tests capture them (`OutputBuffer`).
+public protocol OutputSink: AnyObject {
+    /// A line of human-readable output.
+    func text(_ line: String)
+    /// A command's structured result (`--json` prints it as one line).
+    func result(_ result: CommandResult)
+    /// A failed command: the error, the source line it arose in (for the caret), and where that line came from.
+    func error(_ error: ShellError, source: String, origin: String?)
+    /// Progress of a long command (an epoch's batches); nil clears the progress line.
+    func progress(_ progress: Progress?)
+}
+
+/// How far a long-running step has come, for a progress bar with ETA.
+public struct Progress: Sendable, Equatable {
+    /// What is running (`epoch 3/30`).
+    public var label: String
+    /// Units done.
+    public var done: Int
+    /// Units in all.
+    public var total: Int
+    /// Seconds since the step started.
+    public var elapsed: Double
+
+    /// A progress report.
+    public init(label: String, done: Int, total: Int, elapsed: Double) {
+        self.label = label
+        self.done = done
+        self.total = total
+        self.elapsed = elapsed
+    }
+
+    /// Estimated seconds left, from the rate so far; nil before the first unit.
+    public var remaining: Double? {
+        guard done > 0, total >= done else { return nil }
+        return elapsed / Double(done) * Double(total - done)
+    }
+}

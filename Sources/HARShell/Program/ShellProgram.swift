@@ -1,0 +1,219 @@
+import Foundation
+import HARKit
+
+/// The `har` program's behaviour apart from terminal glue: runs the start-up file, scripts, `-c`
+/// commands, standard input or the interactive loop, and decides the exit status.
+public final class ShellProgram {
+    /// Exit statuses of `har`.
+    public enum ExitStatus {
+        /// Every command succeeded.
+        public static let success: Int32 = 0
+        /// A command failed.
+        public static let failure: Int32 = 1
+        /// The command line was wrong.
+        public static let badInvocation: Int32 = 2
+        /// Interrupted outside a command (SIGINT).
+        public static let interrupted: Int32 = 130
+    }
+
+    /// The terminals `har` runs on.
+    public struct Terminals: Sendable {
+        /// Whether standard input is a terminal.
+        public var input: Bool
+        /// Whether standard output is a terminal.
+        public var output: Bool
+        /// Whether standard error is a terminal.
+        public var error: Bool
+
+        /// Which standard streams are terminals.
+        public init(input: Bool, output: Bool, error: Bool) {
+            self.input = input
+            self.output = output
+            self.error = error
+        }
+    }
+
+    /// The parsed command line.
+    public let invocation: Invocation
+    /// The interpreter running every command.
+    public let interpreter: Interpreter
+    private let environment: [String: String]
+    private let terminals: Terminals
+    private let isInterrupted: () -> Bool
+    private let clearInterrupt: () -> Void
+
+    /// A program for `invocation`.
+    /// - Parameters:
+    ///   - output: where commands write; nil builds the terminal sink that fits `terminals` and the options.
+    ///   - isInterrupted: whether SIGINT arrived (polled by long commands and between commands).
+    ///   - clearInterrupt: forgets a handled SIGINT.
+    public init(invocation: Invocation, environment: [String: String], terminals: Terminals, output: OutputSink? = nil,
+                isInterrupted: @escaping () -> Bool = { false }, clearInterrupt: @escaping () -> Void = {}) {
+        self.invocation = invocation
+        self.environment = environment
+        self.terminals = terminals
+        self.isInterrupted = isInterrupted
+        self.clearInterrupt = clearInterrupt
+        let sink = output ?? TerminalSink(
+            json: invocation.json,
+            showProgress: terminals.error && !invocation.quiet,
+            textStyle: Style.forTerminal(isTerminal: invocation.json ? terminals.error : terminals.output, environment: environment),
+            errorStyle: Style.forTerminal(isTerminal: terminals.error, environment: environment))
+        interpreter = Interpreter(output: sink, dataDirectory: ShellProgram.dataDirectory(invocation, environment),
+                                  shouldStop: isInterrupted)
+        interpreter.style = Style.forTerminal(isTerminal: terminals.output && !invocation.json, environment: environment)
+        if let scale = environment["HAR_EPOCHS_SCALE"].flatMap(Double.init), scale.isFinite, scale > 0 {
+            interpreter.epochScale = scale
+        }
+    }
+
+    /// Opens the run store (`HAR_RUNS`, else `$XDG_DATA_HOME/harlab/runs.sqlite`, else `~/.local/share/harlab/runs.sqlite`);
+    /// when it cannot be opened, says so and keeps runs in the session only.
+    private func openRunStore() {
+        guard interpreter.runStore == nil else { return }
+        let url = RunStore.defaultURL(environment: environment)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            interpreter.runStore = try RunStore(url: url)
+        } catch {
+            interpreter.output.text("warning: runs are kept in this session only: \(error)")
+        }
+    }
+
+    /// `--data-dir`, else `HAR_DATA`, else `~/.harlab/data`.
+    public static func dataDirectory(_ invocation: Invocation, _ environment: [String: String]) -> URL {
+        if let path = invocation.dataDirectory ?? environment["HAR_DATA"], !path.isEmpty {
+            return URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        }
+        return home(environment).appendingPathComponent(".harlab/data")
+    }
+
+    /// The user's home folder (`HOME`).
+    public static func home(_ environment: [String: String]) -> URL {
+        URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+    }
+
+    /// Whether this invocation ends in the interactive loop (and so wants a line editor).
+    public var wantsInteractiveLoop: Bool {
+        invocation.action == .run && (invocation.interactive || invocation.steps.isEmpty)
+    }
+
+    /// Runs everything the invocation asks for and returns the exit status.
+    /// - Parameter interactiveInput: the line source of the interactive loop (libedit on a terminal).
+    public func run(interactiveInput: () -> LineSource = { StandardInputLines() }) -> Int32 {
+        switch invocation.action {
+        case .version:
+            interpreter.output.text("har \(HARKit.version)")
+            return ExitStatus.success
+        case .help:
+            interpreter.output.text(Invocation.usage)
+            return ExitStatus.success
+        case .run:
+            break
+        }
+        for case .script(let path) in invocation.steps where path != "-" && !FileManager.default.isReadableFile(atPath: path) {
+            interpreter.output.error(ShellError("cannot read script '\(path)'"), source: "", origin: nil)
+            return ExitStatus.badInvocation
+        }
+        openRunStore()
+        runStartupFile()
+        var failed = false
+        for step in invocation.steps {
+            let outcome: Interpreter.Outcome
+            switch step {
+            case .commands(let text): outcome = interpreter.execute(text)
+            case .script(let path): outcome = runScript(path)
+            }
+            if isInterrupted() { return ExitStatus.interrupted }
+            if outcome == .quit { return failed ? ExitStatus.failure : ExitStatus.success }
+            if outcome == .failure {
+                failed = true
+                if !invocation.keepGoing && !invocation.interactive { return ExitStatus.failure }
+            }
+        }
+        guard wantsInteractiveLoop else { return failed ? ExitStatus.failure : ExitStatus.success }
+        if !terminals.input && !invocation.interactive {
+            let outcome = runLines(from: StandardInputLines(), name: "<stdin>")
+            if isInterrupted() { return ExitStatus.interrupted }
+            return outcome == .failure ? ExitStatus.failure : ExitStatus.success
+        }
+        return interact(interactiveInput())
+    }
+
+    /// The interactive loop: prompt, read, run; Ctrl-C drops the line, Ctrl-D or `quit` leaves with status 0.
+    public func interact(_ input: LineSource) -> Int32 {
+        if !invocation.quiet && terminals.input { interpreter.output.text(HARShell.banner) }
+        var pending = ""
+        while true {
+            switch input.readLine(prompt: pending.isEmpty ? "har> " : "...> ") {
+            case .end:
+                return ExitStatus.success
+            case .interrupted:
+                clearInterrupt()
+                pending = ""
+            case .line(let line):
+                if ScriptReader.endsWithContinuation(line) {
+                    pending += String(line.dropLast()) + " "
+                    continue
+                }
+                let full = pending + line
+                pending = ""
+                guard !full.allSatisfy(\.isWhitespace) else { continue }
+                input.addHistory(full)
+                let outcome = interpreter.execute(full)
+                clearInterrupt()
+                if outcome == .quit { return ExitStatus.success }
+            }
+        }
+    }
+
+    /// The completions for the line left of the cursor, from the current session.
+    public func complete(_ line: String) -> Completion {
+        Completer(session: interpreter.session).complete(line)
+    }
+
+    private func runStartupFile() {
+        guard !invocation.skipStartupFile else { return }
+        let url = ShellProgram.home(environment).appendingPathComponent(".harrc")
+        guard let text = try? ScriptFile.read(url) else { return }
+        interpreter.executeScript(text, name: url.path, keepGoing: true)
+    }
+
+    private func runScript(_ path: String) -> Interpreter.Outcome {
+        if path == "-" { return runLines(from: StandardInputLines(), name: "<stdin>") }
+        do {
+            let text = try ScriptFile.read(URL(fileURLWithPath: path))
+            return interpreter.executeScript(text, name: path, keepGoing: invocation.keepGoing)
+        } catch {
+            interpreter.output.error(error as? ShellError ?? ShellError("\(error)"), source: "", origin: nil)
+            return .failure
+        }
+    }
+
+    /// Runs lines as they arrive (`har < FILE`, a pipe) as a script named `name`: continuation lines joined,
+    /// errors as `name:line`, stopping at the first failure unless `--keep-going`, or at an interrupt.
+    public func runLines(from input: LineSource, name: String) -> Interpreter.Outcome {
+        var failed = false
+        var number = 0
+        var pending: (start: Int, text: String)?
+        while !isInterrupted(), case .line(let line) = input.readLine(prompt: "") {
+            number += 1
+            if ScriptReader.endsWithContinuation(line) {
+                pending = (pending?.start ?? number, (pending?.text ?? "") + line.dropLast() + " ")
+                continue
+            }
+            let start = pending?.start ?? number
+            let text = (pending?.text ?? "") + line
+            pending = nil
+            switch interpreter.execute(text, origin: "\(name):\(start)") {
+            case .success: continue
+            case .quit: return failed ? .failure : .quit
+            case .failure:
+                failed = true
+                if !invocation.keepGoing { return .failure }
+            }
+        }
+        if let pending, interpreter.execute(pending.text, origin: "\(name):\(pending.start)") == .failure { failed = true }
+        return failed ? .failure : .success
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The output sink of the `har` executable: text to stdout (stderr under `--json`), errors to stderr with
+/// a caret under the offending word, results as JSON lines under `--json`, and a progress bar redrawn in
+/// place on stderr when it is a terminal.
+public final class TerminalSink: OutputSink {
+    /// Writes one chunk of text to a stream.
+    public typealias Writer = (String) -> Void
+
+    private let json: Bool
+    private let showProgress: Bool
+    private let textStyle: Style
+    private let errorStyle: Style
+    private let writeOut: Writer
+    private let writeErr: Writer
+    private var progressShown = false
+
+    /// A sink.
+    /// - Parameters:
+    ///   - json: print results as JSON lines on stdout and text on stderr.
+    ///   - showProgress: draw progress bars (stderr is a terminal and not `--quiet`).
+    ///   - textStyle: colours for text on its stream; `errorStyle` for stderr.
+    ///   - writeOut: writes to stdout; `writeErr` to stderr.
+    public init(json: Bool, showProgress: Bool, textStyle: Style, errorStyle: Style,
+                writeOut: @escaping Writer = TerminalSink.standardOutput, writeErr: @escaping Writer = TerminalSink.standardError) {
+        self.json = json
+        self.showProgress = showProgress
+        self.textStyle = textStyle
+        self.errorStyle = errorStyle
+        self.writeOut = writeOut
+        self.writeErr = writeErr
+    }
+
+    /// Writes to file descriptor 1.
+    public static func standardOutput(_ text: String) { writeAll(1, text) }
+    /// Writes to file descriptor 2.
+    public static func standardError(_ text: String) { writeAll(2, text) }
+
+    private static func writeAll(_ fd: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    /// Prints a line of text (stderr under `--json`).
+    public func text(_ line: String) {
+        clearProgress()
+        (json ? writeErr : writeOut)(line + "\n")
+    }
+
+    /// Prints the result as a JSON line under `--json`; otherwise the text already said it.
+    public func result(_ result: CommandResult) {
+        guard json else { return }
+        clearProgress()
+        writeOut(result.json.serialized + "\n")
+    }
+
+    /// Prints the error with its caret to stderr.
+    public func error(_ error: ShellError, source: String, origin: String?) {
+        clearProgress()
+        writeErr(ErrorView.render(error, source: source, origin: origin, style: errorStyle).joined(separator: "\n") + "\n")
+    }
+
+    /// Redraws the progress bar in place (only on a terminal, not with `--quiet`).
+    public func progress(_ progress: Progress?) {
+        guard showProgress else { return }
+        guard let progress else { clearProgress(); return }
+        writeErr("\r" + ProgressBar.render(progress) + "\u{1B}[K")
+        progressShown = true
+    }
+
+    private func clearProgress() {
+        guard progressShown else { return }
+        writeErr("\r\u{1B}[K")
+        progressShown = false
+    }
+}

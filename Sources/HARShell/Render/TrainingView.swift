@@ -1,0 +1,79 @@
+import Foundation
+import HARKit
+
+/// How `train` shows its epochs: a header, one aligned line per epoch, and the result values
+/// (`--json` lines) with the field names of docs/COMMANDS.md.
+public enum TrainingView {
+    /// The column header printed before the first epoch line.
+    public static let header = "epoch   loss  train acc  val acc  val F1        lr     sec"
+
+    /// One epoch as a line under `header`; `—` where there is no validation split.
+    public static func line(_ record: EpochRecord) -> String {
+        func cell(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        func percent(_ value: Double?) -> String { value.map { fixed($0 * 100, 1) + "%" } ?? "—" }
+        return cell(String(record.epoch), 5) + cell(fixed(record.trainLoss, 4), 7) + cell(percent(record.trainAccuracy), 11)
+            + cell(percent(record.validationAccuracy), 9) + cell(record.validationMacroF1.map { fixed($0, 3) } ?? "—", 8)
+            + cell(scientific(record.learningRate), 10) + cell(fixed(record.seconds, 1), 8)
+    }
+
+    /// The `--json` line of one epoch.
+    public static func result(_ record: EpochRecord) -> CommandResult {
+        CommandResult(command: "train", fields: [
+            ("epoch", .int(record.epoch)), ("train_loss", .double(record.trainLoss)),
+            ("penalty_loss", .double(record.penaltyLoss)), ("train_accuracy", .double(record.trainAccuracy)),
+            ("val_loss", record.validationLoss.map(JSONValue.double) ?? .null),
+            ("val_accuracy", record.validationAccuracy.map(JSONValue.double) ?? .null),
+            ("val_macro_f1", record.validationMacroF1.map(JSONValue.double) ?? .null),
+            ("lr", .double(record.learningRate)), ("seconds", .double(record.seconds)),
+            ("windows_per_s", .double(record.windowsPerSecond)),
+        ])
+    }
+
+    /// The line that ends a `train`: why it stopped, over how many epochs.
+    public static func summary(_ outcome: TrainingOutcome) -> String {
+        let count = outcome.records.count
+        let total = outcome.records.reduce(0) { $0 + $1.seconds }
+        return "\(count) epoch\(count == 1 ? "" : "s") in \(fixed(total, 1)) s: \(outcome.reason)"
+    }
+
+    /// The words `stopped` takes in the final result.
+    public static func stopWord(_ reason: StopReason) -> String {
+        switch reason {
+        case .completed: return "completed"
+        case .earlyStopped: return "early_stopping"
+        case .cancelled: return "interrupted"
+        case .diverged: return "diverged"
+        }
+    }
+
+    /// `value` with `digits` decimals.
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        guard value.isFinite else { return "\(value)" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let rounded = (abs(value) * scale).rounded()
+        let whole = Int(rounded / scale)
+        let fraction = Int(rounded.truncatingRemainder(dividingBy: scale))
+        let sign = value < 0 && rounded > 0 ? "-" : ""
+        guard digits > 0 else { return sign + String(whole) }
+        let fractionText = String(fraction)
+        return sign + "\(whole)." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+    }
+
+    /// `value` as `5.0e-04`.
+    static func scientific(_ value: Double) -> String {
+        guard value.isFinite, value != 0 else { return value == 0 ? "0" : "\(value)" }
+        var exponent = Int(log10(abs(value)).rounded(.down))
+        var mantissa = value / pow10(exponent)
+        if abs(mantissa) >= 9.95 { mantissa /= 10; exponent += 1 }
+        let sign = exponent < 0 ? "-" : "+"
+        let digits = String(abs(exponent))
+        return fixed(mantissa, 1) + "e" + sign + (digits.count < 2 ? "0" : "") + digits
+    }
+
+    private static func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<abs(exponent) { result *= 10 }
+        return exponent < 0 ? 1 / result : result
+    }
+}

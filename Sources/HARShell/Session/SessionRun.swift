@@ -1,0 +1,58 @@
+import HARKit
+
+/// One run of this session: a model trained (over one or more `train` commands) on a dataset, with its
+/// configuration, epochs and evaluations.
+public struct SessionRun {
+    /// 1-based number within the session.
+    public var id: Int
+    /// The dataset's name.
+    public var dataset: String
+    /// The model spec as written.
+    public var model: String
+    /// The settings of the latest `train` of this run.
+    public var config: TrainingConfig
+    /// The augmentation in effect, if any.
+    public var augmentation: String?
+    /// Every epoch, in order.
+    public var epochs: [EpochRecord] = []
+    /// Why the latest `train` ended.
+    public var stopped: StopReason?
+    /// The latest evaluation, if any.
+    public var evaluation: Evaluation?
+    /// Which model object the run belongs to.
+    public var modelIdentity: ObjectIdentifier
+    /// The run's id in the run store, when recorded there.
+    public var storeID: Int64?
+
+    /// One `eval` of the run's model.
+    public struct Evaluation {
+        /// The split evaluated (`test`, `val`, `train`).
+        public var split: String
+        /// Accuracy, P/R/F1, confusion.
+        public var metrics: ClassificationMetrics
+        /// Batch-1 latency and throughput.
+        public var timing: InferenceTiming?
+    }
+
+    /// Seconds spent in training epochs.
+    public var trainSeconds: Double { epochs.reduce(0) { $0 + $1.seconds } }
+
+    /// The run as a row of `runs`, `compare` and `export`.
+    public var json: JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("id", .int(id)), ("store_id", storeID.map { .int(Int($0)) } ?? .null), ("dataset", .string(dataset)), ("model", .string(model)),
+            ("lr", .double(config.learningRate)), ("batch", .int(config.batchSize)), ("optimizer", .string(config.optimizer.rawValue)),
+            ("augmentation", augmentation.map(JSONValue.string) ?? .null),
+            ("epochs", .int(epochs.count)), ("final_train_loss", epochs.last.map { .double($0.trainLoss) } ?? .null),
+            ("train_seconds", .double(trainSeconds)),
+        ]
+        if let evaluation {
+            let m = evaluation.metrics
+            fields += [("split", .string(evaluation.split)), ("accuracy", .double(m.accuracy)),
+                       ("precision_macro", .double(m.precisionMacro)), ("recall_macro", .double(m.recallMacro)),
+                       ("f1_macro", .double(m.f1Macro)), ("f1_weighted", .double(m.f1Weighted)),
+                       ("latency_ms_p50", evaluation.timing.map { .double($0.latencyP50) } ?? .null)]
+        }
+        return .object(fields)
+    }
+}

@@ -1,0 +1,61 @@
+import XCTest
+@testable import HARKit
+@testable import HARShell
+
+/// The `train` and `eval` views on hand-made figures.
+final class ReportViewTests: XCTestCase {
+    private func record(epoch: Int, validation: Bool) -> EpochRecord {
+        EpochRecord(epoch: epoch, trainLoss: 0.61234, penaltyLoss: 0, trainAccuracy: 0.8125,
+                    validationLoss: validation ? 0.7 : nil, validationAccuracy: validation ? 0.75 : nil,
+                    validationMacroF1: validation ? 0.7321 : nil, learningRate: 5e-4, seconds: 12.34, windowsPerSecond: 250)
+    }
+
+    func testEpochLineLinesUpUnderTheHeader() {
+        let line = TrainingView.line(record(epoch: 3, validation: true))
+        XCTAssertEqual(line, "    3 0.6123      81.3%    75.0%   0.732   5.0e-04    12.3")
+        XCTAssertEqual(line.count, TrainingView.header.count)
+        XCTAssertEqual(TrainingView.line(record(epoch: 12, validation: false)), "   12 0.6123      81.3%        —       —   5.0e-04    12.3")
+    }
+
+    func testEpochResultUsesTheContractFieldNames() {
+        let result = TrainingView.result(record(epoch: 2, validation: false))
+        XCTAssertEqual(result.fields.map(\.0), ["epoch", "train_loss", "penalty_loss", "train_accuracy", "val_loss", "val_accuracy",
+                                                "val_macro_f1", "lr", "seconds", "windows_per_s"])
+        XCTAssertEqual(result["val_accuracy"], .null)
+        XCTAssertEqual(result["epoch"], .int(2))
+    }
+
+    func testNumberFormatting() {
+        XCTAssertEqual(TrainingView.fixed(0.12345, 3), "0.123")
+        XCTAssertEqual(TrainingView.fixed(-1.05, 1), "-1.1")
+        XCTAssertEqual(TrainingView.fixed(2, 0), "2")
+        XCTAssertEqual(TrainingView.scientific(1e-3), "1.0e-03")
+        XCTAssertEqual(TrainingView.scientific(0.000999999), "1.0e-03")
+        XCTAssertEqual(TrainingView.scientific(250), "2.5e+02")
+    }
+
+    func testStopWords() {
+        XCTAssertEqual(TrainingView.stopWord(.earlyStopped(bestEpoch: 4)), "early_stopping")
+        XCTAssertEqual(TrainingView.stopWord(.cancelled), "interrupted")
+    }
+
+    func testEvaluationReportAndResult() {
+        // 2 classes: walking 8 right, 2 as sitting; sitting 5 right.
+        // walking: P = 8/8 = 1, R = 0.8, F1 = 0.889; sitting: P = 5/7 = 0.714, R = 1, F1 = 0.833.
+        let metrics = ClassificationMetrics(confusion: ConfusionMatrix(labels: Array(repeating: 0, count: 10) + Array(repeating: 1, count: 5),
+                                                                       predictions: Array(repeating: 0, count: 8) + [1, 1] + Array(repeating: 1, count: 5),
+                                                                       classes: 2),
+                                            classNames: ["walking", "sitting"])
+        let lines = EvaluationView.render(metrics, split: "test", timing: nil, style: Style(colour: false))
+        XCTAssertEqual(lines[0], "test: accuracy 86.67%  macro P/R/F1 0.857/0.900/0.861  weighted F1 0.870")
+        XCTAssertEqual(lines[3], "walking      1.000   0.800  0.889       10")
+        XCTAssertEqual(lines[4], "sitting      0.714   1.000  0.833        5")
+        XCTAssertTrue(lines.contains("walking" + String(repeating: " ", count: 16) + "8" + String(repeating: " ", count: 7) + "2   80.0%"),
+                      lines.joined(separator: "\n"))
+        let result = EvaluationView.result(metrics, split: "test", timing: nil)
+        XCTAssertEqual(result["confusion"], .array([.array([.int(8), .int(2)]), .array([.int(0), .int(5)])]))
+        XCTAssertEqual(result["per_class"]?.arrayValue?.first?["class"], .string("walking"))
+        XCTAssertEqual(result["f1_macro"]?.doubleValue ?? 0, (16.0 / 18 + 10.0 / 12) / 2, accuracy: 1e-12)
+        XCTAssertEqual(result["latency_ms_p50"], .null)
+    }
+}

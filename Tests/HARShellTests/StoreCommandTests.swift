@@ -1,0 +1,99 @@
+import XCTest
+import HARKit
+@testable import HARShell
+
+/// Commands over HARKit's run store, checkpoints, tuner, cross-validation, report and plots, on small synthetic data.
+final class StoreCommandTests: XCTestCase {
+    /// A session with a temporary run store, small synthetic windows and a tiny attention model.
+    private func preparedShell() throws -> (Interpreter, OutputBuffer, RunStore) {
+        let (shell, out) = makeInterpreter()
+        let store = try RunStore(url: temporaryFolder().appendingPathComponent("runs.sqlite"))
+        shell.runStore = store
+        shell.timingRepetitions = 3
+        XCTAssertEqual(shell.execute("load synthetic window=32 overlap=0; model sa width=4 depth=1; set batch 64"), .success)
+        return (shell, out, store)
+    }
+
+    func testTrainAndEvalAreRecordedAndRunsComparesAndExportsThem() throws {
+        let (shell, out, store) = try preparedShell()
+        XCTAssertEqual(shell.execute("train 1; eval"), .success, out.errors.map(\.error.message).joined())
+        let records = try store.runs()
+        XCTAssertEqual(records.count, 1)
+        XCTAssertEqual(records[0].model, "sa depth=1 width=4")
+        XCTAssertEqual(records[0].epochCount, 1)
+        XCTAssertEqual(records[0].status, .finished)
+        let accuracy = try XCTUnwrap(shell.session.lastEvaluation?.metrics.accuracy)
+        XCTAssertEqual(records[0].testMetrics?.accuracy, accuracy)
+
+        XCTAssertEqual(shell.execute("runs"), .success)
+        XCTAssertEqual(out.results.last?["runs"]?.arrayValue?.count, 1)
+        XCTAssertEqual(shell.execute("compare"), .success)
+        XCTAssertEqual(out.results.last?["runs"]?.arrayValue?.count, 1)
+        XCTAssertEqual(shell.execute("compare 7"), .failure)
+        let file = temporaryFolder().appendingPathComponent("runs.json")
+        XCTAssertEqual(shell.execute("export json \(file.path)"), .success)
+        let exported = try JSONValue(parsing: Data(contentsOf: file))
+        XCTAssertEqual(exported.arrayValue?.count, 1)
+    }
+
+    func testSaveThenLoadModelGivesTheSameEvaluation() throws {
+        let (shell, out, _) = try preparedShell()
+        let file = temporaryFolder().appendingPathComponent("m.ckpt")
+        XCTAssertEqual(shell.execute("train 1; eval; save model \(file.path)"), .success, out.errors.map(\.error.message).joined())
+        let before = try XCTUnwrap(shell.session.lastEvaluation?.metrics)
+        XCTAssertEqual(shell.execute("model cnn width=4 depth=1; load model \(file.path); eval"), .success,
+                       out.errors.map(\.error.message).joined())
+        XCTAssertEqual(shell.session.model?.spec.name, "sa")
+        XCTAssertEqual(shell.session.lastEvaluation?.metrics.confusion, before.confusion)
+    }
+
+    func testLoadModelOfADamagedFileFailsAndKeepsTheModel() throws {
+        let (shell, out, _) = try preparedShell()
+        let file = temporaryFolder().appendingPathComponent("bad.ckpt")
+        try Data("not a checkpoint".utf8).write(to: file)
+        let model = try XCTUnwrap(shell.session.model)
+        XCTAssertEqual(shell.execute("load model \(file.path)"), .failure)
+        XCTAssertEqual(out.errors.last?.error.position, 11)
+        XCTAssertTrue(shell.session.model === model)
+    }
+
+    func testTuneLeavesTheBestSettingsAndModel() throws {
+        let (shell, out, store) = try preparedShell()
+        XCTAssertEqual(shell.execute("tune lr=1e-3..1e-2:log, batch=32|64 trials=2 epochs=1"), .success,
+                       out.errors.map(\.error.message).joined())
+        let best = try XCTUnwrap(out.results.last?["best"])
+        let settings = try XCTUnwrap(best["settings"])
+        XCTAssertEqual(settings["batch"]?.stringValue.flatMap(Int.init), shell.session.config.batchSize)
+        XCTAssertEqual(Double(settings["lr"]?.stringValue ?? "") ?? 0, shell.session.config.learningRate, accuracy: 1e-12)
+        XCTAssertEqual(try store.runs().count, 2, "each trial is a run")
+        XCTAssertEqual(shell.execute("tune lrr=1..2"), .failure)
+        XCTAssertEqual(out.errors.last?.error.message, "unknown tuning key 'lrr' — did you mean 'lr'?")
+    }
+
+    func testCrossValidationReportsMeanAndStd() throws {
+        let (shell, out, _) = try preparedShell()
+        XCTAssertEqual(shell.execute("cv folds=2 epochs=1"), .success, out.errors.map(\.error.message).joined())
+        let result = try XCTUnwrap(out.results.last)
+        let accuracies = result["per_fold"]?.arrayValue?.compactMap { $0["accuracy"]?.doubleValue } ?? []
+        XCTAssertEqual(accuracies.count, 2)
+        XCTAssertEqual(result["accuracy_mean"]?.doubleValue ?? 0, accuracies.reduce(0, +) / 2, accuracy: 1e-12)
+        XCTAssertEqual(result["accuracy_std"]?.doubleValue ?? 0, abs(accuracies[0] - accuracies[1]) / 2.0.squareRoot(), accuracy: 1e-12)
+    }
+
+    func testReportAndPlotsAreWrittenAsFiles() throws {
+        let (shell, out, _) = try preparedShell()
+        let folder = temporaryFolder()
+        XCTAssertEqual(shell.execute("train 1; eval"), .success)
+        for line in ["report to \(folder.path)/r.html", "plot history to \(folder.path)/h.svg",
+                     "plot confusion to \(folder.path)/c.svg", "plot attention to \(folder.path)/a.svg"] {
+            XCTAssertEqual(shell.execute(line), .success, "\(line): \(out.errors.last?.error.message ?? "")")
+        }
+        let page = try String(contentsOf: folder.appendingPathComponent("r.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("<svg"))
+        for name in ["h.svg", "c.svg", "a.svg"] {
+            XCTAssertTrue(try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8).hasPrefix("<svg"), name)
+        }
+        XCTAssertEqual(shell.execute("plot history to \(folder.path)/h.png"), .failure)
+        XCTAssertTrue(out.errors.last?.error.message.contains("SVG") == true)
+    }
+}
