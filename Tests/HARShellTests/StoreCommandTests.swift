@@ -47,6 +47,23 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(shell.session.lastEvaluation?.metrics.confusion, before.confusion)
     }
 
+    func testSaveDataWritesTheReferenceLayoutThatLoadsBackAsTheSameWindows() throws {
+        let (shell, out, _) = try preparedShell()
+        let folder = temporaryFolder().appendingPathComponent("synthetic-npy")
+        XCTAssertEqual(shell.execute("save data \(folder.path)"), .success, out.errors.map(\.error.message).joined())
+        for name in ["x_train.npy", "y_train.npy", "x_test.npy", "y_test.npy"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), name)
+        }
+        let original = try XCTUnwrap(shell.session.dataset)
+        XCTAssertEqual(shell.execute("load npy from \(folder.path)"), .success, out.errors.map(\.error.message).joined())
+        let reloaded = try XCTUnwrap(shell.session.dataset)
+        XCTAssertEqual(reloaded.windows, original.windows)
+        XCTAssertEqual(reloaded.labels, original.labels)
+        XCTAssertEqual(reloaded.splits, original.splits)
+        XCTAssertEqual(shell.execute("save data"), .failure)
+        XCTAssertEqual(shell.execute("save data /proc/no-such/x"), .failure)
+    }
+
     func testLoadModelOfADamagedFileFailsAndKeepsTheModel() throws {
         let (shell, out, _) = try preparedShell()
         let file = temporaryFolder().appendingPathComponent("bad.ckpt")

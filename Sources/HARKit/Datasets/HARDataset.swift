@@ -1,3 +1,5 @@
+import Foundation
+
 /// One loaded dataset: windows `[N, T, C]` (row-major, contiguous), a label, subject and split per window, and how it was made.
 public struct HARDataset: Sendable {
     /// Short name ("synthetic", "dsads", ...).
@@ -71,4 +73,12 @@ public struct HARDataset: Sendable {
         for index in indices(in: split) { counts[labels[index]] += 1 }
         return counts
     }
+}
+
+extension HARDataset {
+    /// Writes the windows in the Python reference tool's layout (`x_train.npy` with the training and validation
+    /// windows, `y_train.npy`, `x_test.npy`, `y_test.npy`, NumPy format 1.0) plus `harlab.json`, atomically
+    /// (a temporary folder renamed into place), so the reference can train on exactly these windows.
+    /// - Throws: `DatasetError` when the folder cannot be written; nothing is left behind then.
+    public func writeNpyFolder(to folder: URL) throws { try NpyFolder.write(self, to: folder) }
 }

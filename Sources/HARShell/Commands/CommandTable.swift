@@ -139,8 +139,8 @@ public enum CommandTable {
     ]
 
     static let persistence: [CommandSpec] = [
-        CommandSpec("save", family: .persistence, usage: "save model FILE",
-                    summary: "weights, optimizer state, config and dataset metadata (atomic write); `load model FILE` reads it back",
-                    examples: ["save model sa-uci.ckpt", "load model sa-uci.ckpt"], keywords: ["model"]),
+        CommandSpec("save", family: .persistence, usage: "save model FILE | save data DIR",
+                    summary: "a checkpoint: weights, optimizer state, config and dataset metadata (atomic write; `load model FILE` reads it back); or the current dataset's windows as .npy in the reference tool's layout (`load npy from DIR` reads it back)",
+                    examples: ["save model sa-uci.ckpt", "load model sa-uci.ckpt", "save data uci-npy"], keywords: ["model", "data"]),
     ]
 }

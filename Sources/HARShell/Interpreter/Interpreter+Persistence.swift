@@ -2,11 +2,12 @@ import Foundation
 import HARKit
 
 /// Persistence commands: save model, load model (HARKit checkpoints: weights, optimizer state, config,
-/// history and dataset description, written atomically).
+/// history and dataset description, written atomically), save data (the reference tool's .npy layout).
 extension Interpreter {
     func save(_ arguments: Arguments) throws -> CommandResult {
         try arguments.expectOptions([])
-        _ = try arguments.expectKeyword(try arguments.required(0, "'model'"), among: ["model"], kind: "thing to save")
+        let what = try arguments.expectKeyword(try arguments.required(0, "'model' or 'data'"), among: ["model", "data"], kind: "thing to save")
+        if what == "data" { return try saveData(arguments) }
         let file = try arguments.required(1, "FILE")
         try arguments.expectPositionals(2)
         let model = try currentModel(for: arguments)
@@ -27,6 +28,21 @@ extension Interpreter {
         if let run = session.currentRun, let id = run.storeID { recordInStore { try $0.setCheckpoint(of: id, path: url.path) } }
         output.text("saved \(model.spec) (\(dataset.name), \(session.trainer?.history.count ?? 0) epochs) to \(file.value)")
         return CommandResult(command: "save", fields: [("model", .string(model.spec.description)), ("file", .string(url.path))])
+    }
+
+    /// `save data DIR`: the current dataset as x_train/y_train/x_test/y_test.npy plus harlab.json.
+    func saveData(_ arguments: Arguments) throws -> CommandResult {
+        let folder = try arguments.required(1, "DIR")
+        try arguments.expectPositionals(2)
+        let dataset = try currentDataset(for: arguments)
+        let url = resolve(folder.value)
+        do {
+            try dataset.writeNpyFolder(to: url)
+        } catch let error as DatasetError {
+            throw ShellError(error.message, at: folder.offset)
+        }
+        output.text("saved \(dataset.name) (\(dataset.count) windows) as .npy to \(folder.value)")
+        return CommandResult(command: "save", fields: [("data", .string(dataset.name)), ("folder", .string(url.path)), ("windows", .int(dataset.count))])
     }
 
     func loadModel(_ arguments: Arguments) throws -> CommandResult {
