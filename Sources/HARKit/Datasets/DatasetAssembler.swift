@@ -148,8 +148,9 @@ enum DatasetAssembler {
             result = zip(recordings, counts).map { [DatasetSplit](repeating: $0.isOfficialTest ? .test : .train, count: $1) }
         }
         let flat = result.joined()
-        guard flat.contains(.test) else { throw DatasetError("split \(rule) leaves no test windows in \(source.name)") }
-        guard flat.contains(.train) else { throw DatasetError("split \(rule) leaves no training windows in \(source.name)") }
+        let origin = source.sourcePath.isEmpty ? "" : " at '\(source.sourcePath)'"
+        guard flat.contains(.test) else { throw DatasetError("split \(rule) leaves no test windows in \(source.name)\(origin)") }
+        guard flat.contains(.train) else { throw DatasetError("split \(rule) leaves no training windows in \(source.name)\(origin)") }
         return result
     }
 
