@@ -10,6 +10,7 @@ enum DatasetAssembler {
         var recordings = options.windowing == .reference && !source.isPrewindowed ? concatenatedByGroup(source.recordings) : source.recordings
         var rate = source.sampleRate
         if let target = options.rate, abs(target - rate) > 1e-9 {
+            guard (rate / target).isFinite else { throw DatasetError("rate \(target) Hz is too low to resample recordings of \(rate) Hz") }
             let resampledValues = recordings.reduce(0.0) { $0 + (Double($1.rows) * target / rate + 1) * Double(channels) }
             try checkSize(resampledValues, what: "resampling to \(target) Hz")
             recordings = recordings.map { resampled($0, channels: channels, from: rate, to: target) }

@@ -16,6 +16,12 @@ final class OversizedRequestTests: XCTestCase {
         }
     }
 
+    func testADenormalRateIsAnErrorNotATrap() {
+        XCTAssertThrowsError(try DatasetCatalog.load("synthetic", options: ["rate": "1e-320"])) { error in
+            XCTAssertTrue("\(error)".contains("is too low to resample"), "\(error)")
+        }
+    }
+
     func testTooManyWindowsAreRejectedBeforeAllocating() {
         let saved = ResourceLimits.datasetValues
         ResourceLimits.datasetValues = 1 << 20

@@ -6,7 +6,7 @@ import HARKit
 /// the session unchanged by every failure.
 ///
 /// `swift test --filter CommandFuzzTests` runs 3,000 inputs; `HARLAB_STRESS=1 swift test --filter CommandFuzzTests`
-/// runs 100,000. `HARLAB_SEED=N` replays another sequence.
+/// runs 100,000. `HARLAB_SEED=N` runs another sequence; `HARLAB_VERBOSE=1` names each input on stderr.
 final class CommandFuzzTests: XCTestCase {
     /// The most seconds one input may take (a debug build on a busy 2-core machine included).
     private let secondsPerInput = 20.0
@@ -52,12 +52,14 @@ final class CommandFuzzTests: XCTestCase {
         var skipped = 0, problems: [String] = []
         secondsByKind = [:]
         slowest = (0, "")
-        let started = Date()
+        let started = Date(), verbose = ProcessInfo.processInfo.environment["HARLAB_VERBOSE"] != nil
         for index in 0..<total {
             let (kind, line) = generator.next()
             if reachesTheNetwork(line) { skipped += 1; continue }
             if index % 100 == 0 || shell.session.model == nil || shell.session.dataset?.windowLength != 32 { shell.session = prepared }
             tried[kind, default: 0] += 1
+            // HARLAB_VERBOSE=1 names each input before it runs, to find one that crashes the process.
+            if verbose { FileHandle.standardError.write(Data("input \(index): \(line.prefix(300))\n".utf8)) }
             let clock = Date()
             let commands: [ParsedCommand]
             do {

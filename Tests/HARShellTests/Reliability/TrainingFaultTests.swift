@@ -38,6 +38,7 @@ final class TrainingFaultTests: XCTestCase {
             XCTAssertEqual(shell.execute("model \(spec)"), .failure, spec)
             let message = out.errors.last?.error.message ?? ""
             XCTAssertTrue(message.contains("parameters and need about") && message.contains("the limit here is"), message)
+            XCTAssertNotNil(message.range(of: #"need about [0-9.]+ (GiB|TiB|PiB) to train"#, options: .regularExpression), message)
             XCTAssertEqual(shell.session.model?.spec, model, "the current model stays")
         }
     }
