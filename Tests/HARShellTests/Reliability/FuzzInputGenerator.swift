@@ -42,9 +42,9 @@ struct FuzzInputGenerator {
 
     /// The next input and what kind it is.
     mutating func next() -> (kind: Kind, line: String) {
-        // Long lines are slow to build and parse, so they are one input in fifty.
+        // Long lines are slow to build and parse, so they are one input in a hundred.
         let others = Kind.allCases.filter { $0 != .longLine }
-        let kind = Int(below: 50, using: &self) == 0 ? Kind.longLine : others[Int(below: others.count, using: &self)]
+        let kind = Int(below: 100, using: &self) == 0 ? Kind.longLine : others[Int(below: others.count, using: &self)]
         switch kind {
         case .randomBytes: return (kind, randomBytes())
         case .wrongArguments: return (kind, wrongArguments())
