@@ -18,7 +18,7 @@ final class CommandFuzzTests: XCTestCase {
     override func setUp() {
         // Small limits keep every accepted model and dataset cheap; larger requests must be rejected up front.
         savedLimits = (ResourceLimits.modelBytes, ResourceLimits.datasetValues)
-        ResourceLimits.modelBytes = 64 << 20
+        ResourceLimits.modelBytes = 4 << 20
         ResourceLimits.datasetValues = 4 << 20
         // Files that generated commands write (save, export, record, plot) land in a scratch folder.
         savedDirectory = FileManager.default.currentDirectoryPath

@@ -31,6 +31,11 @@ final class TrainingFaultTests: XCTestCase {
         XCTAssertEqual(shell.execute("set lr 1e-3; train 1; eval"), .success, out.errors.map(\.error.message).joined())
     }
 
+    func testABatchSizeOfIntMaxTrainsAsOneBatch() throws {
+        let (shell, out) = preparedShell()
+        XCTAssertEqual(shell.execute("set batch 9223372036854775807; train 1"), .success, out.errors.map(\.error.message).joined())
+    }
+
     func testAnOutOfMemoryModelIsRejectedUpFrontWithTheEstimate() throws {
         let (shell, out) = preparedShell()
         let model = try XCTUnwrap(shell.session.model).spec
