@@ -43,7 +43,8 @@ public struct Batcher {
 
     /// Number of batches per epoch.
     public var batchCount: Int {
-        let all = (indices.count + batchSize - 1) / batchSize
+        // Not (count + batchSize - 1) / batchSize: that overflows for a batch size near Int.max.
+        let all = indices.count / batchSize + (indices.count % batchSize == 0 ? 0 : 1)
         return dropsLoneWindow && batchSize > 1 && indices.count % batchSize == 1 ? all - 1 : all
     }
 

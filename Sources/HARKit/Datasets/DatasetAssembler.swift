@@ -10,12 +10,16 @@ enum DatasetAssembler {
         var recordings = options.windowing == .reference && !source.isPrewindowed ? concatenatedByGroup(source.recordings) : source.recordings
         var rate = source.sampleRate
         if let target = options.rate, abs(target - rate) > 1e-9 {
+            guard (rate / target).isFinite else { throw DatasetError("rate \(target) Hz is too low to resample recordings of \(rate) Hz") }
+            let resampledValues = recordings.reduce(0.0) { $0 + (Double($1.rows) * target / rate + 1) * Double(channels) }
+            try checkSize(resampledValues, what: "resampling to \(target) Hz")
             recordings = recordings.map { resampled($0, channels: channels, from: rate, to: target) }
             rate = target
         }
         let window = options.window ?? source.defaultWindow
         let overlap = options.overlap ?? source.defaultOverlap
-        let stride = Int(Double(window) * (1 - overlap))
+        let step = Double(window) * (1 - overlap)
+        let stride = step < 9e18 ? Int(step) : Int.max
         guard stride >= 1 else { throw DatasetError("overlap \(overlap) leaves a window step of 0 samples for window \(window)") }
         let counts = recordings.map { $0.rows >= window ? ($0.rows - window) / stride + 1 : 0 }
         let short = counts.filter { $0 == 0 }.count
@@ -31,6 +35,7 @@ enum DatasetAssembler {
         carveValidation(&perRecording, recordings: recordings, rule: resolved, fraction: options.validationFraction, seed: options.seed)
 
         let total = counts.reduce(0, +)
+        try checkSize(Double(total) * Double(window) * Double(channels), what: "\(total) windows of \(window) samples")
         let size = window * channels
         var windows = [Float](unsafeUninitializedCapacity: total * size) { _, initialized in initialized = total * size }
         var labels = [Int](), subjects = [Int](), membership = [DatasetSplit]()
@@ -85,6 +90,14 @@ enum DatasetAssembler {
         return merged
     }
 
+    /// Throws when `values` Float32 values would exceed `ResourceLimits.datasetValues`.
+    private static func checkSize(_ values: Double, what: String) throws {
+        guard values <= Double(ResourceLimits.datasetValues) else {
+            throw DatasetError("\(what) would need about \(ResourceLimits.describe(bytes: values * 4)) of memory; the limit here is "
+                               + "\(ResourceLimits.describe(bytes: Double(ResourceLimits.datasetValues) * 4)) (a quarter of the physical memory)")
+        }
+    }
+
     /// Linear resampling from `from` Hz to `to` Hz, starting at the first sample.
     static func resampled(_ recording: Recording, channels: Int, from: Double, to: Double) -> Recording {
         guard recording.rows > 1 else { return recording }
@@ -136,8 +149,9 @@ enum DatasetAssembler {
             result = zip(recordings, counts).map { [DatasetSplit](repeating: $0.isOfficialTest ? .test : .train, count: $1) }
         }
         let flat = result.joined()
-        guard flat.contains(.test) else { throw DatasetError("split \(rule) leaves no test windows in \(source.name)") }
-        guard flat.contains(.train) else { throw DatasetError("split \(rule) leaves no training windows in \(source.name)") }
+        let origin = source.sourcePath.isEmpty ? "" : " at '\(source.sourcePath)'"
+        guard flat.contains(.test) else { throw DatasetError("split \(rule) leaves no test windows in \(source.name)\(origin)") }
+        guard flat.contains(.train) else { throw DatasetError("split \(rule) leaves no training windows in \(source.name)\(origin)") }
         return result
     }
 

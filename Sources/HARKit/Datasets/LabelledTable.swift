@@ -16,7 +16,7 @@ struct LabelledTable {
     init(_ url: URL, columns: Int, labelColumn: Int, channelColumns: [Int]) throws {
         let keep = ([labelColumn] + channelColumns).sorted()
         var raw = [Double]()
-        let rows = try DelimitedTable.read(url, separator: .blanks, columns: columns, keep: keep, into: &raw)
+        let rows = try DelimitedTable.read(url, separator: .blanks, columns: columns, keep: keep, allowsMissing: true, into: &raw)
         let width = keep.count
         let labelSlot = keep.firstIndex(of: labelColumn)!
         let channelSlots = channelColumns.map { keep.firstIndex(of: $0)! }

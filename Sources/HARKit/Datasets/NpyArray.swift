@@ -79,13 +79,24 @@ struct NpyArray {
                 throw DatasetError.at(url, "unsupported dtype '\(descr)': expected little-endian float32, float64, int64 or int32")
             }
             self.descr = descr
-            shape = shapeText.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: " ()L"))) }
+            let dimensions = shapeText.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ()L")) }.filter { !$0.isEmpty }
+            // Every dimension a non-negative integer, and the byte count representable: a damaged header must not
+            // turn into a negative or overflowing allocation.
+            let width = descr.hasSuffix("8") ? 8 : 4
+            var bytes = width
+            shape = try dimensions.map { text in
+                guard let n = Int(text), n >= 0 else { throw DatasetError.at(url, "bad .npy shape \(shapeText): '\(text)' is not a size") }
+                let (product, overflow) = bytes.multipliedReportingOverflow(by: n)
+                guard !overflow else { throw DatasetError.at(url, "bad .npy shape \(shapeText): too large") }
+                bytes = product
+                return n
+            }
             dataOffset = start + length
             var info = stat()
             guard fstat(fd, &info) == 0 else { throw DatasetError.at(url, "cannot stat: \(String(cString: strerror(errno)))") }
             let available = Int(info.st_size) - dataOffset
-            guard available >= shape.reduce(1, *) * (descr.hasSuffix("8") ? 8 : 4) else {
-                throw DatasetError.at(url, "truncated .npy data: shape \(shape) needs \(shape.reduce(1, *) * (descr.hasSuffix("8") ? 8 : 4)) bytes, found \(available)")
+            guard available >= bytes else {
+                throw DatasetError.at(url, "truncated .npy data: shape \(shape) needs \(bytes) bytes, found \(available)")
             }
         }
 

@@ -64,6 +64,16 @@ enum NpyFolder {
             try xTest.readFloats(of: xTestURL, into: buffer.baseAddress! + xTrain.count)
             initialized = xTrain.count + xTest.count
         }
+        // NaN or Inf would poison every loss and statistic; name the file and window instead.
+        if let bad = windows.firstIndex(where: { !$0.isFinite }) {
+            let (file, index) = bad < xTrain.count ? ("x_train.npy", bad) : ("x_test.npy", bad - xTrain.count)
+            throw DatasetError.at(folder.appendingPathComponent(file), "value \(windows[bad]) in window \(index / max(1, window * channels)): windows must be finite numbers")
+        }
+        for (y, name) in [(yTrain, "y_train.npy"), (yTest, "y_test.npy")] {
+            if let bad = y.integers.firstIndex(where: { $0 < 0 || $0 > maximumLabel }) {
+                throw DatasetError.at(folder.appendingPathComponent(name), "label \(y.integers[bad]) of window \(bad) is not a class index from 0 to \(maximumLabel)")
+            }
+        }
         let metadataURL = folder.appendingPathComponent(DatasetMetadata.fileName)
         if let data = try? Data(contentsOf: metadataURL) {
             let metadata: DatasetMetadata
@@ -96,6 +106,9 @@ enum NpyFolder {
                               classNames: (0...(labels.max() ?? 0)).map { "class \($0)" }, channelNames: (0..<channels).map { "ch\($0)" },
                               sampleRate: options.rate ?? 50, windowLength: window, protocolDescription: description)
     }
+
+    /// The largest class index a label may be (no activity dataset has more classes; a larger one is damage).
+    static let maximumLabel = 65_535
 
     /// `(T, C)` of an `[N, T, C]`, `[N, 1, T, C]` or `[N, T]` array.
     private static func windowShape(_ array: NpyArray.Header, _ file: URL) throws -> (Int, Int) {

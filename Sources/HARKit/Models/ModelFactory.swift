@@ -3,11 +3,13 @@ import Torch
 /// Builds models from specs for a dataset's window shape.
 public enum ModelFactory {
     /// A freshly initialised model. Weights come from libtorch's global generator: seed it first for reproducibility.
-    /// - Throws: `ModelSpecError` or `TorchError` when the spec does not fit the shape (e.g. too many stages for the window).
+    /// - Throws: `ModelSpecError` or `TorchError` when the spec does not fit the shape (e.g. too many stages for the window),
+    ///   or when training it would need more memory than `ResourceLimits.modelBytes`.
     public static func make(_ spec: ModelSpec, input: InputShape) throws -> any HARModel {
         guard input.time >= 1, input.channels >= 1, input.classes >= 2 else {
             throw ModelSpecError("cannot build a model for windows \(input.time)×\(input.channels) with \(input.classes) classes", word: spec.name)
         }
+        try checkMemory(spec, input: input)
         let dropout = spec.real("dropout", default: 0)
         if spec.standaloneName == "deepconvlstm" {
             let stem = try DeepConvStem(input: input, width: spec.integer("width", default: 64), depth: spec.integer("depth", default: 4))
