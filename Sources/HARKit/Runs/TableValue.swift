@@ -52,8 +52,8 @@ public enum TableValue: Sendable, Equatable {
         }
     }
 
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
+    /// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
+    public static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -1,4 +1,5 @@
 import Foundation
+import HARKit
 
 /// A JSON value with object keys kept in order, so a result prints its fields as the command listed them.
 public enum JSONValue: Sendable, Equatable {
@@ -83,19 +84,5 @@ public enum JSONValue: Sendable, Equatable {
         return "\(d)"
     }
 
-    private static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    private static func quoted(_ s: String) -> String { TableValue.jsonString(s) }
 }
