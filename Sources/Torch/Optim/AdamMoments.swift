@@ -53,4 +53,20 @@ final class AdamMoments {
         }
         (moments, steps) = (newMoments, newSteps)
     }
+
+    /// The moments plus the group settings, as `stateDict()` of Adam and AdamW returns them.
+    func stateDict(learningRate: Double, weightDecay: Double) throws -> StateDict {
+        var dict = StateDict()
+        try save(into: &dict)
+        dict.set("param_groups.0.lr", try Tensor(scalar: learningRate, dtype: .float64))
+        dict.set("param_groups.0.weight_decay", try Tensor(scalar: weightDecay, dtype: .float64))
+        return dict
+    }
+
+    /// Restores moments and, when saved, the group settings.
+    func loadState(_ state: StateDict, parameters: [Tensor], learningRate: inout Double, weightDecay: inout Double) throws {
+        try load(state, parameters: parameters)
+        if let lr = state["param_groups.0.lr"] { learningRate = try lr.item() }
+        if let wd = state["param_groups.0.weight_decay"] { weightDecay = try wd.item() }
+    }
 }

@@ -35,18 +35,10 @@ public final class AdamW: Optimizer {
     }
 
     /// The state (`state.I.NAME` per parameter and `param_groups.0.KEY`) to save with a checkpoint.
-    public func stateDict() throws -> StateDict {
-        var dict = StateDict()
-        try moments.save(into: &dict)
-        dict.set("param_groups.0.lr", try Tensor(scalar: learningRate, dtype: .float64))
-        dict.set("param_groups.0.weight_decay", try Tensor(scalar: weightDecay, dtype: .float64))
-        return dict
-    }
+    public func stateDict() throws -> StateDict { try moments.stateDict(learningRate: learningRate, weightDecay: weightDecay) }
 
     /// Restores `stateDict()`'s values; checks shapes before changing anything.
     public func loadState(_ state: StateDict) throws {
-        try moments.load(state, parameters: parameters)
-        if let lr = state["param_groups.0.lr"] { learningRate = try lr.item() }
-        if let wd = state["param_groups.0.weight_decay"] { weightDecay = try wd.item() }
+        try moments.loadState(state, parameters: parameters, learningRate: &learningRate, weightDecay: &weightDecay)
     }
 }
