@@ -23,6 +23,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("load-dsads"), help: "Also time loading DSADS from this folder (data/aNN/pM/sKK.txt) with the given held-out subject; with --vs-peer beside scripts/bench_dsads_load.py.")
     var dsadsFolder: String?
     @Option(help: "Held-out subject for --load-dsads.") var heldOut = 6
+    @Flag(help: "First measure the float32 arithmetic ceiling (theoretical peak and libtorch GEMM) and report each model's training GFLOP/s as fractions of it.")
+    var peak = false
 
     func run() throws {
         if let dsadsFolder { try benchmarkLoading(dsadsFolder) }
@@ -32,6 +34,11 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("unknown dataset shape '\(name)' (valid: \(BenchmarkShape.all.map(\.name).joined(separator: ", ")))")
             }
             return shape
+        }
+        let ceiling = peak ? try ArithmeticPeak.measure(threads: threads) : nil
+        if let ceiling {
+            print(ceiling.jsonLine)
+            fflush(stdout)
         }
         let settings = TrainingBenchmark.Settings(threads: threads, samples: samples, epochs: epochs, batch: batch, bf16: bf16, repetitions: reps)
         let peer = try peerPython.map { try PeerBenchmark(python: $0, script: peerScript, settings: settings) }
@@ -43,7 +50,7 @@ struct BenchCommand: ParsableCommand {
                 guard let peer else { continue }
                 let theirs = try peer.run(model: model, shape: shape)
                 print(theirs.jsonLine)
-                print(ours.comparison(with: theirs))
+                print(ours.comparison(with: theirs, peak: ceiling))
                 fflush(stdout)
             }
         }

@@ -52,9 +52,11 @@ public enum TrainingBenchmark {
         let outcome = try trainer.train(epochs: settings.epochs)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let timing = try InferenceTiming.measure(model, repetitions: settings.repetitions, batch: 512)
+        let summary = try ModelSummary(of: model)
         return BenchmarkResult(tool: "harlab-\(HARKit.version)", model: specText, dataset: shape.name, threads: settings.threads,
                                bf16: settings.bf16, batch: settings.batch,
                                trainSamplesPerSecond: Double(settings.samples * outcome.records.count) / seconds,
-                               inferLatencyMs: timing.latencyMean, inferWindowsPerSecond: timing.throughput)
+                               inferLatencyMs: timing.latencyMean, inferWindowsPerSecond: timing.throughput,
+                               macsPerWindow: summary.macs)
     }
 }

@@ -1,0 +1,75 @@
+import XCTest
+import HARKit
+
+/// What `har-bench` reports: the arithmetic ceiling read from a CPU description, training GFLOP/s from a model's
+/// multiply-adds, and the ratios and peak fractions of a comparison, against hand-computed values.
+final class BenchmarkReportingTests: XCTestCase {
+    private let zen3 = """
+        processor\t: 0
+        model name\t: AMD EPYC
+        cpu MHz\t\t: 2445.424
+        flags\t\t: fpu sse sse2 avx avx2 fma
+        """
+
+    func testPeakOfAnAVX2CoreCountsEightLanesAndTwoFMAPipes() throws {
+        let peak = try ArithmeticPeak(cpuinfo: zen3, cores: 2)
+        XCTAssertEqual(peak.vectorLanes, 8)
+        XCTAssertEqual(peak.fmaUnits, 2)
+        // 2 cores × 2 pipes × 2 FLOP × 8 lanes × 2.445424 GHz
+        XCTAssertEqual(peak.theoreticalGFLOPs, 156.507136, accuracy: 1e-9)
+    }
+
+    func testPeakOfAnAVX512CoreCountsSixteenLanes() throws {
+        let peak = try ArithmeticPeak(cpuinfo: "cpu MHz : 3000.0\nflags : avx avx2 fma avx512f avx512_bf16 amx_tile", cores: 1)
+        XCTAssertEqual(peak.vectorLanes, 16)
+        XCTAssertEqual(peak.theoreticalGFLOPs, 192, accuracy: 1e-9)
+    }
+
+    func testPeakWithoutAClockIsAnErrorNamingTheLine() {
+        XCTAssertThrowsError(try ArithmeticPeak(cpuinfo: "flags : avx2", cores: 1)) { error in
+            XCTAssertTrue("\(error)".contains("cpu MHz"), "\(error)")
+        }
+    }
+
+    func testGEMMMeasurementIsAPositiveRate() throws {
+        let peak = try ArithmeticPeak.measure(threads: 1, size: 256, repetitions: 2)
+        XCTAssertGreaterThan(peak.gemmGFLOPs, 0)
+        XCTAssertTrue(peak.gemmGFLOPs.isFinite)
+        XCTAssertTrue(peak.jsonLine.contains("\"gemm_size\":256"), peak.jsonLine)
+    }
+
+    func testTrainingRateIsSixFLOPPerMultiplyAddPerWindow() throws {
+        let result = BenchmarkResult(tool: "harlab", model: "sa", dataset: "uci", threads: 2, bf16: false, batch: 128,
+                                     trainSamplesPerSecond: 100, inferLatencyMs: 1, inferWindowsPerSecond: 1000, macsPerWindow: 1_000_000)
+        XCTAssertEqual(result.trainGFLOPs, 0.6, accuracy: 1e-12)
+        let reread = try BenchmarkResult(jsonLine: result.jsonLine)
+        XCTAssertEqual(reread, result)
+        XCTAssertTrue(result.jsonLine.contains("\"train_gflop_per_s\":0.6"), result.jsonLine)
+    }
+
+    func testComparisonReportsRatiosAndFractionsOfBothTools() throws {
+        let ours = BenchmarkResult(tool: "harlab", model: "sa", dataset: "dsads", threads: 2, bf16: false, batch: 128,
+                                   trainSamplesPerSecond: 200, inferLatencyMs: 2, inferWindowsPerSecond: 900, macsPerWindow: 100_000_000)
+        let theirs = BenchmarkResult(tool: "pytorch", model: "sa", dataset: "dsads", threads: 2, bf16: false, batch: 128,
+                                     trainSamplesPerSecond: 100, inferLatencyMs: 3, inferWindowsPerSecond: 300)
+        let peak = try ArithmeticPeak(cpuinfo: "cpu MHz : 1875.0\nflags : avx2 fma", cores: 2, gemmGFLOPs: 150, gemmSize: 2048)
+        XCTAssertEqual(peak.theoreticalGFLOPs, 120, accuracy: 1e-9)
+        let line = ours.comparison(with: theirs, peak: peak)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(object["train_speedup"] as? Double, 2)
+        XCTAssertEqual(object["latency_speedup"] as? Double, 1.5)
+        XCTAssertEqual(object["throughput_speedup"] as? Double, 3)
+        XCTAssertEqual(object["train_gflop_per_s"] as? [Double], [120, 60])
+        XCTAssertEqual(object["fraction_of_peak"] as? [Double], [1, 0.5])
+        XCTAssertEqual(object["fraction_of_gemm"] as? [Double], [0.8, 0.4])
+    }
+
+    func testTrainingBenchmarkCarriesTheModelsMultiplyAdds() throws {
+        let shape = try XCTUnwrap(BenchmarkShape.named("uci"))
+        let settings = TrainingBenchmark.Settings(threads: 1, samples: 64, epochs: 1, batch: 32, bf16: false, repetitions: 2)
+        let result = try TrainingBenchmark.run(model: "cnn", shape: shape, settings: settings)
+        let model = try ModelFactory.make(try ModelSpec("cnn"), input: shape.input)
+        XCTAssertEqual(result.macsPerWindow, try ModelSummary(of: model).macs)
+        XCTAssertGreaterThan(result.trainGFLOPs, 0)
+    }
+}
