@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs what harlab needs and is missing (libtorch, libedit) on Debian/Ubuntu.
-# Idempotent: does nothing when both are present. Sourced by the other scripts.
+# Installs what harlab needs and is missing (libtorch, libedit, OpenBLAS) on Debian/Ubuntu.
+# Idempotent: does nothing when everything is present. Sourced by the other scripts.
 set -euo pipefail
 
 need=()
 if [ -z "${LIBTORCH:-}" ]; then
   dpkg -s libtorch-dev >/dev/null 2>&1 || need+=(libtorch-dev)
+  # Debian's libtorch takes its matrix products (Linear, LSTM, GRU, attention) from whatever provides
+  # libblas.so.3; without OpenBLAS that is the Netlib reference BLAS, many times slower. The OpenMP build
+  # shares libtorch's thread pool instead of starting threads of its own.
+  dpkg -s libopenblas0-openmp >/dev/null 2>&1 || need+=(libopenblas0-openmp)
 fi
 dpkg -s libedit-dev >/dev/null 2>&1 || need+=(libedit-dev)
 
