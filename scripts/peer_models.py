@@ -9,13 +9,17 @@ Same command line and JSON output as peer_pytorch.py, whose training and inferen
 From har-bench:
   .build/release/har-bench --models attn+lstm --datasets uci --vs-peer ~/peer/bin/python --peer-script scripts/peer_models.py
 `--parameters` prints each model's parameter count instead of timing it (compare with harlab's `summary`).
+peer_pytorch.py is looked up in ../../shared/bench from this script (the project's layout) or in $PEER_BENCH_DIR.
 """
 import argparse, json, os, sys
 
 import torch
 import torch.nn as nn
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench"))
+PEER_DIR = os.environ.get("PEER_BENCH_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench"))
+if not os.path.exists(os.path.join(PEER_DIR, "peer_pytorch.py")):
+    sys.exit(f"peer_pytorch.py not found in {PEER_DIR} (set PEER_BENCH_DIR to its folder)")
+sys.path.insert(0, PEER_DIR)
 import peer_pytorch  # noqa: E402  (the reference benchmark: SHAPES, ConvNet, LSTMNet, train_throughput, inference)
 
 
