@@ -34,19 +34,25 @@ public enum TrainingBenchmark {
                               protocolDescription: protocolDescription)
     }
 
-    /// Measures one model spec on one shape.
-    /// - Throws: spec, dataset or libtorch errors.
-    public static func run(model specText: String, shape: BenchmarkShape, settings: Settings) throws -> BenchmarkResult {
-        try Runtime.setThreads(settings.threads)
-        let dataset = try randomDataset(shape: shape, samples: settings.samples)
+    /// The peer recipe as a `TrainingConfig`: the reference defaults (AdamW lr 5e-4, weight decay 1e-3) at a constant
+    /// learning rate (the peer script has no schedule), with the settings' batch size, precision and threads.
+    static func trainingConfig(_ settings: Settings) -> TrainingConfig {
         var config = TrainingConfig()
         config.batchSize = settings.batch
         config.schedule = .none
         config.mixedPrecision = settings.bf16
         config.threads = settings.threads
+        return config
+    }
+
+    /// Measures one model spec on one shape.
+    /// - Throws: spec, dataset or libtorch errors.
+    public static func run(model specText: String, shape: BenchmarkShape, settings: Settings) throws -> BenchmarkResult {
+        try Runtime.setThreads(settings.threads)
+        let dataset = try randomDataset(shape: shape, samples: settings.samples)
         Runtime.manualSeed(0)
         let model = try ModelFactory.make(try ModelSpec(specText), input: shape.input)
-        let trainer = try Trainer(model: model, dataset: dataset, config: config)
+        let trainer = try Trainer(model: model, dataset: dataset, config: trainingConfig(settings))
         _ = try trainer.train(epochs: 1)
         let start = DispatchTime.now().uptimeNanoseconds
         let outcome = try trainer.train(epochs: settings.epochs)

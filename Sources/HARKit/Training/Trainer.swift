@@ -75,9 +75,15 @@ public final class Trainer {
     /// - Throws: `TorchError` for failures other than divergence (which ends the run with its reason).
     public func train(epochs: Int, events: ((TrainingEvent) -> Void)? = nil, shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
         guard epochs >= 1 else { throw TorchError("epochs must be at least 1, got \(epochs)") }
-        if let threads = config.threads { try Runtime.setThreads(threads) }
         let batcher = try Batcher(dataset: dataset, split: .train, batchSize: config.batchSize, shuffle: true, seed: config.seed,
                                   augmentation: augmentation, dropsLoneWindow: true)
+        return try train(epochs: epochs, batcher: batcher, events: events, shouldStop: shouldStop)
+    }
+
+    /// `train(epochs:events:shouldStop:)` drawing its batches from `batcher` instead of the shuffled training split
+    /// (the training-equivalence test feeds the reference's batches in the reference's order through it).
+    func train(epochs: Int, batcher: Batcher, events: ((TrainingEvent) -> Void)?, shouldStop: () -> Bool) throws -> TrainingOutcome {
+        if let threads = config.threads { try Runtime.setThreads(threads) }
         let monitor = EarlyStopping(patience: config.patience, minDelta: config.minDelta)
         var records: [EpochRecord] = []
         for index in 0..<epochs {
