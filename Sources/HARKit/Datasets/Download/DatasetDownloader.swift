@@ -15,11 +15,12 @@ public enum DatasetDownloader {
     /// - Parameters:
     ///   - url: where to fetch from instead of the publisher (a mirror, or a test server).
     ///   - expectedSHA256: the digest the archive must have; nil uses the one recorded by an earlier download, if any.
+    ///   - shouldStop: polled while the archive arrives and before it is unpacked (Ctrl-C); when it says yes the download stops.
     ///   - progress: called with (bytes received, bytes expected when known) as data arrives, on a background thread.
-    /// - Throws: `DatasetError` for an unknown name, a failed or truncated download, a checksum mismatch, an archive that
-    ///   does not unpack or lacks the dataset's files. Nothing is left behind then.
+    /// - Throws: `DatasetError` for an unknown name, a failed, truncated or stopped download, a checksum mismatch, an archive
+    ///   that does not unpack or lacks the dataset's files. Nothing is left behind then.
     public static func download(_ name: String, into dataDirectory: URL, from url: URL? = nil, expectedSHA256: String? = nil,
-                                progress: ((Int64, Int64?) -> Void)? = nil) throws -> URL {
+                                shouldStop: () -> Bool = { false }, progress: ((Int64, Int64?) -> Void)? = nil) throws -> URL {
         let canonical = try DatasetCatalog.canonicalName(name)
         guard let archive = DatasetArchive.known[canonical] else { throw DatasetError("\(canonical) has no archive to download") }
         let source = url ?? archive.url
@@ -32,7 +33,8 @@ public enum DatasetDownloader {
             try? files.removeItem(at: partial)
             try? files.removeItem(at: staging)
         }
-        _ = try HTTPFetcher.fetch(source, to: partial, progress: progress)
+        _ = try HTTPFetcher.fetch(source, to: partial, progress: progress, shouldStop: shouldStop)
+        if shouldStop() { throw DatasetError("download of \(canonical) stopped by Ctrl-C before unpacking") }
         let digest = try SHA256Digest.ofFile(partial)
         var recorded = readChecksums(dataDirectory)
         if let wanted = (expectedSHA256 ?? recorded[canonical])?.lowercased(), wanted != digest {
