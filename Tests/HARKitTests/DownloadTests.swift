@@ -173,9 +173,23 @@ final class DownloadTests: XCTestCase {
         XCTAssertLessThan(received.value, Int64(archive.count), "stopped before the whole archive arrived")
         XCTAssertEqual(try visibleEntries(data), [], "no partial archive, staging folder or checksum is left")
 
+        // What a `kill -9` during a download leaves (it cannot clean up): a partial archive and an unpacking folder.
+        let dead = try exitedProcessID()
+        FileManager.default.createFile(atPath: data.appendingPathComponent(".uci-har.tmp-\(dead)-1").path, contents: archive.prefix(100))
+        try FileManager.default.createDirectory(at: data.appendingPathComponent(".uci-har.tmp-\(dead)-2/UCI HAR Dataset"),
+                                                withIntermediateDirectories: true)
         let folder = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("UCI HAR Dataset/activity_labels.txt").path))
-        XCTAssertEqual(try visibleEntries(data), [".checksums.json", "uci-har"])
+        XCTAssertEqual(try visibleEntries(data), [".checksums.json", "uci-har"], "the killed download's leftovers are removed")
+    }
+
+    /// The pid of a child that has exited and been reaped (not reused this soon).
+    private func exitedProcessID() throws -> Int32 {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        return child.processIdentifier
     }
 
     func testProgressBarShowsFractionAndSizes() {

@@ -6,7 +6,8 @@ import ZIPFoundation
 ///
 /// The dataset lands in `<dataDirectory>/<name>/` only when everything succeeded: the archive is downloaded to a temporary
 /// file and unpacked into a temporary folder that is renamed into place. The archive's SHA-256 is recorded in
-/// `<dataDirectory>/.checksums.json` on the first download and verified on later ones.
+/// `<dataDirectory>/.checksums.json` on the first download and verified on later ones. The partial archive and
+/// unpacking folder of a download that was killed are removed by the next successful download of the same dataset.
 public enum DatasetDownloader {
     /// The file recording each dataset archive's SHA-256.
     public static let checksumFile = ".checksums.json"
@@ -26,9 +27,9 @@ public enum DatasetDownloader {
         let source = url ?? archive.url
         let files = FileManager.default
         try? files.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let partial = dataDirectory.appendingPathComponent(".\(canonical)-\(tag).\(archive.format.rawValue).part")
-        let staging = dataDirectory.appendingPathComponent(".\(canonical)-\(tag).unpacking")
+        let target = dataDirectory.appendingPathComponent(canonical)
+        let partial = AtomicFile.temporaryURL(for: target)
+        let staging = AtomicFile.temporaryURL(for: target)
         defer {
             try? files.removeItem(at: partial)
             try? files.removeItem(at: staging)
@@ -46,11 +47,11 @@ public enum DatasetDownloader {
         guard DatasetCatalog.root(canonical, in: staging) != nil else {
             throw DatasetError("the archive from \(source.absoluteString) does not hold \(canonical)'s files (\(DatasetCatalog.expectation(canonical)))")
         }
-        let target = dataDirectory.appendingPathComponent(canonical)
-        let old = dataDirectory.appendingPathComponent(".\(canonical)-\(tag).old")
+        let old = AtomicFile.temporaryURL(for: target)
         if files.fileExists(atPath: target.path) { try files.moveItem(at: target, to: old) }
         try files.moveItem(at: staging, to: target)
         try? files.removeItem(at: old)
+        AtomicFile.removeStaleTemporaries(of: target)
         recorded[canonical] = digest
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
