@@ -8,6 +8,8 @@ final class DownloadTestServer: @unchecked Sendable {
         var body: Data
         /// The Content-Length to announce (nil: the body's size).
         var announcedLength: Int?
+        /// The pause after each 1 KiB of the body (a slow transfer); zero sends it at once.
+        var pausePerKiB: TimeInterval = 0
     }
 
     /// The port it listens on.
@@ -68,17 +70,28 @@ final class DownloadTestServer: @unchecked Sendable {
             return
         }
         let header = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: \(response.announcedLength ?? response.body.count)\r\nConnection: close\r\n\r\n"
-        send(client, Data(header.utf8) + response.body)
+        guard response.pausePerKiB > 0 else {
+            send(client, Data(header.utf8) + response.body)
+            return
+        }
+        guard send(client, Data(header.utf8)) else { return }
+        for start in stride(from: 0, to: response.body.count, by: 1024) {
+            guard send(client, response.body[start..<min(start + 1024, response.body.count)]) else { return }
+            Thread.sleep(forTimeInterval: response.pausePerKiB)
+        }
     }
 
-    private func send(_ client: Int32, _ data: Data) {
+    /// Sends all of `data`; false when the client went away.
+    @discardableResult
+    private func send(_ client: Int32, _ data: Data) -> Bool {
         data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = Foundation.send(client, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if n <= 0 { return }
+                if n <= 0 { return false }
                 offset += n
             }
+            return true
         }
     }
 }

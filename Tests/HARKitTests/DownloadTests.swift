@@ -147,8 +147,64 @@ final class DownloadTests: XCTestCase {
         XCTAssertEqual(try visibleEntries(data), [])
     }
 
+    /// Ctrl-C (the stop flag) while a slow server is still sending: the download stops promptly, nothing partial stays in
+    /// the data directory, and a later download of the same dataset succeeds.
+    func testStoppingASlowDownloadLeavesNothingAndALaterDownloadSucceeds() throws {
+        let scratch = try DatasetsTestSupport.temporaryFolder("download-stop")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let archive = try nestedUCIArchive(in: scratch)
+        XCTAssertGreaterThan(archive.count, 8 * 1024, "the archive takes several slow chunks")
+        let server = try DownloadTestServer(routes: ["slow.zip": .init(body: archive, pausePerKiB: 0.2), "uci.zip": .init(body: archive)])
+        defer { server.stop() }
+        let data = scratch.appendingPathComponent("data")
+        let received = ReceivedBytes()
+        var stoppedAt: Date?
+        let shouldStop = {
+            if stoppedAt == nil, received.value >= 2048 { stoppedAt = Date() }
+            return stoppedAt != nil
+        }
+        XCTAssertThrowsError(try DatasetDownloader.download("uci", into: data, from: server.url("slow.zip"), shouldStop: shouldStop) { bytes, _ in
+            received.value = bytes
+        }) { error in
+            XCTAssertTrue("\(error)".contains("stopped by Ctrl-C"), "\(error)")
+        }
+        let stopped = try XCTUnwrap(stoppedAt, "the transfer was under way when stopped")
+        XCTAssertLessThan(Date().timeIntervalSince(stopped), 1, "the download stops within a second of Ctrl-C")
+        XCTAssertLessThan(received.value, Int64(archive.count), "stopped before the whole archive arrived")
+        XCTAssertEqual(try visibleEntries(data), [], "no partial archive, staging folder or checksum is left")
+
+        // What a `kill -9` during a download leaves (it cannot clean up): a partial archive and an unpacking folder.
+        let dead = try exitedProcessID()
+        FileManager.default.createFile(atPath: data.appendingPathComponent(".uci-har.tmp-\(dead)-1").path, contents: archive.prefix(100))
+        try FileManager.default.createDirectory(at: data.appendingPathComponent(".uci-har.tmp-\(dead)-2/UCI HAR Dataset"),
+                                                withIntermediateDirectories: true)
+        let folder = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("UCI HAR Dataset/activity_labels.txt").path))
+        XCTAssertEqual(try visibleEntries(data), [".checksums.json", "uci-har"], "the killed download's leftovers are removed")
+    }
+
+    /// The pid of a child that has exited and been reaped (not reused this soon).
+    private func exitedProcessID() throws -> Int32 {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        return child.processIdentifier
+    }
+
     func testProgressBarShowsFractionAndSizes() {
         XCTAssertEqual(DatasetDownloader.progressBar(received: 5_000_000, expected: 10_000_000, width: 10), "[#####-----]  50% 5.0/10.0 MB")
         XCTAssertEqual(DatasetDownloader.progressBar(received: 1_500_000, expected: nil), "1.5 MB")
+    }
+}
+
+/// The byte count the download's progress callback reports from its background thread.
+private final class ReceivedBytes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes: Int64 = 0
+
+    var value: Int64 {
+        get { lock.withLock { bytes } }
+        set { lock.withLock { bytes = newValue } }
     }
 }

@@ -125,7 +125,8 @@ final class RunStoreTests: XCTestCase {
         _ = try RunStore(url: url)
         let queue = try DatabaseQueue(path: url.path)
         XCTAssertEqual(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }, "wal")
-        XCTAssertEqual(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }, ["v1: runs and epochs"])
+        XCTAssertEqual(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") },
+                       ["v1: runs and epochs", "v2: run owners and interrupted runs"])
     }
 
     func testStoreFromANewerHarlabIsRefused() throws {

@@ -23,6 +23,21 @@ final class DataCommandTests: XCTestCase {
         XCTAssertEqual(out.errors.last?.error.message, "unknown dataset 'wisdum' — did you mean 'wisdm'?")
     }
 
+    /// Ctrl-C during `download` (the stop flag already raised, so no network is reached): the command fails saying so,
+    /// the data directory stays empty and the session keeps working. The mid-transfer case is in HARKit's DownloadTests.
+    func testCtrlCDuringDownloadFailsCleanlyAndTheSessionContinues() throws {
+        let buffer = OutputBuffer()
+        let shell = Interpreter(output: buffer, dataDirectory: temporaryFolder(), shouldStop: { true })
+        defer { try? FileManager.default.removeItem(at: shell.dataDirectory) }
+        XCTAssertEqual(shell.execute("download wisdm"), .failure)
+        let message = buffer.errors.last?.error.message ?? ""
+        XCTAssertTrue(message.contains("stopped by Ctrl-C"), message)
+        XCTAssertEqual(buffer.errors.last?.error.position, 9, "the error points at the dataset name")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: shell.dataDirectory.path), [], "nothing partial is left")
+        shell.shouldStop = { false }
+        XCTAssertEqual(shell.execute("load synthetic window=32 overlap=0; datasets"), .success, buffer.errors.map(\.error.message).joined())
+    }
+
     func testConfigDropoutReachesTheModel() throws {
         let (shell, _) = makeInterpreter()
         XCTAssertEqual(shell.execute("load synthetic window=32 overlap=0; set dropout 0.3; model sa width=4 depth=1"), .success)

@@ -90,6 +90,15 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(try Parser.parse(command.written).first, command)
     }
 
+    /// Found by scripts/fuzz-parser.sh: `label "a=b"` was written back (history, `record`) as `label a=b`, an option.
+    func testWrittenFormQuotesAPositionalValueWithAnEqualsSign() throws {
+        let command = try XCTUnwrap(Parser.parse(#"set label "a=b" "==" x="c=d""#).first)
+        XCTAssertEqual(command.written, #"set label "a=b" "==" x="c=d""#)
+        let again = try XCTUnwrap(Parser.parse(command.written).first)
+        XCTAssertEqual(again.arguments.map(\.key), [nil, nil, nil, "x"])
+        XCTAssertEqual(again.arguments.map(\.value), ["label", "a=b", "==", "c=d"])
+    }
+
     func testOffsetsCountCharactersNotBytes() throws {
         let command = try XCTUnwrap(Parser.parse("record \"σ é\" x").first)
         XCTAssertEqual(command.arguments.map(\.offset), [7, 13])

@@ -7,9 +7,18 @@ func makeInterpreter() -> (Interpreter, OutputBuffer) {
     return (Interpreter(output: buffer, dataDirectory: temporaryFolder()), buffer)
 }
 
-/// A new empty folder under the system's temporary directory.
+/// The folder holding this test process's temporary folders; removed with everything in it when the process exits
+/// (a run of the suite used to leave thousands of `har-tests-…` folders in /tmp).
+let testFoldersRoot: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("har-tests-\(getpid())-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: testFoldersRoot) }
+    return url
+}()
+
+/// A new empty folder under the system's temporary directory, removed when the test process exits.
 func temporaryFolder() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("har-tests-\(UUID().uuidString)")
+    let url = testFoldersRoot.appendingPathComponent(UUID().uuidString)
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -1,17 +1,18 @@
 import Foundation
+import Torch
 
 /// A folder of `x_train.npy`, `y_train.npy`, `x_test.npy`, `y_test.npy` (the Python reference tool's layout), plus harlab's `harlab.json`.
 enum NpyFolder {
     /// The four array files.
     static let arrayNames = ["x_train.npy", "y_train.npy", "x_test.npy", "y_test.npy"]
 
-    /// Writes `dataset` into a new folder at `folder` atomically: everything goes to a temporary sibling that is renamed into place.
+    /// Writes `dataset` into a new folder at `folder` atomically: everything goes to a temporary sibling that is renamed into place
+    /// (and temporaries that killed writers left beside it are removed).
     /// - Throws: `DatasetError` when the folder cannot be written; nothing is left behind then.
     static func write(_ dataset: HARDataset, to folder: URL) throws {
         let train = dataset.splits.indices.filter { dataset.splits[$0] != .test }
         let test = dataset.indices(in: .test)
-        let parent = folder.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = AtomicFile.temporaryURL(for: folder)
         let files = FileManager.default
         do {
             try files.createDirectory(at: temporary, withIntermediateDirectories: true)
@@ -29,6 +30,7 @@ enum NpyFolder {
             try encoder.encode(metadata).write(to: temporary.appendingPathComponent(DatasetMetadata.fileName))
             if files.fileExists(atPath: folder.path) { try files.removeItem(at: folder) }
             try files.moveItem(at: temporary, to: folder)
+            AtomicFile.removeStaleTemporaries(of: folder)
         } catch {
             try? files.removeItem(at: temporary)
             throw DatasetError.at(folder, "cannot write the .npy folder: \(error.localizedDescription)")

@@ -1,6 +1,6 @@
 /// Where a recorded run stands.
 public enum RunStatus: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    /// Training is under way (or the process died before recording an end).
+    /// Training is under way.
     case running
     /// Every requested epoch ran.
     case finished
@@ -10,6 +10,8 @@ public enum RunStatus: String, Sendable, Codable, CaseIterable, CustomStringConv
     case cancelled
     /// Training failed (an error, or a diverging loss).
     case failed
+    /// The process recording the run ended without recording how the run ended (killed, or the machine stopped).
+    case interrupted
 
     /// The status that ends a run which stopped for `reason`.
     public init(_ reason: StopReason) {

@@ -25,9 +25,10 @@ extension RunStore {
         FROM runs
         """
 
-    /// Every run, oldest first.
+    /// Every run, oldest first (runs of processes that died while recording them are marked `interrupted` first).
     public func runs() throws -> [RunRecord] {
-        try read("read") { db in
+        _ = try? markInterruptedRuns()
+        return try read("read") { db in
             try Row.fetchAll(db, sql: RunStore.selectRuns + " ORDER BY id").map(RunStore.record)
         }
     }

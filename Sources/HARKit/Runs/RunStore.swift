@@ -4,7 +4,8 @@ import GRDB
 /// The SQLite file where runs and their epochs are recorded, shared by every session and process.
 ///
 /// The file is in WAL mode with a busy timeout, so several processes can record runs at once; each write is
-/// one transaction, so a failure leaves the store as it was.
+/// one transaction, so a failure leaves the store as it was. A running run records its process; opening the store
+/// or listing runs marks the runs of processes that died without recording an end as `interrupted`.
 public final class RunStore: Sendable {
     /// The store file.
     public let url: URL
@@ -55,6 +56,8 @@ public final class RunStore: Sendable {
         } catch {
             throw RunStore.describe(error, path: path, doing: "open")
         }
+        // Best effort: a store this process may only read still opens; its dead runs are marked by the next writer.
+        _ = try? markInterruptedRuns()
     }
 
     /// Runs `body` in one write transaction, turning database errors into `RunStoreError`s.

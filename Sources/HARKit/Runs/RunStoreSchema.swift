@@ -52,6 +52,55 @@ enum RunStoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: run owners and interrupted runs") { db in
+            // SQLite cannot change a CHECK constraint in place: the table is rebuilt (foreign keys are off during
+            // migrations, so the epochs stay) with the new status and the owner of a running run.
+            try db.execute(sql: """
+                CREATE TABLE new_runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    dataset TEXT NOT NULL,
+                    protocol TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    config TEXT NOT NULL,
+                    seed INTEGER NOT NULL,
+                    versions TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    label TEXT,
+                    started_at DATETIME NOT NULL,
+                    ended_at DATETIME,
+                    status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'stopped early', 'cancelled', 'failed', 'interrupted')),
+                    message TEXT,
+                    train_seconds REAL,
+                    test_metrics TEXT,
+                    accuracy REAL,
+                    precision_macro REAL,
+                    recall_macro REAL,
+                    f1_macro REAL,
+                    f1_weighted REAL,
+                    inference TEXT,
+                    latency_ms_p50 REAL,
+                    latency_ms_p95 REAL,
+                    throughput REAL,
+                    checkpoint_path TEXT,
+                    owner_host TEXT,
+                    owner_boot TEXT,
+                    owner_pid INTEGER,
+                    owner_start INTEGER
+                );
+                INSERT INTO new_runs (id, dataset, protocol, model, config, seed, versions, host, label, started_at, ended_at,
+                                      status, message, train_seconds, test_metrics, accuracy, precision_macro, recall_macro,
+                                      f1_macro, f1_weighted, inference, latency_ms_p50, latency_ms_p95, throughput, checkpoint_path)
+                    SELECT id, dataset, protocol, model, config, seed, versions, host, label, started_at, ended_at,
+                           status, message, train_seconds, test_metrics, accuracy, precision_macro, recall_macro,
+                           f1_macro, f1_weighted, inference, latency_ms_p50, latency_ms_p95, throughput, checkpoint_path
+                    FROM runs;
+                DELETE FROM sqlite_sequence WHERE name = 'new_runs';
+                INSERT INTO sqlite_sequence (name, seq) SELECT 'new_runs', seq FROM sqlite_sequence WHERE name = 'runs';
+                DROP TABLE runs;
+                ALTER TABLE new_runs RENAME TO runs;
+                CREATE INDEX runs_by_dataset_and_model ON runs(dataset, model);
+                """)
+        }
         return migrator
     }
 }

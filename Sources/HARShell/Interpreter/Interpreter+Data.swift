@@ -35,7 +35,7 @@ extension Interpreter {
         let started = Date()
         let folder: URL
         do {
-            folder = try DatasetDownloader.download(name, into: dataDirectory) { [output] received, expected in
+            folder = try DatasetDownloader.download(name, into: dataDirectory, shouldStop: shouldStop) { [output] received, expected in
                 output.progress(Progress(label: "download \(name) (KiB)", done: Int(received / 1024),
                                          total: Int((expected ?? received) / 1024), elapsed: Date().timeIntervalSince(started)))
             }

@@ -8,7 +8,7 @@ extension Interpreter {
         try arguments.expectOptions([])
         let requested = try arguments.positional(0).map { try arguments.integer($0, "epoch count", in: 1...100_000) }
             ?? session.config.epochs
-        let epochs = max(1, Int((Double(requested) * epochScale).rounded()))
+        let epochs = scaledEpochs(requested)
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
         let trainer: Trainer
@@ -97,7 +97,7 @@ extension Interpreter {
         }
         let trials = try arguments.option("trials").map { try arguments.integer($0, "trials", in: 1...10_000) } ?? 10
         let requested = try arguments.option("epochs").map { try arguments.integer($0, "epochs", in: 1...100_000) } ?? session.config.epochs
-        let epochs = max(1, Int((Double(requested) * epochScale).rounded()))
+        let epochs = scaledEpochs(requested)
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
         let result: TuningResult
@@ -141,7 +141,7 @@ extension Interpreter {
             folds = .subjectGroups(try arguments.integer(option, "folds", in: 2...1000))
         }
         let requested = try arguments.option("epochs").map { try arguments.integer($0, "epochs", in: 1...100_000) } ?? session.config.epochs
-        let epochs = max(1, Int((Double(requested) * epochScale).rounded()))
+        let epochs = scaledEpochs(requested)
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
         let result: CrossValidationResult
@@ -167,5 +167,13 @@ extension Interpreter {
                          ("accuracy", .double(fold.metrics.accuracy)), ("f1_macro", .double(fold.metrics.f1Macro))])
             })),
         ])
+    }
+
+    /// `requested` epochs times `epochScale`, at least 1 and at most `Int.max`: `set epochs 9223372036854775807`
+    /// once trapped converting the product back to an integer (found by the full command fuzz).
+    func scaledEpochs(_ requested: Int) -> Int {
+        let scaled = (Double(requested) * epochScale).rounded()
+        if scaled.isNaN { return requested }
+        return scaled >= Double(Int.max) ? Int.max : max(1, Int(scaled))
     }
 }

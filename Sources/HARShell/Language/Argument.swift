@@ -28,8 +28,9 @@ public struct Argument: Sendable, Equatable {
         return key.map { "\($0)=\(shown)" } ?? shown
     }
 
+    /// Whether `text` must be quoted to read back as one word (`=` would make a positional value an option).
     static func needsQuotes(_ text: String) -> Bool {
-        text.isEmpty || text.contains { $0.isWhitespace || $0 == ";" || $0 == "\"" || $0 == "'" || $0 == "#" || $0 == "\\" }
+        text.isEmpty || text.contains { $0.isWhitespace || $0 == ";" || $0 == "\"" || $0 == "'" || $0 == "#" || $0 == "\\" || $0 == "=" }
             || text.hasSuffix(",")
     }
 

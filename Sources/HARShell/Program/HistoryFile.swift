@@ -1,4 +1,5 @@
 import Foundation
+import Torch
 
 /// The interactive shell's persistent history (`~/.har_history`): plain lines, one command each,
 /// duplicates removed (the latest kept), at most `limit` lines, mode 0600, replaced atomically.
@@ -20,7 +21,7 @@ public struct HistoryFile: Sendable {
         return HistoryFile.compacted(text.split(separator: "\n").map(String.init), limit: limit)
     }
 
-    /// Writes `lines` (compacted) atomically with mode 0600.
+    /// Writes `lines` (compacted) atomically with mode 0600, removing temporaries that killed writers left.
     public func save(_ lines: [String]) throws {
         let bytes = Array(HistoryFile.compacted(lines, limit: limit).map { $0 + "\n" }.joined().utf8)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
@@ -32,6 +33,7 @@ public struct HistoryFile: Sendable {
             unlink(temporary.path)
             throw ShellError("cannot write '\(url.path)': \(String(cString: strerror(errno)))")
         }
+        AtomicFile.removeStaleTemporaries(of: url)
     }
 
     /// `lines` without blanks, each duplicate kept only at its latest place, the last `limit` of them.

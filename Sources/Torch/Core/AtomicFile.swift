@@ -2,12 +2,14 @@ import Foundation
 
 /// Writes files so that a reader sees the old content or the new, never a mix:
 /// the data goes to a temporary file in the same folder, is flushed to disk, then renamed over the target.
+///
+/// A writer killed midway leaves its temporary file (`.NAME.tmp-PID-RANDOM`); the next successful write of the
+/// same target removes the temporaries of writers that no longer run.
 public enum AtomicFile {
     /// Replaces `url`'s content with `data` atomically.
     /// - Throws: `TorchError` naming the path when it cannot be written (missing folder, read-only, disk full).
     public static func write(_ data: Data, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = temporaryURL(for: url)
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw TorchError("cannot write '\(url.path)': \(String(cString: strerror(errno)))") }
         var failure: String?
@@ -29,6 +31,27 @@ public enum AtomicFile {
         if let failure {
             unlink(temporary.path)
             throw TorchError("cannot write '\(url.path)': \(failure)")
+        }
+        removeStaleTemporaries(of: url)
+    }
+
+    /// A fresh temporary sibling for a write of `url` by this process: `.NAME.tmp-PID-RANDOM` in the same folder.
+    public static func temporaryURL(for url: URL) -> URL {
+        url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    }
+
+    /// Removes the temporaries of `url` (files or folders named `.NAME.tmp-PID` or `.NAME.tmp-PID-NUMBER`) whose
+    /// writing process no longer exists; those of live processes, this one included, and any other name are kept.
+    public static func removeStaleTemporaries(of url: URL) {
+        let folder = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let parts = name.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+                  let pid = Int32(parts[0]), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }
     }
 }

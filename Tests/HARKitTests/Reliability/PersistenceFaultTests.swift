@@ -28,6 +28,7 @@ final class PersistenceFaultTests: XCTestCase {
         let trials = StressCount.value(quick: 3, full: 50)
         var random = SeededGenerator(seed: 11, stream: 3)
         var markers: [UInt64] = []
+        var killedTemporaries = 0
         for _ in 0..<trials {
             let folder = try makeTemporaryFolder(self)
             let url = folder.appendingPathComponent("model.ckpt")
@@ -38,8 +39,12 @@ final class PersistenceFaultTests: XCTestCase {
             markers.append(loaded.metadata.config.seed)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".tmp-") }
             XCTAssertLessThanOrEqual(leftovers.count, 1, "at most the killed save's temporary file remains")
+            killedTemporaries += leftovers.count
+            try Self.checkpoint(marker: 9).write(to: url)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".tmp-") }, [],
+                           "the next save removes the killed save's temporary file")
         }
-        print("checkpoint kills: \(trials), every file loaded; saves completed before the kill: \(markers)")
+        print("checkpoint kills: \(trials), every file loaded; saves completed before the kill: \(markers); temporary files of killed saves: \(killedTemporaries), each removed by the next save")
     }
 
     /// The writer side of the checkpoint kill test: saves checkpoint 1, 2, 3, … over the target until killed.

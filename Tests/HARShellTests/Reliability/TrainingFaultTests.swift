@@ -36,6 +36,19 @@ final class TrainingFaultTests: XCTestCase {
         XCTAssertEqual(shell.execute("set batch 9223372036854775807; train 1"), .success, out.errors.map(\.error.message).joined())
     }
 
+    /// Found by the 100,000-input fuzz run: scaling an epoch count near Int.max trapped converting back to Int.
+    func testAnEpochCountOfIntMaxTrainsUntilCtrlC() throws {
+        let (shell, out) = preparedShell()
+        shell.shouldStop = { true }
+        XCTAssertEqual(shell.execute("set epochs 9223372036854775807; train"), .success, out.errors.map(\.error.message).joined())
+        shell.epochScale = 2
+        XCTAssertEqual(shell.execute("train"), .success, out.errors.map(\.error.message).joined())
+        XCTAssertEqual(shell.scaledEpochs(Int.max), Int.max)
+        shell.epochScale = 0.2
+        XCTAssertEqual(shell.scaledEpochs(10), 2)
+        XCTAssertEqual(shell.scaledEpochs(1), 1, "at least one epoch")
+    }
+
     func testAnOutOfMemoryModelIsRejectedUpFrontWithTheEstimate() throws {
         let (shell, out) = preparedShell()
         let model = try XCTUnwrap(shell.session.model).spec

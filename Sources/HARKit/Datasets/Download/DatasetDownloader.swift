@@ -6,7 +6,8 @@ import ZIPFoundation
 ///
 /// The dataset lands in `<dataDirectory>/<name>/` only when everything succeeded: the archive is downloaded to a temporary
 /// file and unpacked into a temporary folder that is renamed into place. The archive's SHA-256 is recorded in
-/// `<dataDirectory>/.checksums.json` on the first download and verified on later ones.
+/// `<dataDirectory>/.checksums.json` on the first download and verified on later ones. The partial archive and
+/// unpacking folder of a download that was killed are removed by the next successful download of the same dataset.
 public enum DatasetDownloader {
     /// The file recording each dataset archive's SHA-256.
     public static let checksumFile = ".checksums.json"
@@ -15,24 +16,26 @@ public enum DatasetDownloader {
     /// - Parameters:
     ///   - url: where to fetch from instead of the publisher (a mirror, or a test server).
     ///   - expectedSHA256: the digest the archive must have; nil uses the one recorded by an earlier download, if any.
+    ///   - shouldStop: polled while the archive arrives and before it is unpacked (Ctrl-C); when it says yes the download stops.
     ///   - progress: called with (bytes received, bytes expected when known) as data arrives, on a background thread.
-    /// - Throws: `DatasetError` for an unknown name, a failed or truncated download, a checksum mismatch, an archive that
-    ///   does not unpack or lacks the dataset's files. Nothing is left behind then.
+    /// - Throws: `DatasetError` for an unknown name, a failed, truncated or stopped download, a checksum mismatch, an archive
+    ///   that does not unpack or lacks the dataset's files. Nothing is left behind then.
     public static func download(_ name: String, into dataDirectory: URL, from url: URL? = nil, expectedSHA256: String? = nil,
-                                progress: ((Int64, Int64?) -> Void)? = nil) throws -> URL {
+                                shouldStop: () -> Bool = { false }, progress: ((Int64, Int64?) -> Void)? = nil) throws -> URL {
         let canonical = try DatasetCatalog.canonicalName(name)
         guard let archive = DatasetArchive.known[canonical] else { throw DatasetError("\(canonical) has no archive to download") }
         let source = url ?? archive.url
         let files = FileManager.default
         try? files.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let partial = dataDirectory.appendingPathComponent(".\(canonical)-\(tag).\(archive.format.rawValue).part")
-        let staging = dataDirectory.appendingPathComponent(".\(canonical)-\(tag).unpacking")
+        let target = dataDirectory.appendingPathComponent(canonical)
+        let partial = AtomicFile.temporaryURL(for: target)
+        let staging = AtomicFile.temporaryURL(for: target)
         defer {
             try? files.removeItem(at: partial)
             try? files.removeItem(at: staging)
         }
-        _ = try HTTPFetcher.fetch(source, to: partial, progress: progress)
+        _ = try HTTPFetcher.fetch(source, to: partial, progress: progress, shouldStop: shouldStop)
+        if shouldStop() { throw DatasetError("download of \(canonical) stopped by Ctrl-C before unpacking") }
         let digest = try SHA256Digest.ofFile(partial)
         var recorded = readChecksums(dataDirectory)
         if let wanted = (expectedSHA256 ?? recorded[canonical])?.lowercased(), wanted != digest {
@@ -44,11 +47,11 @@ public enum DatasetDownloader {
         guard DatasetCatalog.root(canonical, in: staging) != nil else {
             throw DatasetError("the archive from \(source.absoluteString) does not hold \(canonical)'s files (\(DatasetCatalog.expectation(canonical)))")
         }
-        let target = dataDirectory.appendingPathComponent(canonical)
-        let old = dataDirectory.appendingPathComponent(".\(canonical)-\(tag).old")
+        let old = AtomicFile.temporaryURL(for: target)
         if files.fileExists(atPath: target.path) { try files.moveItem(at: target, to: old) }
         try files.moveItem(at: staging, to: target)
         try? files.removeItem(at: old)
+        AtomicFile.removeStaleTemporaries(of: target)
         recorded[canonical] = digest
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -19,17 +19,26 @@ final class HTTPFetcher: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     }
 
     /// Fetches `url` into a new file at `file`; returns the byte count.
-    /// - Throws: `DatasetError` for an HTTP error status, a network failure, or a truncated body.
-    static func fetch(_ url: URL, to file: URL, progress: ((Int64, Int64?) -> Void)?) throws -> Int64 {
+    /// - Parameter shouldStop: polled ten times a second; when it says yes the transfer is cancelled.
+    /// - Throws: `DatasetError` for an HTTP error status, a network failure, a truncated body, or a cancelled transfer.
+    static func fetch(_ url: URL, to file: URL, progress: ((Int64, Int64?) -> Void)?, shouldStop: () -> Bool = { false }) throws -> Int64 {
         guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = FileHandle(forWritingAtPath: file.path) else {
             throw DatasetError.at(file, "cannot create the download file")
         }
         defer { try? handle.close() }
         let fetcher = HTTPFetcher(destination: handle, progress: progress)
         let session = URLSession(configuration: .ephemeral, delegate: fetcher, delegateQueue: nil)
-        session.dataTask(with: url).resume()
-        fetcher.done.wait()
+        let task = session.dataTask(with: url)
+        task.resume()
+        var stopped = false
+        repeat {
+            if !stopped, shouldStop() {
+                stopped = true
+                task.cancel()
+            }
+        } while fetcher.done.wait(timeout: .now() + 0.1) == .timedOut
         session.finishTasksAndInvalidate()
+        if stopped { throw DatasetError("download of \(url.absoluteString) stopped by Ctrl-C after \(fetcher.received) bytes") }
         if let failure = fetcher.failure { throw DatasetError("download of \(url.absoluteString) failed: \(failure)") }
         guard (200..<300).contains(fetcher.status) else { throw DatasetError("download of \(url.absoluteString) failed: HTTP status \(fetcher.status)") }
         if let expected = fetcher.expected, expected != fetcher.received {
