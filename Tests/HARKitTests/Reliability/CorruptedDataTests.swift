@@ -6,8 +6,8 @@ import XCTest
 /// either succeeds with finite windows (the loader's documented cleaning) or fails with a `DatasetError`
 /// naming the file, and a failed load leaves no cache behind.
 ///
-/// 10 corruptions per dataset by default; `HARLAB_STRESS=1` runs 300. Unreadable permissions cannot be
-/// tested as root (root reads mode-000 files); the test says so and checks it only for other users.
+/// 10 corruptions per dataset by default; `HARLAB_STRESS=1` runs 300. Unreadable permissions are tested as an
+/// unprivileged user (as root, the load runs with effective uid `nobody`, since root reads mode-000 files).
 final class CorruptedDataTests: XCTestCase {
     /// A corruption applied to one file.
     enum Corruption: String, CaseIterable {
@@ -82,16 +82,28 @@ final class CorruptedDataTests: XCTestCase {
         XCTAssertTrue(problems.isEmpty, problems.joined(separator: "\n"))
     }
 
-    func testUnreadableFileIsAClearErrorUnlessRunningAsRoot() throws {
-        let folder = try copyOfFixture(cases[1])
+    func testUnreadableFileIsAClearError() throws {
+        let pristine = try copyOfFixture(cases[1])
+        defer { try? FileManager.default.removeItem(at: pristine) }
+        // A folder every user can traverse (the test's TMPDIR may be private), so that only the file's mode stops the reader.
+        let folder = URL(fileURLWithPath: "/tmp/harlab-unreadable-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: pristine, to: folder)
         defer { try? FileManager.default.removeItem(at: folder) }
+        for path in [""] + (FileManager.default.subpaths(atPath: folder.path) ?? []) {
+            var isFolder: ObjCBool = false
+            let item = folder.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: item.path, isDirectory: &isFolder), isFolder.boolValue {
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: item.path)
+            }
+        }
         let file = try XCTUnwrap(try dataFiles(in: folder).first)
         let url = folder.appendingPathComponent(file)
         try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: url.path)
-        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: url.path) }
-        guard geteuid() != 0 else {
-            throw XCTSkip("running as root: mode 000 does not stop root from reading, so unreadable files cannot be made here")
-        }
+        // Root reads mode-000 files, so as root the load runs as the unprivileged user `nobody` (effective uid 65534).
+        let asRoot = geteuid() == 0
+        if asRoot, seteuid(65534) != 0 { throw XCTSkip("running as root and cannot switch to uid 65534 to make a file unreadable") }
+        defer { if asRoot { _ = seteuid(0) } }
+        XCTAssertNotEqual(geteuid(), 0)
         XCTAssertThrowsError(try DatasetCatalog.load("wisdm", from: folder)) { error in
             XCTAssertTrue("\(error)".contains(url.lastPathComponent), "\(error)")
         }
