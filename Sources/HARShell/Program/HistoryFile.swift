@@ -23,17 +23,12 @@ public struct HistoryFile: Sendable {
 
     /// Writes `lines` (compacted) atomically with mode 0600, removing temporaries that killed writers left.
     public func save(_ lines: [String]) throws {
-        let bytes = Array(HistoryFile.compacted(lines, limit: limit).map { $0 + "\n" }.joined().utf8)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw ShellError("cannot write '\(url.path)': \(String(cString: strerror(errno)))") }
-        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == bytes.count, rename(temporary.path, url.path) == 0 else {
-            unlink(temporary.path)
-            throw ShellError("cannot write '\(url.path)': \(String(cString: strerror(errno)))")
+        let text = HistoryFile.compacted(lines, limit: limit).map { $0 + "\n" }.joined()
+        do {
+            try AtomicFile.write(Data(text.utf8), to: url, permissions: 0o600)
+        } catch let error as TorchError {
+            throw ShellError(error.description)
         }
-        AtomicFile.removeStaleTemporaries(of: url)
     }
 
     /// `lines` without blanks, each duplicate kept only at its latest place, the last `limit` of them.

@@ -6,11 +6,11 @@ import Foundation
 /// A writer killed midway leaves its temporary file (`.NAME.tmp-PID-RANDOM`); the next successful write of the
 /// same target removes the temporaries of writers that no longer run.
 public enum AtomicFile {
-    /// Replaces `url`'s content with `data` atomically.
+    /// Replaces `url`'s content with `data` atomically; the new file gets `permissions` (before the umask).
     /// - Throws: `TorchError` naming the path when it cannot be written (missing folder, read-only, disk full).
-    public static func write(_ data: Data, to url: URL) throws {
+    public static func write(_ data: Data, to url: URL, permissions: mode_t = 0o644) throws {
         let temporary = temporaryURL(for: url)
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, permissions)
         guard fd >= 0 else { throw TorchError("cannot write '\(url.path)': \(String(cString: strerror(errno)))") }
         var failure: String?
         data.withUnsafeBytes { bytes in
