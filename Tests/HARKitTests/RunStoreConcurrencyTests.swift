@@ -13,17 +13,8 @@ final class RunStoreConcurrencyTests: XCTestCase {
         let url = try makeTemporaryFolder(self).appendingPathComponent("runs.sqlite")
         _ = try RunStore(url: url)
         let writers = try ["a", "b"].map { name -> Process in
-            let process = Process()
-            process.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-            process.arguments = ["HARKitTests.RunStoreConcurrencyTests/testWriterProcessRecordsRuns"]
-            var environment = ProcessInfo.processInfo.environment
-            environment[Self.storeVariable] = url.path
-            environment[Self.nameVariable] = name
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
+            try ChildTestProcess.start("RunStoreConcurrencyTests/testWriterProcessRecordsRuns",
+                                       environment: [Self.storeVariable: url.path, Self.nameVariable: name])
         }
         writers.forEach { $0.waitUntilExit() }
         XCTAssertEqual(writers.map(\.terminationStatus), [0, 0], "both writer processes succeed")

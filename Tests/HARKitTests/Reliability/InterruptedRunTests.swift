@@ -97,16 +97,8 @@ final class InterruptedRunTests: XCTestCase {
 
     /// Starts this test binary as a recorder of a run labelled `label` and waits until the run is recorded.
     private func startRecorder(label: String, store: URL, in folder: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["HARKitTests.InterruptedRunTests/testRecorderProcess"]
-        var environment = ProcessInfo.processInfo.environment
-        environment[Self.storeVariable] = store.path
-        environment[Self.labelVariable] = label
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildTestProcess.start("InterruptedRunTests/testRecorderProcess",
+                                                 environment: [Self.storeVariable: store.path, Self.labelVariable: label])
         let ready = folder.appendingPathComponent("\(label).ready").path
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: ready), process.isRunning, Date() < deadline { usleep(5_000) }

@@ -104,15 +104,7 @@ final class PersistenceFaultTests: XCTestCase {
     /// Starts this test binary running `test` against `target`, waits until it is writing, lets it run
     /// `milliseconds` more, and kills it with SIGKILL.
     private func killWriter(_ test: String, target: URL, afterMilliseconds milliseconds: Int, in folder: URL) throws {
-        let process = Process()
-        process.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["HARKitTests.PersistenceFaultTests/\(test)"]
-        var environment = ProcessInfo.processInfo.environment
-        environment[Self.targetVariable] = target.path
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildTestProcess.start("PersistenceFaultTests/\(test)", environment: [Self.targetVariable: target.path])
         let ready = folder.appendingPathComponent("ready").path
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: ready), process.isRunning, Date() < deadline { usleep(2_000) }
