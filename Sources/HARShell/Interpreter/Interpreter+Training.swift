@@ -26,6 +26,7 @@ extension Interpreter {
         run.augmentation = session.augmentation?.description
         let isNewRun = session.currentRun == nil
         if isNewRun {
+            warnIfRunsCannotBeRecorded("run \(run.id) is")
             recordInStore { run.storeID = try $0.begin(RunStart(dataset: dataset, model: model.spec, config: session.config)) }
         }
         output.text("training \(model.spec) on \(dataset.name) for \(epochs) epoch\(epochs == 1 ? "" : "s")"
@@ -105,6 +106,7 @@ extension Interpreter {
             let space = try SearchSpace(parsing: ranges.map { "\($0.key ?? "")=\($0.value)" }.joined(separator: ", "))
             let tuner = try Tuner(space: space, trials: trials, epochs: epochs)
             output.text("tuning \(model.spec) on \(dataset.name): \(trials) trials, up to \(epochs) epochs each, rungs \(tuner.rungs) — Ctrl-C stops")
+            warnIfRunsCannotBeRecorded("the trials are")
             result = try tuner.run(dataset: dataset, spec: model.spec, config: session.config, store: runStore, progress: { [output] trial in
                 output.text("trial \(trial.index): \(trial.settingsText) — \(trial.status), val F1 \(trial.score.isNaN ? "—" : TrainingView.fixed(trial.score, 4))")
             }, shouldStop: shouldStop)
@@ -148,6 +150,7 @@ extension Interpreter {
         do {
             let validation = try CrossValidation(folds: folds, epochs: epochs)
             output.text("cross-validating \(model.spec) on \(dataset.name): \(folds), \(epochs) epochs per fold — Ctrl-C stops")
+            warnIfRunsCannotBeRecorded("the folds are")
             result = try validation.run(dataset: dataset, spec: model.spec, config: session.config, store: runStore, progress: { [output] fold in
                 output.text("fold \(fold.index): test subjects \(fold.testSubjects.map(String.init).joined(separator: " ")), "
                             + "accuracy \(TrainingView.fixed(fold.metrics.accuracy * 100, 2))%, macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))")

@@ -34,6 +34,11 @@ public final class Interpreter {
     public var style = Style(colour: false)
     /// Where runs are recorded across sessions (`runs`, `compare`, `report`); nil keeps them in this session only.
     public var runStore: RunStore?
+    /// Why the run store the front end wanted could not be opened; every run then warns that it is not recorded.
+    public var runStoreProblem: String?
+    /// Whether a run of this session could not be recorded in the run store (`har` then exits non-zero after a
+    /// script or `-c`, so a lost run is never silent).
+    public private(set) var hasUnrecordedRuns = false
 
     var scriptDepth = 0
 
@@ -173,8 +178,16 @@ public final class Interpreter {
     func recordInStore(_ body: (RunStore) throws -> Void) {
         guard let store = runStore else { return }
         do { try body(store) } catch {
-            output.text("warning: run store \(store.url.path): \(error)")
+            output.warning("run store \(store.url.path): \(error); this run is not fully recorded")
+            hasUnrecordedRuns = true
         }
+    }
+
+    /// Warns, when the run store could not be opened, that the runs `what` starts are kept in this session only.
+    func warnIfRunsCannotBeRecorded(_ what: String) {
+        guard runStore == nil, let problem = runStoreProblem else { return }
+        output.warning("\(what) not recorded in the run store (\(problem)); kept in this session only")
+        hasUnrecordedRuns = true
     }
 
     /// `path` with `~` expanded, relative to the current directory.
