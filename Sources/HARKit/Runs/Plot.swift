@@ -61,13 +61,13 @@ public enum Plot {
 
     /// A spatial attention map: channels (named) down, time steps across, colour by weight scaled to the map's range.
     /// - Parameter map: `T′ × C` weights (one window, or a class average).
-    public static func attention(_ map: [[Float]], channelNames: [String], title: String = "Spatial attention") -> String {
+    public static func attention(_ map: [[Double]], channelNames: [String], title: String = "Spatial attention") -> String {
         let steps = map.count, channels = map.first?.count ?? 0
-        let values = map.flatMap { $0.map(Double.init) }.filter(\.isFinite)
+        let values = map.flatMap { $0 }.filter(\.isFinite)
         let low = values.min() ?? 0, high = values.max() ?? 1
         let span = high > low ? high - low : 1
         let names = (0..<channels).map { $0 < channelNames.count ? channelNames[$0] : "ch \($0)" }
-        let intensities = (0..<channels).map { c in (0..<steps).map { t in (Double(map[t][c]) - low) / span } }
+        let intensities = (0..<channels).map { c in (0..<steps).map { t in (map[t][c] - low) / span } }
         let heat = HeatMap(title: title, intensities: intensities, cellText: nil,
                            cellTitles: (0..<channels).map { c in (0..<steps).map { t in "\(names[c]), step \(t): \(String(format: "%.4f", map[t][c]))" } },
                            rowLabels: names, columnLabels: (0..<steps).map { String($0) }, rowAxis: "channel", columnAxis: "time step (after pooling)",
@@ -109,9 +109,23 @@ public enum Plot {
         return canvas.document
     }
 
-    /// Writes an SVG document atomically.
-    /// - Throws: `ReportError` naming the path when it cannot be written.
-    public static func write(_ svg: String, to url: URL) throws {
-        try OutputFile.write(svg, to: url, what: "plot")
+    /// The file formats `write(_:to:)` chooses from by the file's extension.
+    public static let fileExtensions = ["svg", "png"]
+
+    /// Writes an SVG document atomically: as SVG text, or rasterised to PNG (by librsvg's `rsvg-convert`) when
+    /// `url` ends in `.png`.
+    /// - Parameter environment: where `rsvg-convert` is looked for (`PATH`).
+    /// - Throws: `ReportError` naming the path when it cannot be written, when the extension is neither `.svg`
+    ///   nor `.png`, or when `rsvg-convert` is missing or fails.
+    public static func write(_ svg: String, to url: URL,
+                             environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        switch url.pathExtension.lowercased() {
+        case "svg":
+            try OutputFile.write(Data(svg.utf8), to: url, what: "plot")
+        case "png":
+            try OutputFile.write(try SVGRasterizer.png(svg, environment: environment), to: url, what: "plot")
+        default:
+            throw ReportError("plots are written as SVG or PNG: name the file FILE.svg or FILE.png")
+        }
     }
 }

@@ -33,19 +33,30 @@ extension Interpreter {
                     + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")
         output.text(TrainingView.header)
         var epochStart = Date()
-        let outcome = try trainer.train(epochs: epochs, events: { [output] event in
-            switch event {
-            case .epochStarted(let epoch, let batches):
-                epochStart = Date()
-                output.progress(Progress(label: "epoch \(epoch)", done: 0, total: batches, elapsed: 0))
-            case .batchFinished(let epoch, let batch, let batches, _):
-                output.progress(Progress(label: "epoch \(epoch)", done: batch, total: batches, elapsed: Date().timeIntervalSince(epochStart)))
-            case .epochFinished(let record):
-                output.progress(nil)
-                output.text(TrainingView.line(record))
-                output.result(TrainingView.result(record))
+        let outcome: TrainingOutcome
+        do {
+            outcome = try trainer.train(epochs: epochs, events: { [output] event in
+                switch event {
+                case .epochStarted(let epoch, let batches):
+                    epochStart = Date()
+                    output.progress(Progress(label: "epoch \(epoch)", done: 0, total: batches, elapsed: 0))
+                case .batchFinished(let epoch, let batch, let batches, _):
+                    output.progress(Progress(label: "epoch \(epoch)", done: batch, total: batches, elapsed: Date().timeIntervalSince(epochStart)))
+                case .epochFinished(let record):
+                    output.progress(nil)
+                    output.text(TrainingView.line(record))
+                    output.result(TrainingView.result(record))
+                }
+            }, shouldStop: shouldStop)
+        } catch {
+            // The trainer has undone the call and the interpreter restores the session; the run this command opened
+            // in the store ends as failed instead of staying `running`.
+            output.progress(nil)
+            if isNewRun, let id = run.storeID {
+                recordInStore { try $0.finish(id, RunEnd(status: .failed, message: "\(error)", trainSeconds: 0)) }
             }
-        }, shouldStop: shouldStop)
+            throw error
+        }
         output.progress(nil)
         run.epochs += outcome.records
         run.stopped = outcome.reason
