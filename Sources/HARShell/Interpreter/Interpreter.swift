@@ -35,7 +35,7 @@ public final class Interpreter {
     /// Where runs are recorded across sessions (`runs`, `compare`, `report`); nil keeps them in this session only.
     public var runStore: RunStore?
     /// Why the run store the front end wanted could not be opened; every run then warns that it is not recorded.
-    public var runStoreProblem: String?
+    public var runStoreProblem: RunStoreError?
     /// Whether a run of this session could not be recorded in the run store (`har` then exits non-zero after a
     /// script or `-c`, so a lost run is never silent).
     public private(set) var hasUnrecordedRuns = false
@@ -173,21 +173,14 @@ public final class Interpreter {
         }
     }
 
-    /// Runs `body` on the run store, if there is one; a store failure is a warning, never a failed command
-    /// (a locked store must not lose the training it records).
-    func recordInStore(_ body: (RunStore) throws -> Void) {
-        guard let store = runStore else { return }
-        do { try body(store) } catch {
-            output.warning("run store \(store.url.path): \(error); this run is not fully recorded")
-            hasUnrecordedRuns = true
+    /// How the runs of `what` (`run 3`, `a fold`) are recorded: into `runStore`, with a store failure — or a store
+    /// that could not be opened — said as a warning on standard error (never a failed command: the training goes on)
+    /// and remembered in `hasUnrecordedRuns`.
+    func recording(of what: String) -> RunRecording {
+        RunRecording(store: runStore, unavailable: runStoreProblem) { [weak self] problem in
+            self?.output.warning("\(what) is not recorded in the run store: \(problem)")
+            self?.hasUnrecordedRuns = true
         }
-    }
-
-    /// Warns, when the run store could not be opened, that the runs `what` starts are kept in this session only.
-    func warnIfRunsCannotBeRecorded(_ what: String) {
-        guard runStore == nil, let problem = runStoreProblem else { return }
-        output.warning("\(what) not recorded in the run store (\(problem)); kept in this session only")
-        hasUnrecordedRuns = true
     }
 
     /// `path` with `~` expanded, relative to the current directory.

@@ -77,7 +77,7 @@ public final class ShellProgram {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             interpreter.runStore = try RunStore(url: url)
         } catch {
-            interpreter.runStoreProblem = "\(error)"
+            interpreter.runStoreProblem = error as? RunStoreError ?? RunStoreError("\(error)")
             interpreter.output.warning("runs are kept in this session only: \(error)")
         }
     }

@@ -75,7 +75,7 @@ final class ConcurrentShellTests: XCTestCase {
         XCTAssertEqual(interpreter.execute("train 1"), .success, "a store failure does not fail the training it records")
         XCTAssertTrue(interpreter.hasUnrecordedRuns)
         XCTAssertEqual(output.warnings.count, 1, output.warnings.joined(separator: "\n"))
-        XCTAssertTrue(output.warnings.first?.contains("this run is not fully recorded") == true, output.warnings.joined())
+        XCTAssertTrue(output.warnings.first?.contains("run 1 is not recorded in the run store: ") == true, output.warnings.joined())
         XCTAssertFalse(output.transcript.contains("warning"), output.transcript)
     }
 
