@@ -1,7 +1,30 @@
+import HARKit
 import XCTest
 @testable import HARShell
 
 final class ConfigCommandTests: XCTestCase {
+    /// `set threads` changes libtorch's thread count for the whole process: each test puts it back.
+    private var threadsBefore = 0
+    override func setUp() { threadsBefore = ThreadBudget.inEffect }
+    override func tearDown() { try? ThreadBudget(count: threadsBefore, reason: "restored by the test").apply() }
+
+    /// `auto` (the default) means the CPUs this process may use, applied at once; more threads than that warns.
+    func testSetThreadsAppliesAtOnceAndWarnsWhenItOversubscribes() {
+        let (shell, out) = makeInterpreter()
+        let cores = ThreadBudget.automatic()
+        XCTAssertEqual(shell.execute("set threads \(cores.count + 1)"), .success)
+        XCTAssertEqual(ThreadBudget.inEffect, cores.count + 1)
+        XCTAssertEqual(out.warnings.count, 1)
+        XCTAssertTrue(out.warnings.first?.contains("oversubscribe") == true, out.warnings.joined())
+        XCTAssertEqual(shell.execute("set threads auto; status"), .success)
+        XCTAssertEqual(ThreadBudget.inEffect, cores.count)
+        XCTAssertEqual(out.warnings.count, 1, "auto never warns")
+        XCTAssertEqual(out.results.last?["threads"], .int(cores.count))
+        XCTAssertTrue(out.lines.contains("threads    \(cores)"), out.transcript)
+        XCTAssertEqual(shell.execute("set threads 1"), .success)
+        XCTAssertEqual(ThreadBudget.inEffect, 1)
+        XCTAssertEqual(out.warnings.count, 1, "fewer threads than CPUs is no mistake")
+    }
     func testSetChangesTheConfigAndReportsThePreviousValue() {
         let (shell, out) = makeInterpreter()
         XCTAssertEqual(shell.execute("set lr 1e-3"), .success)

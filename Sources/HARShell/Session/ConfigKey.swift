@@ -50,7 +50,7 @@ public struct ConfigKey: Sendable {
                       }
                       config.seed = value
                   }),
-        optionalInteger("threads", "libtorch intra-op threads (auto: libtorch's choice)", \.threads, none: "auto",
+        optionalInteger("threads", "libtorch intra-op threads (auto: the CPUs this process may use, or OMP_NUM_THREADS)", \.threads, none: "auto",
                         domain: "≥ 1 or auto") { $0 >= 1 && $0 <= 1024 },
         ConfigKey(name: "device", meaning: "where tensors live", domain: "cpu|cuda|cuda:N",
                   completions: ["cpu", "cuda"], read: { $0.device }, write: { config, text in
