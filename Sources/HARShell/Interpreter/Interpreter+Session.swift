@@ -49,7 +49,7 @@ extension Interpreter {
         output.text("model      \(model ?? "none built")")
         output.text("augment    \(session.augmentation?.description ?? "off")")
         output.text("optimizer  \(optimizer)")
-        output.text("config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed), device \(config.device)")
+        output.text("config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)")
         output.text("threads    \(threadBudget?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")")
         output.text("last run   \(run ?? "none")")
         if let recording = session.recording { output.text("recording  \(recording.path)") }
