@@ -1,5 +1,5 @@
+import FileSupport
 import Foundation
-import Torch
 import ZIPFoundation
 
 /// Fetches a dataset's original archive, verifies its SHA-256, unpacks it (nested archives too) and checks the expected files.
@@ -55,7 +55,11 @@ public enum DatasetDownloader {
         recorded[canonical] = digest
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(recorded), to: dataDirectory.appendingPathComponent(checksumFile))
+        do {
+            try AtomicFile.write(try encoder.encode(recorded), to: dataDirectory.appendingPathComponent(checksumFile))
+        } catch let error as FileError {
+            throw DatasetError(error.message)
+        }
         return target
     }
 
