@@ -52,6 +52,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The shell stands on HARKit (plus file utilities), never on Torch or CTorch: LayeringTests holds it there.
         .target(name: "HARShell", dependencies: ["HARKit", "FileSupport"]),
         .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
         .executableTarget(
