@@ -63,16 +63,6 @@ public enum DatasetDownloader {
         return target
     }
 
-    /// A one-line text progress bar: `[#####-----]  52% 12.3/23.6 MB`.
-    public static func progressBar(received: Int64, expected: Int64?, width: Int = 30) -> String {
-        let megabytes = { (bytes: Int64) in String(format: "%.1f", Double(bytes) / 1_000_000) }
-        guard let expected, expected > 0 else { return "\(megabytes(received)) MB" }
-        let fraction = min(1, Double(received) / Double(expected))
-        let filled = Int(fraction * Double(width))
-        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
-            + String(format: "%3d%% ", Int(fraction * 100)) + "\(megabytes(received))/\(megabytes(expected)) MB"
-    }
-
     /// The recorded digests, by dataset name (empty when none were recorded).
     static func readChecksums(_ dataDirectory: URL) -> [String: String] {
         guard let data = try? Data(contentsOf: dataDirectory.appendingPathComponent(checksumFile)) else { return [:] }
