@@ -215,11 +215,6 @@ final class DownloadTests: XCTestCase {
         child.waitUntilExit()
         return child.processIdentifier
     }
-
-    func testProgressBarShowsFractionAndSizes() {
-        XCTAssertEqual(DatasetDownloader.progressBar(received: 5_000_000, expected: 10_000_000, width: 10), "[#####-----]  50% 5.0/10.0 MB")
-        XCTAssertEqual(DatasetDownloader.progressBar(received: 1_500_000, expected: nil), "1.5 MB")
-    }
 }
 
 /// The byte count the download's progress callback reports from its background thread.

@@ -1,5 +1,5 @@
+import FileSupport
 import Foundation
-import Torch
 import ZIPFoundation
 
 /// Fetches a dataset's original archive, checks it, unpacks it (nested archives too) and checks the expected files.
@@ -62,18 +62,12 @@ public enum DatasetDownloader {
         recorded[canonical] = digest
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(recorded), to: dataDirectory.appendingPathComponent(checksumFile))
+        do {
+            try AtomicFile.write(try encoder.encode(recorded), to: dataDirectory.appendingPathComponent(checksumFile))
+        } catch let error as FileError {
+            throw DatasetError(error.message)
+        }
         return DatasetDownload(name: canonical, folder: target, sha256: digest, check: check)
-    }
-
-    /// A one-line text progress bar: `[#####-----]  52% 12.3/23.6 MB`.
-    public static func progressBar(received: Int64, expected: Int64?, width: Int = 30) -> String {
-        let megabytes = { (bytes: Int64) in String(format: "%.1f", Double(bytes) / 1_000_000) }
-        guard let expected, expected > 0 else { return "\(megabytes(received)) MB" }
-        let fraction = min(1, Double(received) / Double(expected))
-        let filled = Int(fraction * Double(width))
-        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
-            + String(format: "%3d%% ", Int(fraction * 100)) + "\(megabytes(received))/\(megabytes(expected)) MB"
     }
 
     /// The recorded digests, by dataset name (empty when none were recorded).

@@ -1,5 +1,5 @@
 import Foundation
-import Torch
+import FileSupport
 import XCTest
 
 /// `AtomicFile.write` removes the temporaries of killed writers of the same target, and only those.
