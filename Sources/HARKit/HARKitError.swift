@@ -12,5 +12,3 @@ public protocol HARKitError: Error, CustomStringConvertible, Sendable {
 extension HARKitError {
     public var description: String { message }
 }
-
-extension RunStoreError: HARKitError {}

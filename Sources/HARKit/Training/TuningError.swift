@@ -1,4 +1,4 @@
-/// A search or cross-validation that could not be set up or run, with a message naming the key, value or trial.
+/// A training, search or cross-validation that could not be set up or run, with a message naming the key, value or trial.
 public struct TuningError: HARKitError, Equatable {
     /// What went wrong.
     public let message: String
