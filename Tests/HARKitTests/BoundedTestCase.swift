@@ -23,7 +23,8 @@ class BoundedTestCase: XCTestCase {
                 + "Test Case '\(name)' failed\n"
             FileHandle.standardOutput.write(Data(message.utf8))
             FileHandle.standardError.write(Data(message.utf8))
-            exit(1)
+            // _exit, not exit: the hung test is still running on another thread, and exit's destructors would crash under it.
+            _exit(1)
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog)
         defer { watchdog.cancel() }

@@ -62,10 +62,10 @@ final class DatasetsLoaderFixtureTests: BoundedTestCase {
     /// float32 values), and none is left over. A window that matches none is reported against the expected window of
     /// its label and split that shares the most channels, naming the channels that differ.
     ///
-    /// Shown to fail: with the loaders' channel order swapped (two interior OPPORTUNITY columns exchanged in
-    /// OpportunityLoader, or UCI-HAR's body_gyro_x/body_gyro_y files read in the other order) or two time steps of
-    /// a window exchanged in the window copy, the sums, squares and first/last values still matched and the old
-    /// check passed; this one fails on those windows, naming the channels.
+    /// Shown to fail: with UCIHARLoader reading the body_gyro_x and body_gyro_y files in the other order, the sums,
+    /// squares and first/last values still matched and the old check passed; this one fails on every window, naming
+    /// channels 3 body_gyro_x and 4 body_gyro_y. (A swap of time steps inside a channel changes that channel's hash
+    /// the same way.)
     private func assertMatches(_ data: HARDataset, _ mode: Expected.Mode, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(data.count, mode.windows.count, "window count", file: file, line: line)
         var unused = mode.windows
