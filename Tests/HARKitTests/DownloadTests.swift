@@ -2,7 +2,7 @@ import XCTest
 import ZIPFoundation
 @testable import HARKit
 
-final class DownloadTests: XCTestCase {
+final class DownloadTests: BoundedTestCase {
     private var fixtures: URL { Bundle.module.url(forResource: "Fixtures", withExtension: nil)! }
 
     /// The UCI repository's shape: an outer zip holding `UCI HAR Dataset.zip` and a `__MACOSX` folder.
@@ -21,7 +21,7 @@ final class DownloadTests: XCTestCase {
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         tar.arguments = ["tar", "-czf", archive.path, "-C", fixtures.appendingPathComponent("wisdm").path, "WISDM_ar_v1.1"]
         try tar.run()
-        tar.waitUntilExit()
+        try ChildTestProcess.wait(for: tar, seconds: 120)
         return try Data(contentsOf: archive)
     }
 
@@ -212,7 +212,7 @@ final class DownloadTests: XCTestCase {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
         try child.run()
-        child.waitUntilExit()
+        try ChildTestProcess.wait(for: child, seconds: 60)
         return child.processIdentifier
     }
 }

@@ -2,11 +2,17 @@ import HARKit
 import XCTest
 @testable import HARShell
 
-final class ConfigCommandTests: XCTestCase {
+final class ConfigCommandTests: BoundedTestCase {
     /// `set threads` changes libtorch's thread count for the whole process: each test puts it back.
     private var threadsBefore = 0
-    override func setUp() { threadsBefore = ThreadBudget.inEffect }
-    override func tearDown() { try? ThreadBudget(count: threadsBefore, reason: "restored by the test").apply() }
+    override func setUp() {
+        super.setUp()
+        threadsBefore = ThreadBudget.inEffect
+    }
+    override func tearDown() {
+        try? ThreadBudget(count: threadsBefore, reason: "restored by the test").apply()
+        super.tearDown()
+    }
 
     /// `auto` (the default) means the CPUs this process may use, applied at once; more threads than that warns.
     func testSetThreadsAppliesAtOnceAndWarnsWhenItOversubscribes() {
