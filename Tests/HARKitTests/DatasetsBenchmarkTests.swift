@@ -3,7 +3,7 @@ import HARKit
 
 /// The DSADS load benchmark; runs only with HARLAB_BENCH=1, meant for a release build:
 /// `HARLAB_BENCH=1 HARLAB_DSADS=/tmp/dsads swift test -c release -Xswiftc -enable-testing --filter DatasetsBenchmarkTests`.
-final class DatasetsBenchmarkTests: XCTestCase {
+final class DatasetsBenchmarkTests: IsolatedTestCase {
     func testDSADSLoadBenchmark() throws {
         guard ProcessInfo.processInfo.environment["HARLAB_BENCH"] == "1" else { throw XCTSkip("set HARLAB_BENCH=1 to run the load benchmark") }
         guard let root = try DatasetsTestSupport.realDSADS() else { throw XCTSkip("real DSADS data absent (HARLAB_DSADS or ../shared/data/dsads-subjects-1-6.zip)") }

@@ -3,7 +3,7 @@ import Torch
 import XCTest
 @testable import HARKit
 
-final class ReportAttentionTests: XCTestCase {
+final class ReportAttentionTests: IsolatedTestCase {
     static let dataset: HARDataset = try! everyFourthWindow(of: DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil))
 
     func model(_ spec: String = "sa") throws -> any HARModel {

@@ -3,7 +3,7 @@ import XCTest
 @testable import HARKit
 
 /// Opens reports in a real headless Chromium (Debian's `chromium` package); skipped when it is not installed.
-final class ReportBrowserTests: XCTestCase {
+final class ReportBrowserTests: IsolatedTestCase {
     /// What the browser printed and wrote.
     struct BrowserRun {
         let status: Int32

@@ -2,7 +2,7 @@ import XCTest
 import Torch
 @testable import HARKit
 
-final class TrainerTests: XCTestCase {
+final class TrainerTests: IsolatedTestCase {
     static let dataset: HARDataset = try! DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil)
 
     /// A small, fast configuration of the reference recipe.

@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class ConfigCommandTests: XCTestCase {
+final class ConfigCommandTests: IsolatedTestCase {
     func testSetChangesTheConfigAndReportsThePreviousValue() {
         let (shell, out) = makeInterpreter()
         XCTAssertEqual(shell.execute("set lr 1e-3"), .success)

@@ -3,7 +3,7 @@ import Torch
 import XCTest
 
 /// `AtomicFile.write` removes the temporaries of killed writers of the same target, and only those.
-final class AtomicFileTests: XCTestCase {
+final class AtomicFileTests: IsolatedTestCase {
     func testWriteRemovesTemporariesOfDeadWritersAndKeepsLiveOnes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("harlab-atomic-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

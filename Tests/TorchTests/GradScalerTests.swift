@@ -2,7 +2,7 @@ import XCTest
 @testable import Torch
 
 /// Dynamic loss scaling, exercised on CPU with a fabricated overflow.
-final class GradScalerTests: XCTestCase {
+final class GradScalerTests: IsolatedTestCase {
     private func parameter(_ values: [Float]) throws -> Tensor {
         let p = try Tensor(values)
         try p.setRequiresGrad(true)

@@ -4,7 +4,7 @@ import HARKit
 @testable import HARShell
 
 /// Two `har` processes training and recording runs into one store at the same time.
-final class ConcurrentShellTests: XCTestCase {
+final class ConcurrentShellTests: IsolatedTestCase {
     func testTwoShellsTrainingIntoOneStoreLoseNothingAndShowNoLockError() throws {
         let binary = try HarBinary.required()
         let folder = temporaryFolder()
