@@ -14,6 +14,9 @@
 
 using ctorch::ints;
 using ctorch::optional;
+using ctorch::owned;
+using ctorch::required;
+using ctorch::tensor_list;
 using ctorch::unwrap;
 
 struct ct_state_opaque {
@@ -22,12 +25,6 @@ struct ct_state_opaque {
 };
 
 namespace {
-
-std::vector<at::Tensor> params_list(const ct_tensor *params, int n) {
-  std::vector<at::Tensor> list;
-  for (int i = 0; i < n; ++i) list.push_back(unwrap(params[i]));
-  return list;
-}
 
 /// Zeros of the hidden-state shape PyTorch's nn.LSTM/GRU use when h0 is omitted.
 at::Tensor zero_state(const at::Tensor &x, int64_t layers, bool bidirectional, bool batch_first, int64_t hidden) {
@@ -53,12 +50,31 @@ void collect_tensors(const c10::IValue &value, const std::string &prefix, ct_sta
     if (!entry.key().isString()) throw std::runtime_error("a key in the state dict is not a string");
     const std::string name = prefix + entry.key().toStringRef();
     if (entry.value().isTensor()) {
+      const at::Tensor tensor = entry.value().toTensor();
+      try {
+        ctorch::dtype_code(tensor.scalar_type());
+      } catch (const std::invalid_argument &e) {
+        throw std::runtime_error("entry '" + name + "': " + e.what());
+      }
       state.names.push_back(name);
-      state.tensors.push_back(entry.value().toTensor());
+      state.tensors.push_back(tensor);
     } else {
       collect_tensors(entry.value(), name + ".", state);
     }
   }
+}
+
+const ct_state_opaque &unwrap_state(ct_state s) {
+  if (s == nullptr) throw std::invalid_argument("null state handle");
+  return *s;
+}
+
+/// The i-th element, or an error naming the index and the count.
+template <typename T> const T &entry(const std::vector<T> &values, int i) {
+  if (i < 0 || static_cast<size_t>(i) >= values.size())
+    throw std::out_of_range("state entry " + std::to_string(i) + " is out of range (the dict holds " +
+                            std::to_string(values.size()) + ")");
+  return values[static_cast<size_t>(i)];
 }
 
 ct_state make_state(const c10::IValue &value) {
@@ -216,11 +232,13 @@ c10::IValue read_archive(const void *bytes, size_t size) {
 /// A zip archive Python's torch.load opens with its default `weights_only=True`: a plain dict pickle
 /// (no TorchScript type tags) and one record per tensor storage.
 std::vector<char> serialise(const char *const *names, const ct_tensor *tensors, int n) {
+  const auto list = tensor_list(tensors, n);
+  if (n > 0) required(names, "array of names");
   c10::Dict<std::string, at::Tensor> dict;
   for (int i = 0; i < n; ++i) {
     if (names[i] == nullptr) throw std::invalid_argument("null name in state dict");
     if (dict.contains(names[i])) throw std::invalid_argument(std::string("duplicate name '") + names[i] + "' in state dict");
-    dict.insert(names[i], unwrap(tensors[i]).detach().cpu());
+    dict.insert(names[i], list[static_cast<size_t>(i)].detach().cpu());
   }
   std::vector<char> pickle;
   torch::jit::Pickler pickler([&](const char *data, size_t size) { pickle.insert(pickle.end(), data, data + size); },
@@ -317,32 +335,42 @@ int ct_nn_lstm(ct_tensor x, ct_tensor h0, ct_tensor c0, const ct_tensor *params,
                double dropout, int training, int bidirectional, int batch_first, ct_tensor *out_y, ct_tensor *out_h,
                ct_tensor *out_c) {
   CT_STATUS({
+    required(out_y, "output pointer");
+    required(out_h, "output pointer");
+    required(out_c, "output pointer");
     const auto &input = unwrap(x);
-    auto weights = params_list(params, nparams);
+    auto weights = tensor_list(params, nparams);
     const int64_t hidden = hidden_size(weights, 4);
     at::Tensor h = h0 ? unwrap(h0) : zero_state(input, layers, bidirectional != 0, batch_first != 0, hidden);
     at::Tensor c = c0 ? unwrap(c0) : zero_state(input, layers, bidirectional != 0, batch_first != 0, hidden);
     const bool has_biases = static_cast<int64_t>(weights.size()) == layers * (bidirectional ? 2 : 1) * 4;
     auto result = at::lstm(input, {h, c}, weights, has_biases, layers, dropout, training != 0, bidirectional != 0,
                            batch_first != 0);
-    *out_y = ctorch::wrap(std::get<0>(result));
-    *out_h = ctorch::wrap(std::get<1>(result));
-    *out_c = ctorch::wrap(std::get<2>(result));
+    auto y = owned(std::get<0>(result));
+    auto h_n = owned(std::get<1>(result));
+    auto c_n = owned(std::get<2>(result));
+    *out_y = y.release();
+    *out_h = h_n.release();
+    *out_c = c_n.release();
   })
 }
 
 int ct_nn_gru(ct_tensor x, ct_tensor h0, const ct_tensor *params, int nparams, int64_t layers, double dropout,
               int training, int bidirectional, int batch_first, ct_tensor *out_y, ct_tensor *out_h) {
   CT_STATUS({
+    required(out_y, "output pointer");
+    required(out_h, "output pointer");
     const auto &input = unwrap(x);
-    auto weights = params_list(params, nparams);
+    auto weights = tensor_list(params, nparams);
     const int64_t hidden = hidden_size(weights, 3);
     at::Tensor h = h0 ? unwrap(h0) : zero_state(input, layers, bidirectional != 0, batch_first != 0, hidden);
     const bool has_biases = static_cast<int64_t>(weights.size()) == layers * (bidirectional ? 2 : 1) * 4;
     auto result = at::gru(input, h, weights, has_biases, layers, dropout, training != 0, bidirectional != 0,
                           batch_first != 0);
-    *out_y = ctorch::wrap(std::get<0>(result));
-    *out_h = ctorch::wrap(std::get<1>(result));
+    auto y = owned(std::get<0>(result));
+    auto h_n = owned(std::get<1>(result));
+    *out_y = y.release();
+    *out_h = h_n.release();
   })
 }
 
@@ -353,8 +381,9 @@ ct_tensor ct_nn_attention(ct_tensor q, ct_tensor k, ct_tensor v, ct_tensor mask,
     at::Tensor scores = at::matmul(query, unwrap(k).transpose(-2, -1)) / std::sqrt(static_cast<double>(query.size(-1)));
     if (mask != nullptr) scores = scores + unwrap(mask);
     at::Tensor weights = at::softmax(scores, -1);
+    auto output = owned(at::matmul(at::dropout(weights, dropout, training != 0), unwrap(v)));
     if (out_weights != nullptr) *out_weights = ctorch::wrap(weights.detach());
-    return ctorch::wrap(at::matmul(at::dropout(weights, dropout, training != 0), unwrap(v)));
+    return output.release();
   })
 }
 
@@ -377,15 +406,16 @@ int ct_autocast_set(int device, int enabled, ct_dtype dtype) {
 }
 
 int ct_autocast_enabled(int device) {
-  return (device == 0 ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled()) ? 1 : 0;
+  CT_PROTECT(-1, { return (device == 0 ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled()) ? 1 : 0; })
 }
 
-void ct_autocast_clear_cache(void) { at::autocast::clear_cache(); }
+int ct_autocast_clear_cache(void) { CT_STATUS(at::autocast::clear_cache()) }
 
 /* ---- state serialisation ---- */
 
 int ct_state_save(const char *path, const char *const *names, const ct_tensor *tensors, int n) {
   CT_STATUS({
+    required(path, "path");
     const auto bytes = serialise(names, tensors, n);
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error(std::string("cannot open '") + path + "' for writing");
@@ -397,6 +427,7 @@ int ct_state_save(const char *path, const char *const *names, const ct_tensor *t
 
 void *ct_state_save_buffer(const char *const *names, const ct_tensor *tensors, int n, size_t *size) {
   CT_PROTECT(nullptr, {
+    required(size, "size pointer");
     const auto bytes = serialise(names, tensors, n);
     void *out = std::malloc(bytes.size() == 0 ? 1 : bytes.size());
     if (out == nullptr) throw std::bad_alloc();
@@ -408,7 +439,7 @@ void *ct_state_save_buffer(const char *const *names, const ct_tensor *tensors, i
 
 ct_state ct_state_load(const char *path) {
   CT_PROTECT(nullptr, {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(required(path, "path"), std::ios::binary);
     if (!in) throw std::runtime_error(std::string("cannot open '") + path + "'");
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     return make_state(read_archive(bytes.data(), bytes.size()));
@@ -417,18 +448,19 @@ ct_state ct_state_load(const char *path) {
 
 ct_state ct_state_load_buffer(const void *data, size_t size) {
   CT_PROTECT(nullptr, {
+    if (size > 0) required(data, "buffer");
     return make_state(read_archive(data, size));
   })
 }
 
-int ct_state_count(ct_state s) { return s == nullptr ? 0 : static_cast<int>(s->names.size()); }
+int ct_state_count(ct_state s) { CT_PROTECT(-1, { return static_cast<int>(unwrap_state(s).names.size()); }) }
 
 const char *ct_state_name(ct_state s, int i) {
-  CT_PROTECT(nullptr, { return s->names.at(static_cast<size_t>(i)).c_str(); })
+  CT_PROTECT(nullptr, { return entry(unwrap_state(s).names, i).c_str(); })
 }
 
-ct_tensor ct_state_tensor(ct_state s, int i) { CT_TENSOR(s->tensors.at(static_cast<size_t>(i))) }
+ct_tensor ct_state_tensor(ct_state s, int i) { CT_TENSOR(entry(unwrap_state(s).tensors, i)) }
 
-void ct_state_free(ct_state s) { delete s; }
+void ct_state_free(ct_state s) { CT_PROTECT(CT_VOID, { delete s; return; }) }
 
 }  // extern "C"

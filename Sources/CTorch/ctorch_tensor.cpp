@@ -12,9 +12,11 @@ thread_local bool has_error = false;
 
 at::TensorOptions options(ct_dtype dtype) { return at::TensorOptions().dtype(ctorch::scalar_type(dtype)); }
 
+/// A malloc'd copy (the caller frees it with free()).
 char *copy_string(const std::string &s) {
   char *out = static_cast<char *>(std::malloc(s.size() + 1));
-  if (out != nullptr) std::memcpy(out, s.c_str(), s.size() + 1);
+  if (out == nullptr) throw std::bad_alloc();
+  std::memcpy(out, s.c_str(), s.size() + 1);
   return out;
 }
 
@@ -133,13 +135,6 @@ at::Tensor reduce(const at::Tensor &t, ct_reduce_op op, at::IntArrayRef dims, bo
   throw std::invalid_argument("unknown reduction " + std::to_string(op));
 }
 
-std::vector<at::Tensor> tensor_list(const ct_tensor *ts, int n) {
-  std::vector<at::Tensor> list;
-  list.reserve(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) list.push_back(ctorch::unwrap(ts[i]));
-  return list;
-}
-
 /// A whole-number scalar stays integral for integer tensors (in-place ops on them reject floating scalars).
 at::Scalar scalar_for(const at::Tensor &t, double value) {
   if (!at::isFloatingType(t.scalar_type()) && std::nearbyint(value) == value) return at::Scalar(static_cast<int64_t>(value));
@@ -150,9 +145,23 @@ at::Scalar scalar_for(const at::Tensor &t, double value) {
 
 namespace ctorch {
 
-void set_error(const std::string &message) {
-  last_error = message;
+void set_error(const char *message) noexcept {
+  try {
+    last_error = message;
+  } catch (...) {  // no memory for the message: keep what fits in the string's own storage
+    last_error.clear();
+    try { last_error = "out of memory"; } catch (...) {}
+  }
   has_error = true;
+}
+
+std::vector<at::Tensor> tensor_list(const ct_tensor *handles, int n) {
+  if (n < 0) throw std::invalid_argument("negative count " + std::to_string(n));
+  if (n > 0 && handles == nullptr) throw std::invalid_argument("null array of " + std::to_string(n) + " tensor handles");
+  std::vector<at::Tensor> list;
+  list.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) list.push_back(unwrap(handles[i]));
+  return list;
 }
 
 at::ScalarType scalar_type(ct_dtype dtype) {
@@ -181,21 +190,28 @@ ct_dtype dtype_code(at::ScalarType type) {
     case at::kByte: return CT_UINT8;
     default: break;
   }
-  throw std::invalid_argument(std::string("unsupported dtype ") + c10::toString(type));
+  throw std::invalid_argument(std::string("unsupported dtype ") + c10::toString(type) +
+                              " (CTorch handles float32, float64, int64, int32, bool, bfloat16, float16 and uint8)");
 }
 
 }  // namespace ctorch
 
 using ctorch::ints;
 using ctorch::optional;
+using ctorch::required;
+using ctorch::tensor_list;
 using ctorch::unwrap;
+using ctorch::unwrap_mutable;
 
 extern "C" {
 
 char *ct_error_take(void) {
-  if (!has_error) return nullptr;
-  has_error = false;
-  return copy_string(last_error);
+  CT_PROTECT(nullptr, {
+    if (!has_error) return nullptr;
+    char *message = copy_string(last_error);
+    has_error = false;
+    return message;
+  })
 }
 
 /* ---- creation, copies, queries ---- */
@@ -243,38 +259,34 @@ int ct_tensor_copy_to(ct_tensor t, void *out, size_t bytes, ct_dtype dtype) {
     if (need != bytes)
       throw std::invalid_argument("copy_to: tensor holds " + std::to_string(need) + " bytes, buffer has " +
                                   std::to_string(bytes));
-    if (need > 0) std::memcpy(out, src.data_ptr(), need);
+    if (need > 0) std::memcpy(required(out, "output buffer"), src.data_ptr(), need);
   })
 }
 
-void ct_tensor_free(ct_tensor t) { delete t; }
+void ct_tensor_free(ct_tensor t) { CT_PROTECT(CT_VOID, { delete t; return; }) }
 
 ct_tensor ct_tensor_alias(ct_tensor t) { CT_TENSOR(unwrap(t)) }
 
 int ct_tensor_set_data(ct_tensor t, ct_tensor src) {
-  CT_STATUS({
-    if (t == nullptr) throw std::invalid_argument("null tensor handle");
-    t->tensor.set_data(unwrap(src));
-  })
+  CT_STATUS(unwrap_mutable(t).set_data(unwrap(src)))
 }
 
 int ct_tensor_ndim(ct_tensor t) { CT_PROTECT(-1, { return static_cast<int>(unwrap(t).dim()); }) }
 
-int ct_tensor_shape(ct_tensor t, int64_t *out, int cap) {
-  CT_PROTECT(-1, {
-    const auto &x = unwrap(t);
-    for (int64_t i = 0; i < x.dim() && i < cap; ++i) out[i] = x.size(i);
-    return static_cast<int>(x.dim());
-  })
+namespace {
+/// Writes `values` (sizes or strides) into `out`, which has room for `cap`; a smaller buffer is an error.
+int write_dims(at::IntArrayRef values, int64_t *out, int cap) {
+  const auto n = static_cast<int64_t>(values.size());
+  if (cap < n)
+    throw std::invalid_argument("buffer for " + std::to_string(cap) + " dimensions, the tensor has " + std::to_string(n));
+  if (n > 0) std::copy(values.begin(), values.end(), required(out, "output buffer"));
+  return static_cast<int>(n);
 }
+}  // namespace
 
-int ct_tensor_strides(ct_tensor t, int64_t *out, int cap) {
-  CT_PROTECT(-1, {
-    const auto &x = unwrap(t);
-    for (int64_t i = 0; i < x.dim() && i < cap; ++i) out[i] = x.stride(i);
-    return static_cast<int>(x.dim());
-  })
-}
+int ct_tensor_shape(ct_tensor t, int64_t *out, int cap) { CT_PROTECT(-1, { return write_dims(unwrap(t).sizes(), out, cap); }) }
+
+int ct_tensor_strides(ct_tensor t, int64_t *out, int cap) { CT_PROTECT(-1, { return write_dims(unwrap(t).strides(), out, cap); }) }
 
 int ct_tensor_dtype(ct_tensor t) { CT_PROTECT(-1, { return ctorch::dtype_code(unwrap(t).scalar_type()); }) }
 
@@ -298,7 +310,12 @@ char *ct_tensor_describe(ct_tensor t) {
   })
 }
 
-int ct_tensor_item(ct_tensor t, double *out) { CT_STATUS(*out = unwrap(t).item<double>()) }
+int ct_tensor_item(ct_tensor t, double *out) {
+  CT_STATUS({
+    const double value = unwrap(t).item<double>();
+    *required(out, "output pointer") = value;
+  })
+}
 
 /* ---- elementwise and linear algebra ---- */
 
@@ -420,36 +437,42 @@ ct_tensor ct_tensor_memory_format(ct_tensor t, int channels_last) {
 
 /* ---- autograd ---- */
 
-int ct_autograd_set_requires_grad(ct_tensor t, int on) { CT_STATUS(t->tensor.set_requires_grad(on != 0)) }
+int ct_autograd_set_requires_grad(ct_tensor t, int on) { CT_STATUS(unwrap_mutable(t).set_requires_grad(on != 0)) }
 int ct_autograd_requires_grad(ct_tensor t) { CT_PROTECT(-1, { return unwrap(t).requires_grad() ? 1 : 0; }) }
 
 int ct_autograd_backward(ct_tensor t, ct_tensor grad, int retain_graph) {
   CT_STATUS(unwrap(t).backward(optional(grad), retain_graph != 0 ? c10::optional<bool>(true) : c10::nullopt))
 }
 
-ct_tensor ct_autograd_grad(ct_tensor t) {
-  CT_PROTECT(nullptr, {
+int ct_autograd_grad(ct_tensor t, ct_tensor *out) {
+  CT_STATUS({
+    required(out, "output pointer");
     const at::Tensor &g = unwrap(t).grad();
-    return g.defined() ? ctorch::wrap(g) : nullptr;
+    *out = g.defined() ? ctorch::wrap(g) : nullptr;
   })
 }
 
-int ct_autograd_clear_grad(ct_tensor t) { CT_STATUS(t->tensor.mutable_grad() = at::Tensor()) }
+int ct_autograd_clear_grad(ct_tensor t) { CT_STATUS(unwrap_mutable(t).mutable_grad() = at::Tensor()) }
 
 int ct_autograd_set_enabled(int on) {
-  const bool previous = at::GradMode::is_enabled();
-  at::GradMode::set_enabled(on != 0);
-  return previous ? 1 : 0;
+  CT_PROTECT(-1, {
+    const bool previous = at::GradMode::is_enabled();
+    at::GradMode::set_enabled(on != 0);
+    return previous ? 1 : 0;
+  })
 }
 
-int ct_autograd_is_enabled(void) { return at::GradMode::is_enabled() ? 1 : 0; }
+int ct_autograd_is_enabled(void) { CT_PROTECT(-1, { return at::GradMode::is_enabled() ? 1 : 0; }) }
 
-void *ct_inference_mode_enter(void) { return new c10::InferenceMode(); }
-void ct_inference_mode_exit(void *guard) { delete static_cast<c10::InferenceMode *>(guard); }
+void *ct_inference_mode_enter(void) { CT_PROTECT(nullptr, { return new c10::InferenceMode(); }) }
+
+int ct_inference_mode_exit(void *guard) {
+  CT_STATUS(delete static_cast<c10::InferenceMode *>(required(guard, "inference mode guard")))
+}
 
 /* ---- process-wide settings ---- */
 
-void ct_manual_seed(uint64_t seed) { torch::manual_seed(seed); }
+int ct_manual_seed(uint64_t seed) { CT_STATUS(torch::manual_seed(seed)) }
 
 ct_tensor ct_rng_get_state(void) {
   CT_TENSOR(at::detail::getDefaultCPUGenerator().get_state())
@@ -468,10 +491,10 @@ int ct_set_num_threads(int n) { CT_STATUS({
   at::set_num_threads(n);
 }) }
 
-int ct_get_num_threads(void) { return at::get_num_threads(); }
-int ct_cuda_is_available(void) { return torch::cuda::is_available() ? 1 : 0; }
-int ct_cuda_device_count(void) { return static_cast<int>(torch::cuda::device_count()); }
-const char *ct_version(void) { return TORCH_VERSION; }
-int ct_has_mkldnn(void) { return at::hasMKLDNN() ? 1 : 0; }
+int ct_get_num_threads(void) { CT_PROTECT(-1, { return at::get_num_threads(); }) }
+int ct_cuda_is_available(void) { CT_PROTECT(-1, { return torch::cuda::is_available() ? 1 : 0; }) }
+int ct_cuda_device_count(void) { CT_PROTECT(-1, { return static_cast<int>(torch::cuda::device_count()); }) }
+const char *ct_version(void) { CT_PROTECT(nullptr, { return TORCH_VERSION; }) }
+int ct_has_mkldnn(void) { CT_PROTECT(-1, { return at::hasMKLDNN() ? 1 : 0; }) }
 
 }  // extern "C"

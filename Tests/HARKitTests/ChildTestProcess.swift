@@ -14,4 +14,25 @@ enum ChildTestProcess {
         try process.run()
         return process
     }
+
+    /// Waits for `process` to end; after `seconds` kills it and throws, so a hung child fails the test instead of CI.
+    static func wait(for process: Process, seconds: TimeInterval) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            guard Date() < deadline else {
+                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                throw ChildProcessTimeout(seconds: seconds)
+            }
+            usleep(2000)
+        }
+        process.waitUntilExit()
+    }
+}
+
+/// A child test process that did not end in time.
+struct ChildProcessTimeout: Error, CustomStringConvertible {
+    let seconds: TimeInterval
+    var description: String { "the child process did not end within \(Int(seconds)) s and was killed" }
 }

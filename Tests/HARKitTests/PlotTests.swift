@@ -114,7 +114,7 @@ final class PlotTests: IsolatedTestCase {
     }
 
     func testAttentionMapHasOneCellPerChannelAndStepWithChannelNames() throws {
-        let map: [[Float]] = (0..<6).map { t in (0..<3).map { c in Float(t * 3 + c) } }
+        let map: [[Double]] = (0..<6).map { t in (0..<3).map { c in Double(t * 3 + c) } }
         let svg = Plot.attention(map, channelNames: ["acc_x", "acc_y", "acc_z"], title: "Spatial attention · class walk")
         let parsed = try SVGElements(svg)
         XCTAssertEqual(parsed.titles.filter { $0.contains(", step ") }.count, 18)
@@ -156,5 +156,18 @@ final class PlotTests: IsolatedTestCase {
         }
         try Plot.write("<svg/>", to: folder.appendingPathComponent("plot.svg"))
         XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("plot.svg"), encoding: .utf8), "<svg/>")
+    }
+
+    func testPNGWithoutRsvgConvertIsAClearErrorAndWritesNothing() throws {
+        let folder = try makeTemporaryFolder(self)
+        let target = folder.appendingPathComponent("plot.png")
+        XCTAssertThrowsError(try Plot.write(Plot.attention([[0.5]], channelNames: ["x"]), to: target, environment: ["PATH": folder.path])) {
+            XCTAssertEqual("\($0)", "writing PNG needs rsvg-convert, which is not installed: install Debian's librsvg2-bin "
+                           + "(scripts/setup.sh does), or name the file FILE.svg")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target.path))
+        XCTAssertThrowsError(try Plot.write("<svg/>", to: folder.appendingPathComponent("plot.jpg"))) {
+            XCTAssertTrue("\($0)".hasPrefix("plots are written as SVG or PNG"), "\($0)")
+        }
     }
 }

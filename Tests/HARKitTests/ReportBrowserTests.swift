@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 @testable import HARKit
 
-/// Opens reports in a real headless Chromium (Debian's `chromium` package); skipped when it is not installed.
+/// Opens reports in a real headless Chromium (Debian's `chromium` package, which scripts/test.sh installs);
+/// skipped only when `HARLAB_SKIP_BROWSER=1` asks so, and failing when Chromium is missing otherwise.
 final class ReportBrowserTests: IsolatedTestCase {
     /// What the browser printed and wrote.
     struct BrowserRun {
@@ -13,10 +14,22 @@ final class ReportBrowserTests: IsolatedTestCase {
         var consoleMessages: [String] { log.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init) }
     }
 
-    func chromium() throws -> URL {
-        let candidates = [ProcessInfo.processInfo.environment["HARLAB_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser"].compactMap { $0 }
+    /// Why the browser check could not run.
+    struct MissingBrowser: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The Chromium to run: `HARLAB_CHROMIUM`, else the first of `installed` that exists.
+    /// - Throws: `XCTSkip` naming `HARLAB_SKIP_BROWSER` when it is 1; `MissingBrowser` when there is no Chromium.
+    func chromium(environment: [String: String] = ProcessInfo.processInfo.environment,
+                  installed: [String] = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) throws -> URL {
+        if environment["HARLAB_SKIP_BROWSER"] == "1" {
+            throw XCTSkip("HARLAB_SKIP_BROWSER=1: the report was not checked in a browser")
+        }
+        let candidates = [environment["HARLAB_CHROMIUM"]].compactMap { $0 } + installed
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw XCTSkip("Chromium is not installed (apt-get install -y chromium, or set HARLAB_CHROMIUM): the report was not checked in a browser")
+            throw MissingBrowser(description: "Chromium is not installed: scripts/test.sh installs Debian's chromium (or apt-get install -y "
+                                 + "chromium, or point HARLAB_CHROMIUM at one); HARLAB_SKIP_BROWSER=1 skips the report's browser check")
         }
         return URL(fileURLWithPath: path)
     }
@@ -73,5 +86,18 @@ final class ReportBrowserTests: IsolatedTestCase {
         let run = try open(page, ["--dump-dom"])
         XCTAssertEqual(run.consoleMessages.count, 1)
         XCTAssertTrue(run.consoleMessages.first?.contains("\"boom\"") == true, run.log)
+    }
+
+    /// A missing Chromium fails the check (scripts/test.sh installs it); only HARLAB_SKIP_BROWSER=1 skips it, saying so.
+    func testOnlyTheOptOutVariableSkipsAndAMissingChromiumFailsNamingIt() {
+        XCTAssertThrowsError(try chromium(environment: ["HARLAB_SKIP_BROWSER": "1"])) { error in
+            XCTAssertTrue(error is XCTSkip, "\(error)")
+            XCTAssertTrue("\(error)".contains("HARLAB_SKIP_BROWSER=1"), "\(error)")
+        }
+        XCTAssertThrowsError(try chromium(environment: [:], installed: ["/nonexistent/chromium"])) { error in
+            XCTAssertFalse(error is XCTSkip, "not a skip: \(error)")
+            XCTAssertTrue("\(error)".contains("scripts/test.sh installs Debian's chromium"), "\(error)")
+            XCTAssertTrue("\(error)".contains("HARLAB_SKIP_BROWSER=1 skips"), "\(error)")
+        }
     }
 }

@@ -80,7 +80,7 @@ final class RunsCrossValidationTests: IsolatedTestCase {
         config.learningRate = 3e-3
         let cv = try CrossValidation(folds: .subjectGroups(3), epochs: 1)
         var reported: [Int] = []
-        let result = try cv.run(dataset: Self.normalized, spec: try ModelSpec("sa", options: ["width": "8"]), config: config, store: store) { reported.append($0.index) }
+        let result = try cv.run(dataset: Self.normalized, spec: try ModelSpec("sa", options: ["width": "8"]), config: config, recording: RunRecording(store: store)) { reported.append($0.index) }
         XCTAssertEqual(reported, [1, 2, 3])
         XCTAssertEqual(result.folds.flatMap(\.testSubjects).sorted(), Array(1...20))
         XCTAssertEqual(result.folds.reduce(0) { $0 + $1.testWindows }, Self.normalized.count, "every window is tested once")

@@ -39,7 +39,7 @@ let samplePreprocessing = DatasetProtocol(window: 20, overlap: 0.5, stride: 10, 
 
 /// An 8-step attention map over three channels.
 func sampleAttention() -> ReportAttention {
-    ReportAttention(title: "run 1 · body.1 · class walk", map: (0..<8).map { t in (0..<3).map { Float(t + $0) } }, channelNames: ["acc_x", "acc_y", "acc_z"])
+    ReportAttention(title: "run 1 · body.1 · class walk", map: (0..<8).map { t in (0..<3).map { Double(t + $0) } }, channelNames: ["acc_x", "acc_y", "acc_z"])
 }
 
 /// The windows of `dataset` whose index is a multiple of four, with their labels, subjects and splits.

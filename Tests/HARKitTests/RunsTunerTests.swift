@@ -63,7 +63,7 @@ final class RunsTunerTests: IsolatedTestCase {
         config.seed = seed
         config.schedule = .none
         let tuner = try Tuner(space: try SearchSpace(parsing: "lr=1e-3..1e-2:log, batch=32|64"), trials: 4, epochs: 3)
-        return try tuner.run(dataset: Self.dataset, spec: try ModelSpec("sa", options: ["width": "8"]), config: config, store: store)
+        return try tuner.run(dataset: Self.dataset, spec: try ModelSpec("sa", options: ["width": "8"]), config: config, recording: RunRecording(store: store))
     }
 
     func testSuccessiveHalvingPrunesTheWorstAndKeepsTheBest() throws {
@@ -103,7 +103,7 @@ final class RunsTunerTests: IsolatedTestCase {
         let store = try RunStore(url: try makeTemporaryFolder(self).appendingPathComponent("runs.sqlite"))
         let tuner = try Tuner(space: try SearchSpace(parsing: "lr=1e-3..1e-2:log"), trials: 3, epochs: 3)
         var polls = 0
-        let result = try tuner.run(dataset: Self.dataset, spec: try ModelSpec("sa", options: ["width": "8"]), config: TrainingConfig(), store: store) {
+        let result = try tuner.run(dataset: Self.dataset, spec: try ModelSpec("sa", options: ["width": "8"]), config: TrainingConfig(), recording: RunRecording(store: store)) {
             polls += 1
             return polls > 3
         }

@@ -91,8 +91,8 @@ final class InteractiveTests: IsolatedTestCase {
     func testNonASCIIInputReachesTheCommand() throws {
         let terminal = try start(home: temporaryFolder())
         let mark = terminal.mark
-        terminal.type("set device σé\r")
-        XCTAssertTrue(terminal.waitFor("invalid value 'σé' for device", after: mark), terminal.transcript)
+        terminal.type("set batch σé\r")
+        XCTAssertTrue(terminal.waitFor("invalid value 'σé' for batch", after: mark), terminal.transcript)
         terminal.type("\u{4}")
         XCTAssertEqual(terminal.waitForExit(), 0, terminal.transcript)
     }

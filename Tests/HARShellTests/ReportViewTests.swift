@@ -12,9 +12,9 @@ final class ReportViewTests: IsolatedTestCase {
 
     func testEpochLineLinesUpUnderTheHeader() {
         let line = TrainingView.line(record(epoch: 3, validation: true))
-        XCTAssertEqual(line, "    3 0.6123      81.3%    75.0%   0.732   5.0e-04    12.3")
+        XCTAssertEqual(line, "    3  0.6123      81.3%    75.0%   0.732   5.0e-04    12.3")
         XCTAssertEqual(line.count, TrainingView.header.count)
-        XCTAssertEqual(TrainingView.line(record(epoch: 12, validation: false)), "   12 0.6123      81.3%        —       —   5.0e-04    12.3")
+        XCTAssertEqual(TrainingView.line(record(epoch: 12, validation: false)), "   12  0.6123      81.3%        —       —   5.0e-04    12.3")
     }
 
     func testEpochResultUsesTheContractFieldNames() {
@@ -32,6 +32,25 @@ final class ReportViewTests: IsolatedTestCase {
         XCTAssertEqual(TrainingView.scientific(1e-3), "1.0e-03")
         XCTAssertEqual(TrainingView.scientific(0.000999999), "1.0e-03")
         XCTAssertEqual(TrainingView.scientific(250), "2.5e+02")
+    }
+
+    /// A diverging but finite loss (2^63 and beyond trapped the conversion to Int) prints in scientific notation
+    /// and the epoch line keeps the header's columns.
+    func testHugeFiniteValuesFormatWithoutTrappingAndKeepTheColumns() {
+        XCTAssertEqual(TrainingView.fixed(9.3e18, 4), "9.3e+18")
+        XCTAssertEqual(TrainingView.fixed(-Double.greatestFiniteMagnitude, 1), "-1.8e+308")
+        XCTAssertEqual(TrainingView.fixed(1_234_567, 2), "1.2e+06")
+        XCTAssertEqual(TrainingView.fixed(999_999.5, 1), "999999.5")
+        XCTAssertEqual(TrainingView.fixed(0.5, 40), "0.500000000", "decimals are capped at 9")
+        XCTAssertEqual(TrainingView.fixed(.infinity, 4), "inf")
+        var diverging = record(epoch: 7, validation: true)
+        diverging.trainLoss = 4e30
+        let line = TrainingView.line(diverging)
+        XCTAssertEqual(line, "    7 4.0e+30      81.3%    75.0%   0.732   5.0e-04    12.3")
+        XCTAssertEqual(line.count, TrainingView.header.count)
+        diverging.trainLoss = 12_345.678
+        XCTAssertEqual(TrainingView.line(diverging), "    7 12345.6780      81.3%    75.0%   0.732   5.0e-04    12.3",
+                       "a value wider than its column stays apart from its neighbour")
     }
 
     func testStopWords() {

@@ -110,7 +110,31 @@ final class StoreCommandTests: IsolatedTestCase {
         for name in ["h.svg", "c.svg", "a.svg"] {
             XCTAssertTrue(try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8).hasPrefix("<svg"), name)
         }
-        XCTAssertEqual(shell.execute("plot history to \(folder.path)/h.png"), .failure)
-        XCTAssertTrue(out.errors.last?.error.message.contains("SVG") == true)
+        XCTAssertEqual(shell.execute("plot history to \(folder.path)/h.gif"), .failure)
+        XCTAssertEqual(out.errors.last?.error.message, "plots are written as SVG or PNG: name the file FILE.svg or FILE.png")
+    }
+
+    /// `help plot` offers FILE.png: it is the SVG rasterised by rsvg-convert (scripts/setup.sh installs librsvg2-bin).
+    func testPlotsAreWrittenAsPNGAtTwiceTheSVGsSize() throws {
+        let (shell, out, _) = try preparedShell()
+        let folder = temporaryFolder()
+        XCTAssertEqual(shell.execute("train 1; eval"), .success, out.errors.map(\.error.message).joined())
+        for what in ["history", "confusion", "attention"] {
+            XCTAssertEqual(shell.execute("plot \(what) to \(folder.path)/\(what).svg; plot \(what) to \(folder.path)/\(what).PNG"), .success,
+                           "\(what): \(out.errors.last?.error.message ?? "")")
+            let png = try Data(contentsOf: folder.appendingPathComponent("\(what).PNG"))
+            XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(what): a PNG signature")
+            XCTAssertEqual(String(decoding: png[12..<16], as: UTF8.self), "IHDR")
+            let size = [16, 20].map { offset in png[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) } }
+            let svg = try String(contentsOf: folder.appendingPathComponent("\(what).svg"), encoding: .utf8)
+            let declared = ["width", "height"].map { name -> Double in
+                let value = svg.components(separatedBy: " \(name)=\"")[1].prefix { $0 != "\"" }
+                return Double(value) ?? 0
+            }
+            XCTAssertEqual(Double(size[0]), (2 * declared[0]).rounded(.up), accuracy: 1, "\(what): width")
+            XCTAssertEqual(Double(size[1]), (2 * declared[1]).rounded(.up), accuracy: 1, "\(what): height")
+            XCTAssertGreaterThan(png.count, 5_000, "\(what): a drawn chart, not a blank image")
+        }
+        XCTAssertTrue(shell.execute("help plot") == .success && out.lines.contains { $0.contains("FILE.png") })
     }
 }

@@ -1,5 +1,6 @@
 /* Exercises the CTorch shim's success and error paths under AddressSanitizer/LeakSanitizer (scripts/asan.sh):
- * creation and frees, shape errors, backward, state save/load round trips, corrupt buffers, missing files.
+ * creation and frees, shape errors, NULL handles, outputs of failed calls, backward, state save/load round trips,
+ * corrupt buffers, missing files.
  * Run with `--leak` to check that a forgotten free is reported. Exits 1 when a call that must fail succeeds or one that must succeed fails. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,14 +40,22 @@ int main(int argc, char **argv) {
         ct_tensor_free(bad);
         ct_tensor bad_view = ct_tensor_view(a, other, 2);
         expect_error("view of 12 values as 5x7", bad_view == NULL);
+        /* The contract: NULL handles and short buffers are errors, and a failing call writes (and leaks) no output. */
+        expect_error("requires_grad of a NULL handle", ct_autograd_set_requires_grad(NULL, 1) == -1);
+        expect_error("count of a NULL state", ct_state_count(NULL) == -1);
+        int64_t one_size[1];
+        expect_error("shape into a buffer for 1 of 2 dimensions", ct_tensor_shape(a, one_size, 1) == -1);
+        ct_tensor weights = NULL;
+        ct_tensor attended = ct_nn_attention(a, a, b, NULL, 0, 0, &weights);
+        expect_error("attention whose value does not fit the weights", attended == NULL && weights == NULL);
         /* Autograd: backward through a small graph, then free everything. */
         expect_ok("requires_grad", ct_autograd_set_requires_grad(a, 1) == 0);
         ct_tensor squared = ct_tensor_binary(a, a, CT_MUL);
         int64_t all[2] = {0, 1};
         ct_tensor total = ct_tensor_reduce(squared, CT_SUM, all, 2, 0, 0);
         expect_ok("backward", ct_autograd_backward(total, NULL, 0) == 0);
-        ct_tensor grad = ct_autograd_grad(a);
-        expect_ok("grad", grad != NULL);
+        ct_tensor grad = NULL;
+        expect_ok("grad", ct_autograd_grad(a, &grad) == 0 && grad != NULL);
         /* State dicts: save to a file and a buffer, load both, then corrupt buffers and missing files. */
         const char *names[2] = {"a", "b"};
         ct_tensor tensors[2] = {a, b};

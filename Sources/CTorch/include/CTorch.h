@@ -5,9 +5,14 @@
  * - Tensors are opaque handles (`ct_tensor`); each handle returned by a
  *   function is new and owned by the caller, who frees it with
  *   `ct_tensor_free`.
- * - No C++ exception crosses this boundary. A failing call stores libtorch's
- *   message in a thread-local slot and returns a sentinel: NULL for handles,
- *   -1 for status codes. `ct_error_take` hands the message over (or NULL).
+ * - No C++ exception crosses this boundary: every entry point runs its body
+ *   inside one catch-all (CT_PROTECT). A failing call stores libtorch's
+ *   message in a thread-local slot and returns a sentinel: NULL for handles
+ *   and pointers, -1 for status codes and queries (functions returning void
+ *   only free, and cannot fail). `ct_error_take` hands the message over (or NULL).
+ * - A NULL handle, or a NULL pointer where the call needs one (an
+ *   out-parameter, a path, an array of n > 0 values), is such a failure.
+ * - Out-parameters are written only when the call succeeds.
  * - Families: `ct_tensor_*` tensors, `ct_nn_*` fused layer kernels,
  *   `ct_autograd_*`, `ct_autocast_*`, `ct_state_*` serialisation, and
  *   process-wide settings (`ct_manual_seed`, `ct_set_num_threads`, ...).
@@ -26,7 +31,7 @@ typedef struct ct_tensor_opaque *ct_tensor;
 
 /* ---- errors ---------------------------------------------------------- */
 
-/** The message of the last failed call on this thread, malloc'd (caller frees), or NULL. Clears it. */
+/** The message of the last failed call on this thread, malloc'd (caller frees with free()), or NULL. Clears it. */
 char *ct_error_take(void);
 
 /* ---- enumerations ---------------------------------------------------- */
@@ -76,17 +81,20 @@ int ct_tensor_normal_(ct_tensor t, double mean, double std);
 
 /** Copies the tensor's elements (made contiguous, on CPU, converted to `dtype`) into `out` of `bytes` bytes. */
 int ct_tensor_copy_to(ct_tensor t, void *out, size_t bytes, ct_dtype dtype);
+/** Frees a handle (NULL is a no-op). */
 void ct_tensor_free(ct_tensor t);
 /** A new handle to the same storage (shared, like Python's `b = a`). */
 ct_tensor ct_tensor_alias(ct_tensor t);
 
 int ct_tensor_ndim(ct_tensor t);
-/** Writes up to `cap` sizes into `out`; returns the number of dimensions or -1. */
+/** Writes the ndim sizes (strides) into `out`, which has room for `cap`; returns ndim. A `cap` below ndim
+ *  is an error (-1), nothing written: ask `ct_tensor_ndim` first. */
 int ct_tensor_shape(ct_tensor t, int64_t *out, int cap);
 int ct_tensor_strides(ct_tensor t, int64_t *out, int cap);
+/** The ct_dtype code, or -1 with an error naming a dtype CTorch does not support. */
 int ct_tensor_dtype(ct_tensor t);
 int64_t ct_tensor_numel(ct_tensor t);
-/** 0 CPU, 1 CUDA; the device index goes to `index`. */
+/** 0 CPU, 1 CUDA; the device index goes to `index` (may be NULL). */
 int ct_tensor_device(ct_tensor t, int *index);
 int ct_tensor_is_contiguous(ct_tensor t);
 /** A printable description (libtorch's), malloc'd. */
@@ -191,23 +199,24 @@ int ct_autograd_set_requires_grad(ct_tensor t, int on);
 int ct_autograd_requires_grad(ct_tensor t);
 /** Backpropagates from `t` (a scalar unless `grad` is given; grad may be NULL). */
 int ct_autograd_backward(ct_tensor t, ct_tensor grad, int retain_graph);
-/** The accumulated gradient, or NULL with no error when there is none. */
-ct_tensor ct_autograd_grad(ct_tensor t);
+/** Writes the accumulated gradient (a new handle) to `out`, or NULL when there is none. */
+int ct_autograd_grad(ct_tensor t, ct_tensor *out);
 /** Drops the gradient (sets it undefined, as PyTorch's zero_grad(set_to_none=True)). */
 int ct_autograd_clear_grad(ct_tensor t);
-/** Sets gradient recording on this thread; returns the previous setting. */
+/** Sets gradient recording on this thread; returns the previous setting (1 or 0), or -1. */
 int ct_autograd_set_enabled(int on);
 int ct_autograd_is_enabled(void);
-/** Opaque RAII guard for inference mode (no autograd bookkeeping at all). */
+/** Opaque RAII guard for inference mode (no autograd bookkeeping at all); NULL on failure. */
 void *ct_inference_mode_enter(void);
-void ct_inference_mode_exit(void *guard);
+/** Ends the inference mode `guard` began and frees it; guards end in reverse order of entry. */
+int ct_inference_mode_exit(void *guard);
 
 /* ---- mixed precision --------------------------------------------------- */
 
 /** device: 0 CPU (dtype bfloat16 usually), 1 CUDA (float16). Returns the previous enabled state. */
 int ct_autocast_set(int device, int enabled, ct_dtype dtype);
 int ct_autocast_enabled(int device);
-void ct_autocast_clear_cache(void);
+int ct_autocast_clear_cache(void);
 
 /* ---- state serialisation (torch.save / torch.load compatible) --------- */
 
@@ -217,7 +226,8 @@ int ct_state_save(const char *path, const char *const *names, const ct_tensor *t
 void *ct_state_save_buffer(const char *const *names, const ct_tensor *tensors, int n, size_t *size);
 /** Opaque result of a load: a dict of tensors read from a zip-format torch.save file (Python's default since 1.6),
  *  including Python's OrderedDict state dicts; nested dicts are flattened with dotted names ("model.0.weight").
- *  A non-tensor entry is an error naming it. Written files open with Python's default torch.load (weights_only). */
+ *  A non-tensor entry, or a tensor of a dtype outside ct_dtype (int16, complex, ...), is an error naming it.
+ *  Written files open with Python's default torch.load (weights_only). */
 typedef struct ct_state_opaque *ct_state;
 ct_state ct_state_load(const char *path);
 ct_state ct_state_load_buffer(const void *data, size_t size);
@@ -226,11 +236,12 @@ int ct_state_count(ct_state s);
 const char *ct_state_name(ct_state s, int i);
 /** The i-th tensor (new handle). */
 ct_tensor ct_state_tensor(ct_state s, int i);
+/** Frees a loaded dict (NULL is a no-op); its names go with it. */
 void ct_state_free(ct_state s);
 
 /* ---- process-wide settings -------------------------------------------- */
 
-void ct_manual_seed(uint64_t seed);
+int ct_manual_seed(uint64_t seed);
 /** The CPU generator's state as a uint8 tensor, and its restoration. */
 ct_tensor ct_rng_get_state(void);
 int ct_rng_set_state(ct_tensor state);
@@ -238,7 +249,7 @@ int ct_set_num_threads(int n);
 int ct_get_num_threads(void);
 int ct_cuda_is_available(void);
 int ct_cuda_device_count(void);
-/** libtorch's version string (static storage). */
+/** libtorch's version string (static storage). The queries here return -1 (NULL) only on failure. */
 const char *ct_version(void);
 /** Whether oneDNN (mkldnn) kernels are available in this libtorch. */
 int ct_has_mkldnn(void);

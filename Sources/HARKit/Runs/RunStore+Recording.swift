@@ -27,6 +27,21 @@ extension RunStore {
         }
     }
 
+    /// Marks run `run` as running again, owned by this process, for a `train` that continues it (so a process killed
+    /// during that training leaves it `interrupted`, not with the status of its previous `train`).
+    /// - Throws: `RunStoreError` for an unknown run id.
+    public func resume(_ run: Int64) throws {
+        try write("record the continuation of a run in") { db in
+            try requireRun(run, in: db)
+            let owner = RunOwner.current
+            try db.execute(sql: """
+                UPDATE runs SET status = ?, message = NULL, ended_at = NULL, owner_host = ?, owner_boot = ?, owner_pid = ?,
+                                owner_start = ?
+                WHERE id = ?
+                """, arguments: [RunStatus.running.rawValue, owner.host, owner.bootID, Int64(owner.pid), owner.startTicks, run])
+        }
+    }
+
     /// Records the test metrics of run `run` and, when measured, its inference timing.
     /// - Throws: `RunStoreError` for an unknown run id.
     public func setEvaluation(of run: Int64, metrics: ClassificationMetrics, inference: InferenceTiming? = nil) throws {

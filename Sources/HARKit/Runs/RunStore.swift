@@ -44,13 +44,8 @@ public final class RunStore: Sendable {
         } catch {
             throw RunStore.describe(error, path: path, doing: "open")
         }
-        let migrator = RunStoreSchema.migrator
         do {
-            let isNewer = try pool.read { try migrator.hasBeenSuperseded($0) }
-            if isNewer {
-                throw RunStoreError("run store '\(path)' was written by a newer harlab (schema \(try pool.read { try migrator.appliedIdentifiers($0) }.sorted().last ?? "?")); upgrade harlab or use another store (HAR_RUNS)")
-            }
-            try migrator.migrate(pool)
+            try RunStore.migrate(pool, path: path)
         } catch let error as RunStoreError {
             throw error
         } catch {
@@ -58,6 +53,31 @@ public final class RunStore: Sendable {
         }
         // Best effort: a store this process may only read still opens; its dead runs are marked by the next writer.
         _ = try? markInterruptedRuns()
+    }
+
+    /// Brings the schema up to date, safely when other processes open the same new store at the same moment.
+    ///
+    /// GRDB's migrator reads which migrations are applied before it takes the write lock, then applies each
+    /// missing one in its own transaction. Two processes opening a new store together can therefore both decide to
+    /// apply a migration; the second one's transaction then fails (`table runs already exists`, or the duplicate
+    /// `grdb_migrations` row) and rolls back, leaving the store as the first process made it. Such a failure is
+    /// retried: when a re-read shows every migration applied, the store is ready; a failure that persists is thrown.
+    static func migrate(_ pool: DatabasePool, path: String) throws {
+        let migrator = RunStoreSchema.migrator
+        let attempts = 5
+        for attempt in 1...attempts {
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                let newest = try pool.read { try migrator.appliedIdentifiers($0) }.sorted().last ?? "?"
+                throw RunStoreError("run store '\(path)' was written by a newer harlab (schema \(newest)); upgrade harlab or use another store (HAR_RUNS)")
+            }
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
+                if attempt == attempts { throw error }
+            }
+        }
     }
 
     /// Runs `body` in one write transaction, turning database errors into `RunStoreError`s.

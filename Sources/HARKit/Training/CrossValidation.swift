@@ -51,11 +51,12 @@ public struct CrossValidation {
 
     /// Runs every fold of `spec` with `config` on all windows of `dataset`.
     /// - Parameters:
-    ///   - store: where each fold is recorded as a run (label "cv fold I/K"), if given.
+    ///   - recording: where each fold is recorded as a run (label "cv fold I/K"), epoch by epoch.
     ///   - progress: called after each fold.
     ///   - shouldStop: polled between batches; the folds finished so far are returned.
-    /// - Throws: `TuningError` for an impossible fold scheme; errors of model building, training or the store.
-    public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, store: RunStore? = nil,
+    /// - Throws: `TuningError` for an impossible fold scheme; errors of model building or training (a run store that
+    ///   fails is reported through `recording`, never thrown).
+    public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, recording: RunRecording = .none,
                     progress: ((CrossValidationFold) -> Void)? = nil, shouldStop: @escaping () -> Bool = { false }) throws -> CrossValidationResult {
         let groups = try testSubjects(of: dataset.subjects, seed: config.seed)
         var results: [CrossValidationFold] = []
@@ -65,22 +66,17 @@ public struct CrossValidation {
             let input = InputShape(time: fold.windowLength, channels: fold.channelCount, classes: fold.classNames.count)
             let trainer = try Trainer(model: try ModelFactory.make(spec, input: input), dataset: fold, config: config)
             let label = "cv fold \(index + 1)/\(groups.count) (test subjects \(test.map(String.init).joined(separator: ",")))"
-            let started = Date()
-            let runID = try store?.begin(RunStart(dataset: fold, model: spec, config: config, label: label))
-            let outcome = try trainer.train(epochs: epochs, shouldStop: shouldStop)
-            if let runID { for record in outcome.records { try store?.append(record, to: runID) } }
+            let recorder = recording.begin(RunStart(dataset: fold, model: spec, config: config, label: label))
+            let outcome = try recorder.train(trainer, epochs: epochs, shouldStop: shouldStop)
             if outcome.reason == .cancelled {
-                if let runID { try store?.finish(runID, RunEnd(status: .cancelled, message: "cross-validation was stopped", trainSeconds: Date().timeIntervalSince(started))) }
+                recorder.end(RunEnd(status: .cancelled, message: "cross-validation was stopped", trainSeconds: recorder.trainSeconds))
                 return CrossValidationResult(folds: results, scheme: folds, cancelled: true)
             }
+            recorder.end(after: outcome)
             let evaluation = try Evaluator(model: trainer.model, dataset: fold).evaluate(split: .test)
-            if let runID {
-                try store?.finish(runID, RunEnd(status: RunStatus(outcome.reason), message: outcome.reason == .completed ? nil : outcome.reason.description,
-                                                trainSeconds: Date().timeIntervalSince(started)))
-                try store?.setEvaluation(of: runID, metrics: evaluation.metrics)
-            }
+            recorder.evaluated(evaluation.metrics)
             let result = CrossValidationFold(index: index + 1, testSubjects: test, testWindows: fold.indices(in: .test).count,
-                                             metrics: evaluation.metrics, history: trainer.history, runID: runID)
+                                             metrics: evaluation.metrics, history: trainer.history, runID: recorder.runID)
             results.append(result)
             progress?(result)
         }

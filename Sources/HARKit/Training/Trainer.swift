@@ -72,7 +72,8 @@ public final class Trainer {
     ///   - events: called on the training thread for progress display.
     ///   - shouldStop: polled between batches; returning true ends the run after the current batch.
     /// - Returns: the epochs run and why the run ended.
-    /// - Throws: `TorchError` for failures other than divergence (which ends the run with its reason).
+    /// - Throws: `TorchError` for failures other than divergence (which ends the run with its reason); the model's
+    ///   weights, the optimizer's state and learning rate, and `history` are then as they were before the call.
     public func train(epochs: Int, events: ((TrainingEvent) -> Void)? = nil, shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
         guard epochs >= 1 else { throw TorchError("epochs must be at least 1, got \(epochs)") }
         let batcher = try Batcher(dataset: dataset, split: .train, batchSize: config.batchSize, shuffle: true, seed: config.seed,
@@ -83,6 +84,23 @@ public final class Trainer {
     /// `train(epochs:events:shouldStop:)` drawing its batches from `batcher` instead of the shuffled training split
     /// (the training-equivalence test feeds the reference's batches in the reference's order through it).
     func train(epochs: Int, batcher: Batcher, events: ((TrainingEvent) -> Void)?, shouldStop: () -> Bool) throws -> TrainingOutcome {
+        // A call that fails changes nothing (the shell's failed command leaves the session as it was): back to
+        // the weights, optimizer state, learning rate, mode and history it started from.
+        let start = try TrainingSnapshot(model: model, optimizer: optimizer)
+        let (startHistory, startRate, wasTraining) = (history, optimizer.learningRate, model.isTraining)
+        do {
+            return try runEpochs(epochs, batcher: batcher, events: events, shouldStop: shouldStop)
+        } catch {
+            try? start.restore(model: model, optimizer: optimizer)
+            history = startHistory
+            optimizer.learningRate = startRate
+            model.setTraining(wasTraining)
+            throw error
+        }
+    }
+
+    /// The epochs of one `train` call.
+    private func runEpochs(_ epochs: Int, batcher: Batcher, events: ((TrainingEvent) -> Void)?, shouldStop: () -> Bool) throws -> TrainingOutcome {
         if let threads = config.threads { try Runtime.setThreads(threads) }
         let monitor = EarlyStopping(patience: config.patience, minDelta: config.minDelta)
         var records: [EpochRecord] = []

@@ -33,12 +33,12 @@ public struct Tuner {
 
     /// Runs the search on `dataset` from `spec` and `config` (the settings not searched).
     /// - Parameters:
-    ///   - store: where every trial is recorded as a run (label "tune trial I/N"), if given.
+    ///   - recording: where every trial is recorded as a run (label "tune trial I/N"), epoch by epoch.
     ///   - progress: called whenever a trial has trained a rung or been pruned.
     ///   - shouldStop: polled between batches; the search then ends with the trials so far.
-    /// - Throws: `TuningError` when the dataset has no validation windows or a setting cannot be applied;
-    ///   `RunStoreError` when the store cannot be written.
-    public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, store: RunStore? = nil,
+    /// - Throws: `TuningError` when the dataset has no validation windows or a setting cannot be applied (a run store
+    ///   that fails is reported through `recording`, never thrown).
+    public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, recording: RunRecording = .none,
                     progress: ((TuningTrial) -> Void)? = nil, shouldStop: @escaping () -> Bool = { false }) throws -> TuningResult {
         guard !dataset.indices(in: .validation).isEmpty else {
             throw TuningError("tuning scores trials on validation windows, and dataset '\(dataset.name)' has none (set val above 0 and load again)")
@@ -53,6 +53,7 @@ public struct Tuner {
         }
         let input = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
         var trainers: [Int: Trainer] = [:]
+        var recorders: [RunRecorder] = []
         for i in all.indices {
             do {
                 Runtime.manualSeed(all[i].config.seed)
@@ -61,12 +62,11 @@ public struct Tuner {
             } catch {
                 all[i].status = .failed("\(error)")
             }
-            if let store {
-                let start = RunStart(dataset: dataset, model: all[i].spec, config: all[i].config, label: "tune trial \(all[i].index)/\(trials): \(all[i].settingsText)")
-                all[i].runID = try store.begin(start)
-                if case .failed(let message) = all[i].status {
-                    try store.finish(all[i].runID!, RunEnd(status: .failed, message: message, trainSeconds: 0))
-                }
+            let start = RunStart(dataset: dataset, model: all[i].spec, config: all[i].config, label: "tune trial \(all[i].index)/\(trials): \(all[i].settingsText)")
+            recorders.append(recording.begin(start))
+            all[i].runID = recorders[i].runID
+            if case .failed(let message) = all[i].status {
+                recorders[i].end(RunEnd(status: .failed, message: message, trainSeconds: 0))
             }
         }
         var alive = all.indices.filter { trainers[$0] != nil }
@@ -74,18 +74,16 @@ public struct Tuner {
         let budgets = rungs
         rungLoop: for (rung, budget) in budgets.enumerated() {
             for i in alive {
-                let started = Date()
-                let outcome = try trainers[i]!.train(epochs: budget - trained, shouldStop: shouldStop)
+                let outcome = try recorders[i].train(trainers[i]!, epochs: budget - trained, shouldStop: shouldStop)
                 all[i].history += outcome.records
                 all[i].score = all[i].history.compactMap(\.validationMacroF1).max() ?? .nan
-                if let id = all[i].runID { for record in outcome.records { try store?.append(record, to: id) } }
                 switch outcome.reason {
                 case .cancelled:
                     cancelled = true
                     break rungLoop
                 case .diverged(let message):
                     all[i].status = .failed(message)
-                    if let id = all[i].runID { try store?.finish(id, RunEnd(status: .failed, message: message, trainSeconds: Date().timeIntervalSince(started))) }
+                    recorders[i].end(after: outcome)
                 case .completed, .earlyStopped:
                     break
                 }
@@ -102,26 +100,20 @@ public struct Tuner {
             for i in ranked.dropFirst(keep) {
                 all[i].status = .pruned(afterEpochs: trained)
                 trainers[i] = nil
-                if let id = all[i].runID {
-                    try store?.finish(id, RunEnd(status: .stoppedEarly, message: "pruned by successive halving after \(trained) epochs (val F1 \(SearchSpace.format(all[i].score)))",
-                                                 trainSeconds: all[i].history.reduce(0) { $0 + $1.seconds }))
-                }
+                recorders[i].end(RunEnd(status: .stoppedEarly, message: "pruned by successive halving after \(trained) epochs (val F1 \(SearchSpace.format(all[i].score)))",
+                                        trainSeconds: recorders[i].trainSeconds))
                 progress?(all[i])
             }
             alive = Array(ranked.prefix(keep)).sorted()
         }
         for i in alive where !cancelled {
             all[i].status = .finished
-            if let id = all[i].runID {
-                try store?.finish(id, RunEnd(status: .finished, trainSeconds: all[i].history.reduce(0) { $0 + $1.seconds }))
-            }
+            recorders[i].end(RunEnd(status: .finished, trainSeconds: recorders[i].trainSeconds))
         }
         if cancelled {
             for i in alive {
                 all[i].status = .cancelled
-                if let id = all[i].runID {
-                    try store?.finish(id, RunEnd(status: .cancelled, message: "the search was stopped", trainSeconds: all[i].history.reduce(0) { $0 + $1.seconds }))
-                }
+                recorders[i].end(RunEnd(status: .cancelled, message: "the search was stopped", trainSeconds: recorders[i].trainSeconds))
             }
         }
         let finished = all.indices.filter { all[$0].status == .finished }

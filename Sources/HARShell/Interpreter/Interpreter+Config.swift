@@ -1,3 +1,5 @@
+import HARKit
+
 /// Configuration commands: set, show.
 extension Interpreter {
     func set(_ arguments: Arguments) throws -> CommandResult {
@@ -23,6 +25,14 @@ extension Interpreter {
         let value = key.read(session.config)
         try session.trainer?.apply(session.config)
         output.text("\(key.name) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))"))
+        if key.name == "threads" {
+            let budget = try applyThreadSetting()
+            output.text("libtorch computes with \(budget)")
+            let cores = ThreadBudget.automatic()
+            if budget.count > cores.count {
+                output.warning("\(budget.count) threads on \(cores.count) usable CPU\(cores.count == 1 ? "" : "s") (\(cores.reason)) oversubscribe them and slow training down")
+            }
+        }
         return CommandResult(command: "set", fields: [("key", .string(key.name)), ("value", .string(value)),
                                                       ("previous", .string(previous))])
     }
@@ -51,5 +61,15 @@ extension Interpreter {
                          ("meaning", .string(key.meaning))])
             })),
         ])
+    }
+
+    /// Makes libtorch compute with `set threads` threads, or on `auto` (the default) with the cores this process may
+    /// use (`ThreadBudget.automatic()`), and remembers how many and why for `status`.
+    @discardableResult
+    func applyThreadSetting() throws -> ThreadBudget {
+        let budget = session.config.threads.map { ThreadBudget(count: $0, reason: "set threads \($0)") } ?? ThreadBudget.automatic()
+        try budget.apply()
+        threadBudget = budget
+        return budget
     }
 }

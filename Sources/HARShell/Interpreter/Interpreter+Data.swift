@@ -33,9 +33,9 @@ extension Interpreter {
         let argument = try arguments.required(0, "dataset NAME")
         let name = try datasetName(argument)
         let started = Date()
-        let folder: URL
+        let result: DatasetDownload
         do {
-            folder = try DatasetDownloader.download(name, into: dataDirectory, shouldStop: shouldStop) { [output] received, expected in
+            result = try DatasetDownloader.download(name, into: dataDirectory, shouldStop: shouldStop) { [output] received, expected in
                 output.progress(Progress(label: "download \(name) (KiB)", done: Int(received / 1024),
                                          total: Int((expected ?? received) / 1024), elapsed: Date().timeIntervalSince(started)))
             }
@@ -44,8 +44,9 @@ extension Interpreter {
             throw ShellError(error.message, at: argument.offset)
         }
         output.progress(nil)
-        output.text("\(name) is in \(folder.path) (SHA-256 verified, recorded in \(DatasetDownloader.checksumFile))")
-        return CommandResult(command: "download", fields: [("dataset", .string(name)), ("path", .string(folder.path))])
+        output.text(result.summary)
+        return CommandResult(command: "download", fields: [("dataset", .string(name)), ("path", .string(result.folder.path)),
+                                                           ("sha256", .string(result.sha256)), ("checked", .string(result.check.rawValue))])
     }
 
     func load(_ arguments: Arguments) throws -> CommandResult {

@@ -1,5 +1,4 @@
 import HARKit
-import Torch
 
 /// Inspection commands: inspect, plot.
 extension Interpreter {
@@ -18,8 +17,8 @@ extension Interpreter {
     }
 
     func plot(_ arguments: Arguments) throws -> CommandResult {
-        try arguments.expectOptions([])
         let what = try arguments.expectKeyword(try arguments.required(0, "what to plot"), among: arguments.spec.keywords, kind: "plot")
+        try arguments.expectOptions(what == "attention" ? ["sample", "class", "layer"] : [])
         try expectDestination(arguments, after: 1)
         if let file = arguments.positional(2) {
             return try plotFile(what, to: file, arguments)
@@ -31,12 +30,13 @@ extension Interpreter {
         }
     }
 
-    /// `plot WHAT to FILE.svg`: the chart as a self-contained SVG file.
+    /// `plot WHAT to FILE.svg|FILE.png`: the chart as a self-contained SVG file, or that SVG rasterised to PNG.
     private func plotFile(_ what: String, to file: Argument, _ arguments: Arguments) throws -> CommandResult {
-        guard file.value.lowercased().hasSuffix(".svg") else {
-            throw ShellError("plots are written as SVG: name the file FILE.svg (PNG is not supported)", at: file.offset)
+        guard Plot.fileExtensions.contains(resolve(file.value).pathExtension.lowercased()) else {
+            throw ShellError("plots are written as SVG or PNG: name the file FILE.svg or FILE.png", at: file.offset)
         }
         let svg: String
+        var fields: [(String, JSONValue)] = []
         switch what {
         case "history":
             guard let run = session.currentRun ?? session.runs.last, !run.epochs.isEmpty else {
@@ -49,37 +49,30 @@ extension Interpreter {
             }
             svg = Plot.confusion(evaluation.metrics.confusion, classNames: evaluation.metrics.perClass.map(\.name))
         default:
-            let model = try currentModel(for: arguments)
-            let dataset = try currentDataset(for: arguments)
-            do {
-                let map = try ReportAttention(model: model, dataset: dataset, split: .test, window: 0)
-                svg = Plot.attention(map.map, channelNames: map.channelNames, title: map.title)
-            } catch let error as ReportError {
-                throw ShellError(error.message, at: arguments.command.offset)
-            }
+            let (maps, layer) = try attentionMaps(arguments)
+            let shown = try ReportAttention(maps, layer: layer)
+            svg = Plot.attention(shown.map, channelNames: shown.channelNames, title: shown.title)
+            fields = attentionFields(maps, layer: layer)
         }
         do { try Plot.write(svg, to: resolve(file.value)) } catch let error as ReportError {
             throw ShellError(error.message, at: file.offset)
         }
         output.text("wrote \(what) to \(file.value)")
-        return CommandResult(command: "plot", fields: [("target", .string(what)), ("file", .string(file.value))])
+        return CommandResult(command: "plot", fields: [("target", .string(what)), ("file", .string(file.value))] + fields)
     }
 
     /// `inspect weights`: each parameter tensor's shape and value statistics.
     func inspectWeights(_ arguments: Arguments) throws -> CommandResult {
         let model = try currentModel(for: arguments)
-        var rows: [[String]] = []
-        var entries: [JSONValue] = []
-        for (name, tensor) in model.namedParameters() {
-            let values = try withNoGrad { () -> [Double] in
-                [try tensor.mean().item(), try tensor.standardDeviation(unbiased: false).item(),
-                 try tensor.min().item(), try tensor.max().item()]
-            }
-            rows.append([name, tensor.shape.map(String.init).joined(separator: "×"), grouped(tensor.count)]
-                        + values.map { TrainingView.fixed($0, 4) })
-            entries.append(.object([("name", .string(name)), ("shape", .array(tensor.shape.map { .int($0) })),
-                                    ("count", .int(tensor.count)), ("mean", .double(values[0])), ("std", .double(values[1])),
-                                    ("min", .double(values[2])), ("max", .double(values[3]))]))
+        let statistics = try ParameterStatistics.of(model)
+        let rows = statistics.map { parameter in
+            [parameter.name, parameter.shape.map(String.init).joined(separator: "×"), grouped(parameter.count)]
+                + [parameter.mean, parameter.standardDeviation, parameter.min, parameter.max].map { TrainingView.fixed($0, 4) }
+        }
+        let entries = statistics.map { parameter -> JSONValue in
+            .object([("name", .string(parameter.name)), ("shape", .array(parameter.shape.map { .int($0) })),
+                     ("count", .int(parameter.count)), ("mean", .double(parameter.mean)), ("std", .double(parameter.standardDeviation)),
+                     ("min", .double(parameter.min)), ("max", .double(parameter.max))])
         }
         let table = TextTable(header: ["parameter", "shape", "count", "mean", "std", "min", "max"], rows: rows,
                               alignments: [.left, .left, .right, .right, .right, .right, .right])
@@ -87,67 +80,57 @@ extension Interpreter {
         return CommandResult(command: "inspect", fields: [("target", .string("weights")), ("parameters", .array(entries))])
     }
 
-    /// `inspect attention`: the spatial attention map (time × channel) of one test window or a class average.
+    /// `inspect attention` / `plot attention`: the spatial attention map (time × channel) of one window of the
+    /// test split, or the mean over every test window of a class, as a terminal heat map.
     func inspectAttention(_ arguments: Arguments, command: String = "inspect") throws -> CommandResult {
-        let model = try currentModel(for: arguments)
-        let dataset = try currentDataset(for: arguments)
-        let test = dataset.indices(in: .test).isEmpty ? dataset.indices(in: .train) : dataset.indices(in: .test)
-        var chosen: [Int]
-        var subject: String
-        if let classArgument = arguments.option("class") {
-            let label = try classLabel(classArgument, in: dataset)
-            chosen = Array(test.filter { dataset.labels[$0] == label }.prefix(256))
-            guard !chosen.isEmpty else { throw ShellError("no test windows of class '\(dataset.classNames[label])'", at: classArgument.offset) }
-            subject = "mean of \(chosen.count) windows of class \(dataset.classNames[label])"
-        } else {
-            let sample = try arguments.option("sample").map { try arguments.integer($0, "sample", in: 0...(max(0, test.count - 1))) } ?? 0
-            chosen = [test[sample]]
-            subject = "test window \(sample) (class \(dataset.classNames[dataset.labels[test[sample]]]))"
-        }
-        let maps = try attentionMaps(of: model, windows: chosen, in: dataset)
-        guard !maps.isEmpty else {
-            throw ShellError("model \(model.spec) has no spatial attention map: build one with an attention stem (sa, attn+lstm)",
-                             at: arguments.command.offset)
-        }
-        let layerIndex: Int
-        if let layer = arguments.option("layer") {
-            if let index = maps.firstIndex(where: { $0.layer == layer.value }) { layerIndex = index } else {
-                layerIndex = try arguments.integer(layer, "layer (index or name: \(maps.map(\.layer).joined(separator: ", ")))",
-                                                   in: 0...(maps.count - 1))
-            }
-        } else {
-            layerIndex = 0
-        }
-        let map = maps[layerIndex]
-        output.text("attention \(map.layer) (\(map.values.count) steps × \(dataset.channelCount) channels), \(subject)")
-        for line in HeatMap.render(map.values, channels: dataset.channelNames, style: style) { output.text(line) }
-        return CommandResult(command: command, fields: [
-            ("target", .string("attention")), ("layer", .string(map.layer)), ("layers", .array(maps.map { .string($0.layer) })),
-            ("windows", .array(chosen.map { .int($0) })), ("channels", .array(dataset.channelNames.map { .string($0) })),
-            ("map", .array(map.values.map { .array($0.map { .double($0) }) })),
-        ])
+        let (maps, layer) = try attentionMaps(arguments)
+        let shown = maps.layers[layer]
+        output.text("attention \(shown.name) (\(shown.values.count) steps × \(maps.channelNames.count) channels), \(maps.caption)")
+        for line in TerminalHeatMap.render(shown.values, channels: maps.channelNames, style: style) { output.text(line) }
+        return CommandResult(command: command, fields: attentionFields(maps, layer: layer))
     }
 
-    /// The spatial maps of `model` for `windows`, averaged over the windows: per layer a time × channel grid.
-    private func attentionMaps(of model: any HARModel, windows: [Int], in dataset: HARDataset) throws -> [(layer: String, values: [[Double]])] {
-        let size = dataset.windowSize
-        var values: [Float] = []
-        values.reserveCapacity(windows.count * size)
-        for index in windows { values += dataset.windows[(index * size)..<((index + 1) * size)] }
-        let wasTraining = model.isTraining
-        model.setTraining(false)
-        defer { model.setTraining(wasTraining) }
-        return try withInferenceMode {
-            _ = try model(try Tensor(values, shape: [windows.count, 1, dataset.windowLength, dataset.channelCount]))
-            return try model.attentionMaps.filter { $0.kind == .spatial }.map { map in
-                let mean = try map.weights.converted(to: .float32).mean(alongAxes: 0)
-                let shape = mean.shape
-                let flat = try mean.scalars(as: Float.self)
-                let columns = shape.count == 2 ? shape[1] : 1
-                let rows = flat.count / max(1, columns)
-                return (map.layer, (0..<rows).map { t in (0..<columns).map { Double(flat[t * columns + $0]) } })
-            }
+    /// The maps `sample=I`, `class=NAME` and `layer=L` ask for, from HARKit's `AttentionMaps` (the computation
+    /// `report` uses too), and the index of the layer to show.
+    private func attentionMaps(_ arguments: Arguments) throws -> (maps: AttentionMaps, layer: Int) {
+        let model = try currentModel(for: arguments)
+        let dataset = try currentDataset(for: arguments)
+        let sample = arguments.option("sample"), classArgument = arguments.option("class")
+        if let sample, classArgument != nil {
+            throw ShellError("'sample=' and 'class=' exclude each other: one window, or the mean of a class", at: sample.offset)
         }
+        let subject: AttentionMaps.Subject
+        let split = AttentionMaps.defaultSplit(of: dataset)
+        if let classArgument {
+            subject = .classLabel(try classLabel(classArgument, in: dataset))
+        } else if let sample {
+            let windows = dataset.indices(in: split).count
+            subject = .window(try arguments.integer(sample, "sample (a \(split.rawValue) window)", in: 0...max(0, windows - 1)))
+        } else {
+            subject = .window(0)
+        }
+        let maps: AttentionMaps
+        do {
+            maps = try AttentionMaps(model: model, dataset: dataset, subject: subject, split: split)
+        } catch let error as AttentionError {
+            throw ShellError(error.message, at: (classArgument ?? sample)?.offset ?? arguments.command.offset)
+        }
+        guard let layer = arguments.option("layer") else { return (maps, 0) }
+        guard let index = maps.layerIndex(layer.value) else {
+            let names = maps.layers.map(\.name)
+            throw ShellError("unknown layer '\(layer.value)': name one (\(names.joined(separator: ", "))) or give its index 0…\(names.count - 1)",
+                             at: layer.offset)
+        }
+        return (maps, index)
+    }
+
+    /// The structured result of an attention map: the layer shown, every layer, the split, the windows averaged,
+    /// the channels and the `T′ × C` values.
+    private func attentionFields(_ maps: AttentionMaps, layer: Int) -> [(String, JSONValue)] {
+        [("target", .string("attention")), ("layer", .string(maps.layers[layer].name)), ("layers", .array(maps.layers.map { .string($0.name) })),
+         ("split", .string(maps.split.rawValue)), ("windows", .array(maps.windows.map { .int($0) })),
+         ("caption", .string(maps.caption)), ("channels", .array(maps.channelNames.map { .string($0) })),
+         ("map", .array(maps.layers[layer].values.map { .array($0.map { .double($0) }) }))]
     }
 
     /// The label a `class=` argument names (a class name, its unique prefix, or an index).
@@ -182,12 +165,13 @@ extension Interpreter {
             throw ShellError("no training history yet: run 'train' first", at: arguments.command.offset)
         }
         let epochs = run.epochs
-        var series = [LineChart.Series("train loss", epochs.map(\.trainLoss)), LineChart.Series("train acc", epochs.map(\.trainAccuracy))]
+        var series = [TerminalLineChart.Series("train loss", epochs.map(\.trainLoss)),
+                      TerminalLineChart.Series("train acc", epochs.map(\.trainAccuracy))]
         if epochs.contains(where: { $0.validationAccuracy != nil }) {
-            series.append(LineChart.Series("val acc", epochs.map { $0.validationAccuracy ?? .nan }))
+            series.append(TerminalLineChart.Series("val acc", epochs.map { $0.validationAccuracy ?? .nan }))
         }
         output.text("run #\(run.id): \(run.model) on \(run.dataset), \(epochs.count) epochs")
-        for line in LineChart.render(series) { output.text(line) }
+        for line in TerminalLineChart.render(series) { output.text(line) }
         return CommandResult(command: command, fields: [
             ("target", .string("history")), ("run", .int(run.id)),
             ("epochs", .array(epochs.map { TrainingView.result($0).json })),

@@ -1,5 +1,4 @@
 import HARKit
-import Torch
 
 /// Model commands: model, summary.
 extension Interpreter {
@@ -16,10 +15,9 @@ extension Interpreter {
             throw ShellError(error.message, at: position(of: error.word, in: arguments) ?? specArgument.offset)
         }
         let shape = try currentInputShape(for: arguments)
-        Runtime.manualSeed(session.config.seed)
         let built: any HARModel
         do {
-            built = try ModelFactory.make(spec, input: shape)
+            built = try ModelFactory.make(spec, input: shape, seed: session.config.seed)
         } catch let error as ModelSpecError {
             throw ShellError(error.message, at: position(of: error.word, in: arguments) ?? specArgument.offset)
         }
@@ -78,15 +76,4 @@ extension Interpreter {
         }
         return nil
     }
-}
-
-/// `n` with commas between groups of thousands: 1,234,567.
-func grouped(_ n: Int) -> String {
-    let digits = String(abs(n))
-    var out = ""
-    for (i, c) in digits.enumerated() {
-        if i > 0, (digits.count - i) % 3 == 0 { out += "," }
-        out.append(c)
-    }
-    return (n < 0 ? "-" : "") + out
 }

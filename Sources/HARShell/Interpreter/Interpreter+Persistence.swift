@@ -25,7 +25,9 @@ extension Interpreter {
         } catch let error as CheckpointError {
             throw ShellError(error.message, at: file.offset)
         }
-        if let run = session.currentRun, let id = run.storeID { recordInStore { try $0.setCheckpoint(of: id, path: url.path) } }
+        if let run = session.currentRun, let id = run.storeID {
+            recording(of: "the checkpoint of run \(run.id)").recorder(for: id).checkpointSaved(at: url.path)
+        }
         output.text("saved \(model.spec) (\(dataset.name), \(session.trainer?.history.count ?? 0) epochs) to \(file.value)")
         return CommandResult(command: "save", fields: [("model", .string(model.spec.description)), ("file", .string(url.path))])
     }

@@ -64,10 +64,17 @@ extension Interpreter {
         }
         let file = arguments.positional(1)
         let url = resolve(file?.value ?? "harlab-report.html")
+        // The map `inspect attention` and `plot attention` show by default (test window 0, first layer); a model
+        // without spatial attention has none to add.
         var attention: [ReportAttention] = []
-        if let model = session.model, let dataset = session.dataset,
-           let map = try? ReportAttention(model: model, dataset: dataset, split: .test, window: 0) {
-            attention.append(map)
+        if let model = session.model, let dataset = session.dataset {
+            do {
+                attention.append(try ReportAttention(try AttentionMaps(model: model, dataset: dataset)))
+            } catch is AttentionError {
+                // nothing to show
+            } catch {
+                throw ShellError("cannot compute the attention map for the report: \(error)", at: arguments.command.offset)
+            }
         }
         do {
             try Report(store: store, attention: attention).write(to: url)

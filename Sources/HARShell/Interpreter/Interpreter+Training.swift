@@ -25,36 +25,39 @@ extension Interpreter {
         run.config = session.config
         run.augmentation = session.augmentation?.description
         let isNewRun = session.currentRun == nil
-        if isNewRun {
-            recordInStore { run.storeID = try $0.begin(RunStart(dataset: dataset, model: model.spec, config: session.config)) }
-        }
+        let recording = recording(of: "run \(run.id)")
+        let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds) }
+            ?? recording.begin(RunStart(dataset: dataset, model: model.spec, config: session.config))
+        run.storeID = recorder.runID
         output.text("training \(model.spec) on \(dataset.name) for \(epochs) epoch\(epochs == 1 ? "" : "s")"
                     + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")
         output.text(TrainingView.header)
         var epochStart = Date()
-        let outcome = try trainer.train(epochs: epochs, events: { [output] event in
-            switch event {
-            case .epochStarted(let epoch, let batches):
-                epochStart = Date()
-                output.progress(Progress(label: "epoch \(epoch)", done: 0, total: batches, elapsed: 0))
-            case .batchFinished(let epoch, let batch, let batches, _):
-                output.progress(Progress(label: "epoch \(epoch)", done: batch, total: batches, elapsed: Date().timeIntervalSince(epochStart)))
-            case .epochFinished(let record):
-                output.progress(nil)
-                output.text(TrainingView.line(record))
-                output.result(TrainingView.result(record))
-            }
-        }, shouldStop: shouldStop)
+        let outcome: TrainingOutcome
+        do {
+            outcome = try recorder.train(trainer, epochs: epochs, events: { [output] event in
+                switch event {
+                case .epochStarted(let epoch, let batches):
+                    epochStart = Date()
+                    output.progress(Progress(label: "epoch \(epoch)", done: 0, total: batches, elapsed: 0))
+                case .batchFinished(let epoch, let batch, let batches, _):
+                    output.progress(Progress(label: "epoch \(epoch)", done: batch, total: batches, elapsed: Date().timeIntervalSince(epochStart)))
+                case .epochFinished(let record):
+                    output.progress(nil)
+                    output.text(TrainingView.line(record))
+                    output.result(TrainingView.result(record))
+                }
+            }, shouldStop: shouldStop)
+        } catch {
+            // The trainer has undone the call and the interpreter restores the session; the recorder has ended the
+            // store's run as failed (with the epochs that finished) instead of leaving it `running`.
+            output.progress(nil)
+            throw error
+        }
         output.progress(nil)
+        recorder.end(after: outcome)
         run.epochs += outcome.records
         run.stopped = outcome.reason
-        if let id = run.storeID {
-            recordInStore { store in
-                for record in outcome.records { try store.append(record, to: id) }
-                try store.finish(id, RunEnd(status: RunStatus(outcome.reason), message: outcome.reason.description,
-                                            trainSeconds: run.trainSeconds))
-            }
-        }
         run.evaluation = nil
         if isNewRun { session.runs.append(run) } else { session.runs[session.runs.count - 1] = run }
         output.text(TrainingView.summary(outcome) + (outcome.reason == .cancelled ? " by Ctrl-C; the model keeps its weights" : ""))
@@ -78,7 +81,7 @@ extension Interpreter {
             run.evaluation = SessionRun.Evaluation(split: word, metrics: result.metrics, timing: timing)
             session.runs[session.runs.count - 1] = run
             if split == .test, let id = run.storeID {
-                recordInStore { try $0.setEvaluation(of: id, metrics: result.metrics, inference: timing) }
+                recording(of: "the evaluation of run \(run.id)").recorder(for: id).evaluated(result.metrics, inference: timing)
             }
         }
         session.lastEvaluation = result
@@ -105,13 +108,11 @@ extension Interpreter {
             let space = try SearchSpace(parsing: ranges.map { "\($0.key ?? "")=\($0.value)" }.joined(separator: ", "))
             let tuner = try Tuner(space: space, trials: trials, epochs: epochs)
             output.text("tuning \(model.spec) on \(dataset.name): \(trials) trials, up to \(epochs) epochs each, rungs \(tuner.rungs) — Ctrl-C stops")
-            result = try tuner.run(dataset: dataset, spec: model.spec, config: session.config, store: runStore, progress: { [output] trial in
+            result = try tuner.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a trial"), progress: { [output] trial in
                 output.text("trial \(trial.index): \(trial.settingsText) — \(trial.status), val F1 \(trial.score.isNaN ? "—" : TrainingView.fixed(trial.score, 4))")
             }, shouldStop: shouldStop)
         } catch let error as TuningError {
             throw ShellError(error.message, at: ranges[0].offset)
-        } catch let error as RunStoreError {
-            throw ShellError(error.message, at: arguments.command.offset)
         }
         for line in result.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
         guard let best = result.best, let trainer = result.bestTrainer else {
@@ -148,7 +149,7 @@ extension Interpreter {
         do {
             let validation = try CrossValidation(folds: folds, epochs: epochs)
             output.text("cross-validating \(model.spec) on \(dataset.name): \(folds), \(epochs) epochs per fold — Ctrl-C stops")
-            result = try validation.run(dataset: dataset, spec: model.spec, config: session.config, store: runStore, progress: { [output] fold in
+            result = try validation.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a fold"), progress: { [output] fold in
                 output.text("fold \(fold.index): test subjects \(fold.testSubjects.map(String.init).joined(separator: " ")), "
                             + "accuracy \(TrainingView.fixed(fold.metrics.accuracy * 100, 2))%, macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))")
             }, shouldStop: shouldStop)

@@ -34,6 +34,14 @@ public final class Interpreter {
     public var style = Style(colour: false)
     /// Where runs are recorded across sessions (`runs`, `compare`, `report`); nil keeps them in this session only.
     public var runStore: RunStore?
+    /// The threads libtorch computes with and why, once `har` (or `set threads`) has applied the setting; nil
+    /// leaves libtorch's own choice (an embedded interpreter).
+    public internal(set) var threadBudget: ThreadBudget?
+    /// Why the run store the front end wanted could not be opened; every run then warns that it is not recorded.
+    public var runStoreProblem: RunStoreError?
+    /// Whether a run of this session could not be recorded in the run store (`har` then exits non-zero after a
+    /// script or `-c`, so a lost run is never silent).
+    public private(set) var hasUnrecordedRuns = false
 
     var scriptDepth = 0
 
@@ -168,12 +176,13 @@ public final class Interpreter {
         }
     }
 
-    /// Runs `body` on the run store, if there is one; a store failure is a warning, never a failed command
-    /// (a locked store must not lose the training it records).
-    func recordInStore(_ body: (RunStore) throws -> Void) {
-        guard let store = runStore else { return }
-        do { try body(store) } catch {
-            output.text("warning: run store \(store.url.path): \(error)")
+    /// How the runs of `what` (`run 3`, `a fold`) are recorded: into `runStore`, with a store failure — or a store
+    /// that could not be opened — said as a warning on standard error (never a failed command: the training goes on)
+    /// and remembered in `hasUnrecordedRuns`.
+    func recording(of what: String) -> RunRecording {
+        RunRecording(store: runStore, unavailable: runStoreProblem) { [weak self] problem in
+            self?.output.warning("\(what) is not recorded in the run store: \(problem)")
+            self?.hasUnrecordedRuns = true
         }
     }
 

@@ -8,6 +8,8 @@ public final class OutputBuffer: OutputSink {
     public private(set) var errors: [(error: ShellError, source: String, origin: String?)] = []
     /// Progress reports, in order.
     public private(set) var progressReports: [Progress] = []
+    /// Warnings, in order.
+    public private(set) var warnings: [String] = []
 
     /// An empty buffer.
     public init() {}
@@ -21,6 +23,7 @@ public final class OutputBuffer: OutputSink {
         results = []
         errors = []
         progressReports = []
+        warnings = []
     }
 
     /// Keeps a text line.
@@ -31,4 +34,6 @@ public final class OutputBuffer: OutputSink {
     public func error(_ error: ShellError, source: String, origin: String?) { errors.append((error, source, origin)) }
     /// Keeps a progress report (a clear is not kept).
     public func progress(_ progress: Progress?) { if let progress { progressReports.append(progress) } }
+    /// Keeps a warning.
+    public func warning(_ message: String) { warnings.append(message) }
 }

@@ -9,6 +9,9 @@ public protocol OutputSink: AnyObject {
     func error(_ error: ShellError, source: String, origin: String?)
     /// Progress of a long command (an epoch's batches); nil clears the progress line.
     func progress(_ progress: Progress?)
+    /// Something the user must know that is not the command's output (a run that could not be recorded):
+    /// the terminal prints it on standard error, so it is seen even when standard output goes elsewhere.
+    func warning(_ message: String)
 }
 
 /// How far a long-running step has come, for a progress bar with ETA.

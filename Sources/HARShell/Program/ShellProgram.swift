@@ -68,7 +68,8 @@ public final class ShellProgram {
     }
 
     /// Opens the run store (`HAR_RUNS`, else `$XDG_DATA_HOME/harlab/runs.sqlite`, else `~/.local/share/harlab/runs.sqlite`);
-    /// when it cannot be opened, says so and keeps runs in the session only.
+    /// when it cannot be opened, says so on standard error and keeps runs in the session only (each run then warns
+    /// again, and a script or `-c` that trained exits non-zero).
     private func openRunStore() {
         guard interpreter.runStore == nil else { return }
         let url = RunStore.defaultURL(environment: environment)
@@ -76,7 +77,8 @@ public final class ShellProgram {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             interpreter.runStore = try RunStore(url: url)
         } catch {
-            interpreter.output.text("warning: runs are kept in this session only: \(error)")
+            interpreter.runStoreProblem = error as? RunStoreError ?? RunStoreError("\(error)")
+            interpreter.output.warning("runs are kept in this session only: \(error)")
         }
     }
 
@@ -116,6 +118,9 @@ public final class ShellProgram {
             return ExitStatus.badInvocation
         }
         openRunStore()
+        do { try interpreter.applyThreadSetting() } catch {
+            interpreter.output.warning("libtorch keeps its own thread count: \(error)")
+        }
         runStartupFile()
         var failed = false
         for step in invocation.steps {
@@ -125,19 +130,25 @@ public final class ShellProgram {
             case .script(let path): outcome = runScript(path)
             }
             if isInterrupted() { return ExitStatus.interrupted }
-            if outcome == .quit { return failed ? ExitStatus.failure : ExitStatus.success }
+            if outcome == .quit { return unattendedStatus(failed: failed) }
             if outcome == .failure {
                 failed = true
                 if !invocation.keepGoing && !invocation.interactive { return ExitStatus.failure }
             }
         }
-        guard wantsInteractiveLoop else { return failed ? ExitStatus.failure : ExitStatus.success }
+        guard wantsInteractiveLoop else { return unattendedStatus(failed: failed) }
         if !terminals.input && !invocation.interactive {
             let outcome = runLines(from: StandardInputLines(), name: "<stdin>")
             if isInterrupted() { return ExitStatus.interrupted }
-            return outcome == .failure ? ExitStatus.failure : ExitStatus.success
+            return unattendedStatus(failed: outcome == .failure)
         }
         return interact(interactiveInput())
+    }
+
+    /// The exit status of a script, `-c` or piped run: a failure when a command failed or a run could not be
+    /// recorded in the run store (the warning alone would be lost in a pipeline).
+    private func unattendedStatus(failed: Bool) -> Int32 {
+        failed || interpreter.hasUnrecordedRuns ? ExitStatus.failure : ExitStatus.success
     }
 
     /// The interactive loop: prompt, read, run; Ctrl-C drops the line, Ctrl-D or `quit` leaves with status 0.

@@ -66,6 +66,12 @@ public final class TerminalSink: OutputSink {
         writeErr(ErrorView.render(error, source: source, origin: origin, style: errorStyle).joined(separator: "\n") + "\n")
     }
 
+    /// Prints `warning: message` to stderr.
+    public func warning(_ message: String) {
+        clearProgress()
+        writeErr(errorStyle.yellow("warning: ") + message + "\n")
+    }
+
     /// Redraws the progress bar in place (only on a terminal, not with `--quiet`).
     public func progress(_ progress: Progress?) {
         guard showProgress else { return }

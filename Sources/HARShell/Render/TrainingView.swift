@@ -4,14 +4,16 @@ import HARKit
 /// How `train` shows its epochs: a header, one aligned line per epoch, and the result values
 /// (`--json` lines) with the field names of docs/COMMANDS.md.
 public enum TrainingView {
-    /// The column header printed before the first epoch line.
-    public static let header = "epoch   loss  train acc  val acc  val F1        lr     sec"
+    /// The column header printed before the first epoch line. The loss column holds 8 characters: losses below
+    /// 100 with 4 decimals and diverging ones in scientific notation (`fixed`) line up.
+    public static let header = "epoch    loss  train acc  val acc  val F1        lr     sec"
 
-    /// One epoch as a line under `header`; `—` where there is no validation split.
+    /// One epoch as a line under `header`; `—` where there is no validation split. A value wider than its column
+    /// pushes the rest of the line right but never runs into its neighbour.
     public static func line(_ record: EpochRecord) -> String {
-        func cell(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        func cell(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(1, width - text.count)) + text }
         func percent(_ value: Double?) -> String { value.map { fixed($0 * 100, 1) + "%" } ?? "—" }
-        return cell(String(record.epoch), 5) + cell(fixed(record.trainLoss, 4), 7) + cell(percent(record.trainAccuracy), 11)
+        return cell(String(record.epoch), 5) + cell(fixed(record.trainLoss, 4), 8) + cell(percent(record.trainAccuracy), 11)
             + cell(percent(record.validationAccuracy), 9) + cell(record.validationMacroF1.map { fixed($0, 3) } ?? "—", 8)
             + cell(scientific(record.learningRate), 10) + cell(fixed(record.seconds, 1), 8)
     }
@@ -46,12 +48,15 @@ public enum TrainingView {
         }
     }
 
-    /// `value` with `digits` decimals.
+    /// `value` with `digits` decimals (0 to 9); magnitudes of a million and more in `scientific` notation instead,
+    /// so a diverging but finite loss stays a short cell (and never overflows the integer parts below).
     static func fixed(_ value: Double, _ digits: Int) -> String {
         guard value.isFinite else { return "\(value)" }
+        guard abs(value) < 1e6 else { return scientific(value) }
+        let digits = min(max(digits, 0), 9)
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
-        let rounded = (abs(value) * scale).rounded()
+        let rounded = (abs(value) * scale).rounded()  // below 1e15: exact in a Double and in an Int
         let whole = Int(rounded / scale)
         let fraction = Int(rounded.truncatingRemainder(dividingBy: scale))
         let sign = value < 0 && rounded > 0 ? "-" : ""

@@ -2,10 +2,13 @@ import Foundation
 import HARKit
 
 /// Everything a user can change in one `har` session. A command either succeeds and updates it,
-/// or throws and leaves it exactly as it was (the interpreter restores the value it started from).
+/// or throws and leaves it as it was (the interpreter puts back the value it started from; the history
+/// gains the failed line).
 ///
-/// Models and trainers are objects that `train` changes in place: a `train` that fails half-way keeps
-/// the epochs it finished (as Ctrl-C does), everything else is restored.
+/// Models and trainers are objects that `train` changes in place: when a `train` fails part-way, the
+/// trainer returns the model's weights, the optimizer's state and its epoch history to where the command
+/// found them (Ctrl-C is not a failure: the epochs finished before it stay). Files and the run store are
+/// outside the session and keep what they were given.
 public struct Session {
     /// The training settings `set` and `show` work on.
     public var config = TrainingConfig()

@@ -2,18 +2,16 @@ import CTorch
 
 extension Tensor {
     /// Whether autograd records operations on this tensor.
-    public var requiresGrad: Bool { ct_autograd_requires_grad(handle) == 1 }
+    public var requiresGrad: Bool { unfailing(ct_autograd_requires_grad(handle), "requires_grad") == 1 }
 
     /// Turns gradient recording for this (leaf) tensor on or off.
     public func setRequiresGrad(_ on: Bool) throws { try checked(ct_autograd_set_requires_grad(handle, on ? 1 : 0)) }
 
     /// The accumulated gradient, or nil when none has been computed.
     public var grad: Tensor? {
-        guard let raw = ct_autograd_grad(handle) else {
-            _ = ct_error_take()
-            return nil
-        }
-        return Tensor(owning: raw)
+        var raw: ct_tensor?
+        unfailing(ct_autograd_grad(handle, &raw), "grad")
+        return raw.map(Tensor.init(owning:))
     }
 
     /// Drops the accumulated gradient (PyTorch's `zero_grad(set_to_none=True)`).
@@ -27,21 +25,21 @@ extension Tensor {
 
 /// Runs `body` with gradient recording off (PyTorch's `torch.no_grad()`).
 public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
-    let previous = ct_autograd_set_enabled(0)
-    defer { ct_autograd_set_enabled(previous) }
+    let previous = unfailing(ct_autograd_set_enabled(0), "set_grad_enabled")
+    defer { unfailing(ct_autograd_set_enabled(previous), "set_grad_enabled") }
     return try body()
 }
 
 /// Runs `body` in inference mode: no autograd bookkeeping at all, fastest for evaluation.
 /// Tensors made inside cannot later take part in autograd.
 public func withInferenceMode<R>(_ body: () throws -> R) rethrows -> R {
-    let guardHandle = ct_inference_mode_enter()
-    defer { ct_inference_mode_exit(guardHandle) }
+    let guardHandle = unfailingPointer(ct_inference_mode_enter(), "inference_mode enter")
+    defer { unfailing(ct_inference_mode_exit(guardHandle), "inference_mode exit") }
     return try body()
 }
 
 /// Whether operations on this thread are recorded for autograd.
-public var isGradEnabled: Bool { ct_autograd_is_enabled() == 1 }
+public var isGradEnabled: Bool { unfailing(ct_autograd_is_enabled(), "is_grad_enabled") == 1 }
 
 extension Tensor {
     /// Makes this tensor hold `source`'s values, dtype and device while staying the same (leaf) tensor,

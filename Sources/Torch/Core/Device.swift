@@ -16,10 +16,10 @@ public enum Device: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Whether libtorch can use a CUDA device here.
-    public static var isCUDAAvailable: Bool { ct_cuda_is_available() != 0 }
+    public static var isCUDAAvailable: Bool { unfailing(ct_cuda_is_available(), "cuda is_available") != 0 }
 
     /// The number of CUDA devices libtorch sees.
-    public static var cudaDeviceCount: Int { Int(ct_cuda_device_count()) }
+    public static var cudaDeviceCount: Int { Int(unfailing(ct_cuda_device_count(), "cuda device_count")) }
 
     public var description: String {
         switch self {

@@ -85,7 +85,7 @@ public enum Functional {
                                  training: Bool = false) throws -> (output: Tensor, weights: Tensor) {
         var weights: ct_tensor?
         let output = try checked(ct_nn_attention(query.handle, key.handle, value.handle, mask?.handle, dropout, training ? 1 : 0, &weights))
-        return (output, Tensor(owning: try checkedHandle(weights)))
+        return (output, try checked(weights))
     }
 
     /// The fused multi-layer LSTM kernel. `parameters` lists w_ih, w_hh, b_ih, b_hh per layer and direction.
@@ -98,7 +98,7 @@ public enum Functional {
             try checked(ct_nn_lstm(x.handle, initial?.h.handle, initial?.c.handle, handles, Int32(handles.count), Int64(layers),
                                    dropout, training ? 1 : 0, bidirectional ? 1 : 0, batchFirst ? 1 : 0, &y, &h, &c))
         }
-        return (Tensor(owning: try checkedHandle(y)), Tensor(owning: try checkedHandle(h)), Tensor(owning: try checkedHandle(c)))
+        return (try checked(y), try checked(h), try checked(c))
     }
 
     /// The fused multi-layer GRU kernel. `parameters` lists w_ih, w_hh, b_ih, b_hh per layer and direction.
@@ -110,6 +110,6 @@ public enum Functional {
             try checked(ct_nn_gru(x.handle, initial?.handle, handles, Int32(handles.count), Int64(layers), dropout, training ? 1 : 0,
                                   bidirectional ? 1 : 0, batchFirst ? 1 : 0, &y, &h))
         }
-        return (Tensor(owning: try checkedHandle(y)), Tensor(owning: try checkedHandle(h)))
+        return (try checked(y), try checked(h))
     }
 }

@@ -3,7 +3,7 @@ import CTorch
 /// Process-wide libtorch settings: seeds, threads, version.
 public enum Runtime {
     /// Seeds libtorch's global random generator (all devices).
-    public static func manualSeed(_ seed: UInt64) { ct_manual_seed(seed) }
+    public static func manualSeed(_ seed: UInt64) { unfailing(ct_manual_seed(seed), "manual_seed") }
 
     /// The CPU generator's full state, to restore later.
     public static func randomState() throws -> Tensor { try checked(ct_rng_get_state()) }
@@ -12,17 +12,17 @@ public enum Runtime {
     public static func setRandomState(_ state: Tensor) throws { try checked(ct_rng_set_state(state.handle)) }
 
     /// The number of threads libtorch's intra-op pool uses.
-    public static var threads: Int { Int(ct_get_num_threads()) }
+    public static var threads: Int { Int(unfailing(ct_get_num_threads(), "get_num_threads")) }
 
     /// Sets the intra-op thread count.
     /// - Throws: `TorchError` when `n` is below 1.
     public static func setThreads(_ n: Int) throws { try checked(ct_set_num_threads(Int32(clamping: n))) }
 
     /// libtorch's version, e.g. "1.13.1".
-    public static var version: String { String(cString: ct_version()) }
+    public static var version: String { String(cString: unfailingPointer(ct_version(), "version")) }
 
     /// Whether this libtorch has oneDNN kernels.
-    public static var hasOneDNN: Bool { ct_has_mkldnn() == 1 }
+    public static var hasOneDNN: Bool { unfailing(ct_has_mkldnn(), "has_mkldnn") == 1 }
 }
 
 /// Automatic mixed precision: ops that benefit run in a lower precision.
@@ -32,15 +32,16 @@ public enum Autocast {
         guard enabled else { return try body() }
         let deviceCode: Int32 = device == .cpu ? 0 : 1
         let type = dtype ?? (device == .cpu ? .bfloat16 : .float16)
-        let previous = ct_autocast_set(deviceCode, 1, type.code)
-        if previous < 0 { try throwPendingError() }
+        let previous = try checked(ct_autocast_set(deviceCode, 1, type.code))
         defer {
-            ct_autocast_set(deviceCode, previous, type.code)
-            ct_autocast_clear_cache()
+            unfailing(ct_autocast_set(deviceCode, previous, type.code), "autocast restore")
+            unfailing(ct_autocast_clear_cache(), "autocast clear_cache")
         }
         return try body()
     }
 
     /// Whether autocast is on for `device` on this thread.
-    public static func isEnabled(on device: Device = .cpu) -> Bool { ct_autocast_enabled(device == .cpu ? 0 : 1) == 1 }
+    public static func isEnabled(on device: Device = .cpu) -> Bool {
+        unfailing(ct_autocast_enabled(device == .cpu ? 0 : 1), "autocast enabled") == 1
+    }
 }

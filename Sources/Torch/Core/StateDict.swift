@@ -1,4 +1,5 @@
 import CTorch
+import FileSupport
 import Foundation
 
 /// Named tensors in order: a module's parameters and buffers, or an optimizer's state.
@@ -15,25 +16,29 @@ public struct StateDict {
     /// - Throws: `TorchError` naming the file when it is missing, truncated or not a dict of tensors.
     public init(contentsOf url: URL) throws {
         guard FileManager.default.fileExists(atPath: url.path) else { throw TorchError("no such file: \(url.path)") }
-        guard let state = ct_state_load(url.path) else {
-            throw TorchError("cannot read '\(url.path)' as a tensor dict: \(StateDict.pendingMessage())")
+        do {
+            try self.init(taking: try checkedPointer(ct_state_load(url.path)))
+        } catch let error as TorchError {
+            throw TorchError("cannot read '\(url.path)' as a tensor dict: \(error.message)")
         }
-        self.init(taking: state)
     }
 
     /// Reads the bytes of a `torch.save` dict.
     public init(bytes: Data) throws {
-        let state = bytes.withUnsafeBytes { ct_state_load_buffer($0.baseAddress, $0.count) }
-        guard let state else { throw TorchError("cannot read tensor dict: \(StateDict.pendingMessage())") }
-        self.init(taking: state)
+        do {
+            try self.init(taking: try checkedPointer(bytes.withUnsafeBytes { ct_state_load_buffer($0.baseAddress, $0.count) }))
+        } catch let error as TorchError {
+            throw TorchError("cannot read tensor dict: \(error.message)")
+        }
     }
 
-    private init(taking state: ct_state) {
+    /// Reads every entry of a loaded dict (an entry that cannot be read is an error, never skipped), then frees it.
+    private init(taking state: ct_state) throws {
         defer { ct_state_free(state) }
         var entries: [(String, Tensor)] = []
-        for i in 0..<ct_state_count(state) {
-            guard let name = ct_state_name(state, i), let tensor = ct_state_tensor(state, i) else { continue }
-            entries.append((String(cString: name), Tensor(owning: tensor)))
+        for i in 0..<(try checked(ct_state_count(state))) {
+            let name = String(cString: try checkedPointer(ct_state_name(state, i)))
+            entries.append((name, try checked(ct_state_tensor(state, i))))
         }
         self.entries = entries
     }
@@ -74,7 +79,9 @@ public struct StateDict {
                 handles.withUnsafeBufferPointer { ct_state_save_buffer(namePointers.baseAddress, $0.baseAddress, Int32(handles.count), &size) }
             }
         }
-        guard let buffer else { throw TorchError("cannot serialise tensors: \(StateDict.pendingMessage())") }
+        guard let buffer else {
+            throw TorchError("cannot serialise tensors: \((takeTorchError() ?? TorchError("no message")).message)")
+        }
         defer { free(buffer) }
         return Data(bytes: buffer, count: size)
     }
@@ -82,12 +89,11 @@ public struct StateDict {
     /// Writes the dict atomically: a temporary file beside `url`, flushed, then renamed over it.
     /// - Throws: `TorchError` when the folder is not writable or the disk is full; the old file is left as it was.
     public func write(to url: URL) throws {
-        try AtomicFile.write(try serialized(), to: url)
-    }
-
-    static func pendingMessage() -> String {
-        guard let raw = ct_error_take() else { return "unknown error" }
-        defer { free(raw) }
-        return String(cString: raw).split(separator: "\n").first.map(String.init) ?? "unknown error"
+        let data = try serialized()
+        do {
+            try AtomicFile.write(data, to: url)
+        } catch let error as FileError {
+            throw TorchError(error.message)
+        }
     }
 }

@@ -26,7 +26,7 @@ public final class Tensor {
         let handle = scalars.withUnsafeBytes { bytes in
             sizes.withUnsafeBufferPointer { ct_tensor_from_blob(bytes.baseAddress, $0.baseAddress, Int32(sizes.count), Scalar.dtype.code) }
         }
-        self.init(owning: try checkedHandle(handle))
+        self.init(owning: try checkedPointer(handle))
     }
 
     /// A one-dimensional tensor holding `scalars`.
@@ -42,12 +42,12 @@ public final class Tensor {
         }
         let sizes = shape.map(Int64.init)
         let handle = sizes.withUnsafeBufferPointer { ct_tensor_from_blob(buffer.baseAddress, $0.baseAddress, Int32(sizes.count), dtype.code) }
-        self.init(owning: try checkedHandle(handle))
+        self.init(owning: try checkedPointer(handle))
     }
 
     /// A scalar (zero-dimensional) tensor.
     public convenience init(scalar: Double, dtype: DType = .float32) throws {
-        self.init(owning: try checkedHandle(ct_tensor_full(nil, 0, scalar, dtype.code)))
+        self.init(owning: try checkedPointer(ct_tensor_full(nil, 0, scalar, dtype.code)))
     }
 
     /// A tensor of `shape` filled with `value`.
@@ -99,37 +99,40 @@ public final class Tensor {
 
     // MARK: Queries
 
-    /// The sizes of each dimension.
-    public var shape: [Int] {
-        var sizes = [Int64](repeating: 0, count: 16)
-        let n = Int(ct_tensor_shape(handle, &sizes, 16))
-        return sizes.prefix(Swift.max(n, 0)).map(Int.init)
-    }
+    /// The sizes of each dimension (any number of them).
+    public var shape: [Int] { dimensions("shape", ct_tensor_shape) }
 
     /// The element strides of each dimension.
-    public var strides: [Int] {
-        var sizes = [Int64](repeating: 0, count: 16)
-        let n = Int(ct_tensor_strides(handle, &sizes, 16))
-        return sizes.prefix(Swift.max(n, 0)).map(Int.init)
+    public var strides: [Int] { dimensions("strides", ct_tensor_strides) }
+
+    /// Sizes or strides, read into a buffer of exactly `rank` values.
+    private func dimensions(_ what: String, _ query: (ct_tensor, UnsafeMutablePointer<Int64>?, Int32) -> Int32) -> [Int] {
+        var values = [Int64](repeating: 0, count: rank)
+        let n = values.withUnsafeMutableBufferPointer { unfailing(query(handle, $0.baseAddress, Int32($0.count)), what) }
+        return values.prefix(Int(n)).map(Int.init)
     }
 
     /// The number of dimensions.
-    public var rank: Int { Int(ct_tensor_ndim(handle)) }
+    public var rank: Int { Int(unfailing(ct_tensor_ndim(handle), "rank")) }
 
     /// The number of elements.
-    public var count: Int { Int(ct_tensor_numel(handle)) }
+    public var count: Int { Int(unfailing(ct_tensor_numel(handle), "element count")) }
 
-    /// The element type.
-    public var dtype: DType { DType(rawValue: ct_tensor_dtype(handle)) ?? .float32 }
+    /// The element type. Every tensor CTorch hands out has one of `DType`'s (loading a dict rejects others).
+    public var dtype: DType {
+        let code = unfailing(ct_tensor_dtype(handle), "dtype")
+        guard let dtype = DType(rawValue: code) else { fatalError("CTorch returned dtype code \(code), which DType lacks") }
+        return dtype
+    }
 
     /// Where the storage lives.
     public var device: Device {
         var index: Int32 = 0
-        return ct_tensor_device(handle, &index) == 1 ? .cuda(Int(index)) : .cpu
+        return unfailing(ct_tensor_device(handle, &index), "device") == 1 ? .cuda(Int(index)) : .cpu
     }
 
     /// Whether the elements are laid out contiguously, row-major.
-    public var isContiguous: Bool { ct_tensor_is_contiguous(handle) == 1 }
+    public var isContiguous: Bool { unfailing(ct_tensor_is_contiguous(handle), "contiguity") == 1 }
 
     /// The elements, row-major, converted to `Scalar`.
     public func scalars<Scalar: TensorScalar>(as type: Scalar.Type = Scalar.self) throws -> [Scalar] {
@@ -158,14 +161,15 @@ public final class Tensor {
 }
 
 extension Tensor: CustomStringConvertible {
-    /// libtorch's printout of the values.
+    /// libtorch's printout of the values (or the shape and libtorch's reason when it cannot print them).
     public var description: String {
-        guard let raw = ct_tensor_describe(handle) else {
-            _ = ct_error_take()
-            return "Tensor(shape: \(shape))"
+        do {
+            let raw = try checkedPointer(ct_tensor_describe(handle))
+            defer { free(raw) }
+            return String(cString: raw)
+        } catch {
+            return "Tensor(shape: \(shape), dtype: \(dtype)) (not printable: \(error))"
         }
-        defer { free(raw) }
-        return String(cString: raw)
     }
 }
 
@@ -173,15 +177,6 @@ extension Tensor: CustomStringConvertible {
 func withSizes<R>(_ shape: [Int], _ body: (UnsafePointer<Int64>?, Int32) throws -> R) rethrows -> R {
     let sizes = shape.map(Int64.init)
     return try sizes.withUnsafeBufferPointer { try body($0.baseAddress, Int32(sizes.count)) }
-}
-
-/// Returns the handle or throws the pending error.
-func checkedHandle(_ handle: ct_tensor?) throws -> ct_tensor {
-    guard let handle else {
-        try throwPendingError()
-        throw TorchError("libtorch returned no tensor")
-    }
-    return handle
 }
 
 #if canImport(Glibc)

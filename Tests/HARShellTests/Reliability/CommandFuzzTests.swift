@@ -13,9 +13,12 @@ final class CommandFuzzTests: IsolatedTestCase {
 
     private var savedLimits = (model: 0, dataset: 0)
     private var savedDirectory = ""
+    private var threadsBefore = 0
     private var workFolder = temporaryFolder()
 
     override func setUp() {
+        // Generated `set threads N` lines change the whole process's thread count at once: tearDown puts it back.
+        threadsBefore = ThreadBudget.inEffect
         // Small limits keep every accepted model and dataset cheap; larger requests must be rejected up front.
         savedLimits = (ResourceLimits.modelBytes, ResourceLimits.datasetValues)
         ResourceLimits.modelBytes = 4 << 20
@@ -27,6 +30,7 @@ final class CommandFuzzTests: IsolatedTestCase {
     }
 
     override func tearDown() {
+        try? ThreadBudget(count: threadsBefore, reason: "restored by the test").apply()
         (ResourceLimits.modelBytes, ResourceLimits.datasetValues) = savedLimits
         FileManager.default.changeCurrentDirectoryPath(savedDirectory)
         try? FileManager.default.removeItem(at: workFolder)

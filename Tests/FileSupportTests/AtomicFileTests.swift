@@ -1,9 +1,9 @@
 import Foundation
-import Torch
+import FileSupport
 import XCTest
 
 /// `AtomicFile.write` removes the temporaries of killed writers of the same target, and only those.
-final class AtomicFileTests: IsolatedTestCase {
+final class AtomicFileTests: XCTestCase {
     func testWriteRemovesTemporariesOfDeadWritersAndKeepsLiveOnes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("harlab-atomic-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
