@@ -4,7 +4,7 @@ public enum CommandTable {
     /// The command types (like `CommandConfiguration.subcommands`); a new command adds its line here.
     static let commands: [any ShellCommand.Type] = [
         HelpCommand.self, StatusCommand.self, ResetCommand.self, RunCommand.self, RecordCommand.self, HistoryCommand.self,
-        QuitCommand.self,
+        ClearCommand.self, QuitCommand.self,
         DatasetsCommand.self, DownloadCommand.self, LoadCommand.self, InfoCommand.self, AugmentCommand.self,
         ModelCommand.self, SummaryCommand.self,
         SetCommand.self, ShowCommand.self,
