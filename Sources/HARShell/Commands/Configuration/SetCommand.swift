@@ -6,6 +6,24 @@ struct SetCommand: ShellCommand {
                                   examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set clip off"],
                                   keywords: ConfigKey.all.map(\.name), positionals: 2, completions: [.settings, .settingValues])
 
+    /// What `set` did: the key, its value now and before.
+    struct Change: CommandOutput {
+        /// The setting's name.
+        var key: String
+        /// Its value now, as `show` writes it.
+        var value: String
+        /// Its value before.
+        var previous: String
+
+        /// `lr = 0.001 (was 0.0005)`, or `(unchanged)`.
+        var lines: [String] { ["\(key) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))")] }
+
+        /// `key`, `value`, `previous`.
+        var result: CommandResult {
+            CommandResult(command: "set", fields: [("key", .string(key)), ("value", .string(value)), ("previous", .string(previous))])
+        }
+    }
+
     let arguments: Arguments
 
     /// `set lr=1e-3` is told how to write it.
@@ -15,29 +33,23 @@ struct SetCommand: ShellCommand {
         }
     }
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.set(arguments) }
-}
-
-private extension Interpreter {
-    func set(_ arguments: Arguments) throws -> CommandResult {
+    func run(in shell: Interpreter) throws -> CommandResult {
         let names = ConfigKey.all.map(\.name)
         let keyArgument = try arguments.required(0, "KEY")
         guard let key = ConfigKey.named(keyArgument.value) else {
             throw ShellError(Suggestion.unknown("setting", keyArgument.value, among: names), at: keyArgument.offset)
         }
         let valueArgument = try arguments.required(1, "VALUE for \(key.name) (\(key.domain))")
-        let previous = key.read(session.config)
+        let previous = key.read(shell.session.config)
         if valueArgument.value.lowercased() == "default", !valueArgument.quoted {
-            try key.write(&session.config, key.defaultValue)
+            try key.write(&shell.session.config, key.defaultValue)
         } else {
-            do { try key.write(&session.config, valueArgument.value) } catch let error as ShellError {
+            do { try key.write(&shell.session.config, valueArgument.value) } catch let error as ShellError {
                 throw ShellError(error.message, at: valueArgument.offset)
             }
         }
-        let value = key.read(session.config)
-        try session.trainer?.apply(session.config)
-        output.text("\(key.name) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))"))
-        return CommandResult(command: "set", fields: [("key", .string(key.name)), ("value", .string(value)),
-                                                      ("previous", .string(previous))])
+        let value = key.read(shell.session.config)
+        try shell.session.trainer?.apply(shell.session.config)
+        return shell.emit(Change(key: key.name, value: value, previous: previous))
     }
 }
