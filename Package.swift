@@ -41,16 +41,19 @@ let package = Package(
             cxxSettings: [.unsafeFlags(torchIncludes + ["-O2", "-Wno-deprecated-declarations"])],
             linkerSettings: [.unsafeFlags(torchLinkFlags)] + torchLibraries
         ),
-        .target(name: "Torch", dependencies: ["CTorch"]),
+        .target(name: "FileSupport"),
+        .target(name: "Torch", dependencies: ["CTorch", "FileSupport"]),
         .target(
             name: "HARKit",
             dependencies: [
                 "Torch",
+                "FileSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "HARShell", dependencies: ["HARKit"]),
+        // The shell stands on HARKit (plus file utilities), never on Torch or CTorch: LayeringTests holds it there.
+        .target(name: "HARShell", dependencies: ["HARKit", "FileSupport"]),
         .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
         .executableTarget(
             name: "har",
@@ -60,6 +63,7 @@ let package = Package(
             name: "har-bench",
             dependencies: ["HARKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HARKitTests", dependencies: ["HARKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HARShellTests", dependencies: ["HARShell"]),

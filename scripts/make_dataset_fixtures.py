@@ -5,12 +5,15 @@ implementation of each protocol expects from them, for HARKitTests.
 For every dataset in Tests/HARKitTests/Fixtures/<dataset>/:
   the input files in the publisher's layout (messy WISDM lines, NaN gaps in PAMAP2 and OPPORTUNITY), and
   expected.json: for each windowing mode, the options used and one summary per window
-  [label, "train"|"test", sum, sum of squares, first value, last value] of its float32 values (normalize=off).
+  [label, "train"|"test", sum, sum of squares, first value, last value, channel hashes] of its float32 values
+  (normalize=off). The channel hashes are, per channel in order, the first 16 hex digits of the SHA-256 of that
+  channel's T float32 values (little-endian, NaN as 0x7fc00000, -0 as +0): a loader that swaps channels or time
+  steps, or changes one value, matches no window, while the sums (tolerant of float rounding) say how far off it is.
 The 'reference' mode follows the Python reference tool (docs: PITFALLS.md): pandas header inference loses the first
 row of PAMAP2/OPPORTUNITY files, PAMAP2 NaN filled forward only, samples of a label joined per user/subject/file.
-Run: ~/peer/bin/python scripts/make_dataset_fixtures.py
+Run: python3 scripts/make_dataset_fixtures.py (with numpy and pandas installed)
 """
-import json, math, os
+import hashlib, json, math, os
 import numpy as np
 import pandas as pd
 
@@ -24,9 +27,20 @@ def windows_of(array, window, overlap):
     return [array[i * stride: i * stride + window] for i in range((len(array) - window) // stride + 1)]
 
 
+def channel_hash(column):
+    """First 16 hex digits of the SHA-256 of a channel's float32 values (little-endian, NaN and -0 made canonical)."""
+    bits = np.ascontiguousarray(column, dtype="<f4").copy()
+    bits[bits == 0] = 0.0
+    raw = bits.view("<u4").copy()
+    raw[np.isnan(bits)] = 0x7FC00000
+    return hashlib.sha256(raw.astype("<u4").tobytes()).hexdigest()[:16]
+
+
 def summary(window, label, split):
-    w = np.asarray(window, dtype=np.float32).astype(np.float64)
-    return [int(label), split, float(w.sum()), float((w * w).sum()), float(w.flat[0]), float(w.flat[-1])]
+    f = np.asarray(window, dtype=np.float32)
+    w = f.astype(np.float64)
+    hashes = [channel_hash(f[:, c]) for c in range(f.shape[1])]
+    return [int(label), split, float(w.sum()), float((w * w).sum()), float(w.flat[0]), float(w.flat[-1]), hashes]
 
 
 def runs(labels):

@@ -2,7 +2,9 @@
 # Installs what harlab needs and is missing (libtorch, libedit, OpenBLAS, rsvg-convert) on Debian/Ubuntu.
 # Idempotent: does nothing when everything is present. Sourced by the other scripts.
 # A script that sets harlab_setup_tests=1 before sourcing it also gets what only the tests need: Chromium,
-# for the report's browser check (HARLAB_SKIP_BROWSER=1 leaves it out, and that check then skips).
+# for the report's browser check (HARLAB_SKIP_BROWSER=1 leaves it out, and that check then skips), and Debian's
+# python3-torch (PyTorch 1.13 on the same libtorch), which reads harlab's checkpoints back with torch.load
+# (HARLAB_SKIP_PYTORCH=1 leaves it out, and that check then skips).
 set -euo pipefail
 
 need=()
@@ -18,6 +20,9 @@ dpkg -s libedit-dev >/dev/null 2>&1 || need+=(libedit-dev)
 dpkg -s librsvg2-bin >/dev/null 2>&1 || need+=(librsvg2-bin)
 if [ "${harlab_setup_tests:-0}" = 1 ] && [ "${HARLAB_SKIP_BROWSER:-0}" != 1 ]; then
   dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)
+fi
+if [ "${harlab_setup_tests:-0}" = 1 ] && [ "${HARLAB_SKIP_PYTORCH:-0}" != 1 ]; then
+  dpkg -s python3-torch >/dev/null 2>&1 || need+=(python3-torch)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then

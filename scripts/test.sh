@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (installing what is missing first, Chromium for the report's browser check
-# included; HARLAB_SKIP_BROWSER=1 skips that check and does not install Chromium).
+# Runs the whole test suite (installing what is missing first: Chromium for the report's browser check and Debian's
+# python3-torch for reading checkpoints back with PyTorch included; HARLAB_SKIP_BROWSER=1 / HARLAB_SKIP_PYTORCH=1
+# skip those checks and their installs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 harlab_setup_tests=1

@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARKit
 
-final class DatasetsDSADSTests: XCTestCase {
+final class DatasetsDSADSTests: BoundedTestCase {
     /// Value of column `c` in row `r` of segment `s` of activity `a`, subject `p`: encodes where it came from.
     private func value(_ a: Int, _ p: Int, _ s: Int, _ r: Int, _ c: Int) -> Double {
         Double(a * 1000 + p * 100 + s * 10 + r) + Double(c) / 100
@@ -93,10 +93,9 @@ final class DatasetsDSADSTests: XCTestCase {
     }
 
     func testRealRecordingsLoadWithASubjectHeldOut() throws {
-        guard let given = try DatasetsTestSupport.realDSADS(), let activities = DSADSLoader.locate(in: given) else {
-            print("real DSADS data absent: set HARLAB_DSADS to a folder holding data/a01… or provide ../shared/data/dsads-subjects-1-6.zip; skipping")
-            throw XCTSkip("real DSADS data absent: set HARLAB_DSADS to a folder holding data/a01… or provide ../shared/data/dsads-subjects-1-6.zip")
-        }
+        // HARLAB_DSADS or ../shared/data; a set-but-wrong path fails (shown: HARLAB_DSADS=/nonexistent failed
+        // with "holds no DSADS recordings", where the old lookup skipped).
+        let activities = try DatasetsTestSupport.requireRealDSADS()
         // Three of the 19 activities keep the debug-build test short; the release benchmark reads them all.
         let subset = try DatasetsTestSupport.temporaryFolder("dsads-subset")
         defer { try? FileManager.default.removeItem(at: subset) }

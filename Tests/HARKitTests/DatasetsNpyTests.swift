@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARKit
 
-final class DatasetsNpyTests: XCTestCase {
+final class DatasetsNpyTests: BoundedTestCase {
     private var fixtures: URL { Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("npy") }
 
     func testReadsArraysWrittenByNumPy() throws {

@@ -2,7 +2,7 @@ import XCTest
 import ZIPFoundation
 @testable import HARKit
 
-final class DownloadTests: XCTestCase {
+final class DownloadTests: BoundedTestCase {
     private var fixtures: URL { Bundle.module.url(forResource: "Fixtures", withExtension: nil)! }
 
     /// The UCI repository's shape: an outer zip holding `UCI HAR Dataset.zip` and a `__MACOSX` folder.
@@ -21,7 +21,7 @@ final class DownloadTests: XCTestCase {
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         tar.arguments = ["tar", "-czf", archive.path, "-C", fixtures.appendingPathComponent("wisdm").path, "WISDM_ar_v1.1"]
         try tar.run()
-        tar.waitUntilExit()
+        try ChildTestProcess.wait(for: tar, seconds: 120)
         return try Data(contentsOf: archive)
     }
 
@@ -53,7 +53,7 @@ final class DownloadTests: XCTestCase {
         defer { server.stop() }
         let data = scratch.appendingPathComponent("data")
         var updates = [(Int64, Int64?)]()
-        let folder = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip")) { updates.append(($0, $1)) }
+        let folder = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip")) { updates.append(($0, $1)) }.folder
         XCTAssertEqual(folder.standardizedFileURL.path, data.appendingPathComponent("uci-har").standardizedFileURL.path)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("UCI HAR Dataset/activity_labels.txt").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("UCI HAR Dataset.zip").path), "nested archive removed")
@@ -72,7 +72,7 @@ final class DownloadTests: XCTestCase {
         let server = try DownloadTestServer(routes: ["wisdm.tar.gz": .init(body: try wisdmArchive(in: scratch))])
         defer { server.stop() }
         let data = scratch.appendingPathComponent("data")
-        let folder = try DatasetDownloader.download("wisdm", into: data, from: server.url("wisdm.tar.gz"))
+        let folder = try DatasetDownloader.download("wisdm", into: data, from: server.url("wisdm.tar.gz")).folder
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("WISDM_ar_v1.1/WISDM_ar_v1.1_raw.txt").path))
         XCTAssertGreaterThan(try DatasetCatalog.load("wisdm", dataDirectory: data).count, 0)
     }
@@ -89,10 +89,34 @@ final class DownloadTests: XCTestCase {
         _ = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"))
         XCTAssertThrowsError(try DatasetDownloader.download("uci", into: data, from: server.url("changed.zip"))) { error in
             XCTAssertTrue("\(error)".contains("checksum mismatch for uci-har"), "\(error)")
-            XCTAssertTrue("\(error)".contains("expected SHA-256 \(self.digest(archive))"), "\(error)")
+            XCTAssertTrue("\(error)".contains("recorded by the first download in .checksums.json: SHA-256 \(self.digest(archive))"), "\(error)")
         }
         XCTAssertEqual(try visibleEntries(data), [".checksums.json", "uci-har"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: data.appendingPathComponent("uci-har/UCI HAR Dataset/activity_labels.txt").path))
+    }
+
+    /// Says what was verified: the first download records its digest (nothing to compare with: the publishers give none),
+    /// a later one is compared with that record, a given digest is compared with the archive. Before this result existed
+    /// `download` said "SHA-256 verified" even on a first download, which verified nothing.
+    func testEachDownloadSaysWhatItsDigestWasCheckedAgainst() throws {
+        let scratch = try DatasetsTestSupport.temporaryFolder("download-check")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let archive = try nestedUCIArchive(in: scratch)
+        let server = try DownloadTestServer(routes: ["uci.zip": .init(body: archive)])
+        defer { server.stop() }
+        let data = scratch.appendingPathComponent("data"), sha = digest(archive)
+        let first = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"))
+        XCTAssertEqual(first.check, .firstUse)
+        XCTAssertEqual(first.sha256, sha)
+        XCTAssertTrue(first.summary.contains("the publisher gives no digest, so SHA-256 \(sha) was recorded in .checksums.json"), first.summary)
+        XCTAssertFalse(first.summary.contains("matches"), first.summary)
+        let second = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"))
+        XCTAssertEqual(second.check, .recorded)
+        XCTAssertTrue(second.summary.contains("SHA-256 \(sha) matches the one recorded by the first download"), second.summary)
+        let pinned = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"), expectedSHA256: sha.uppercased())
+        XCTAssertEqual(pinned.check, .pinned)
+        XCTAssertTrue(pinned.summary.contains("size and SHA-256 \(sha) verified against the given digest"), pinned.summary)
+        XCTAssertEqual(DatasetDownloader.readChecksums(data), ["uci-har": sha])
     }
 
     func testWrongExpectedChecksumLeavesNothingBehind() throws {
@@ -178,7 +202,7 @@ final class DownloadTests: XCTestCase {
         FileManager.default.createFile(atPath: data.appendingPathComponent(".uci-har.tmp-\(dead)-1").path, contents: archive.prefix(100))
         try FileManager.default.createDirectory(at: data.appendingPathComponent(".uci-har.tmp-\(dead)-2/UCI HAR Dataset"),
                                                 withIntermediateDirectories: true)
-        let folder = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip"))
+        let folder = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip")).folder
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("UCI HAR Dataset/activity_labels.txt").path))
         XCTAssertEqual(try visibleEntries(data), [".checksums.json", "uci-har"], "the killed download's leftovers are removed")
     }
@@ -188,13 +212,8 @@ final class DownloadTests: XCTestCase {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
         try child.run()
-        child.waitUntilExit()
+        try ChildTestProcess.wait(for: child, seconds: 60)
         return child.processIdentifier
-    }
-
-    func testProgressBarShowsFractionAndSizes() {
-        XCTAssertEqual(DatasetDownloader.progressBar(received: 5_000_000, expected: 10_000_000, width: 10), "[#####-----]  50% 5.0/10.0 MB")
-        XCTAssertEqual(DatasetDownloader.progressBar(received: 1_500_000, expected: nil), "1.5 MB")
     }
 }
 

@@ -2,7 +2,7 @@ import XCTest
 import Torch
 @testable import HARKit
 
-final class ModelTests: XCTestCase {
+final class ModelTests: BoundedTestCase {
     /// Parameter counts of the PyTorch reference (`peer_pytorch.py` build(...)), computed with PyTorch 2.15.
     func testSpatialAttentionParameterCountEqualsReferenceOnEveryShape() throws {
         let reference = ["uci": 546_838, "wisdm": 528_406, "pamap2": 740_380, "dsads": 956_963, "oppo": 1_502_753]

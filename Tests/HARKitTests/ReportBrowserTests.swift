@@ -4,7 +4,7 @@ import XCTest
 
 /// Opens reports in a real headless Chromium (Debian's `chromium` package, which scripts/test.sh installs);
 /// skipped only when `HARLAB_SKIP_BROWSER=1` asks so, and failing when Chromium is missing otherwise.
-final class ReportBrowserTests: XCTestCase {
+final class ReportBrowserTests: BoundedTestCase {
     /// What the browser printed and wrote.
     struct BrowserRun {
         let status: Int32
@@ -43,13 +43,30 @@ final class ReportBrowserTests: XCTestCase {
         process.standardOutput = output
         process.standardError = log
         try process.run()
-        let timer = DispatchWorkItem { process.terminate() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 90, execute: timer)
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let logData = log.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        timer.cancel()
-        return BrowserRun(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), log: String(decoding: logData, as: UTF8.self))
+        // The pipes are read on their own threads, so that a browser that hangs is killed at the deadline, and a helper
+        // process left holding a pipe open fails the test instead of blocking the read forever.
+        let outputData = Locked(Data()), logData = Locked(Data())
+        let readers = DispatchGroup()
+        for (pipe, sink) in [(output, outputData), (log, logData)] {
+            DispatchQueue.global().async(group: readers) { sink.value = pipe.fileHandleForReading.readDataToEndOfFile() }
+        }
+        try ChildTestProcess.wait(for: process, seconds: 90)
+        guard readers.wait(timeout: .now() + 30) == .success else {
+            throw MissingBrowser(description: "Chromium exited but its output stayed open 30 s later (a helper process still holds it)")
+        }
+        return BrowserRun(status: process.terminationStatus, output: String(decoding: outputData.value, as: UTF8.self),
+                          log: String(decoding: logData.value, as: UTF8.self))
+    }
+
+    /// A value shared with a reader thread.
+    final class Locked<Value>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Value
+        init(_ value: Value) { stored = value }
+        var value: Value {
+            get { lock.lock(); defer { lock.unlock() }; return stored }
+            set { lock.lock(); defer { lock.unlock() }; stored = newValue }
+        }
     }
 
     func testReportLoadsWithoutConsoleErrorsAndTheScreenshotShowsThePlots() throws {

@@ -3,7 +3,7 @@ import XCTest
 @testable import HARKit
 
 /// Two real processes (this test binary, started again as writers) record runs into one store at the same time.
-final class RunStoreConcurrencyTests: XCTestCase {
+final class RunStoreConcurrencyTests: BoundedTestCase {
     static let storeVariable = "HARLAB_TEST_WRITER_STORE"
     static let nameVariable = "HARLAB_TEST_WRITER_NAME"
     static let runsPerWriter = 40
@@ -16,7 +16,8 @@ final class RunStoreConcurrencyTests: XCTestCase {
             try ChildTestProcess.start("RunStoreConcurrencyTests/testWriterProcessRecordsRuns",
                                        environment: [Self.storeVariable: url.path, Self.nameVariable: name])
         }
-        writers.forEach { $0.waitUntilExit() }
+        // A writer that hangs (a lock never released) fails the test after 5 minutes instead of holding CI.
+        for writer in writers { try ChildTestProcess.wait(for: writer, seconds: 300) }
         XCTAssertEqual(writers.map(\.terminationStatus), [0, 0], "both writer processes succeed")
 
         let store = try RunStore(url: url)
@@ -36,10 +37,8 @@ final class RunStoreConcurrencyTests: XCTestCase {
 
     /// The writer's side of `testTwoProcessesWritingAtOnceLoseNothing`; skipped when run on its own.
     func testWriterProcessRecordsRuns() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let path = environment[Self.storeVariable], let name = environment[Self.nameVariable] else {
-            throw XCTSkip("runs only as a writer process started by testTwoProcessesWritingAtOnceLoseNothing")
-        }
+        let path = try ChildTestProcess.entryPoint(Self.storeVariable, startedBy: "testTwoProcessesWritingAtOnceLoseNothing")
+        let name = try ChildTestProcess.entryPoint(Self.nameVariable, startedBy: "testTwoProcessesWritingAtOnceLoseNothing")
         let store = try RunStore(url: URL(fileURLWithPath: path))
         let folder = store.url.deletingLastPathComponent()
         FileManager.default.createFile(atPath: folder.appendingPathComponent("ready-\(name)").path, contents: nil)

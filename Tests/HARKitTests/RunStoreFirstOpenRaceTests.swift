@@ -8,7 +8,7 @@ import XCTest
 /// takes the write lock, so two processes creating the store together both applied the schema; the second failed
 /// (`table runs already exists`, `UNIQUE constraint failed: grdb_migrations.identifier`) and its shell went on without
 /// a store. Without `RunStore.migrate`'s retry this test failed in about one race in seven with two processes.
-final class RunStoreFirstOpenRaceTests: XCTestCase {
+final class RunStoreFirstOpenRaceTests: BoundedTestCase {
     static let storeVariable = "HARLAB_TEST_RACE_STORE"
     static let nameVariable = "HARLAB_TEST_RACE_NAME"
     static let epochsPerRun = 3
@@ -39,10 +39,9 @@ final class RunStoreFirstOpenRaceTests: XCTestCase {
     /// The writer's side of the race: waits for the `go` file beside the store, then opens the new store and records
     /// one run of three epochs. Skipped when not started by the race test.
     func testWriterProcessOpensTheStoreAtTheSignal() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let path = environment[Self.storeVariable], let name = environment[Self.nameVariable] else {
-            throw XCTSkip("runs only as a writer process started by testProcessesOpeningANewStoreAtOnceEachRecordTheirRun")
-        }
+        let starter = "testProcessesOpeningANewStoreAtOnceEachRecordTheirRun"
+        let path = try ChildTestProcess.entryPoint(Self.storeVariable, startedBy: starter)
+        let name = try ChildTestProcess.entryPoint(Self.nameVariable, startedBy: starter)
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         FileManager.default.createFile(atPath: folder.appendingPathComponent("ready-\(name)").path, contents: nil)

@@ -3,7 +3,7 @@ import Torch
 import XCTest
 @testable import HARKit
 
-final class RunsTunerTests: XCTestCase {
+final class RunsTunerTests: BoundedTestCase {
     static let dataset: HARDataset = try! everyFourthWindow(of: DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil))
 
     func testSearchSpaceParsesEveryRangeKind() throws {
@@ -39,10 +39,25 @@ final class RunsTunerTests: XCTestCase {
 
     func testRungsShrinkByTheReductionFactor() throws {
         let space = try SearchSpace(parsing: "lr=1e-3..1e-2:log")
-        XCTAssertEqual(try Tuner(space: space, trials: 9, epochs: 10).rungs, [1, 3, 10])
+        var noGrace = try Tuner(space: space, trials: 9, epochs: 10)
+        noGrace.gracePeriod = 1
+        XCTAssertEqual(noGrace.rungs, [1, 3, 10])
+        noGrace.epochs = 27
+        XCTAssertEqual(noGrace.rungs, [1, 3, 9, 27])
         XCTAssertEqual(try Tuner(space: space, trials: 9, epochs: 2).rungs, [2])
-        XCTAssertEqual(try Tuner(space: space, trials: 9, epochs: 27).rungs, [1, 3, 9, 27])
         XCTAssertThrowsError(try Tuner(space: space, trials: 0, epochs: 3))
+    }
+
+    /// No trial is pruned inside the grace period (2 epochs by default): a first-epoch validation score of a
+    /// batch-norm network is noise (see `Tuner`).
+    func testNoRungFallsInsideTheGracePeriod() throws {
+        let space = try SearchSpace(parsing: "lr=1e-3..1e-2:log")
+        XCTAssertEqual(try Tuner(space: space, trials: 9, epochs: 10).rungs, [3, 10])
+        XCTAssertEqual(try Tuner(space: space, trials: 9, epochs: 27).rungs, [3, 9, 27])
+        XCTAssertEqual(try Tuner(space: space, trials: 9, epochs: 3).rungs, [3], "a budget of 3 epochs prunes nothing")
+        var longer = try Tuner(space: space, trials: 9, epochs: 27)
+        longer.gracePeriod = 9
+        XCTAssertEqual(longer.rungs, [9, 27])
     }
 
     func testSettingsReachTheConfigAndTheModel() throws {
@@ -58,18 +73,22 @@ final class RunsTunerTests: XCTestCase {
         }
     }
 
-    func runSearch(seed: UInt64, store: RunStore? = nil) throws -> TuningResult {
+    func runSearch(seed: UInt64, store: RunStore? = nil, progress: ((TuningTrial) -> Void)? = nil) throws -> TuningResult {
         var config = TrainingConfig()
         config.seed = seed
         config.schedule = .none
-        let tuner = try Tuner(space: try SearchSpace(parsing: "lr=1e-3..1e-2:log, batch=32|64"), trials: 4, epochs: 3)
-        return try tuner.run(dataset: Self.dataset, spec: try ModelSpec("sa", options: ["width": "8"]), config: config, recording: RunRecording(store: store))
+        var tuner = try Tuner(space: try SearchSpace(parsing: "lr=1e-3..1e-2:log, batch=32|64"), trials: 4, epochs: 3)
+        tuner.gracePeriod = 1
+        return try tuner.run(dataset: Self.dataset, spec: try ModelSpec("sa", options: ["width": "8"]), config: config, recording: RunRecording(store: store),
+                             progress: progress)
     }
 
     func testSuccessiveHalvingPrunesTheWorstAndKeepsTheBest() throws {
         let store = try RunStore(url: try makeTemporaryFolder(self).appendingPathComponent("runs.sqlite"))
-        let result = try runSearch(seed: 2, store: store)
+        var lastReport: [Int: TuningTrial.Status] = [:]
+        let result = try runSearch(seed: 2, store: store) { lastReport[$0.index] = $0.status }
         XCTAssertEqual(result.trials.count, 4)
+        for trial in result.trials { XCTAssertEqual(lastReport[trial.index], trial.status, "trial \(trial.index) was last reported as it ended") }
         let finished = result.trials.filter { $0.status == .finished }, pruned = result.trials.filter { $0.status == .pruned(afterEpochs: 1) }
         XCTAssertEqual(finished.count, 2, "ceil(4 / 3) trials reach the budget")
         XCTAssertEqual(pruned.count, 2)

@@ -2,7 +2,7 @@ import XCTest
 import Torch
 @testable import HARKit
 
-final class TrainerTests: XCTestCase {
+final class TrainerTests: BoundedTestCase {
     static let dataset: HARDataset = try! DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil)
 
     /// A small, fast configuration of the reference recipe.
@@ -65,16 +65,45 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(trainer.history.isEmpty)
     }
 
+    /// The weights after each finished epoch, cloned, by epoch number (collected through the trainer's events).
+    func weightsByEpoch(_ trainer: Trainer) -> (events: (TrainingEvent) -> Void, snapshots: () -> [Int: StateDict]) {
+        var snapshots: [Int: StateDict] = [:]
+        return ({ event in
+            if case .epochFinished(let record) = event { snapshots[record.epoch] = try? trainer.model.stateDict().cloned() }
+        }, { snapshots })
+    }
+
+    func assertWeights(_ trainer: Trainer, equal expected: StateDict?, _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let expected = try XCTUnwrap(expected, "\(message): no snapshot", file: file, line: line)
+        for (name, tensor) in trainer.model.stateDict().entries {
+            XCTAssertTrue(try tensor.equal(XCTUnwrap(expected[name])).all(), "\(message): \(name)", file: file, line: line)
+        }
+    }
+
+    /// A run that diverges restores the weights of its last good epoch: the starting weights when it diverges in its
+    /// first epoch, and those after epoch 1 when a later call diverges. The old test compared weights only when no
+    /// epoch had finished. Broken version tried: `lastGood.restore` removed from `runEpochs`: both checks fail.
     func testDivergedRunStopsAndRestoresTheLastGoodWeights() throws {
         let trainer = try makeTrainer { $0.learningRate = 1e12; $0.schedule = .none }
         let before = try trainer.model.stateDict().cloned()
         let outcome = try trainer.train(epochs: 3)
         guard case .diverged(let message) = outcome.reason else { return XCTFail("expected divergence, got \(outcome.reason)") }
         XCTAssertTrue(message.contains("learning rate"), message)
-        for (name, tensor) in trainer.model.stateDict().entries where outcome.records.isEmpty {
-            XCTAssertTrue(try tensor.equal(before[name]!).all(), name)
-        }
+        XCTAssertEqual(outcome.records.count, 0)
+        XCTAssertNil(outcome.restoredEpoch)
+        try assertWeights(trainer, equal: before, "diverged in epoch 1: the starting weights")
         for p in trainer.model.parameters { XCTAssertTrue(try p.isFinite().all()) }
+
+        let later = try makeTrainer { $0.schedule = .none }
+        let (events, snapshots) = weightsByEpoch(later)
+        XCTAssertEqual(try later.train(epochs: 1, events: events).reason, .completed)
+        var config = later.config
+        config.learningRate = 1e12
+        try later.apply(config)
+        let diverged = try later.train(epochs: 3, events: events)
+        guard case .diverged = diverged.reason else { return XCTFail("expected divergence, got \(diverged.reason)") }
+        XCTAssertEqual(diverged.restoredEpoch, 1)
+        try assertWeights(later, equal: snapshots()[1], "diverged after epoch 1: the weights after epoch 1")
     }
 
     func testPenaltiesAreReportedSeparately() throws {
@@ -85,11 +114,19 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(plain.penaltyLoss, 0)
     }
 
+    /// Early stopping restores the best epoch's weights, checked against the weights recorded after that epoch (the old
+    /// test checked only the `restoredEpoch` field). Broken version tried: `EarlyStopping.restoreBest` doing nothing:
+    /// the field still says 1 but the weights are epoch 2's, and this fails.
     func testEarlyStoppingRestoresTheBestEpoch() throws {
         let trainer = try makeTrainer { $0.patience = 1; $0.minDelta = 1.0 }
-        let outcome = try trainer.train(epochs: 5)
+        let (events, snapshots) = weightsByEpoch(trainer)
+        let outcome = try trainer.train(epochs: 5, events: events)
         XCTAssertEqual(outcome.reason, .earlyStopped(bestEpoch: 1))
         XCTAssertEqual(outcome.records.count, 2)
         XCTAssertEqual(outcome.restoredEpoch, 1)
+        XCTAssertEqual(Set(snapshots().keys), [1, 2])
+        let name = trainer.model.namedParameters()[0].name
+        XCTAssertFalse(try XCTUnwrap(snapshots()[1]?[name]).equal(XCTUnwrap(snapshots()[2]?[name])).all(), "premise: epoch 2 changed the weights")
+        try assertWeights(trainer, equal: snapshots()[1], "the weights after epoch 1")
     }
 }

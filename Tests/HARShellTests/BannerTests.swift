@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class BannerTests: XCTestCase {
+final class BannerTests: BoundedTestCase {
     func testBannerNamesTheVersion() {
         XCTAssertTrue(HARShell.banner.contains("harlab"))
     }

@@ -4,7 +4,7 @@ import XCTest
 
 /// The built `har` executable run as a subprocess: exit statuses and stream discipline of script mode.
 /// (Each start loads libtorch, about a second: what `ShellProgramTests` covers in-process is not repeated here.)
-final class BinaryTests: XCTestCase {
+final class BinaryTests: BoundedTestCase {
     func testCommandsThatSucceedExitZero() throws {
         let run = try HarBinary.run(["--no-rc", "-c", "set lr 1e-3; show lr", "-c", "status"])
         XCTAssertEqual(run.status, 0, run.stderr)
@@ -63,11 +63,14 @@ final class BinaryTests: XCTestCase {
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
+        // A har that neither echoes nor exits on Ctrl-C is killed after 60 s (ending the read below) and fails the test.
+        let deadline = ProcessDeadline(killing: process, after: 60)
         stdin.fileHandleForWriting.write(Data("set batch 5\n".utf8))
         let echoed = stdout.fileHandleForReading.availableData
         XCTAssertTrue(String(decoding: echoed, as: UTF8.self).contains("batch = 5"), "the line runs as soon as it arrives")
         process.interrupt()
         process.waitUntilExit()
+        try deadline.check("har reading a script, interrupted")
         XCTAssertEqual(process.terminationReason, .exit)
         XCTAssertEqual(process.terminationStatus, 130)
     }

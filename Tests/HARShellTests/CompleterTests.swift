@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class CompleterTests: XCTestCase {
+final class CompleterTests: BoundedTestCase {
     private let completer = Completer(session: Session())
 
     func testCommandWords() {

@@ -1,7 +1,36 @@
+import HARKit
 import XCTest
 @testable import HARShell
 
-final class ConfigCommandTests: XCTestCase {
+final class ConfigCommandTests: BoundedTestCase {
+    /// `set threads` changes libtorch's thread count for the whole process: each test puts it back.
+    private var threadsBefore = 0
+    override func setUp() {
+        super.setUp()
+        threadsBefore = ThreadBudget.inEffect
+    }
+    override func tearDown() {
+        try? ThreadBudget(count: threadsBefore, reason: "restored by the test").apply()
+        super.tearDown()
+    }
+
+    /// `auto` (the default) means the CPUs this process may use, applied at once; more threads than that warns.
+    func testSetThreadsAppliesAtOnceAndWarnsWhenItOversubscribes() {
+        let (shell, out) = makeInterpreter()
+        let cores = ThreadBudget.automatic()
+        XCTAssertEqual(shell.execute("set threads \(cores.count + 1)"), .success)
+        XCTAssertEqual(ThreadBudget.inEffect, cores.count + 1)
+        XCTAssertEqual(out.warnings.count, 1)
+        XCTAssertTrue(out.warnings.first?.contains("oversubscribe") == true, out.warnings.joined())
+        XCTAssertEqual(shell.execute("set threads auto; status"), .success)
+        XCTAssertEqual(ThreadBudget.inEffect, cores.count)
+        XCTAssertEqual(out.warnings.count, 1, "auto never warns")
+        XCTAssertEqual(out.results.last?["threads"], .int(cores.count))
+        XCTAssertTrue(out.lines.contains("threads    \(cores)"), out.transcript)
+        XCTAssertEqual(shell.execute("set threads 1"), .success)
+        XCTAssertEqual(ThreadBudget.inEffect, 1)
+        XCTAssertEqual(out.warnings.count, 1, "fewer threads than CPUs is no mistake")
+    }
     func testSetChangesTheConfigAndReportsThePreviousValue() {
         let (shell, out) = makeInterpreter()
         XCTAssertEqual(shell.execute("set lr 1e-3"), .success)
@@ -23,7 +52,7 @@ final class ConfigCommandTests: XCTestCase {
     func testTypedValuesLandInTheirFields() {
         let (shell, _) = makeInterpreter()
         let lines = ["set batch 64", "set epochs 1e1", "set optimizer SGD", "set schedule cosine", "set dropout 0.25",
-                     "set step 5", "set amp on", "set seed 42", "set threads 2", "set device cuda:1", "set clip 1.5",
+                     "set step 5", "set amp on", "set seed 42", "set threads 2", "set clip 1.5",
                      "set val 0", "set patience 3", "set min_delta 0.001", "set gamma 1", "set momentum 0"]
         for line in lines { XCTAssertEqual(shell.execute(line), .success, line) }
         let config = shell.session.config
@@ -36,7 +65,6 @@ final class ConfigCommandTests: XCTestCase {
         XCTAssertTrue(config.mixedPrecision)
         XCTAssertEqual(config.seed, 42)
         XCTAssertEqual(config.threads, 2)
-        XCTAssertEqual(config.device, "cuda:1")
         XCTAssertEqual(config.clipNorm, 1.5)
         XCTAssertEqual(config.validationFraction, 0)
         XCTAssertEqual(config.patience, 3)
@@ -62,8 +90,8 @@ final class ConfigCommandTests: XCTestCase {
     func testInvalidValuesAreRejectedNamingKeyAndValueAndChangeNothing() {
         let cases = ["set lr 1e999", "set lr nan", "set lr -1", "set lr 0", "set lr inf", "set lr fast",
                      "set batch 0", "set batch 12.5", "set batch -4", "set epochs 0", "set dropout 1", "set dropout -0.1",
-                     "set seed -1", "set seed 1.5", "set val 1", "set gamma 0", "set amp maybe", "set device tpu",
-                     "set device cuda:x", "set threads 0", "set clip 0", "set wd -1e-3", "set step 0", "set momentum 1",
+                     "set seed -1", "set seed 1.5", "set val 1", "set gamma 0", "set amp maybe",
+                     "set threads 0", "set clip 0", "set wd -1e-3", "set step 0", "set momentum 1",
                      "set l1 nan", "set patience -1", "set label_smoothing 1"]
         for line in cases {
             let (shell, out) = makeInterpreter()
@@ -77,6 +105,16 @@ final class ConfigCommandTests: XCTestCase {
             XCTAssertTrue(error?.message.contains(String(words[1])) == true, "\(line): \(error?.message ?? "")")
             XCTAssertEqual(error?.position, line.count - words[2].count, line)
         }
+    }
+
+    /// `device` was accepted and stored, yet nothing moved a tensor: harlab computes on the CPU only (Debian's libtorch
+    /// has no CUDA). On the code before its removal `set device cuda` succeeded, and this test failed.
+    func testDeviceIsNotASettingSinceNothingWouldHonourIt() {
+        let (shell, out) = makeInterpreter()
+        XCTAssertEqual(shell.execute("set device cuda"), .failure)
+        XCTAssertEqual(out.errors.last?.error.message.hasPrefix("unknown setting 'device'"), true, out.errors.last?.error.message ?? "")
+        XCTAssertEqual(shell.execute("show device"), .failure)
+        XCTAssertFalse(ConfigKey.all.contains { $0.name == "device" })
     }
 
     func testUnknownKeySuggestsTheNearest() {

@@ -43,11 +43,14 @@ enum HarBinary {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
+        // Killed after 5 minutes (its pipes then end), so that a hang fails the test instead of CI.
+        let deadline = ProcessDeadline(killing: process, after: 300)
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try deadline.check("har \(arguments.joined(separator: " "))")
         return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
                    stderr: String(decoding: err, as: UTF8.self))
     }

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// The real `har` binary in a pseudo-terminal: prompt, TAB completion, history recall, Ctrl-C, Ctrl-D.
-final class InteractiveTests: XCTestCase {
+final class InteractiveTests: BoundedTestCase {
     private func start(home: URL) throws -> PseudoTerminal {
         let environment = ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
         let terminal = try PseudoTerminal(executable: try HarBinary.required(), arguments: ["--no-rc"], environment: environment)
@@ -91,8 +91,8 @@ final class InteractiveTests: XCTestCase {
     func testNonASCIIInputReachesTheCommand() throws {
         let terminal = try start(home: temporaryFolder())
         let mark = terminal.mark
-        terminal.type("set device σé\r")
-        XCTAssertTrue(terminal.waitFor("invalid value 'σé' for device", after: mark), terminal.transcript)
+        terminal.type("set batch σé\r")
+        XCTAssertTrue(terminal.waitFor("invalid value 'σé' for batch", after: mark), terminal.transcript)
         terminal.type("\u{4}")
         XCTAssertEqual(terminal.waitForExit(), 0, terminal.transcript)
     }

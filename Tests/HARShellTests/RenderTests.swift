@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class RenderTests: XCTestCase {
+final class RenderTests: BoundedTestCase {
     private let plain = Style(colour: false)
 
     func testTableAlignsColumnsAndDropsTrailingSpaces() {
@@ -34,7 +34,7 @@ final class RenderTests: XCTestCase {
     func testHeatMapMapsTheRangeOntoTheCharacterRamp() {
         // 10 time steps × 2 channels: channel a rises 0…9, channel b is constant 0.
         let values = (0..<10).map { [Double($0), 0] }
-        let lines = HeatMap.render(values, channels: ["a", "bb"], style: plain)
+        let lines = TerminalHeatMap.render(values, channels: ["a", "bb"], style: plain)
         XCTAssertEqual(lines[0], "a  │ .:-=+*#%@")
         XCTAssertEqual(lines[1], "bb │          ")
         XCTAssertEqual(lines[2], "   └──────────")
@@ -43,12 +43,12 @@ final class RenderTests: XCTestCase {
 
     func testHeatMapAveragesLongSeriesIntoColumns() {
         // 4 steps into 2 columns: (0+2)/2 = 1 and (4+6)/2 = 5 → lowest and highest.
-        let lines = HeatMap.render([[0], [2], [4], [6]], channels: ["x"], style: plain, maxColumns: 2)
+        let lines = TerminalHeatMap.render([[0], [2], [4], [6]], channels: ["x"], style: plain, maxColumns: 2)
         XCTAssertEqual(lines[0], "x │ @")
     }
 
     func testHeatMapInColourUsesBackgroundCells() {
-        let lines = HeatMap.render([[0], [1]], channels: ["x"], style: Style(colour: true))
+        let lines = TerminalHeatMap.render([[0], [1]], channels: ["x"], style: Style(colour: true))
         XCTAssertTrue(lines[0].contains("\u{1B}[48;5;17m \u{1B}[0m"))
         XCTAssertTrue(lines[0].contains("\u{1B}[48;5;196m \u{1B}[0m"))
     }
@@ -64,7 +64,7 @@ final class RenderTests: XCTestCase {
     }
 
     func testLineChartPlacesExtremesOnTopAndBottomRows() {
-        let lines = LineChart.render([.init("loss", [3, 2, 1]), .init("acc", [1, 2, 3])], width: 10, height: 3)
+        let lines = TerminalLineChart.render([.init("loss", [3, 2, 1]), .init("acc", [1, 2, 3])], width: 10, height: 3)
         XCTAssertEqual(lines[0], "3.0 │* o")
         XCTAssertEqual(lines[1], "    │ o")
         XCTAssertEqual(lines[2], "1.0 │o *")

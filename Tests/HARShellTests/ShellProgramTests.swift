@@ -17,7 +17,7 @@ private final class ScriptedLines: LineSource {
     func addHistory(_ line: String) { history.append(line) }
 }
 
-final class ShellProgramTests: XCTestCase {
+final class ShellProgramTests: BoundedTestCase {
     private let noTerminals = ShellProgram.Terminals(input: false, output: false, error: false)
 
     private func program(_ arguments: [String], home: URL = temporaryFolder()) throws -> (ShellProgram, OutputBuffer) {

@@ -4,7 +4,7 @@ import XCTest
 @testable import Torch
 
 /// Bad input becomes a `TorchError` with a readable message, and the process carries on.
-final class ErrorTests: XCTestCase {
+final class ErrorTests: BoundedTestCase {
     /// Asserts that `body` throws a `TorchError` whose message contains `fragment` and no C++ backtrace.
     private func assertTorchError(_ fragment: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void) {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in

@@ -2,7 +2,7 @@ import XCTest
 @testable import Torch
 
 /// Finite-difference checks (float64) of every differentiable kernel in `Functional`.
-final class FunctionalGradientTests: XCTestCase {
+final class FunctionalGradientTests: BoundedTestCase {
     override func setUp() { Runtime.manualSeed(12) }
 
     /// Checks a kernel of `inputs`, its output weighted to a scalar.

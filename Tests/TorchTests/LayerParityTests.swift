@@ -3,7 +3,7 @@ import XCTest
 
 /// Each layer, loaded with PyTorch's weights by PyTorch's names, gives PyTorch's outputs and gradients
 /// (fixtures from Fixtures/make_fixtures.py).
-final class LayerParityTests: XCTestCase {
+final class LayerParityTests: BoundedTestCase {
     private static let fixtures = Result { try Fixtures.load("layers.pt") }
 
     /// Loads case `name`'s weights into `layer` (strictly: every name must match), runs `forward` on the stored input,

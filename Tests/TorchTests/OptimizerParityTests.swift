@@ -2,7 +2,7 @@ import XCTest
 @testable import Torch
 
 /// Optimizers, schedules and clipping against PyTorch's values (fixtures from Fixtures/make_fixtures.py).
-final class OptimizerParityTests: XCTestCase {
+final class OptimizerParityTests: BoundedTestCase {
     private static let fixtures = Result { try Fixtures.load("optimizers.pt") }
 
     /// Runs six steps of mean((x p0 + p1 - y)²) with the learning rate set to 0.05 before the fourth step,

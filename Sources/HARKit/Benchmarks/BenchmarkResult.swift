@@ -85,7 +85,9 @@ public struct BenchmarkResult: Sendable, Equatable {
 }
 
 /// A benchmark that could not run or be read.
-public struct BenchmarkError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ message: String) { description = message }
+public struct BenchmarkError: HARKitError {
+    /// What went wrong.
+    public let message: String
+
+    init(_ message: String) { self.message = message }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A failure to find, parse, window or cache a dataset, with a message naming the file (and line) and what was expected.
-public struct DatasetError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct DatasetError: HARKitError, Equatable {
     /// A message a person can act on.
     public let message: String
 
@@ -13,6 +13,4 @@ public struct DatasetError: Error, CustomStringConvertible, Sendable, Equatable 
         if let line { return DatasetError("'\(file.path)' line \(line): \(what)") }
         return DatasetError("'\(file.path)': \(what)")
     }
-
-    public var description: String { message }
 }

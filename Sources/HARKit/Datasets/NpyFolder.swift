@@ -1,5 +1,5 @@
+import FileSupport
 import Foundation
-import Torch
 
 /// A folder of `x_train.npy`, `y_train.npy`, `x_test.npy`, `y_test.npy` (the Python reference tool's layout), plus harlab's `harlab.json`.
 enum NpyFolder {

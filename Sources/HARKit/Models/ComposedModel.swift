@@ -30,7 +30,7 @@ public final class ComposedModel: HARModel {
     public func forward(_ x: Tensor, recorder: LayerRecorder?) throws -> Tensor {
         let shape = x.shape
         guard shape.count == 4, shape[1] == 1, shape[2] == inputShape.time, shape[3] == inputShape.channels else {
-            throw TorchError("model \(spec.name) expects windows [B, 1, \(inputShape.time), \(inputShape.channels)], got \(shape)")
+            throw ModelError("model \(spec.name) expects windows [B, 1, \(inputShape.time), \(inputShape.channels)], got \(shape)")
         }
         let features = try stem?.forward(x, recorder: recorder, prefix: "body") ?? x
         return try reader.read(features, recorder: recorder)

@@ -2,10 +2,12 @@ import Torch
 
 /// Builds models from specs for a dataset's window shape.
 public enum ModelFactory {
-    /// A freshly initialised model. Weights come from libtorch's global generator: seed it first for reproducibility.
+    /// A freshly initialised model. Weights come from libtorch's global generator, which `seed` (when given) seeds first,
+    /// so the same seed builds the same weights; without it the caller seeds for reproducibility.
     /// - Throws: `ModelSpecError` or `TorchError` when the spec does not fit the shape (e.g. too many stages for the window),
     ///   or when training it would need more memory than `ResourceLimits.modelBytes`.
-    public static func make(_ spec: ModelSpec, input: InputShape) throws -> any HARModel {
+    public static func make(_ spec: ModelSpec, input: InputShape, seed: UInt64? = nil) throws -> any HARModel {
+        if let seed { Runtime.manualSeed(seed) }
         guard input.time >= 1, input.channels >= 1, input.classes >= 2 else {
             throw ModelSpecError("cannot build a model for windows \(input.time)×\(input.channels) with \(input.classes) classes", word: spec.name)
         }

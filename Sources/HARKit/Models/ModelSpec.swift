@@ -100,7 +100,7 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A model spec that could not be understood.
-public struct ModelSpecError: Error, CustomStringConvertible, Sendable {
+public struct ModelSpecError: HARKitError {
     /// What was wrong, with the valid alternatives.
     public let message: String
     /// The offending word, for pointing at it.
@@ -113,8 +113,6 @@ public struct ModelSpecError: Error, CustomStringConvertible, Sendable {
         let hint = guess.flatMap { editDistance($0, word) <= max(2, word.count / 3) ? " — did you mean '\($0)'?" : nil } ?? ""
         return ModelSpecError("unknown \(what) '\(word)'\(hint) (valid: \(valid.joined(separator: ", ")))", word: word)
     }
-
-    public var description: String { message }
 }
 
 /// The Levenshtein distance between two strings.

@@ -42,7 +42,7 @@ public final class RecurrentReader: SequenceReader {
             recorder?.record("gru", kind: "GRU", output: output, parameters: gru.parameterCount,
                              macs: steps * recurrentMACs(gates: 3, inputs: inputs, hidden: gru.hiddenSize, layers: gru.layers))
         } else {
-            throw TorchError("recurrent reader has no cell")
+            throw ModelError("recurrent reader has no cell")
         }
         var last = try output.selecting(axis: 1, index: steps - 1)
         if dropout > 0 { last = try Functional.dropout(last, p: dropout, training: isTraining) }

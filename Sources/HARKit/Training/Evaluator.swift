@@ -30,7 +30,7 @@ public struct Evaluator {
     }
 
     /// Evaluates `split`.
-    /// - Throws: `TorchError` when the split is empty or a forward pass fails.
+    /// - Throws: `DatasetError` when the split is empty, `TorchError` when a forward pass fails.
     public func evaluate(split: DatasetSplit) throws -> Result {
         let wasTraining = model.isTraining
         model.setTraining(false)
@@ -46,7 +46,7 @@ public struct Evaluator {
                 indices += batch.indices
             }
         }
-        guard !indices.isEmpty else { throw TorchError("the \(split.rawValue) split is empty") }
+        guard !indices.isEmpty else { throw DatasetError("the \(split.rawValue) split is empty") }
         let metrics = ClassificationMetrics(labels: labels, predictions: predictions, classNames: dataset.classNames)
         return Result(split: split, loss: lossSum / Double(indices.count), metrics: metrics, predictions: predictions, labels: labels, indices: indices)
     }

@@ -109,14 +109,3 @@ public struct SearchSpace: Sendable, Equatable {
         a.parameters.map(\.key) == b.parameters.map(\.key) && a.parameters.map(\.range) == b.parameters.map(\.range)
     }
 }
-
-/// A search that could not be set up or run, with a message naming the key, value or trial.
-public struct TuningError: Error, Sendable, CustomStringConvertible, Equatable {
-    /// What went wrong.
-    public let message: String
-
-    /// An error with `message`.
-    public init(_ message: String) { self.message = message }
-
-    public var description: String { message }
-}

@@ -21,11 +21,11 @@ public final class Trainer {
     public internal(set) var history: [EpochRecord] = []
 
     /// A trainer with a fresh optimizer for `model`.
-    /// - Throws: `TorchError` when the model does not fit the dataset's windows.
+    /// - Throws: `ModelError` when the model does not fit the dataset's windows.
     public init(model: any HARModel, dataset: HARDataset, config: TrainingConfig, augmentation: AugmentationPipeline? = nil) throws {
         let expected = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
         guard model.inputShape == expected else {
-            throw TorchError("model was built for \(model.inputShape), the dataset has \(expected)")
+            throw ModelError("model was built for \(model.inputShape), the dataset has \(expected)")
         }
         self.model = model
         self.dataset = dataset
@@ -72,10 +72,11 @@ public final class Trainer {
     ///   - events: called on the training thread for progress display.
     ///   - shouldStop: polled between batches; returning true ends the run after the current batch.
     /// - Returns: the epochs run and why the run ended.
-    /// - Throws: `TorchError` for failures other than divergence (which ends the run with its reason); the model's
+    /// - Throws: `TuningError` for an epoch count below 1; `TorchError` for failures other than divergence (which ends
+    ///   the run with its reason); the model's
     ///   weights, the optimizer's state and learning rate, and `history` are then as they were before the call.
     public func train(epochs: Int, events: ((TrainingEvent) -> Void)? = nil, shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
-        guard epochs >= 1 else { throw TorchError("epochs must be at least 1, got \(epochs)") }
+        guard epochs >= 1 else { throw TuningError("epochs must be at least 1, got \(epochs)") }
         let batcher = try Batcher(dataset: dataset, split: .train, batchSize: config.batchSize, shuffle: true, seed: config.seed,
                                   augmentation: augmentation, dropsLoneWindow: true)
         return try train(epochs: epochs, batcher: batcher, events: events, shouldStop: shouldStop)

@@ -34,14 +34,12 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var minDelta = 0.0
     /// Fraction of the training windows (or subjects) held out for validation.
     public var validationFraction = 0.1
-    /// Mixed precision (bfloat16 autocast on CPU, float16 with a gradient scaler on CUDA).
+    /// Mixed precision: bfloat16 autocast on the CPU.
     public var mixedPrecision = false
     /// Seed for weights, shuffling, augmentation and dropout.
     public var seed: UInt64 = 0
     /// libtorch intra-op threads; nil leaves libtorch's choice.
     public var threads: Int?
-    /// "cpu", "cuda" or "cuda:N".
-    public var device = "cpu"
     /// Gradient-norm clipping threshold; nil turns clipping off.
     public var clipNorm: Double?
     /// Label smoothing of the cross-entropy loss.

@@ -8,7 +8,7 @@ extension Interpreter {
         let (maps, layer) = try attentionMaps(arguments)
         let shown = maps.layers[layer]
         output.text("attention \(shown.name) (\(shown.values.count) steps × \(maps.channelNames.count) channels), \(maps.caption)")
-        for line in HeatMap.render(shown.values, channels: maps.channelNames, style: style) { output.text(line) }
+        for line in TerminalHeatMap.render(shown.values, channels: maps.channelNames, style: style) { output.text(line) }
         return CommandResult(command: command, fields: attentionFields(maps, layer: layer))
     }
 
@@ -87,12 +87,13 @@ extension Interpreter {
             throw ShellError("no training history yet: run 'train' first", at: arguments.command.offset)
         }
         let epochs = run.epochs
-        var series = [LineChart.Series("train loss", epochs.map(\.trainLoss)), LineChart.Series("train acc", epochs.map(\.trainAccuracy))]
+        var series = [TerminalLineChart.Series("train loss", epochs.map(\.trainLoss)),
+                      TerminalLineChart.Series("train acc", epochs.map(\.trainAccuracy))]
         if epochs.contains(where: { $0.validationAccuracy != nil }) {
-            series.append(LineChart.Series("val acc", epochs.map { $0.validationAccuracy ?? .nan }))
+            series.append(TerminalLineChart.Series("val acc", epochs.map { $0.validationAccuracy ?? .nan }))
         }
         output.text("run #\(run.id): \(run.model) on \(run.dataset), \(epochs.count) epochs")
-        for line in LineChart.render(series) { output.text(line) }
+        for line in TerminalLineChart.render(series) { output.text(line) }
         return CommandResult(command: command, fields: [
             ("target", .string("history")), ("run", .int(run.id)),
             ("epochs", .array(epochs.map { TrainingView.result($0).json })),

@@ -1,5 +1,4 @@
 import HARKit
-import Torch
 
 /// What the commands that need a model share: the current model, and where a model-spec word was written.
 extension Interpreter {
@@ -22,15 +21,4 @@ extension Interpreter {
         }
         return nil
     }
-}
-
-/// `n` with commas between groups of thousands: 1,234,567.
-func grouped(_ n: Int) -> String {
-    let digits = String(abs(n))
-    var out = ""
-    for (i, c) in digits.enumerated() {
-        if i > 0, (digits.count - i) % 3 == 0 { out += "," }
-        out.append(c)
-    }
-    return (n < 0 ? "-" : "") + out
 }

@@ -34,6 +34,9 @@ public final class Interpreter {
     public var style = Style(colour: false)
     /// Where runs are recorded across sessions (`runs`, `compare`, `report`); nil keeps them in this session only.
     public var runStore: RunStore?
+    /// The threads libtorch computes with and why, once `har` (or `set threads`) has applied the setting; nil
+    /// leaves libtorch's own choice (an embedded interpreter).
+    public internal(set) var threadBudget: ThreadBudget?
     /// Why the run store the front end wanted could not be opened; every run then warns that it is not recorded.
     public var runStoreProblem: RunStoreError?
     /// Whether a run of this session could not be recorded in the run store (`har` then exits non-zero after a

@@ -1,5 +1,5 @@
+import FileSupport
 import Foundation
-import Torch
 
 /// The interactive shell's persistent history (`~/.har_history`): plain lines, one command each,
 /// duplicates removed (the latest kept), at most `limit` lines, mode 0600, replaced atomically.
@@ -26,7 +26,7 @@ public struct HistoryFile: Sendable {
         let text = HistoryFile.compacted(lines, limit: limit).map { $0 + "\n" }.joined()
         do {
             try AtomicFile.write(Data(text.utf8), to: url, permissions: 0o600)
-        } catch let error as TorchError {
+        } catch let error as FileError {
             throw ShellError(error.description)
         }
     }

@@ -118,6 +118,9 @@ public final class ShellProgram {
             return ExitStatus.badInvocation
         }
         openRunStore()
+        do { try interpreter.applyThreadSetting() } catch {
+            interpreter.output.warning("libtorch keeps its own thread count: \(error)")
+        }
         runStartupFile()
         var failed = false
         for step in invocation.steps {

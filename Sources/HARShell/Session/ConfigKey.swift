@@ -42,7 +42,7 @@ public struct ConfigKey: Sendable {
         real("min_delta", "smallest validation improvement that resets patience", \.minDelta, domain: "≥ 0") { $0 >= 0 },
         real("val", "fraction of train held out for early stopping and model selection", \.validationFraction,
              domain: "in [0, 1)") { $0 >= 0 && $0 < 1 },
-        flag("amp", "mixed precision (bfloat16 on CPU, float16 on CUDA)", \.mixedPrecision),
+        flag("amp", "mixed precision (bfloat16 autocast on the CPU)", \.mixedPrecision),
         ConfigKey(name: "seed", meaning: "seed for weights, shuffling, augmentation and dropout", domain: "integer ≥ 0",
                   completions: [], read: { String($0.seed) }, write: { config, text in
                       guard let value = UInt64(text) ?? exactInteger(text).flatMap({ $0 >= 0 ? UInt64($0) : nil }) else {
@@ -50,16 +50,8 @@ public struct ConfigKey: Sendable {
                       }
                       config.seed = value
                   }),
-        optionalInteger("threads", "libtorch intra-op threads (auto: libtorch's choice)", \.threads, none: "auto",
+        optionalInteger("threads", "libtorch intra-op threads (auto: the CPUs this process may use, or OMP_NUM_THREADS)", \.threads, none: "auto",
                         domain: "≥ 1 or auto") { $0 >= 1 && $0 <= 1024 },
-        ConfigKey(name: "device", meaning: "where tensors live", domain: "cpu|cuda|cuda:N",
-                  completions: ["cpu", "cuda"], read: { $0.device }, write: { config, text in
-                      let lowered = text.lowercased()
-                      let valid = lowered == "cpu" || lowered == "cuda"
-                          || (lowered.hasPrefix("cuda:") && Int(lowered.dropFirst(5)).map { $0 >= 0 } == true)
-                      guard valid else { throw invalid("device", text, "cpu|cuda|cuda:N") }
-                      config.device = lowered
-                  }),
         optionalReal("clip", "gradient-norm clipping threshold (off: no clipping)", \.clipNorm, none: "off",
                      domain: "> 0 or off") { $0 > 0 },
         real("label_smoothing", "label smoothing of the cross-entropy loss", \.labelSmoothing,

@@ -1,5 +1,5 @@
+import FileSupport
 import Foundation
-import Torch
 
 /// Reading and writing `har` scripts: whole files atomically, single commands appended in one write.
 enum ScriptFile {

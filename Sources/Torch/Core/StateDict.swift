@@ -1,4 +1,5 @@
 import CTorch
+import FileSupport
 import Foundation
 
 /// Named tensors in order: a module's parameters and buffers, or an optimizer's state.
@@ -88,6 +89,11 @@ public struct StateDict {
     /// Writes the dict atomically: a temporary file beside `url`, flushed, then renamed over it.
     /// - Throws: `TorchError` when the folder is not writable or the disk is full; the old file is left as it was.
     public func write(to url: URL) throws {
-        try AtomicFile.write(try serialized(), to: url)
+        let data = try serialized()
+        do {
+            try AtomicFile.write(data, to: url)
+        } catch let error as FileError {
+            throw TorchError(error.message)
+        }
     }
 }

@@ -5,7 +5,7 @@ import XCTest
 
 /// A run whose process is killed is marked `interrupted` the next time the store is opened; a run of a live
 /// process is left `running`; stores written before runs had owners still open.
-final class InterruptedRunTests: XCTestCase {
+final class InterruptedRunTests: BoundedTestCase {
     static let storeVariable = "HARLAB_TEST_RECORDER_STORE"
     static let labelVariable = "HARLAB_TEST_RECORDER_LABEL"
 
@@ -26,7 +26,7 @@ final class InterruptedRunTests: XCTestCase {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
         try child.run()
-        child.waitUntilExit()
+        try ChildTestProcess.wait(for: child, seconds: 60)
         XCTAssertEqual(RunOwner(host: me.host, bootID: me.bootID, pid: child.processIdentifier, startTicks: nil).isAlive(), false,
                        "an exited child (reaped, pid not reused yet) is not alive")
     }
@@ -37,9 +37,9 @@ final class InterruptedRunTests: XCTestCase {
         _ = try RunStore(url: url).record(sampleStart(label: "done"), epochs: [sampleEpoch(1)], end: RunEnd(status: .finished, trainSeconds: 1))
         let killed = try startRecorder(label: "killed", store: url, in: folder)
         let living = try startRecorder(label: "living", store: url, in: folder)
-        defer { for process in [killed, living] where process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        defer { for process in [killed, living] where process.isRunning { kill(process.processIdentifier, SIGKILL); try? ChildTestProcess.wait(for: process, seconds: 60) } }
         kill(killed.processIdentifier, SIGKILL)
-        killed.waitUntilExit()
+        try ChildTestProcess.wait(for: killed, seconds: 60)
 
         let store = try RunStore(url: url)
         let runs = try store.runs()
@@ -53,7 +53,7 @@ final class InterruptedRunTests: XCTestCase {
         XCTAssertEqual(try store.markInterruptedRuns(), [], "nothing more to mark while the second recorder lives")
 
         kill(living.processIdentifier, SIGKILL)
-        living.waitUntilExit()
+        try ChildTestProcess.wait(for: living, seconds: 60)
         XCTAssertEqual(try store.runs().first { $0.label == "living" }?.status, .interrupted, "listing runs marks it once its process is gone")
     }
 
@@ -84,10 +84,9 @@ final class InterruptedRunTests: XCTestCase {
 
     /// The recorder side of the kill test: begins a run with one epoch, says it is ready, and waits to be killed.
     func testRecorderProcess() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let path = environment[Self.storeVariable], let label = environment[Self.labelVariable] else {
-            throw XCTSkip("runs only as a recorder process of testKilledRecorderIsMarkedInterruptedAndALiveRecorderIsNotTouched")
-        }
+        let test = "testKilledRecorderIsMarkedInterruptedAndALiveRecorderIsNotTouched"
+        let path = try ChildTestProcess.entryPoint(Self.storeVariable, startedBy: test)
+        let label = try ChildTestProcess.entryPoint(Self.labelVariable, startedBy: test)
         let store = try RunStore(url: URL(fileURLWithPath: path))
         let id = try store.begin(sampleStart(label: label))
         try store.append(sampleEpoch(1), to: id)

@@ -7,7 +7,7 @@ import XCTest
 /// again as the writer), a full disk (a file-size limit) and a read-only path.
 ///
 /// 3 kills of each kind by default; `HARLAB_STRESS=1` runs 50 of each.
-final class PersistenceFaultTests: XCTestCase {
+final class PersistenceFaultTests: BoundedTestCase {
     static let targetVariable = "HARLAB_TEST_FAULT_TARGET"
     static let shape = InputShape(time: 20, channels: 5, classes: 3)
     static let dataset = CheckpointDataset(name: "tiny", classNames: ["walk", "sit", "lie"], channelNames: ["a_x", "a_y", "a_z", "g_x", "g_y"],
@@ -24,67 +24,89 @@ final class PersistenceFaultTests: XCTestCase {
 
     // MARK: kill -9
 
+    /// The test proves its own premise: it counts the kills that landed inside a save (the killed save's temporary
+    /// file is left) and the trials in which a save had completed before the kill (a marker other than 0 is read
+    /// back), and goes on (up to 40 trials; about one kill in four lands inside a save) until it has seen at least one of each; it fails if it never did.
+    /// Shown to fail: with the writer's save loop replaced by a sleep, no temporary file is ever left and the test
+    /// says the kill never landed inside a save (the old test passed: `seed < 1_000_000` holds for any seed).
     func testKillDuringCheckpointSaveLeavesTheOldOrTheNewCheckpoint() throws {
         let trials = StressCount.value(quick: 3, full: 50)
         var random = SeededGenerator(seed: 11, stream: 3)
         var markers: [UInt64] = []
-        var killedTemporaries = 0
-        for _ in 0..<trials {
+        var killedInsideASave = 0, trial = 0
+        while trial < trials || (trial < max(trials, 40) && (killedInsideASave == 0 || !markers.contains { $0 != 0 })) {
+            trial += 1
             let folder = try makeTemporaryFolder(self)
             let url = folder.appendingPathComponent("model.ckpt")
             try Self.checkpoint(marker: 0).write(to: url)
             try killWriter("testCheckpointWriterProcess", target: url, afterMilliseconds: Int(random.next() % 150), in: folder)
             let loaded = try Checkpoint(contentsOf: url)
-            XCTAssertTrue(loaded.metadata.config.seed < 1_000_000, "a marker the writer wrote")
+            XCTAssertTrue((0...4).contains(loaded.metadata.config.seed), "marker \(loaded.metadata.config.seed): the test's (0) or one the writer wrote (1-4)")
             markers.append(loaded.metadata.config.seed)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".tmp-") }
             XCTAssertLessThanOrEqual(leftovers.count, 1, "at most the killed save's temporary file remains")
-            killedTemporaries += leftovers.count
+            killedInsideASave += leftovers.count
             try Self.checkpoint(marker: 9).write(to: url)
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".tmp-") }, [],
                            "the next save removes the killed save's temporary file")
         }
-        print("checkpoint kills: \(trials), every file loaded; saves completed before the kill: \(markers); temporary files of killed saves: \(killedTemporaries), each removed by the next save")
+        XCTAssertGreaterThan(killedInsideASave, 0, "in \(trial) trials no kill landed inside a save (no temporary file was left): the test did not test a kill mid-write")
+        XCTAssertTrue(markers.contains { $0 != 0 }, "in \(trial) trials no save completed before the kill (every file still held marker 0)")
+        print("checkpoint kills: \(trial), every file loaded; saves completed before the kill: \(markers); kills inside a save (temporary file left, removed by the next save): \(killedInsideASave)")
     }
 
     /// The writer side of the checkpoint kill test: saves checkpoint 1, 2, 3, … over the target until killed.
     func testCheckpointWriterProcess() throws {
-        guard let path = ProcessInfo.processInfo.environment[Self.targetVariable] else {
-            throw XCTSkip("runs only as the writer process of testKillDuringCheckpointSaveLeavesTheOldOrTheNewCheckpoint")
-        }
+        let path = try ChildTestProcess.entryPoint(Self.targetVariable, startedBy: "testKillDuringCheckpointSaveLeavesTheOldOrTheNewCheckpoint")
         let url = URL(fileURLWithPath: path)
         let checkpoints = try (1...4).map { try Self.checkpoint(marker: UInt64($0)) }
         FileManager.default.createFile(atPath: url.deletingLastPathComponent().appendingPathComponent("ready").path, contents: nil)
         for round in 0..<100_000 { try checkpoints[round % checkpoints.count].write(to: url) }
     }
 
+    /// The test proves its own premise: the writer logs each run before it begins recording it (`started.log`) and
+    /// after it is committed (`committed.log`); a run started but not committed means the kill landed while a run was
+    /// being written. The test goes on (up to 20 trials) until it has seen such a kill and at least one committed
+    /// run, and fails if it never did. Shown to fail: with the writer sleeping instead of recording, it says so
+    /// (the old test passed with no committed run at all, its loop over committed runs being empty).
     func testKillDuringRunStoreWritesKeepsEveryCommittedRun() throws {
         let trials = StressCount.value(quick: 3, full: 50)
         var random = SeededGenerator(seed: 12, stream: 3)
-        var committed = 0
-        for _ in 0..<trials {
+        var committed = 0, killedInsideARun = 0, trial = 0
+        func lines(_ name: String, in folder: URL) -> [String] {
+            ((try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        while trial < trials || (trial < max(trials, 20) && (killedInsideARun == 0 || committed == 0)) {
+            trial += 1
             let folder = try makeTemporaryFolder(self)
             let url = folder.appendingPathComponent("runs.sqlite")
             try killWriter("testRunStoreWriterProcess", target: url, afterMilliseconds: Int(random.next() % 150), in: folder)
             let store = try RunStore(url: url)
             let runs = try store.runs()
-            let log = (try? String(contentsOf: folder.appendingPathComponent("committed.log"), encoding: .utf8)) ?? ""
-            let labels = log.split(separator: "\n").map(String.init)
+            let labels = lines("committed.log", in: folder)
             committed += labels.count
             for label in labels {
                 let run = runs.first { $0.label == label }
                 XCTAssertEqual(run?.status, .finished, "committed run \(label) is there and finished")
                 XCTAssertEqual(run?.epochCount, 3, "committed run \(label) has every epoch")
             }
+            let inFlight = lines("started.log", in: folder).filter { !labels.contains($0) }
+            XCTAssertLessThanOrEqual(inFlight.count, 1, "one run at a time is in flight")
+            killedInsideARun += inFlight.count
+            for label in inFlight {
+                if let run = runs.first(where: { $0.label == label }), run.status == .finished {
+                    XCTAssertEqual(run.epochCount, 3, "the run in flight at the kill is finished only with every epoch")
+                }
+            }
         }
-        print("run store kills: \(trials), \(committed) committed runs, every one intact after the kill")
+        XCTAssertGreaterThan(killedInsideARun, 0, "in \(trial) trials no kill landed while a run was being written: the test did not test a kill mid-write")
+        XCTAssertGreaterThan(committed, 0, "in \(trial) trials no run was committed before the kill: nothing was checked")
+        print("run store kills: \(trial) (\(killedInsideARun) while a run was being written), \(committed) committed runs, every one intact after the kill")
     }
 
     /// The writer side of the run-store kill test: records runs until killed, logging each one after it is committed.
     func testRunStoreWriterProcess() throws {
-        guard let path = ProcessInfo.processInfo.environment[Self.targetVariable] else {
-            throw XCTSkip("runs only as the writer process of testKillDuringRunStoreWritesKeepsEveryCommittedRun")
-        }
+        let path = try ChildTestProcess.entryPoint(Self.targetVariable, startedBy: "testKillDuringRunStoreWritesKeepsEveryCommittedRun")
         let store = try RunStore(url: URL(fileURLWithPath: path))
         let folder = store.url.deletingLastPathComponent()
         let log = try FileHandle(forWritingTo: {
@@ -92,8 +114,14 @@ final class PersistenceFaultTests: XCTestCase {
             FileManager.default.createFile(atPath: url.path, contents: nil)
             return url
         }())
+        let started = try FileHandle(forWritingTo: {
+            let url = folder.appendingPathComponent("started.log")
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+            return url
+        }())
         FileManager.default.createFile(atPath: folder.appendingPathComponent("ready").path, contents: nil)
         for index in 0..<100_000 {
+            started.write(Data("run \(index)\n".utf8))
             let id = try store.begin(RunStart(dataset: "synthetic", model: "sa", config: TrainingConfig(), label: "run \(index)"))
             for epoch in 1...3 { try store.append(sampleEpoch(epoch), to: id) }
             try store.finish(id, RunEnd(status: .finished, trainSeconds: 1))
@@ -111,7 +139,7 @@ final class PersistenceFaultTests: XCTestCase {
         XCTAssertTrue(process.isRunning, "the writer is still writing when it is killed")
         usleep(useconds_t(milliseconds * 1_000))
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        try ChildTestProcess.wait(for: process, seconds: 60)
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
     }
 

@@ -7,7 +7,7 @@ import HARKit
 ///
 /// `swift test --filter CommandFuzzTests` runs 3,000 inputs; `HARLAB_STRESS=1 swift test --filter CommandFuzzTests`
 /// runs 100,000. `HARLAB_SEED=N` runs another sequence; `HARLAB_VERBOSE=1` names each input on stderr.
-final class CommandFuzzTests: XCTestCase {
+final class CommandFuzzTests: BoundedTestCase {
     /// The most seconds one input may take (a debug build on a busy 2-core machine included).
     private let secondsPerInput = 20.0
 

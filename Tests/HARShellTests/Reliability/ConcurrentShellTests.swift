@@ -5,7 +5,7 @@ import HARKit
 
 /// `har` processes training and recording runs into one new store at the same time, and what a shell does when its
 /// runs cannot be recorded.
-final class ConcurrentShellTests: XCTestCase {
+final class ConcurrentShellTests: BoundedTestCase {
     static let script = "load synthetic window=32 overlap=0; model sa width=2 depth=1; set batch 256; train 2; eval; train 1; eval"
 
     /// Before the fix, two such shells into a new store lost one shell's whole run in about one race in seven
@@ -29,7 +29,7 @@ final class ConcurrentShellTests: XCTestCase {
                 return (process, errors)
             }
             let messages = processes.map { String(decoding: $0.1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
-            try processes.forEach { try waitForExit($0.0, seconds: 120) }
+            try processes.forEach { try ProcessDeadline.wait(for: $0.0, seconds: 120, "har in race \(race)") }
             let context = "race \(race) with \(shells) shells: " + messages.joined(separator: "\n")
             XCTAssertEqual(processes.map { $0.0.terminationStatus }, Array(repeating: 0, count: shells), context)
             XCTAssertEqual(messages, Array(repeating: "", count: shells), "nothing on standard error — " + context)
@@ -79,7 +79,7 @@ final class ConcurrentShellTests: XCTestCase {
         XCTAssertFalse(output.transcript.contains("warning"), output.transcript)
     }
 
-    /// Replaces the store's `runs` table by one that refuses every insert, through a second connection.
+    /// Adds a trigger that refuses every insert into the store's `runs` table, through a second connection.
     private func breakRunsTable(of url: URL) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -90,21 +90,7 @@ final class ConcurrentShellTests: XCTestCase {
             db.commit()
             """, url.path]
         try process.run()
-        try waitForExit(process, seconds: 30)
+        try ProcessDeadline.wait(for: process, seconds: 30, "python3 adding the trigger")
         XCTAssertEqual(process.terminationStatus, 0, "python3 adds the trigger")
-    }
-
-    /// Waits for `process`; kills it and fails after `seconds` instead of hanging the suite.
-    private func waitForExit(_ process: Process, seconds: TimeInterval) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning {
-            guard Date() < deadline else {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                throw ShellError("\(process.executableURL?.lastPathComponent ?? "process") did not end within \(Int(seconds)) s and was killed")
-            }
-            usleep(5000)
-        }
-        process.waitUntilExit()
     }
 }

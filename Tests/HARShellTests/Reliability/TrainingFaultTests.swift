@@ -6,7 +6,7 @@ import Torch
 
 /// Training that goes wrong: a diverging loss, a model too large for memory, Ctrl-C at random moments
 /// (in-process at a random batch of `train`, `tune` and `cv`; through the real binary with SIGINT).
-final class TrainingFaultTests: XCTestCase {
+final class TrainingFaultTests: BoundedTestCase {
     private func preparedShell() -> (Interpreter, OutputBuffer) {
         let (shell, out) = makeInterpreter()
         shell.timingRepetitions = 1
@@ -105,6 +105,8 @@ final class TrainingFaultTests: XCTestCase {
             process.standardOutput = stdout
             process.standardError = FileHandle.nullDevice
             try process.run()
+            // `train 1000` that ignores Ctrl-C would run for hours: killed after 5 minutes, failing the trial.
+            let deadline = ProcessDeadline(killing: process, after: 300)
             // Wait for the first epoch line, then interrupt at a random moment of a later epoch.
             var seen = Data()
             while process.isRunning, !String(decoding: seen, as: UTF8.self).contains("epoch") {
@@ -114,6 +116,7 @@ final class TrainingFaultTests: XCTestCase {
             let interrupted = Date()
             process.interrupt()
             process.waitUntilExit()
+            try deadline.check("trial \(trial): har train 1000, interrupted")
             let seconds = Date().timeIntervalSince(interrupted)
             XCTAssertEqual(process.terminationReason, .exit, "trial \(trial): exits, not killed by the signal")
             XCTAssertEqual(process.terminationStatus, 130, "trial \(trial)")

@@ -4,7 +4,7 @@ import XCTest
 
 /// A script from elsewhere does only what its commands say: the language has no shell escape, and file names
 /// are taken literally (no substitution, no expansion beyond a leading `~`).
-final class UntrustedScriptTests: XCTestCase {
+final class UntrustedScriptTests: BoundedTestCase {
     func testShellEscapeLinesRunNothingAndOnlyTheNamedFilesAreWritten() throws {
         let folder = temporaryFolder(), home = temporaryFolder()
         let script = folder.appendingPathComponent("from-elsewhere.har")
@@ -30,8 +30,10 @@ final class UntrustedScriptTests: XCTestCase {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = stderr
         try process.run()
+        let deadline = ProcessDeadline(killing: process, after: 300)
         let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        try deadline.check("har running an untrusted script")
         XCTAssertEqual(process.terminationStatus, 1, "the escape lines fail")
         for line in [1, 2, 3, 4, 5, 10] {
             XCTAssertTrue(errors.contains("from-elsewhere.har:\(line):"), "line \(line) is an error: \(errors)")

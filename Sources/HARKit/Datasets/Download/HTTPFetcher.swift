@@ -22,6 +22,9 @@ final class HTTPFetcher: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     /// - Parameter shouldStop: polled ten times a second; when it says yes the transfer is cancelled.
     /// - Throws: `DatasetError` for an HTTP error status, a network failure, a truncated body, or a cancelled transfer.
     static func fetch(_ url: URL, to file: URL, progress: ((Int64, Int64?) -> Void)?, shouldStop: () -> Bool = { false }) throws -> Int64 {
+        // Stopped before it began: no task at all. (Cancelling a task right after `resume()` can crash Linux's
+        // FoundationNetworking, "a task that in not in the registry", which DataCommandTests' Ctrl-C test hit.)
+        if shouldStop() { throw DatasetError("download of \(url.absoluteString) stopped by Ctrl-C before it began") }
         guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = FileHandle(forWritingAtPath: file.path) else {
             throw DatasetError.at(file, "cannot create the download file")
         }

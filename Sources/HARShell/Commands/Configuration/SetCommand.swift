@@ -1,3 +1,5 @@
+import HARKit
+
 /// `set KEY VALUE`: changes a training setting, the live optimizer's too.
 struct SetCommand: ShellCommand {
     static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE",
@@ -50,6 +52,15 @@ struct SetCommand: ShellCommand {
         }
         let value = key.read(shell.session.config)
         try shell.session.trainer?.apply(shell.session.config)
-        return shell.emit(Change(key: key.name, value: value, previous: previous))
+        let result = shell.emit(Change(key: key.name, value: value, previous: previous))
+        if key.name == "threads" {
+            let budget = try shell.applyThreadSetting()
+            shell.output.text("libtorch computes with \(budget)")
+            let cores = ThreadBudget.automatic()
+            if budget.count > cores.count {
+                shell.output.warning("\(budget.count) threads on \(cores.count) usable CPU\(cores.count == 1 ? "" : "s") (\(cores.reason)) oversubscribe them and slow training down")
+            }
+        }
+        return result
     }
 }

@@ -1,5 +1,4 @@
 import HARKit
-import Torch
 
 /// `model SPEC [key=value…]`: a model built for the loaded dataset's shape.
 struct ModelCommand: ShellCommand {
@@ -29,10 +28,9 @@ private extension Interpreter {
             throw ShellError(error.message, at: position(of: error.word, in: arguments) ?? specArgument.offset)
         }
         let shape = try currentInputShape(for: arguments)
-        Runtime.manualSeed(session.config.seed)
         let built: any HARModel
         do {
-            built = try ModelFactory.make(spec, input: shape)
+            built = try ModelFactory.make(spec, input: shape, seed: session.config.seed)
         } catch let error as ModelSpecError {
             throw ShellError(error.message, at: position(of: error.word, in: arguments) ?? specArgument.offset)
         }

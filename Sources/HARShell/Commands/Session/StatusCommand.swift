@@ -26,7 +26,8 @@ private extension Interpreter {
         output.text("model      \(model ?? "none built")")
         output.text("augment    \(session.augmentation?.description ?? "off")")
         output.text("optimizer  \(optimizer)")
-        output.text("config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed), device \(config.device)")
+        output.text("config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)")
+        output.text("threads    \(threadBudget?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")")
         output.text("last run   \(run ?? "none")")
         if let recording = session.recording { output.text("recording  \(recording.path)") }
         return CommandResult(command: "status", fields: [
@@ -36,6 +37,7 @@ private extension Interpreter {
             ("optimizer", .string(optimizer)), ("config", configJSON(config)),
             ("run", session.runs.last?.json ?? .null),
             ("recording", session.recording.map { .string($0.path) } ?? .null),
+            ("threads", .int(threadBudget?.count ?? ThreadBudget.inEffect)),
         ])
     }
 }

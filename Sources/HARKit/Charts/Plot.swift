@@ -17,9 +17,9 @@ public enum Plot {
                                                          color: PlotPalette.series(index), dashed: dashed)
             }
         }
-        let loss = LineChart(title: "Loss per epoch", xLabel: "epoch", yLabel: "cross-entropy loss",
+        let loss = SVGLineChart(title: "Loss per epoch", xLabel: "epoch", yLabel: "cross-entropy loss",
                              series: series({ $0.trainLoss }, dashed: false) + series({ $0.validationLoss }, dashed: true), yIncludes: [0])
-        let accuracy = LineChart(title: "Accuracy per epoch", xLabel: "epoch", yLabel: "accuracy",
+        let accuracy = SVGLineChart(title: "Accuracy per epoch", xLabel: "epoch", yLabel: "accuracy",
                                  series: series({ $0.trainAccuracy }, dashed: false) + series({ $0.validationAccuracy }, dashed: true))
         loss.draw(into: &canvas, frame: SVGCanvas.Frame(x: 0, y: 0, width: width / 2, height: panelHeight))
         accuracy.draw(into: &canvas, frame: SVGCanvas.Frame(x: width / 2, y: 0, width: width / 2, height: panelHeight))
@@ -33,7 +33,7 @@ public enum Plot {
         let legend = PlotLegend(entries: runs.enumerated().map { PlotLegend.Entry(name: $0.element.name, color: PlotPalette.series($0.offset)) })
         let legendHeight = legend.height(width: width - 80)
         var canvas = SVGCanvas(width: width, height: chartHeight + legendHeight + 10)
-        let chart = LineChart(title: "Time per epoch", xLabel: "epoch", yLabel: "seconds",
+        let chart = SVGLineChart(title: "Time per epoch", xLabel: "epoch", yLabel: "seconds",
                               series: runs.enumerated().map { index, run in
                                   LineSeries(name: run.name, points: run.epochs.map { (x: Double($0.epoch), y: $0.seconds) }, color: PlotPalette.series(index))
                               }, yIncludes: [0])
@@ -46,7 +46,7 @@ public enum Plot {
     public static func confusion(_ matrix: ConfusionMatrix, classNames: [String], title: String = "Confusion matrix") -> String {
         let names = (0..<matrix.classes).map { $0 < classNames.count ? classNames[$0] : "class \($0)" }
         let shares = matrix.rowNormalized
-        let map = HeatMap(title: title, intensities: shares, cellText: matrix.counts.map { $0.map(String.init) },
+        let map = SVGHeatMap(title: title, intensities: shares, cellText: matrix.counts.map { $0.map(String.init) },
                           cellTitles: matrix.counts.indices.map { t in matrix.counts[t].indices.map { p in
                               "true \(names[t]), predicted \(names[p]): \(matrix.counts[t][p]) (\(String(format: "%.1f", shares[t][p] * 100))% of \(names[t]))"
                           } },
@@ -68,7 +68,7 @@ public enum Plot {
         let span = high > low ? high - low : 1
         let names = (0..<channels).map { $0 < channelNames.count ? channelNames[$0] : "ch \($0)" }
         let intensities = (0..<channels).map { c in (0..<steps).map { t in (map[t][c] - low) / span } }
-        let heat = HeatMap(title: title, intensities: intensities, cellText: nil,
+        let heat = SVGHeatMap(title: title, intensities: intensities, cellText: nil,
                            cellTitles: (0..<channels).map { c in (0..<steps).map { t in "\(names[c]), step \(t): \(String(format: "%.4f", map[t][c]))" } },
                            rowLabels: names, columnLabels: (0..<steps).map { String($0) }, rowAxis: "channel", columnAxis: "time step (after pooling)",
                            scaleCaption: "attention weight", scaleLow: String(format: "%.3g", low), scaleHigh: String(format: "%.3g", high))
@@ -84,7 +84,7 @@ public enum Plot {
     public static func tuningTrials(_ trials: [TrialScore], metric: String = "validation macro F1") -> String {
         let width = 720.0, height = 380.0
         var canvas = SVGCanvas(width: width, height: height + 30)
-        let chart = LineChart(title: "Tuning trials", xLabel: "trial", yLabel: metric, series: [])
+        let chart = SVGLineChart(title: "Tuning trials", xLabel: "trial", yLabel: metric, series: [])
         var frame = SVGCanvas.Frame(x: 0, y: 0, width: width, height: height)
         let scores = trials.map(\.score).filter(\.isFinite)
         let headroom = ((scores.max() ?? 1) - (scores.min() ?? 0)) * 0.12

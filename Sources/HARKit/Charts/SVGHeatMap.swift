@@ -1,7 +1,7 @@
 import Foundation
 
 /// Draws a grid of coloured cells (viridis) with row and column labels, optional numbers in the cells, and a colour bar.
-struct HeatMap {
+struct SVGHeatMap {
     var title: String
     /// Colour intensities in 0…1, rows × columns.
     var intensities: [[Double]]

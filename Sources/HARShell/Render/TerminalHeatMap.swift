@@ -1,7 +1,7 @@
 /// A terminal heat map of a time × channel matrix (an attention map): one row per channel, labelled with
 /// its name, time running left to right, averaged down to at most `maxColumns` columns.
 /// With colour, cells are xterm-256 greyscale-to-red backgrounds; without, the characters ` .:-=+*#%@`.
-public enum HeatMap {
+public enum TerminalHeatMap {
     /// The characters from lowest to highest value.
     public static let ramp = Array(" .:-=+*#%@")
     /// xterm-256 colours from lowest to highest value (dark blue through yellow to red).

@@ -1,5 +1,5 @@
+import FileSupport
 import Foundation
-import Torch
 
 /// Writes exported tables, plots and reports atomically, so a failed write leaves the old file (or none).
 enum OutputFile {

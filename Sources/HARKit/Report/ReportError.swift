@@ -1,10 +1,8 @@
 /// A table, plot or report that could not be written, naming the path and why.
-public struct ReportError: Error, Sendable, CustomStringConvertible, Equatable {
+public struct ReportError: HARKitError, Equatable {
     /// What went wrong.
     public let message: String
 
     /// An error with `message`.
     public init(_ message: String) { self.message = message }
-
-    public var description: String { message }
 }

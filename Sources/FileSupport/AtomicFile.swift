@@ -7,11 +7,11 @@ import Foundation
 /// same target removes the temporaries of writers that no longer run.
 public enum AtomicFile {
     /// Replaces `url`'s content with `data` atomically; the new file gets `permissions` (before the umask).
-    /// - Throws: `TorchError` naming the path when it cannot be written (missing folder, read-only, disk full).
+    /// - Throws: `FileError` naming the path when it cannot be written (missing folder, read-only, disk full).
     public static func write(_ data: Data, to url: URL, permissions: mode_t = 0o644) throws {
         let temporary = temporaryURL(for: url)
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, permissions)
-        guard fd >= 0 else { throw TorchError("cannot write '\(url.path)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw FileError("cannot write '\(url.path)': \(String(cString: strerror(errno)))") }
         var failure: String?
         data.withUnsafeBytes { bytes in
             var offset = 0
@@ -30,7 +30,7 @@ public enum AtomicFile {
         if failure == nil, rename(temporary.path, url.path) != 0 { failure = String(cString: strerror(errno)) }
         if let failure {
             unlink(temporary.path)
-            throw TorchError("cannot write '\(url.path)': \(failure)")
+            throw FileError("cannot write '\(url.path)': \(failure)")
         }
         removeStaleTemporaries(of: url)
     }

@@ -1,9 +1,9 @@
 import Foundation
-import Torch
+import FileSupport
 import XCTest
 
 /// `AtomicFile.write` removes the temporaries of killed writers of the same target, and only those.
-final class AtomicFileTests: XCTestCase {
+final class AtomicFileTests: BoundedTestCase {
     func testWriteRemovesTemporariesOfDeadWritersAndKeepsLiveOnes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("harlab-atomic-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -13,7 +13,7 @@ final class AtomicFileTests: XCTestCase {
         sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
         sleeper.arguments = ["30"]
         try sleeper.run()
-        defer { sleeper.terminate(); sleeper.waitUntilExit() }
+        defer { sleeper.terminate(); try? waitForExit(sleeper, seconds: 60) }
         let live = sleeper.processIdentifier
 
         let removed = [".model.ckpt.tmp-\(dead)-123", ".model.ckpt.tmp-\(dead)"]
@@ -47,7 +47,21 @@ final class AtomicFileTests: XCTestCase {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
         try child.run()
-        child.waitUntilExit()
+        try waitForExit(child, seconds: 60)
         return child.processIdentifier
+    }
+
+    /// Waits for `process` to end; after `seconds` kills it and throws, so that a hung child fails the test instead of CI.
+    private func waitForExit(_ process: Process, seconds: TimeInterval) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            guard Date() < deadline else {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(process.executableURL?.path ?? "child") did not end within \(Int(seconds)) s and was killed"])
+            }
+            usleep(2000)
+        }
+        process.waitUntilExit()
     }
 }

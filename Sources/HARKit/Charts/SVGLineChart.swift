@@ -13,7 +13,7 @@ struct LineSeries {
 }
 
 /// Draws a line chart with axes, grid, ticks, axis labels and a title into a frame of a canvas.
-struct LineChart {
+struct SVGLineChart {
     var title: String
     var xLabel: String
     var yLabel: String

@@ -1,6 +1,6 @@
 /// A text line chart of one or more series over a shared x axis (epochs): each series drawn with its own
 /// mark, the y range labelled on the left, a legend underneath.
-public enum LineChart {
+public enum TerminalLineChart {
     /// One named series of y values (x is the index, 1-based in the axis label).
     public struct Series: Sendable {
         /// The legend name.
