@@ -3,7 +3,7 @@ import FileSupport
 import XCTest
 
 /// `AtomicFile.write` removes the temporaries of killed writers of the same target, and only those.
-final class AtomicFileTests: BoundedTestCase {
+final class AtomicFileTests: XCTestCase {
     func testWriteRemovesTemporariesOfDeadWritersAndKeepsLiveOnes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("harlab-atomic-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

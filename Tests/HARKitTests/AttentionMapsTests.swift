@@ -4,7 +4,7 @@ import XCTest
 @testable import HARKit
 
 /// `AttentionMaps`, the one computation behind `inspect attention`, `plot attention` and `report`.
-final class AttentionMapsTests: BoundedTestCase {
+final class AttentionMapsTests: IsolatedTestCase {
     static let dataset: HARDataset = try! everyFourthWindow(of: DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil))
 
     func model(_ spec: String = "sa") throws -> any HARModel {

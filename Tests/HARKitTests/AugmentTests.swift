@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARKit
 
-final class AugmentTests: BoundedTestCase {
+final class AugmentTests: IsolatedTestCase {
     /// `count` windows of `steps × channels` random values.
     private func batch(_ count: Int, _ steps: Int, _ channels: Int, seed: UInt64 = 1) -> [Float] {
         var random = SeededGenerator(seed: seed)

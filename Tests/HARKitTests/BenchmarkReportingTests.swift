@@ -1,9 +1,10 @@
 import XCTest
+import Torch
 import HARKit
 
 /// What `har-bench` reports: the arithmetic ceiling read from a CPU description, training GFLOP/s from a model's
 /// multiply-adds, and the ratios and peak fractions of a comparison, against hand-computed values.
-final class BenchmarkReportingTests: XCTestCase {
+final class BenchmarkReportingTests: IsolatedTestCase {
     private let zen3 = """
         processor\t: 0
         model name\t: AMD EPYC
@@ -32,6 +33,8 @@ final class BenchmarkReportingTests: XCTestCase {
     }
 
     func testGEMMMeasurementIsAPositiveRate() throws {
+        let threads = Runtime.threads
+        defer { XCTAssertNoThrow(try Runtime.setThreads(threads)) }  // measuring sets the process-wide thread count
         let peak = try ArithmeticPeak.measure(threads: 1, size: 256, repetitions: 2)
         XCTAssertGreaterThan(peak.gemmGFLOPs, 0)
         XCTAssertTrue(peak.gemmGFLOPs.isFinite)
@@ -66,6 +69,8 @@ final class BenchmarkReportingTests: XCTestCase {
 
     func testTrainingBenchmarkCarriesTheModelsMultiplyAdds() throws {
         let shape = try XCTUnwrap(BenchmarkShape.named("uci"))
+        let threads = Runtime.threads
+        defer { XCTAssertNoThrow(try Runtime.setThreads(threads)) }  // the benchmark sets the process-wide thread count
         let settings = TrainingBenchmark.Settings(threads: 1, samples: 64, epochs: 1, batch: 32, bf16: false, repetitions: 2)
         let result = try TrainingBenchmark.run(model: "cnn", shape: shape, settings: settings)
         let model = try ModelFactory.make(try ModelSpec("cnn"), input: shape.input)

@@ -11,7 +11,7 @@ import XCTest
 /// Both sides compute in float64 from the stored float32 weights, so the bound is float64 rounding. Checked against a
 /// broken version: with `SpatialAttention` naming its convolution `gate` instead of PyTorch's `gate.0`, the file holds
 /// `body.1.gate.weight`, `load_state_dict(strict=True)` refuses it and this test fails.
-final class CheckpointPyTorchTests: XCTestCase {
+final class CheckpointPyTorchTests: IsolatedTestCase {
     /// The interpreter with Debian's packages (`python3` on PATH may be another one, without them).
     static let python = "/usr/bin/python3"
 

@@ -4,7 +4,7 @@ import XCTest
 @testable import HARKit
 
 /// Checkpoints of real trainers: resuming reproduces the losses of an uninterrupted run; evaluation needs no retraining.
-final class CheckpointResumeTests: BoundedTestCase {
+final class CheckpointResumeTests: IsolatedTestCase {
     /// Every fourth window of the synthetic dataset (fast epochs).
     static let dataset: HARDataset = try! everyFourthWindow(of: DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil))
 

@@ -3,7 +3,7 @@ import Torch
 import XCTest
 @testable import HARKit
 
-final class CheckpointTests: BoundedTestCase {
+final class CheckpointTests: IsolatedTestCase {
     let shape = InputShape(time: 20, channels: 5, classes: 3)
     lazy var dataset = CheckpointDataset(name: "tiny", classNames: ["walk", "sit", "lie"], channelNames: ["a_x", "a_y", "a_z", "g_x", "g_y"],
                                          sampleRate: 50, windowLength: 20, preprocessing: samplePreprocessing)
@@ -272,7 +272,7 @@ final class CheckpointTests: BoundedTestCase {
     }
 }
 
-final class CheckpointChecksumTests: BoundedTestCase {
+final class CheckpointChecksumTests: IsolatedTestCase {
     /// The standard check value of CRC-32/ISO-HDLC (zlib's crc32) for "123456789".
     func testCRC32MatchesTheStandardCheckValue() {
         var crc = CRC32()

@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARKit
 
-final class ClassificationMetricsTests: BoundedTestCase {
+final class ClassificationMetricsTests: IsolatedTestCase {
     /// Worked by hand: labels [0,0,1,1,2], predictions [0,1,1,1,0], four classes, class 3 absent from both.
     func testHandComputedExampleWithAnAbsentClass() {
         let m = ClassificationMetrics(labels: [0, 0, 1, 1, 2], predictions: [0, 1, 1, 1, 0], classNames: ["a", "b", "c", "d"])

@@ -2,7 +2,7 @@ import XCTest
 import Torch
 @testable import HARKit
 
-final class DatasetsBatcherTests: BoundedTestCase {
+final class DatasetsBatcherTests: IsolatedTestCase {
     func testBatchesHaveModelLayoutAndCoverTheSplitOnce() throws {
         let data = try DatasetCatalog.load("synthetic")
         let batcher = try Batcher(dataset: data, split: .test, batchSize: 128, shuffle: true, seed: 1, augmentation: nil)

@@ -3,7 +3,7 @@ import HARKit
 
 /// The DSADS load benchmark; runs only with HARLAB_BENCH=1, meant for a release build:
 /// `HARLAB_BENCH=1 HARLAB_DSADS=/tmp/dsads swift test -c release -Xswiftc -enable-testing --filter DatasetsBenchmarkTests`.
-final class DatasetsBenchmarkTests: BoundedTestCase {
+final class DatasetsBenchmarkTests: IsolatedTestCase {
     func testDSADSLoadBenchmark() throws {
         // "without NAME=VALUE:" marks an opt-in check for CI's skip report (scripts/skip-report.sh).
         guard ProcessInfo.processInfo.environment["HARLAB_BENCH"] == "1" else { throw XCTSkip("without HARLAB_BENCH=1: the load benchmark runs only when asked for") }

@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARKit
 
-final class DatasetsCacheTests: BoundedTestCase {
+final class DatasetsCacheTests: IsolatedTestCase {
     /// Two activities × two subjects, one 6-row segment each, in DSADS's layout.
     private func makeDSADS(in folder: URL) throws -> URL {
         let root = folder.appendingPathComponent("dsads")

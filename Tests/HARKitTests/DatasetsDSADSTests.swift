@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARKit
 
-final class DatasetsDSADSTests: BoundedTestCase {
+final class DatasetsDSADSTests: IsolatedTestCase {
     /// Value of column `c` in row `r` of segment `s` of activity `a`, subject `p`: encodes where it came from.
     private func value(_ a: Int, _ p: Int, _ s: Int, _ r: Int, _ c: Int) -> Double {
         Double(a * 1000 + p * 100 + s * 10 + r) + Double(c) / 100

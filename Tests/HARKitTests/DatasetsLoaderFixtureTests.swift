@@ -3,7 +3,7 @@ import XCTest
 
 /// Loads the publishers' formats from Fixtures/<dataset>/ (written by scripts/make_dataset_fixtures.py) and compares
 /// every window with what an independent pandas/NumPy implementation of each protocol computed (expected.json).
-final class DatasetsLoaderFixtureTests: BoundedTestCase {
+final class DatasetsLoaderFixtureTests: IsolatedTestCase {
     private func fixture(_ name: String) -> URL {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(name)
     }

@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARKit
 
-final class DatasetsNpyTests: BoundedTestCase {
+final class DatasetsNpyTests: IsolatedTestCase {
     private var fixtures: URL { Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("npy") }
 
     func testReadsArraysWrittenByNumPy() throws {

@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARKit
 
-final class DatasetsSyntheticTests: BoundedTestCase {
+final class DatasetsSyntheticTests: IsolatedTestCase {
     func testSyntheticDefaultProtocolShapesAndSplits() throws {
         let data = try DatasetCatalog.load("synthetic")
         XCTAssertEqual(data.count, 20 * 6 * 22)

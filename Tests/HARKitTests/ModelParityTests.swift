@@ -13,7 +13,7 @@ import XCTest
 /// the cases of the models using that part fail): the pooled head taking the max instead of the mean over time, the
 /// recurrent reader reading the first step instead of the last, the channel gate's bottleneck without its ReLU, the
 /// spatial gate's convolution named `gate` instead of `gate.0`.
-final class ModelParityTests: XCTestCase {
+final class ModelParityTests: IsolatedTestCase {
     static let tolerance = 1e-9
 
     struct Case: Decodable {

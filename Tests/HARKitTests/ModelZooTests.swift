@@ -2,7 +2,7 @@ import XCTest
 import Torch
 @testable import HARKit
 
-final class ModelZooTests: BoundedTestCase {
+final class ModelZooTests: IsolatedTestCase {
     /// Reference LSTM (2 × 512 over the raw channels) parameter counts from PyTorch 2.15 (`peer_pytorch.py`).
     func testLSTMParameterCountEqualsReference() throws {
         for (name, count) in ["uci": 3_175_430, "oppo": 3_394_065] {

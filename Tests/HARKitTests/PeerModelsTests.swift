@@ -2,7 +2,7 @@ import XCTest
 import Torch
 @testable import HARKit
 
-final class PeerModelsTests: BoundedTestCase {
+final class PeerModelsTests: IsolatedTestCase {
     /// Counts printed by `~/peer/bin/python scripts/peer_models.py --parameters --models attn+lstm,sa+transformer
     /// --datasets uci,oppo,dsads` (PyTorch 2.15): the PyTorch peers har-bench compares the hybrids with are the same size.
     func testHybridParameterCountsEqualThePeerScriptsPyTorchModels() throws {

@@ -34,7 +34,7 @@ final class SVGElements: NSObject, XMLParserDelegate {
     var titles: [String] { named("title").map(\.text) }
 }
 
-final class PlotTests: BoundedTestCase {
+final class PlotTests: IsolatedTestCase {
     func epochs(_ count: Int, validation: Bool = true) -> [EpochRecord] {
         (1...count).map { e in
             var record = sampleEpoch(e)

@@ -4,7 +4,7 @@ import XCTest
 
 /// Opens reports in a real headless Chromium (Debian's `chromium` package, which scripts/test.sh installs);
 /// skipped only when `HARLAB_SKIP_BROWSER=1` asks so, and failing when Chromium is missing otherwise.
-final class ReportBrowserTests: BoundedTestCase {
+final class ReportBrowserTests: IsolatedTestCase {
     /// What the browser printed and wrote.
     struct BrowserRun {
         let status: Int32

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import HARKit
 
-final class ReportTests: BoundedTestCase {
+final class ReportTests: IsolatedTestCase {
     /// A store with two evaluated runs of uci-har models, one of wisdm, and an unevaluated one.
     func sampleStore() throws -> RunStore {
         let store = try RunStore(url: try makeTemporaryFolder(self).appendingPathComponent("runs.sqlite"))

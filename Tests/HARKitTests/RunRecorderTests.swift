@@ -6,7 +6,7 @@ import XCTest
 
 /// `RunRecorder` writes each epoch the moment it finishes, ends runs the way training ended, and never lets a failing
 /// store fail the training it records.
-final class RunRecorderTests: BoundedTestCase {
+final class RunRecorderTests: IsolatedTestCase {
     static let dataset: HARDataset = try! everyFourthWindow(of: DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil))
 
     private func makeTrainer() throws -> Trainer {

@@ -3,7 +3,7 @@ import XCTest
 @testable import HARKit
 
 /// Two real processes (this test binary, started again as writers) record runs into one store at the same time.
-final class RunStoreConcurrencyTests: BoundedTestCase {
+final class RunStoreConcurrencyTests: IsolatedTestCase {
     static let storeVariable = "HARLAB_TEST_WRITER_STORE"
     static let nameVariable = "HARLAB_TEST_WRITER_NAME"
     static let runsPerWriter = 40

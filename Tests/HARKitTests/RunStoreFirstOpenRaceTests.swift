@@ -8,7 +8,7 @@ import XCTest
 /// takes the write lock, so two processes creating the store together both applied the schema; the second failed
 /// (`table runs already exists`, `UNIQUE constraint failed: grdb_migrations.identifier`) and its shell went on without
 /// a store. Without `RunStore.migrate`'s retry this test failed in about one race in seven with two processes.
-final class RunStoreFirstOpenRaceTests: BoundedTestCase {
+final class RunStoreFirstOpenRaceTests: IsolatedTestCase {
     static let storeVariable = "HARLAB_TEST_RACE_STORE"
     static let nameVariable = "HARLAB_TEST_RACE_NAME"
     static let epochsPerRun = 3
@@ -26,7 +26,9 @@ final class RunStoreFirstOpenRaceTests: BoundedTestCase {
             try waitForFiles(writers.map { folder.appendingPathComponent("ready-\($0)") }, processes: processes)
             FileManager.default.createFile(atPath: folder.appendingPathComponent("go").path, contents: nil)
             try processes.forEach { try ChildTestProcess.wait(for: $0, seconds: 60) }
-            XCTAssertEqual(processes.map(\.terminationStatus), writers.map { _ in 0 }, "race \(race): every writer opened the store and recorded its run")
+            let errors = writers.compactMap { try? String(contentsOf: folder.appendingPathComponent("error-\($0)"), encoding: .utf8) }
+            XCTAssertEqual(processes.map(\.terminationStatus), writers.map { _ in 0 },
+                           "race \(race): every writer opened the store and recorded its run: \(errors.joined(separator: "; "))")
 
             let runs = try RunStore(url: url).runs()
             XCTAssertEqual(Set(runs.compactMap(\.label)), Set(writers), "race \(race) (\(writers.count) processes): one run per process")
@@ -51,10 +53,15 @@ final class RunStoreFirstOpenRaceTests: BoundedTestCase {
             guard Date() < deadline else { throw RunStoreError("the signal to open the store never came") }
             usleep(100)
         }
-        let store = try RunStore(url: url)
-        let id = try store.begin(RunStart(dataset: "synthetic", model: "sa", config: TrainingConfig(), label: name))
-        for epoch in 1...Self.epochsPerRun { try store.append(sampleEpoch(epoch), to: id) }
-        try store.finish(id, RunEnd(status: .finished, trainSeconds: 1))
+        do {
+            let store = try RunStore(url: url)
+            let id = try store.begin(RunStart(dataset: "synthetic", model: "sa", config: TrainingConfig(), label: name))
+            for epoch in 1...Self.epochsPerRun { try store.append(sampleEpoch(epoch), to: id) }
+            try store.finish(id, RunEnd(status: .finished, trainSeconds: 1))
+        } catch {
+            try? "\(error)".write(to: folder.appendingPathComponent("error-\(name)"), atomically: true, encoding: .utf8)
+            throw error
+        }
     }
 
     /// Waits until every file exists, failing (rather than hanging) when a process ends first or a minute passes.

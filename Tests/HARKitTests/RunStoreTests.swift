@@ -3,7 +3,7 @@ import GRDB
 import XCTest
 @testable import HARKit
 
-final class RunStoreTests: BoundedTestCase {
+final class RunStoreTests: IsolatedTestCase {
     func testDefaultURLPrefersHarRunsThenXDGDataHomeThenHome() {
         XCTAssertEqual(RunStore.defaultURL(environment: ["HAR_RUNS": "/x/r.sqlite", "XDG_DATA_HOME": "/d", "HOME": "/h"]).path, "/x/r.sqlite")
         XCTAssertEqual(RunStore.defaultURL(environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]).path, "/d/harlab/runs.sqlite")

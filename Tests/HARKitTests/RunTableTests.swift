@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import HARKit
 
-final class RunTableTests: BoundedTestCase {
+final class RunTableTests: IsolatedTestCase {
     /// Two evaluated runs and one that is not, as the store would return them.
     func sampleRuns() -> [RunRecord] {
         func run(_ id: Int64, _ dataset: String, _ model: String, correct: Int?, lr: Double) -> RunRecord {
@@ -85,7 +85,7 @@ final class RunTableTests: BoundedTestCase {
     }
 }
 
-final class RunTableFileTests: BoundedTestCase {
+final class RunTableFileTests: IsolatedTestCase {
     func testTableIsWrittenWholeOrNotAtAll() throws {
         let folder = try makeTemporaryFolder(self)
         let table = RunTable(columns: [.init(key: "id", title: "run")], rows: [[.integer(1)]])

@@ -3,7 +3,7 @@ import Torch
 import XCTest
 @testable import HARKit
 
-final class RunsCrossValidationTests: BoundedTestCase {
+final class RunsCrossValidationTests: IsolatedTestCase {
     static let raw: HARDataset = try! everyFourthWindow(of: DatasetCatalog.load("synthetic", from: nil, options: ["normalize": "off"], dataDirectory: nil))
     static let normalized: HARDataset = try! everyFourthWindow(of: DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil))
 

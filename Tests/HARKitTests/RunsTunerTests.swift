@@ -3,7 +3,7 @@ import Torch
 import XCTest
 @testable import HARKit
 
-final class RunsTunerTests: BoundedTestCase {
+final class RunsTunerTests: IsolatedTestCase {
     static let dataset: HARDataset = try! everyFourthWindow(of: DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil))
 
     func testSearchSpaceParsesEveryRangeKind() throws {

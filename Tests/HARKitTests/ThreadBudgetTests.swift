@@ -3,7 +3,7 @@ import XCTest
 
 /// `set threads auto` means the CPUs this process may use: OMP_NUM_THREADS first, then the affinity mask capped by a
 /// cgroup quota. Pure functions, so each machine's answer is checked against the same rules, not against this CPU.
-final class ThreadBudgetTests: BoundedTestCase {
+final class ThreadBudgetTests: IsolatedTestCase {
     func testAffinityListsAreCounted() {
         XCTAssertEqual(ThreadBudget.cpuCount(inList: "0-1\n"), 2)
         XCTAssertEqual(ThreadBudget.cpuCount(inList: "0-3,8,10-11"), 7)

@@ -4,7 +4,7 @@ import Torch
 
 /// A `train` call that throws part-way changes nothing: the shell's "a failed command leaves the session as it
 /// was" rests on it, since the model and its optimizer are objects the command changes in place.
-final class TrainerFailureTests: BoundedTestCase {
+final class TrainerFailureTests: IsolatedTestCase {
     /// Every tensor of `state`, by name, as float64 values.
     private func values(_ state: StateDict) throws -> [String: [Double]] {
         Dictionary(uniqueKeysWithValues: try state.entries.map { ($0.name, try $0.tensor.scalars(as: Double.self)) })

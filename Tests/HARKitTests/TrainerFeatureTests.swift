@@ -10,7 +10,7 @@ import XCTest
 ///
 /// Each test was shown to fail against a deliberately broken trainer (named in its comment): the feature switched
 /// off or computed another way, with everything else unchanged.
-final class TrainerFeatureTests: BoundedTestCase {
+final class TrainerFeatureTests: IsolatedTestCase {
     static let shape = InputShape(time: 2, channels: 2, classes: 3)
     static let labels = [0, 1, 2, 1]
     /// Four windows of [T=2, C=2], as float32.

@@ -2,7 +2,7 @@ import XCTest
 import Torch
 @testable import HARKit
 
-final class TrainerTests: BoundedTestCase {
+final class TrainerTests: IsolatedTestCase {
     static let dataset: HARDataset = try! DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil)
 
     /// A small, fast configuration of the reference recipe.
@@ -27,6 +27,19 @@ final class TrainerTests: BoundedTestCase {
         XCTAssertLessThan(outcome.records.last!.trainLoss, outcome.records.first!.trainLoss)
         let test = try Evaluator(model: trainer.model, dataset: trainer.dataset).evaluate(split: .test)
         XCTAssertGreaterThan(test.metrics.accuracy, 1.5 / Double(trainer.dataset.classNames.count))
+    }
+
+    /// A model converted to float64 trains and evaluates in float64 from the float32 windows (what the equivalence test
+    /// against PyTorch's float64 run relies on).
+    func testAModelConvertedToFloat64TrainsAndEvaluatesInFloat64() throws {
+        let trainer = try makeTrainer()
+        try trainer.model.convert(to: .float64)
+        let outcome = try trainer.train(epochs: 1)
+        XCTAssertEqual(outcome.reason, .completed)
+        XCTAssertTrue(trainer.model.parameters.allSatisfy { $0.dtype == .float64 })
+        XCTAssertTrue(try trainer.optimizer.stateDict().entries.filter { $0.name.hasSuffix("exp_avg") }.allSatisfy { $0.tensor.dtype == .float64 })
+        XCTAssertTrue(outcome.records[0].trainLoss.isFinite)
+        XCTAssertNotNil(outcome.records[0].validationLoss, "validation ran on the float64 model")
     }
 
     func testSameSeedGivesBitIdenticalLossCurves() throws {

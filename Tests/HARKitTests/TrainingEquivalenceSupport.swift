@@ -81,9 +81,14 @@ struct EquivalenceCase: Decodable {
     let learningRate: Double
     let weightDecay: Double
     let parameters: Int
+    /// PyTorch's float32 loss of each step.
     let losses: [Double]
+    /// The same steps' losses in float64.
     let float64Losses: [Double]
+    /// PyTorch's float32 L1 change of each state entry over the steps.
     let changeL1: [String: Double]
+    /// The same in float64.
+    let float64ChangeL1: [String: Double]
 
     /// The fixture's cases.
     static func load() throws -> [EquivalenceCase] {

@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARKit
 
-final class VersionTests: BoundedTestCase {
+final class VersionTests: IsolatedTestCase {
     func testVersionsNameLibtorch() {
         XCTAssertTrue(HARKit.versions["libtorch"]?.hasPrefix("1.") == true || HARKit.versions["libtorch"]?.hasPrefix("2.") == true)
     }

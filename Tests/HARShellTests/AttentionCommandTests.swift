@@ -4,7 +4,7 @@ import HARKit
 @testable import HARShell
 
 /// `inspect attention`, `plot attention` (terminal and file) and `report` show one map: HARKit's `AttentionMaps`.
-final class AttentionCommandTests: BoundedTestCase {
+final class AttentionCommandTests: IsolatedTestCase {
     /// A session with a temporary run store, small synthetic windows and a tiny attention model trained one epoch.
     private func trainedShell(window: Int = 32) throws -> (Interpreter, OutputBuffer) {
         let (shell, out) = makeInterpreter()

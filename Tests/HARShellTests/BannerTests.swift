@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class BannerTests: BoundedTestCase {
+final class BannerTests: IsolatedTestCase {
     func testBannerNamesTheVersion() {
         XCTAssertTrue(HARShell.banner.contains("harlab"))
     }

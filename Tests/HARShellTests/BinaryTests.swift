@@ -4,7 +4,7 @@ import XCTest
 
 /// The built `har` executable run as a subprocess: exit statuses and stream discipline of script mode.
 /// (Each start loads libtorch, about a second: what `ShellProgramTests` covers in-process is not repeated here.)
-final class BinaryTests: BoundedTestCase {
+final class BinaryTests: IsolatedTestCase {
     func testCommandsThatSucceedExitZero() throws {
         let run = try HarBinary.run(["--no-rc", "-c", "set lr 1e-3; show lr", "-c", "status"])
         XCTAssertEqual(run.status, 0, run.stderr)

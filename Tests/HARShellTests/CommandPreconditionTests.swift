@@ -3,7 +3,7 @@ import XCTest
 
 /// Commands that need a dataset, model, evaluation or store first, and misspelled words: they fail saying what is
 /// wrong or missing, and leave the session as it was.
-final class CommandPreconditionTests: BoundedTestCase {
+final class CommandPreconditionTests: IsolatedTestCase {
     func testCommandsThatNeedStateSayWhatIsMissingAndChangeNothing() {
         let cases: [(String, String)] = [
             ("info", "no dataset loaded"), ("model sa", "no dataset loaded"), ("summary", "no model yet"),

@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class CompleterTests: BoundedTestCase {
+final class CompleterTests: IsolatedTestCase {
     private let completer = Completer(session: Session())
 
     func testCommandWords() {

@@ -2,7 +2,7 @@ import HARKit
 import XCTest
 @testable import HARShell
 
-final class ConfigCommandTests: BoundedTestCase {
+final class ConfigCommandTests: IsolatedTestCase {
     /// `set threads` changes libtorch's thread count for the whole process: each test puts it back.
     private var threadsBefore = 0
     override func setUp() {

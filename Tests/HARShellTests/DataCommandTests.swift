@@ -3,7 +3,7 @@ import HARKit
 @testable import HARShell
 
 /// `datasets` and `download` against an empty data directory (no network is used).
-final class DataCommandTests: BoundedTestCase {
+final class DataCommandTests: IsolatedTestCase {
     func testDatasetsListsEveryCatalogNameWithPresence() {
         let (shell, out) = makeInterpreter()
         XCTAssertEqual(shell.execute("datasets"), .success)

@@ -4,7 +4,7 @@ import XCTest
 
 /// The example scripts in `examples/` are valid command language: every line parses, every command word
 /// exists, and each script names itself. `ExampleRunTests` runs them end to end.
-final class ExampleTests: BoundedTestCase {
+final class ExampleTests: IsolatedTestCase {
     private var examples: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples")
@@ -29,7 +29,7 @@ final class ExampleTests: BoundedTestCase {
 /// Runs the example scripts end to end through the interpreter (minutes in a debug build; `HAR_SKIP_EXAMPLES=1`
 /// skips them), with every epoch count scaled by `HAR_EPOCHS_SCALE` (default 0.2). Scripts that need data which
 /// is absent are named in the failure.
-final class ExampleRunTests: BoundedTestCase {
+final class ExampleRunTests: IsolatedTestCase {
     private func run(_ file: String) throws {
         let environment = ProcessInfo.processInfo.environment
         if environment["HAR_SKIP_EXAMPLES"] == "1" {

@@ -4,7 +4,7 @@ import HARKit
 
 /// A `train` that fails part-way leaves the session as it was, the model's weights included, and ends its run
 /// in the store as failed (docs/ARCHITECTURE.md, "State").
-final class FailedTrainTests: BoundedTestCase {
+final class FailedTrainTests: IsolatedTestCase {
     func testATrainThatFailsMidEpochLeavesTheSessionAndWeightsAsTheyWereAndEndsItsRunAsFailed() throws {
         let (shell, out) = makeInterpreter()
         let store = try RunStore(url: temporaryFolder().appendingPathComponent("runs.sqlite"))

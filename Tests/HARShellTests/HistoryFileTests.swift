@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class HistoryFileTests: BoundedTestCase {
+final class HistoryFileTests: IsolatedTestCase {
     func testCompactionKeepsTheLatestOfEachDuplicateAndTheLimit() {
         XCTAssertEqual(HistoryFile.compacted(["a", "b", "a", " ", "c", "b"], limit: 10), ["a", "c", "b"])
         XCTAssertEqual(HistoryFile.compacted(["a", "b", "c", "d"], limit: 2), ["c", "d"])

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// The real `har` binary in a pseudo-terminal: prompt, TAB completion, history recall, Ctrl-C, Ctrl-D.
-final class InteractiveTests: BoundedTestCase {
+final class InteractiveTests: IsolatedTestCase {
     private func start(home: URL) throws -> PseudoTerminal {
         let environment = ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
         let terminal = try PseudoTerminal(executable: try HarBinary.required(), arguments: ["--no-rc"], environment: environment)

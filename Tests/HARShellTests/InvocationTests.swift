@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class InvocationTests: BoundedTestCase {
+final class InvocationTests: IsolatedTestCase {
     func testStepsKeepTheirOrder() throws {
         let invocation = try Invocation.parse(["a.har", "-c", "status", "b.har", "-c", "show"])
         XCTAssertEqual(invocation.steps, [.script("a.har"), .commands("status"), .script("b.har"), .commands("show")])

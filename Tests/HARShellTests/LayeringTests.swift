@@ -3,7 +3,7 @@ import XCTest
 
 /// The shell stands on HARKit alone: no file under `Sources/HARShell` imports `Torch` or `CTorch`
 /// (tensors, seeding and libtorch stay behind HARKit's API; file utilities come from `FileSupport`).
-final class LayeringTests: XCTestCase {
+final class LayeringTests: IsolatedTestCase {
     /// `Sources/HARShell` of the package this test file belongs to.
     private var shellSources: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

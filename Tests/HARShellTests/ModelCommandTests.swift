@@ -4,7 +4,7 @@ import Torch
 @testable import HARShell
 
 /// `model`, `summary` and `inspect weights` over HARKit's model factory.
-final class ModelCommandTests: BoundedTestCase {
+final class ModelCommandTests: IsolatedTestCase {
     private let shape = InputShape(time: 16, channels: 3, classes: 4)
 
     /// An interpreter whose session holds a freshly built model of `spec`.

@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class ParserTests: BoundedTestCase {
+final class ParserTests: IsolatedTestCase {
     func testWordsNumbersAndOptionsKeepTheirPositions() throws {
         let commands = try Parser.parse("load wisdm window=128 overlap=0.5")
         XCTAssertEqual(commands.count, 1)

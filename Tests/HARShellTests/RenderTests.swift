@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class RenderTests: BoundedTestCase {
+final class RenderTests: IsolatedTestCase {
     private let plain = Style(colour: false)
 
     func testTableAlignsColumnsAndDropsTrailingSpaces() {

@@ -3,7 +3,7 @@ import XCTest
 @testable import HARShell
 
 /// The `train` and `eval` views on hand-made figures.
-final class ReportViewTests: BoundedTestCase {
+final class ReportViewTests: IsolatedTestCase {
     private func record(epoch: Int, validation: Bool) -> EpochRecord {
         EpochRecord(epoch: epoch, trainLoss: 0.61234, penaltyLoss: 0, trainAccuracy: 0.8125,
                     validationLoss: validation ? 0.7 : nil, validationAccuracy: validation ? 0.75 : nil,

@@ -3,7 +3,7 @@ import XCTest
 @testable import HARShell
 
 /// The same seed gives the same numbers: across two processes, and when a recorded session is replayed.
-final class ReproducibilityTests: BoundedTestCase {
+final class ReproducibilityTests: IsolatedTestCase {
     private let script = "load synthetic window=32 overlap=0; set seed 3; set batch 32; model sa width=4 depth=2; train 2; eval"
 
     /// Training losses and test accuracy printed by one `har --json` process.

@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class ScriptReaderTests: BoundedTestCase {
+final class ScriptReaderTests: IsolatedTestCase {
     func testContinuationJoinsLinesAndKeepsTheFirstLineNumber() {
         let lines = ScriptReader.lines(of: "# intro\nload synthetic\ntune lr=1e-4..1e-2:log, \\\n  batch=64|128\n\neval\n")
         XCTAssertEqual(lines.map(\.number), [1, 2, 3, 6])

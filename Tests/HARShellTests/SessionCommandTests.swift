@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class SessionCommandTests: BoundedTestCase {
+final class SessionCommandTests: IsolatedTestCase {
     func testHelpListsEveryCommandOfTheTable() {
         let (shell, out) = makeInterpreter()
         XCTAssertEqual(shell.execute("help"), .success)

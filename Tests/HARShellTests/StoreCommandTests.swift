@@ -3,7 +3,7 @@ import HARKit
 @testable import HARShell
 
 /// Commands over HARKit's run store, checkpoints, tuner, cross-validation, report and plots, on small synthetic data.
-final class StoreCommandTests: BoundedTestCase {
+final class StoreCommandTests: IsolatedTestCase {
     /// A session with a temporary run store, small synthetic windows and a tiny attention model.
     private func preparedShell() throws -> (Interpreter, OutputBuffer, RunStore) {
         let (shell, out) = makeInterpreter()

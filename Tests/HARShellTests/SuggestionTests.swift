@@ -1,7 +1,7 @@
 import XCTest
 @testable import HARShell
 
-final class SuggestionTests: BoundedTestCase {
+final class SuggestionTests: IsolatedTestCase {
     func testDistanceCountsEditsAndAdjacentSwaps() {
         XCTAssertEqual(Suggestion.distance("kitten", "sitting"), 3)
         XCTAssertEqual(Suggestion.distance("trian", "train"), 1)

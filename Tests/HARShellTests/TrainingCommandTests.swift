@@ -3,7 +3,7 @@ import HARKit
 @testable import HARShell
 
 /// load → model → train → eval → inspect → runs on a small synthetic dataset, in-process.
-final class TrainingCommandTests: BoundedTestCase {
+final class TrainingCommandTests: IsolatedTestCase {
     /// A session with small synthetic windows (32 × 6, 6 classes) and a tiny attention model.
     private func preparedShell() -> (Interpreter, OutputBuffer) {
         let (shell, out) = makeInterpreter()

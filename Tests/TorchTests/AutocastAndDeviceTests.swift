@@ -2,7 +2,7 @@ import XCTest
 @testable import Torch
 
 /// Mixed precision and device placement.
-final class AutocastAndDeviceTests: BoundedTestCase {
+final class AutocastAndDeviceTests: IsolatedTestCase {
     func testAutocastOnCPURunsMatmulInBFloat16InsideTheBlockOnly() throws {
         let a = try Tensor.randn([4, 8]), b = try Tensor.randn([8, 3])
         let inside = try Autocast.run(on: .cpu) { () throws -> (DType, Bool) in (try a.matmul(b).dtype, Autocast.isEnabled(on: .cpu)) }

@@ -4,7 +4,7 @@ import XCTest
 @testable import Torch
 
 /// Bad input becomes a `TorchError` with a readable message, and the process carries on.
-final class ErrorTests: BoundedTestCase {
+final class ErrorTests: IsolatedTestCase {
     /// Asserts that `body` throws a `TorchError` whose message contains `fragment` and no C++ backtrace.
     private func assertTorchError(_ fragment: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void) {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
@@ -51,7 +51,7 @@ final class ErrorTests: BoundedTestCase {
 }
 
 /// CTorch's error contract seen from C: NULL handles, outputs on failure, dtypes and shapes it cannot represent.
-final class ErrorContractTests: XCTestCase {
+final class ErrorContractTests: IsolatedTestCase {
     private func assertTorchError(_ fragment: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void) {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
             guard let torchError = error as? TorchError else { return XCTFail("not a TorchError: \(error)", file: file, line: line) }

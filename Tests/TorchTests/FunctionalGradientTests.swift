@@ -2,7 +2,7 @@ import XCTest
 @testable import Torch
 
 /// Finite-difference checks (float64) of every differentiable kernel in `Functional`.
-final class FunctionalGradientTests: BoundedTestCase {
+final class FunctionalGradientTests: IsolatedTestCase {
     override func setUp() { Runtime.manualSeed(12) }
 
     /// Checks a kernel of `inputs`, its output weighted to a scalar.

@@ -2,7 +2,7 @@ import XCTest
 @testable import Torch
 
 /// Finite-difference checks (float64) of every layer, for its input and all its parameters.
-final class LayerGradientTests: BoundedTestCase {
+final class LayerGradientTests: IsolatedTestCase {
     override func setUp() { Runtime.manualSeed(13) }
 
     /// Converts `layer` to float64 and checks the gradients of `forward(layer, x)` weighted to a scalar.

@@ -3,7 +3,7 @@ import XCTest
 @testable import Torch
 
 /// Tensors free their libtorch storage when released.
-final class MemoryTests: BoundedTestCase {
+final class MemoryTests: IsolatedTestCase {
     /// Resident memory in bytes, from /proc/self/statm.
     private func residentBytes() throws -> Int {
         let fields = try String(contentsOfFile: "/proc/self/statm", encoding: .utf8).split(separator: " ")

@@ -2,7 +2,7 @@ import XCTest
 @testable import Torch
 
 /// Parameter names, PyTorch's default initialisation, and training-mode behaviour of the layers.
-final class ModuleTests: BoundedTestCase {
+final class ModuleTests: IsolatedTestCase {
     override func setUp() { Runtime.manualSeed(21) }
 
     /// Asserts every value of `t` lies in [-bound, bound], reaches near the bound, and has U(-b, b)'s spread.

@@ -2,7 +2,7 @@ import XCTest
 @testable import Torch
 
 /// Optimizer state survives a save and load, so a resumed run continues exactly as an uninterrupted one.
-final class OptimizerStateTests: BoundedTestCase {
+final class OptimizerStateTests: IsolatedTestCase {
     /// Three steps on sum((p - 1)² · w) for `make`'s optimizer; `resume` is called between the first and second.
     private func run(_ make: ([Tensor]) throws -> any Optimizer, resume: ((any Optimizer, [Tensor]) throws -> (any Optimizer, [Tensor]))? = nil)
         throws -> [Float] {

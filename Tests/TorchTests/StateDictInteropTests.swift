@@ -3,7 +3,7 @@ import XCTest
 @testable import Torch
 
 /// State dicts move between Swift and Python's torch.save / torch.load in both directions.
-final class StateDictInteropTests: BoundedTestCase {
+final class StateDictInteropTests: IsolatedTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {

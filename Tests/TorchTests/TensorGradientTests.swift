@@ -2,7 +2,7 @@ import XCTest
 @testable import Torch
 
 /// Finite-difference checks (float64) of every differentiable Tensor operation.
-final class TensorGradientTests: BoundedTestCase {
+final class TensorGradientTests: IsolatedTestCase {
     override func setUp() { Runtime.manualSeed(11) }
 
     /// Checks `op` on one input of `shape` with values in [low, high), weighted to a scalar.

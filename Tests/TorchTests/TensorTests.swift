@@ -1,7 +1,7 @@
 import XCTest
 @testable import Torch
 
-final class TensorTests: BoundedTestCase {
+final class TensorTests: IsolatedTestCase {
     func testRoundTripOfScalarsKeepsValuesAndShape() throws {
         let t = try Tensor([1, 2, 3, 4, 5, 6] as [Float], shape: [2, 3])
         XCTAssertEqual(t.shape, [2, 3])

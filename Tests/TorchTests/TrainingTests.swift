@@ -2,7 +2,7 @@ import XCTest
 @testable import Torch
 
 /// A small model trained on a fixed seed learns, and the same seed gives the same run.
-final class TrainingTests: BoundedTestCase {
+final class TrainingTests: IsolatedTestCase {
     /// Trains a 1-D convolution + LSTM + linear classifier on two classes of noisy sequences (rising or falling)
     /// for 25 full-batch AdamW steps with dropout, and returns the losses.
     private func train(seed: UInt64) throws -> [Double] {

@@ -39,6 +39,8 @@ public final class RunStore: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.label = "harlab runs"
+        let lock = try RunStoreOpeningLock.acquire(for: url, timeout: busyTimeout)
+        defer { lock?.release() }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
@@ -55,29 +57,15 @@ public final class RunStore: Sendable {
         _ = try? markInterruptedRuns()
     }
 
-    /// Brings the schema up to date, safely when other processes open the same new store at the same moment.
-    ///
-    /// GRDB's migrator reads which migrations are applied before it takes the write lock, then applies each
-    /// missing one in its own transaction. Two processes opening a new store together can therefore both decide to
-    /// apply a migration; the second one's transaction then fails (`table runs already exists`, or the duplicate
-    /// `grdb_migrations` row) and rolls back, leaving the store as the first process made it. Such a failure is
-    /// retried: when a re-read shows every migration applied, the store is ready; a failure that persists is thrown.
+    /// Brings the schema up to date, or refuses a store written by a newer harlab. Called under the opening lock,
+    /// so no other process migrates the same store meanwhile.
     static func migrate(_ pool: DatabasePool, path: String) throws {
         let migrator = RunStoreSchema.migrator
-        let attempts = 5
-        for attempt in 1...attempts {
-            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
-                let newest = try pool.read { try migrator.appliedIdentifiers($0) }.sorted().last ?? "?"
-                throw RunStoreError("run store '\(path)' was written by a newer harlab (schema \(newest)); upgrade harlab or use another store (HAR_RUNS)")
-            }
-            do {
-                try migrator.migrate(pool)
-                return
-            } catch {
-                if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
-                if attempt == attempts { throw error }
-            }
+        if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+            let newest = try pool.read { try migrator.appliedIdentifiers($0) }.sorted().last ?? "?"
+            throw RunStoreError("run store '\(path)' was written by a newer harlab (schema \(newest)); upgrade harlab or use another store (HAR_RUNS)")
         }
+        try migrator.migrate(pool)
     }
 
     /// Runs `body` in one write transaction, turning database errors into `RunStoreError`s.

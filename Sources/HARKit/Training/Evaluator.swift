@@ -39,7 +39,7 @@ public struct Evaluator {
         var predictions: [Int] = [], labels: [Int] = [], indices: [Int] = [], lossSum = 0.0
         try withInferenceMode {
             for batch in try batcher.batches(epoch: 0) {
-                let logits = try model(batch.x).converted(to: .float32)
+                let logits = try model(batch.x.converted(to: model.dtype)).converted(to: .float32)
                 lossSum += try Functional.crossEntropy(logits: logits, labels: batch.labels, reduction: .sum).item()
                 predictions += try logits.argmax(alongAxis: 1).scalars(as: Int64.self).map { Int($0) }
                 labels += try batch.labels.scalars(as: Int64.self).map { Int($0) }

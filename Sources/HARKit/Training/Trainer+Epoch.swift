@@ -17,12 +17,15 @@ extension Trainer {
         let batchCount = batcher.batchCount
         events?(.epochStarted(epoch: epoch, batches: batchCount))
         let penalized = penalizedWeights()
+        // Batches come as float32; a model converted to float64 (`convert(to:)`) trains in float64, loss included.
+        let dtype = model.dtype
         var lossSum = 0.0, penaltySum = 0.0, correct = 0.0, seen = 0
         for index in 0..<batchCount {
             if shouldStop() { return .cancelled }
             let batch = try batcher.batch(index, of: order, epoch: epoch)
             try optimizer.zeroGrad()
-            let logits = try Autocast.run(enabled: config.mixedPrecision) { try model(batch.x) }.converted(to: .float32)
+            let x = try batch.x.converted(to: dtype)
+            let logits = try Autocast.run(enabled: config.mixedPrecision) { try model(x) }.converted(to: dtype)
             let loss = try classificationLoss(logits: logits, batch: batch)
             var total = loss
             if let penalty = try penaltyTerm(penalized) {

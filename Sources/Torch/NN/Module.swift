@@ -83,6 +83,10 @@ extension Module {
         }
     }
 
+    /// The floating-point type of this module's parameters (float32 when it has none): the type its input should
+    /// have, as `convert(to:)` last set it.
+    public var dtype: DType { parameters.first { $0.dtype.isFloatingPoint }?.dtype ?? .float32 }
+
     /// Converts every floating-point parameter and buffer to `dtype` in place (call before building an optimizer).
     public func convert(to dtype: DType) throws {
         for (_, tensor) in namedParameters() + namedBuffers() where tensor.dtype.isFloatingPoint {

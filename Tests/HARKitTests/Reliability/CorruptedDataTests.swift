@@ -13,7 +13,7 @@ import XCTest
 ///
 /// 10 corruptions per dataset by default; `HARLAB_STRESS=1` runs 300. Unreadable permissions are tested as an
 /// unprivileged user (as root, the load runs with effective uid `nobody`, since root reads mode-000 files).
-final class CorruptedDataTests: BoundedTestCase {
+final class CorruptedDataTests: IsolatedTestCase {
     /// A corruption applied to one file.
     enum Corruption: String, CaseIterable {
         case truncate, garbage, delimiters, nonFinite, dropColumn, addColumn, empty, folder

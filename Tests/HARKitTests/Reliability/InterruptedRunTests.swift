@@ -5,7 +5,7 @@ import XCTest
 
 /// A run whose process is killed is marked `interrupted` the next time the store is opened; a run of a live
 /// process is left `running`; stores written before runs had owners still open.
-final class InterruptedRunTests: BoundedTestCase {
+final class InterruptedRunTests: IsolatedTestCase {
     static let storeVariable = "HARLAB_TEST_RECORDER_STORE"
     static let labelVariable = "HARLAB_TEST_RECORDER_LABEL"
 

@@ -8,7 +8,7 @@ import XCTest
 /// Bound: after a warm-up (allocator pools, oneDNN caches), 1,000 more steps or cycles may add at most 32 MiB
 /// of resident memory, i.e. a leak of more than about 32 KiB per iteration fails (one [32, 1, 32, 6] batch of
 /// activations or gradients is 24 KiB or more per layer).
-final class MemoryTests: BoundedTestCase {
+final class MemoryTests: IsolatedTestCase {
     private let boundBytes = 32 << 20
     private let shape = InputShape(time: 32, channels: 6, classes: 6)
 

@@ -3,7 +3,7 @@ import XCTest
 @testable import HARKit
 
 /// The requests that crashed the process before the resource checks: each is now an error that says why.
-final class OversizedRequestTests: BoundedTestCase {
+final class OversizedRequestTests: IsolatedTestCase {
     func testAWindowOfIntMaxIsAnErrorNotATrap() {
         XCTAssertThrowsError(try DatasetCatalog.load("synthetic", options: ["window": "\(Int.max)", "overlap": "0"])) { error in
             XCTAssertTrue("\(error)".contains("longer than every recording"), "\(error)")

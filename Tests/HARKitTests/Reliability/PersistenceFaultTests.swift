@@ -7,7 +7,7 @@ import XCTest
 /// again as the writer), a full disk (a file-size limit) and a read-only path.
 ///
 /// 3 kills of each kind by default; `HARLAB_STRESS=1` runs 50 of each.
-final class PersistenceFaultTests: BoundedTestCase {
+final class PersistenceFaultTests: IsolatedTestCase {
     static let targetVariable = "HARLAB_TEST_FAULT_TARGET"
     static let shape = InputShape(time: 20, channels: 5, classes: 3)
     static let dataset = CheckpointDataset(name: "tiny", classNames: ["walk", "sit", "lie"], channelNames: ["a_x", "a_y", "a_z", "g_x", "g_y"],

@@ -7,15 +7,18 @@ import HARKit
 ///
 /// `swift test --filter CommandFuzzTests` runs 3,000 inputs; `HARLAB_STRESS=1 swift test --filter CommandFuzzTests`
 /// runs 100,000. `HARLAB_SEED=N` runs another sequence; `HARLAB_VERBOSE=1` names each input on stderr.
-final class CommandFuzzTests: BoundedTestCase {
+final class CommandFuzzTests: IsolatedTestCase {
     /// The most seconds one input may take (a debug build on a busy 2-core machine included).
     private let secondsPerInput = 20.0
 
     private var savedLimits = (model: 0, dataset: 0)
     private var savedDirectory = ""
+    private var threadsBefore = 0
     private var workFolder = temporaryFolder()
 
     override func setUp() {
+        // Generated `set threads N` lines change the whole process's thread count at once: tearDown puts it back.
+        threadsBefore = ThreadBudget.inEffect
         // Small limits keep every accepted model and dataset cheap; larger requests must be rejected up front.
         savedLimits = (ResourceLimits.modelBytes, ResourceLimits.datasetValues)
         ResourceLimits.modelBytes = 4 << 20
@@ -27,6 +30,7 @@ final class CommandFuzzTests: BoundedTestCase {
     }
 
     override func tearDown() {
+        try? ThreadBudget(count: threadsBefore, reason: "restored by the test").apply()
         (ResourceLimits.modelBytes, ResourceLimits.datasetValues) = savedLimits
         FileManager.default.changeCurrentDirectoryPath(savedDirectory)
         try? FileManager.default.removeItem(at: workFolder)

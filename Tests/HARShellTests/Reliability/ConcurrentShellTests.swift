@@ -5,7 +5,7 @@ import HARKit
 
 /// `har` processes training and recording runs into one new store at the same time, and what a shell does when its
 /// runs cannot be recorded.
-final class ConcurrentShellTests: BoundedTestCase {
+final class ConcurrentShellTests: IsolatedTestCase {
     static let script = "load synthetic window=32 overlap=0; model sa width=2 depth=1; set batch 256; train 2; eval; train 1; eval"
 
     /// Before the fix, two such shells into a new store lost one shell's whole run in about one race in seven

@@ -5,7 +5,7 @@ import HARKit
 /// A `har` killed with SIGKILL in the middle of `train` keeps, in the run store, every epoch that finished before the
 /// kill, and its run shows as `interrupted`. Before runs were recorded epoch by epoch (RunRecorder) the store held the
 /// run with no epoch at all: they were written only after `train` returned.
-final class KilledTrainingTests: BoundedTestCase {
+final class KilledTrainingTests: IsolatedTestCase {
     func testAShellKilledDuringEpochNKeepsEpochsOneToNMinusOneAndIsInterrupted() throws {
         let binary = try HarBinary.required()
         let home = temporaryFolder()

@@ -4,7 +4,7 @@ import XCTest
 
 /// A script from elsewhere does only what its commands say: the language has no shell escape, and file names
 /// are taken literally (no substitution, no expansion beyond a leading `~`).
-final class UntrustedScriptTests: BoundedTestCase {
+final class UntrustedScriptTests: IsolatedTestCase {
     func testShellEscapeLinesRunNothingAndOnlyTheNamedFilesAreWritten() throws {
         let folder = temporaryFolder(), home = temporaryFolder()
         let script = folder.appendingPathComponent("from-elsewhere.har")
