@@ -2,7 +2,7 @@ import XCTest
 @testable import HARShell
 
 /// `clear` was added as one file and one line in `CommandTable.commands`; help, completion and the fuzzer find it there.
-final class ClearCommandTests: XCTestCase {
+final class ClearCommandTests: IsolatedTestCase {
     func testClearWritesNothingOffATerminal() {
         let (shell, out) = makeInterpreter()
         XCTAssertEqual(shell.execute("clear"), .success)

@@ -2,7 +2,7 @@ import XCTest
 @testable import HARShell
 
 /// Commands are types listed once in `CommandTable.commands`; the interpreter checks arguments against their specs.
-final class CommandSpecTests: XCTestCase {
+final class CommandSpecTests: IsolatedTestCase {
     func testEveryCommandWordFindsItsTypeAndEverySpecIsConsistent() {
         XCTAssertEqual(CommandTable.commands.count, CommandTable.all.count)
         for spec in CommandTable.all {
