@@ -21,24 +21,39 @@ struct Arguments {
         return index < all.count ? all[index] : nil
     }
 
-    /// Throws at the first positional argument beyond `count`.
-    func expectPositionals(_ count: Int) throws {
-        let all = positionals
-        if all.count > count {
-            let extra = all[count]
-            throw ShellError("unexpected argument '\(extra.value)' — usage: \(spec.usage)", at: extra.offset)
-        }
+    /// The form of the spec these arguments take: the one their first (unquoted) positional word selects.
+    var form: ArgumentForm {
+        let first = positional(0)
+        return spec.form(after: first?.quoted == false ? first?.value : nil)
     }
 
-    /// Throws at the first option whose key is not in `allowed`, suggesting the nearest allowed key.
-    func expectOptions(_ allowed: [String]) throws {
-        for option in options {
-            guard let key = option.key, !allowed.contains(key) else { continue }
-            if allowed.isEmpty {
-                throw ShellError("'\(command.name)' takes no options — usage: \(spec.usage)", at: option.offset)
-            }
-            throw ShellError(Suggestion.unknown("option", key, among: allowed), at: option.offset)
+    /// Checks the arguments against the spec before the command runs: the first positional word when it must
+    /// be a keyword, the number of positionals, option keys and the values of typed options.
+    /// - Throws: a `ShellError` at the first wrong argument of the line.
+    func check() throws {
+        let form = self.form
+        var problems: [ShellError] = []
+        if let kind = spec.keywordKind, let first = positional(0) {
+            do { _ = try expectKeyword(first, among: spec.keywords, kind: kind) } catch let error as ShellError { problems.append(error) }
         }
+        if let most = form.positionals, positionals.count > most {
+            let extra = positionals[most]
+            problems.append(ShellError("unexpected argument '\(extra.value)' — usage: \(spec.usage)", at: extra.offset))
+        }
+        let allowed = form.options.map(\.key)
+        for option in options {
+            guard let key = option.key else { continue }
+            guard let declared = form.option(key) else {
+                problems.append(allowed.isEmpty
+                    ? ShellError("'\(command.name)' takes no options — usage: \(spec.usage)", at: option.offset)
+                    : ShellError(Suggestion.unknown(spec.optionKind, key, among: allowed), at: option.offset))
+                break
+            }
+            if case .integer(let range, let words) = declared.value, !words.contains(option.value) {
+                do { _ = try integer(option, key, in: range) } catch let error as ShellError { problems.append(error); break }
+            }
+        }
+        if let first = problems.min(by: { ($0.position ?? .max) < ($1.position ?? .max) }) { throw first }
     }
 
     /// Throws unless `argument` is one of `words` (suggesting the nearest).
@@ -46,6 +61,9 @@ struct Arguments {
         if !argument.quoted, words.contains(argument.value) { return argument.value }
         throw ShellError(Suggestion.unknown(kind, argument.value, among: words), at: argument.offset)
     }
+
+    /// The first positional word, already checked to be one of the spec's keywords (`keywordKind`); nil if not given.
+    var keyword: String? { positional(0)?.value }
 
     /// The required positional at `index`, or an error saying what is missing.
     func required(_ index: Int, _ what: String) throws -> Argument {
@@ -57,6 +75,10 @@ struct Arguments {
 
     /// The value of option `key`, if given.
     func option(_ key: String) -> Argument? { options.last { $0.key == key } }
+
+    /// The value of the integer option `key` (checked against its range before the command ran); nil if not
+    /// given or given as one of its words.
+    func integerOption(_ key: String) -> Int? { option(key).flatMap { ConfigKey.exactInteger($0.value) } }
 
     /// `argument` as an integer in `range`, or an error naming it.
     func integer(_ argument: Argument, _ what: String, in range: ClosedRange<Int>) throws -> Int {

@@ -1,85 +1,7 @@
 import HARKit
 
-/// Inspection commands: inspect, plot.
+/// What `inspect` and `plot` (Commands/Inspect) share: the attention map, confusion matrix and history views, and `to FILE`.
 extension Interpreter {
-    func inspect(_ arguments: Arguments) throws -> CommandResult {
-        let what = try arguments.expectKeyword(try arguments.required(0, "what to inspect"), among: arguments.spec.keywords,
-                                               kind: "inspect target")
-        try arguments.expectOptions(what == "attention" ? ["sample", "class", "layer"] : [])
-        try arguments.expectPositionals(what == "predictions" ? 2 : 1)
-        switch what {
-        case "weights": return try inspectWeights(arguments)
-        case "attention": return try inspectAttention(arguments)
-        case "confusion": return try inspectConfusion(arguments)
-        case "history": return try inspectHistory(arguments)
-        default: return try inspectPredictions(arguments)
-        }
-    }
-
-    func plot(_ arguments: Arguments) throws -> CommandResult {
-        let what = try arguments.expectKeyword(try arguments.required(0, "what to plot"), among: arguments.spec.keywords, kind: "plot")
-        try arguments.expectOptions(what == "attention" ? ["sample", "class", "layer"] : [])
-        try expectDestination(arguments, after: 1)
-        if let file = arguments.positional(2) {
-            return try plotFile(what, to: file, arguments)
-        }
-        switch what {
-        case "history": return try inspectHistory(arguments, command: "plot")
-        case "confusion": return try inspectConfusion(arguments, command: "plot")
-        default: return try inspectAttention(arguments, command: "plot")
-        }
-    }
-
-    /// `plot WHAT to FILE.svg|FILE.png`: the chart as a self-contained SVG file, or that SVG rasterised to PNG.
-    private func plotFile(_ what: String, to file: Argument, _ arguments: Arguments) throws -> CommandResult {
-        guard Plot.fileExtensions.contains(resolve(file.value).pathExtension.lowercased()) else {
-            throw ShellError("plots are written as SVG or PNG: name the file FILE.svg or FILE.png", at: file.offset)
-        }
-        let svg: String
-        var fields: [(String, JSONValue)] = []
-        switch what {
-        case "history":
-            guard let run = session.currentRun ?? session.runs.last, !run.epochs.isEmpty else {
-                throw ShellError("no training history yet: run 'train' first", at: arguments.command.offset)
-            }
-            svg = Plot.trainingHistory([PlotRun(name: "#\(run.id) \(run.model)", epochs: run.epochs)])
-        case "confusion":
-            guard let evaluation = session.lastEvaluation else {
-                throw ShellError("no evaluation yet: run 'eval' first", at: arguments.command.offset)
-            }
-            svg = Plot.confusion(evaluation.metrics.confusion, classNames: evaluation.metrics.perClass.map(\.name))
-        default:
-            let (maps, layer) = try attentionMaps(arguments)
-            let shown = try ReportAttention(maps, layer: layer)
-            svg = Plot.attention(shown.map, channelNames: shown.channelNames, title: shown.title)
-            fields = attentionFields(maps, layer: layer)
-        }
-        do { try Plot.write(svg, to: resolve(file.value)) } catch let error as ReportError {
-            throw ShellError(error.message, at: file.offset)
-        }
-        output.text("wrote \(what) to \(file.value)")
-        return CommandResult(command: "plot", fields: [("target", .string(what)), ("file", .string(file.value))] + fields)
-    }
-
-    /// `inspect weights`: each parameter tensor's shape and value statistics.
-    func inspectWeights(_ arguments: Arguments) throws -> CommandResult {
-        let model = try currentModel(for: arguments)
-        let statistics = try ParameterStatistics.of(model)
-        let rows = statistics.map { parameter in
-            [parameter.name, parameter.shape.map(String.init).joined(separator: "×"), grouped(parameter.count)]
-                + [parameter.mean, parameter.standardDeviation, parameter.min, parameter.max].map { TrainingView.fixed($0, 4) }
-        }
-        let entries = statistics.map { parameter -> JSONValue in
-            .object([("name", .string(parameter.name)), ("shape", .array(parameter.shape.map { .int($0) })),
-                     ("count", .int(parameter.count)), ("mean", .double(parameter.mean)), ("std", .double(parameter.standardDeviation)),
-                     ("min", .double(parameter.min)), ("max", .double(parameter.max))])
-        }
-        let table = TextTable(header: ["parameter", "shape", "count", "mean", "std", "min", "max"], rows: rows,
-                              alignments: [.left, .left, .right, .right, .right, .right, .right])
-        for line in table.render() { output.text(line) }
-        return CommandResult(command: "inspect", fields: [("target", .string("weights")), ("parameters", .array(entries))])
-    }
-
     /// `inspect attention` / `plot attention`: the spatial attention map (time × channel) of one window of the
     /// test split, or the mean over every test window of a class, as a terminal heat map.
     func inspectAttention(_ arguments: Arguments, command: String = "inspect") throws -> CommandResult {
@@ -92,7 +14,7 @@ extension Interpreter {
 
     /// The maps `sample=I`, `class=NAME` and `layer=L` ask for, from HARKit's `AttentionMaps` (the computation
     /// `report` uses too), and the index of the layer to show.
-    private func attentionMaps(_ arguments: Arguments) throws -> (maps: AttentionMaps, layer: Int) {
+    func attentionMaps(_ arguments: Arguments) throws -> (maps: AttentionMaps, layer: Int) {
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
         let sample = arguments.option("sample"), classArgument = arguments.option("class")
@@ -126,7 +48,7 @@ extension Interpreter {
 
     /// The structured result of an attention map: the layer shown, every layer, the split, the windows averaged,
     /// the channels and the `T′ × C` values.
-    private func attentionFields(_ maps: AttentionMaps, layer: Int) -> [(String, JSONValue)] {
+    func attentionFields(_ maps: AttentionMaps, layer: Int) -> [(String, JSONValue)] {
         [("target", .string("attention")), ("layer", .string(maps.layers[layer].name)), ("layers", .array(maps.layers.map { .string($0.name) })),
          ("split", .string(maps.split.rawValue)), ("windows", .array(maps.windows.map { .int($0) })),
          ("caption", .string(maps.caption)), ("channels", .array(maps.channelNames.map { .string($0) })),
@@ -178,26 +100,6 @@ extension Interpreter {
         ])
     }
 
-    /// `inspect predictions [N]`: the first N windows of the latest evaluation with true and predicted class.
-    func inspectPredictions(_ arguments: Arguments) throws -> CommandResult {
-        guard let evaluation = session.lastEvaluation else {
-            throw ShellError("no evaluation yet: run 'eval' first", at: arguments.command.offset)
-        }
-        let count = try arguments.positional(1).map { try arguments.integer($0, "count", in: 1...Int.max) } ?? 10
-        let names = evaluation.metrics.perClass.map(\.name)
-        let shown = Array(zip(evaluation.indices, zip(evaluation.labels, evaluation.predictions)).prefix(count))
-        let rows = shown.map { index, pair in
-            [String(index), names[pair.0], names[pair.1], pair.0 == pair.1 ? "✓" : "✗"]
-        }
-        for line in TextTable(header: ["window", "true", "predicted", ""], rows: rows).render() { output.text(line) }
-        return CommandResult(command: "inspect", fields: [
-            ("target", .string("predictions")), ("split", .string(evaluation.split.rawValue)),
-            ("predictions", .array(shown.map { index, pair in
-                .object([("window", .int(index)), ("true", .string(names[pair.0])), ("predicted", .string(names[pair.1]))])
-            })),
-        ])
-    }
-
     /// Checks the optional `to FILE` at positional `index`.
     func expectDestination(_ arguments: Arguments, after index: Int) throws {
         guard let word = arguments.positional(index) else { return }
@@ -205,6 +107,5 @@ extension Interpreter {
             throw ShellError("unexpected argument '\(word.value)' — usage: \(arguments.spec.usage)", at: word.offset)
         }
         _ = try arguments.required(index + 1, "FILE after 'to'")
-        try arguments.expectPositionals(index + 2)
     }
 }

@@ -99,24 +99,29 @@ public final class Interpreter {
         return failed ? .failure : .success
     }
 
-    /// Runs one parsed command transactionally and reports its result or error.
+    /// Runs one parsed command transactionally and reports its result or error: finds its type in the
+    /// `CommandTable`, checks the arguments against its spec, then runs it.
     func execute(_ command: ParsedCommand, source: String, origin: String?) -> Outcome {
         let saved = session
-        let spec = CommandTable.spec(named: command.name)
+        let type = CommandTable.command(named: command.name)
         do {
-            guard let spec else {
+            guard let type else {
                 throw ShellError(Suggestion.unknown("command", command.name, among: CommandTable.words), at: command.offset)
             }
-            let result = try perform(command, spec: spec)
+            let arguments = Arguments(command, spec: type.spec)
+            try type.validate(arguments)
+            try arguments.check()
+            let result = try type.init(arguments: arguments).run(in: self)
             output.result(result)
-            remember(command, succeeded: true, replayable: spec.replayable)
-            return spec.name == "quit" ? .quit : .success
+            remember(command, succeeded: true, replayable: type.spec.replayable)
+            return type.endsSession ? .quit : .success
         } catch {
-            // `run` is not one transaction: the commands of the script before its failing one keep their
-            // effect (each is a transaction of its own), as when the script's lines are typed one by one.
-            if spec?.name != "run" { session = saved }
+            // A command that is not one transaction (`run`: the commands of the script before its failing one keep
+            // their effect, each a transaction of its own, as when the script's lines are typed one by one) keeps
+            // what it did.
+            if type?.isTransaction ?? true { session = saved }
             let shellError = error as? ShellError ?? ShellError("\(error)")
-            report(shellError, command: spec?.name ?? command.name, source: source, origin: origin)
+            report(shellError, command: type?.spec.name ?? command.name, source: source, origin: origin)
             remember(command, succeeded: false, replayable: false)
             return .failure
         }
@@ -138,41 +143,6 @@ public final class Interpreter {
         } catch {
             session.recording = nil
             output.error(ShellError("recording stopped: \(error)"), source: written, origin: nil)
-        }
-    }
-
-    /// The action of each command word.
-    func perform(_ command: ParsedCommand, spec: CommandSpec) throws -> CommandResult {
-        let arguments = Arguments(command, spec: spec)
-        switch spec.name {
-        case "help": return try help(arguments)
-        case "status": return try status(arguments)
-        case "reset": return try reset(arguments)
-        case "run": return try runScript(arguments)
-        case "record": return try record(arguments)
-        case "history": return try history(arguments)
-        case "quit": try arguments.expectPositionals(0); return CommandResult(command: "quit")
-        case "set": return try set(arguments)
-        case "show": return try show(arguments)
-        case "datasets": return try datasets(arguments)
-        case "download": return try download(arguments)
-        case "load": return try load(arguments)
-        case "info": return try info(arguments)
-        case "augment": return try augment(arguments)
-        case "model": return try model(arguments)
-        case "summary": return try summary(arguments)
-        case "train": return try train(arguments)
-        case "eval": return try evaluate(arguments)
-        case "tune": return try tune(arguments)
-        case "cv": return try crossValidate(arguments)
-        case "inspect": return try inspect(arguments)
-        case "plot": return try plot(arguments)
-        case "runs": return try runs(arguments)
-        case "compare": return try compare(arguments)
-        case "report": return try report(arguments)
-        case "export": return try export(arguments)
-        case "save": return try save(arguments)
-        default: throw ShellError("command '\(spec.name)' has no action", at: command.offset)
         }
     }
 

@@ -24,46 +24,28 @@ public struct Completer {
         return Completion(typed: typed, candidates: Array(Set(pool.filter { $0.hasPrefix(typed) })).sorted())
     }
 
+    /// The candidates for the word after `words`, from the command's spec: what its form says the next positional
+    /// argument completes to, its option keys, and the values of the option being typed.
     private func candidates(before words: [String], typed: String) -> [String] {
         guard let first = words.first else {
             return typed.hasPrefix("?") ? CommandTable.words.map { "?" + $0 } : CommandTable.words
         }
         guard let spec = CommandTable.spec(named: first) else { return [] }
-        let previous = words.last ?? ""
-        if ["from", "to"].contains(previous) || takesFile(spec.name, words) { return paths(typed) }
+        let positionals = words.dropFirst().filter { !$0.contains("=") }
+        let form = spec.form(after: positionals.first)
+        let source = positionals.count < form.completions.count ? form.completions[positionals.count] : nil
+        if ["from", "to"].contains(words.last ?? "") || source == .files { return paths(typed) }
         if let equals = typed.firstIndex(of: "=") {
             let key = String(typed[..<equals])
-            return values(forOption: key, of: spec.name).map { key + "=" + $0 }
+            return (form.option(key)?.completions ?? []).map { key + "=" + $0 }
         }
-        switch spec.name {
-        case "help": return words.count == 1 ? CommandTable.all.map(\.name) : []
-        case "set", "show":
-            if words.count == 1 { return ConfigKey.all.map(\.name) }
-            if spec.name == "set", words.count == 2, let key = ConfigKey.named(words[1]) { return key.completions + ["default"] }
-            return []
-        default:
-            let keywords = words.count == 1 ? spec.keywords : []
-            return keywords + spec.optionKeys.map { $0 + "=" }
-        }
-    }
-
-    /// Whether the next word of `command` after `words` is a file name.
-    private func takesFile(_ command: String, _ words: [String]) -> Bool {
-        switch command {
-        case "run", "record": return words.count == 1
-        case "history", "save": return words.count == 2 && ["save", "model"].contains(words[1])
-        case "load": return words.count == 2 && words[1] == "model"
-        case "export": return words.count == 2
-        default: return false
-        }
-    }
-
-    private func values(forOption key: String, of command: String) -> [String] {
-        switch (command, key) {
-        case ("load", "normalize"): return ["on", "off"]
-        case ("load", "split"): return ["official", "subjects:", "ratio:"]
-        case ("cv", "folds"): return ["loso"]
-        default: return []
+        let options = form.options.map { $0.key + "=" }
+        switch source {
+        case .keywords?: return spec.keywords + options
+        case .commands?: return CommandTable.all.map(\.name) + options
+        case .settings?: return ConfigKey.all.map(\.name) + options
+        case .settingValues?: return (ConfigKey.named(positionals.last ?? "").map { $0.completions + ["default"] } ?? []) + options
+        case .files?, nil: return options
         }
     }
 

@@ -83,7 +83,7 @@ final class CommandFuzzTests: IsolatedTestCase {
                 let outcome = shell.execute(command, source: line, origin: nil)
                 outcomes[outcome, default: 0] += 1
                 check(outcome, line: line, index: index, before: before, errors: out.errors.dropFirst(errorCount).map(\.error),
-                      shell: shell, transactional: CommandTable.spec(named: command.name)?.name != "run", into: &problems)
+                      shell: shell, transactional: CommandTable.command(named: command.name)?.isTransaction ?? true, into: &problems)
                 if outcome != .success { break }
             }
             record(Date().timeIntervalSince(clock), kind: kind, line: line, index: index)
@@ -134,10 +134,10 @@ final class CommandFuzzTests: IsolatedTestCase {
         }
     }
 
-    /// `run` keeps what its script's earlier commands did (documented); everything else is one transaction.
+    /// `run` keeps what its script's earlier commands did (documented; its type says so); everything else is one transaction.
     private static func isNonTransactional(_ line: String) -> Bool {
         guard let commands = try? Parser.parse(line) else { return false }
-        return commands.contains { CommandTable.spec(named: $0.name)?.name == "run" }
+        return commands.contains { !(CommandTable.command(named: $0.name)?.isTransaction ?? true) }
     }
 
     /// A message a person can act on: not empty, not a Swift debug dump of an error value.

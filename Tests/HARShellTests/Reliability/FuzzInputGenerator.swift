@@ -34,9 +34,8 @@ struct FuzzInputGenerator {
         "export csv fuzz-runs.csv", "plot history to fuzz.svg", "report to fuzz.html", "save model fuzz.ckpt",
         "load model fuzz.ckpt", "record fuzz-record.har", "record off", "history save fuzz-history.har", "run fuzz-history.har",
     ]
-    /// Every `key=` word any command takes.
-    static let optionKeys = Array(Set(CommandTable.all.flatMap(\.optionKeys) + ModelSpec.optionKeys.map(\.key)
-                                      + ["trials", "epochs", "folds", "sample", "class", "layer"])).sorted()
+    /// Every `key=` word any form of any command takes (the specs in `CommandTable` declare them all).
+    static let optionKeys = Array(Set(CommandTable.all.flatMap(\.optionKeys))).sorted()
     /// Every word a command accepts as a positional keyword, plus config keys.
     static let keywords = Array(Set(CommandTable.all.flatMap(\.keywords) + ConfigKey.all.map(\.name))).sorted()
 

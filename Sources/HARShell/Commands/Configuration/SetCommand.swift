@@ -1,0 +1,66 @@
+import HARKit
+
+/// `set KEY VALUE`: changes a training setting, the live optimizer's too.
+struct SetCommand: ShellCommand {
+    static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE",
+                                  summary: "change a training setting; takes effect at once",
+                                  details: ["`set KEY default` restores the default. `show` lists every key with its meaning."],
+                                  examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set clip off"],
+                                  keywords: ConfigKey.all.map(\.name), positionals: 2, completions: [.settings, .settingValues])
+
+    /// What `set` did: the key, its value now and before.
+    struct Change: CommandOutput {
+        /// The setting's name.
+        var key: String
+        /// Its value now, as `show` writes it.
+        var value: String
+        /// Its value before.
+        var previous: String
+
+        /// `lr = 0.001 (was 0.0005)`, or `(unchanged)`.
+        var lines: [String] { ["\(key) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))")] }
+
+        /// `key`, `value`, `previous`.
+        var result: CommandResult {
+            CommandResult(command: "set", fields: [("key", .string(key)), ("value", .string(value)), ("previous", .string(previous))])
+        }
+    }
+
+    let arguments: Arguments
+
+    /// `set lr=1e-3` is told how to write it.
+    static func validate(_ arguments: Arguments) throws {
+        if arguments.positionals.isEmpty, let option = arguments.options.first {
+            throw ShellError("write 'set \(option.key ?? "") \(option.value)' (a space, not '=')", at: option.offset)
+        }
+    }
+
+    func run(in shell: Interpreter) throws -> CommandResult {
+        let names = ConfigKey.all.map(\.name)
+        let keyArgument = try arguments.required(0, "KEY")
+        guard let key = ConfigKey.named(keyArgument.value) else {
+            throw ShellError(Suggestion.unknown("setting", keyArgument.value, among: names), at: keyArgument.offset)
+        }
+        let valueArgument = try arguments.required(1, "VALUE for \(key.name) (\(key.domain))")
+        let previous = key.read(shell.session.config)
+        if valueArgument.value.lowercased() == "default", !valueArgument.quoted {
+            try key.write(&shell.session.config, key.defaultValue)
+        } else {
+            do { try key.write(&shell.session.config, valueArgument.value) } catch let error as ShellError {
+                throw ShellError(error.message, at: valueArgument.offset)
+            }
+        }
+        let value = key.read(shell.session.config)
+        try shell.session.trainer?.apply(shell.session.config)
+        let result = shell.emit(Change(key: key.name, value: value, previous: previous))
+        if key.name == "threads" {
+            let budget = try shell.applyThreadSetting()
+            shell.output.text("libtorch computes with \(budget)")
+            let cores = ThreadBudget.automatic()
+            if budget.count > cores.count {
+                shell.output.warning("\(budget.count) threads on \(cores.count) usable CPU\(cores.count == 1 ? "" : "s") (\(cores.reason)) oversubscribe them and slow training down")
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,51 @@
+import HARKit
+
+/// `show [KEY]`: every setting with value, default and meaning.
+struct ShowCommand: ShellCommand {
+    static let spec = CommandSpec("show", family: .configuration, usage: "show [KEY]",
+                                  summary: "every setting with value, default and a one-line meaning",
+                                  examples: ["show", "show lr"], keywords: ConfigKey.all.map(\.name), positionals: 1,
+                                  completions: [.settings], replayable: false)
+
+    /// The settings shown, with their values in one configuration.
+    struct Settings: CommandOutput {
+        /// The keys shown, in `show`'s order.
+        var keys: [ConfigKey]
+        /// The configuration their values are read from.
+        var config: TrainingConfig
+
+        /// A table of key, value (`*` when changed), default, values and meaning.
+        var lines: [String] {
+            let rows = keys.map { key -> [String] in
+                let value = key.read(config)
+                return [key.name, value + (value == key.defaultValue ? "" : " *"), key.defaultValue, key.domain, key.meaning]
+            }
+            return TextTable(header: ["key", "value", "default", "values", "meaning"], rows: rows).render()
+                + (keys.count > 1 ? ["* changed from the default"] : [])
+        }
+
+        /// `settings`: one object per key.
+        var result: CommandResult {
+            CommandResult(command: "show", fields: [
+                ("settings", .array(keys.map { key in
+                    .object([("key", .string(key.name)), ("value", .string(key.read(config))),
+                             ("default", .string(key.defaultValue)), ("values", .string(key.domain)),
+                             ("meaning", .string(key.meaning))])
+                })),
+            ])
+        }
+    }
+
+    let arguments: Arguments
+
+    func run(in shell: Interpreter) throws -> CommandResult {
+        var keys = ConfigKey.all
+        if let argument = arguments.positional(0) {
+            guard let key = ConfigKey.named(argument.value) else {
+                throw ShellError(Suggestion.unknown("setting", argument.value, among: keys.map(\.name)), at: argument.offset)
+            }
+            keys = [key]
+        }
+        return shell.emit(Settings(keys: keys, config: shell.session.config))
+    }
+}

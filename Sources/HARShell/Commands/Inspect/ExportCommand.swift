@@ -1,0 +1,68 @@
+import Foundation
+import HARKit
+
+/// `export csv|json|markdown FILE`: the runs table as a file.
+struct ExportCommand: ShellCommand {
+    static let spec = CommandSpec("export", family: .inspect, usage: "export csv|json|markdown FILE",
+                                  summary: "write the runs table", examples: ["export csv runs.csv"],
+                                  keywords: ["csv", "json", "markdown"], keywordKind: "export format", positionals: 2,
+                                  completions: [.keywords, .files])
+
+    let arguments: Arguments
+
+    func run(in shell: Interpreter) throws -> CommandResult { try shell.export(arguments) }
+}
+
+private extension Interpreter {
+    func export(_ arguments: Arguments) throws -> CommandResult {
+        let format = try arguments.required(0, "format").value
+        let file = try arguments.required(1, "FILE")
+        if let store = runStore {
+            let records = try storeCall { try store.runs() }
+            do { try RunTable.runs(records).write(as: TableFormat(rawValue: format)!, to: resolve(file.value)) } catch {
+                throw ShellError("\(error)", at: file.offset)
+            }
+            output.text("wrote \(records.count) run\(records.count == 1 ? "" : "s") to \(file.value)")
+            return CommandResult(command: "export", fields: [("format", .string(format)), ("file", .string(file.value)),
+                                                             ("runs", .int(records.count))])
+        }
+        let rows = session.runs.map(\.json)
+        let columns = rows.flatMap { row -> [String] in
+            guard case .object(let fields) = row else { return [] }
+            return fields.map(\.0)
+        }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let text: String
+        switch format {
+        case "json":
+            text = JSONValue.array(rows).serialized + "\n"
+        case "csv":
+            text = ([columns.joined(separator: ",")] + rows.map { row in
+                columns.map { csvCell(row[$0] ?? .null) }.joined(separator: ",")
+            }).joined(separator: "\n") + "\n"
+        default:
+            text = (["| " + columns.joined(separator: " | ") + " |", "|" + columns.map { _ in "---|" }.joined()] + rows.map { row in
+                "| " + columns.map { plain(row[$0] ?? .null).replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+            }).joined(separator: "\n") + "\n"
+        }
+        do { try ScriptFile.write(text, to: resolve(file.value)) } catch let error as ShellError {
+            throw ShellError(error.message, at: file.offset)
+        }
+        output.text("wrote \(rows.count) run\(rows.count == 1 ? "" : "s") to \(file.value)")
+        return CommandResult(command: "export", fields: [("format", .string(format)), ("file", .string(file.value)),
+                                                         ("runs", .int(rows.count))])
+    }
+
+    func plain(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let s): return s
+        case .null: return ""
+        default: return value.serialized
+        }
+    }
+
+    func csvCell(_ value: JSONValue) -> String {
+        let text = plain(value)
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

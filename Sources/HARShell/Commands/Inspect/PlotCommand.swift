@@ -1,0 +1,63 @@
+import HARKit
+
+/// `plot history|confusion|attention [to FILE]`: a chart in the terminal, or as an SVG or PNG file.
+struct PlotCommand: ShellCommand {
+    static let spec = CommandSpec("plot", family: .inspect,
+                                  usage: "plot history|confusion|attention [sample=I|class=NAME] [layer=L] [to FILE.svg|FILE.png]",
+                                  summary: "draw a chart in the terminal or to a file",
+                                  details: ["FILE.png is the SVG rasterised by rsvg-convert (Debian's librsvg2-bin; scripts/setup.sh installs it).",
+                                            "attention takes inspect attention's options and shows the same map."],
+                                  examples: ["plot history", "plot confusion to confusion.svg", "plot attention class=walking to walking.png"],
+                                  keywords: ["history", "confusion", "attention"], keywordKind: "plot", positionals: 3,
+                                  forms: ["attention": ArgumentForm(positionals: 3, options: InspectCommand.attentionOptions)])
+
+    let arguments: Arguments
+
+    func run(in shell: Interpreter) throws -> CommandResult { try shell.plot(arguments) }
+}
+
+private extension Interpreter {
+    func plot(_ arguments: Arguments) throws -> CommandResult {
+        let what = try arguments.required(0, "what to plot").value
+        try expectDestination(arguments, after: 1)
+        if let file = arguments.positional(2) {
+            return try plotFile(what, to: file, arguments)
+        }
+        switch what {
+        case "history": return try inspectHistory(arguments, command: "plot")
+        case "confusion": return try inspectConfusion(arguments, command: "plot")
+        default: return try inspectAttention(arguments, command: "plot")
+        }
+    }
+
+    /// `plot WHAT to FILE.svg|FILE.png`: the chart as a self-contained SVG file, or that SVG rasterised to PNG.
+    func plotFile(_ what: String, to file: Argument, _ arguments: Arguments) throws -> CommandResult {
+        guard Plot.fileExtensions.contains(resolve(file.value).pathExtension.lowercased()) else {
+            throw ShellError("plots are written as SVG or PNG: name the file FILE.svg or FILE.png", at: file.offset)
+        }
+        let svg: String
+        var fields: [(String, JSONValue)] = []
+        switch what {
+        case "history":
+            guard let run = session.currentRun ?? session.runs.last, !run.epochs.isEmpty else {
+                throw ShellError("no training history yet: run 'train' first", at: arguments.command.offset)
+            }
+            svg = Plot.trainingHistory([PlotRun(name: "#\(run.id) \(run.model)", epochs: run.epochs)])
+        case "confusion":
+            guard let evaluation = session.lastEvaluation else {
+                throw ShellError("no evaluation yet: run 'eval' first", at: arguments.command.offset)
+            }
+            svg = Plot.confusion(evaluation.metrics.confusion, classNames: evaluation.metrics.perClass.map(\.name))
+        default:
+            let (maps, layer) = try attentionMaps(arguments)
+            let shown = try ReportAttention(maps, layer: layer)
+            svg = Plot.attention(shown.map, channelNames: shown.channelNames, title: shown.title)
+            fields = attentionFields(maps, layer: layer)
+        }
+        do { try Plot.write(svg, to: resolve(file.value)) } catch let error as ReportError {
+            throw ShellError(error.message, at: file.offset)
+        }
+        output.text("wrote \(what) to \(file.value)")
+        return CommandResult(command: "plot", fields: [("target", .string(what)), ("file", .string(file.value))] + fields)
+    }
+}

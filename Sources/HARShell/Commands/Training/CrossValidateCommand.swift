@@ -1,0 +1,49 @@
+import HARKit
+
+/// `cv [folds=N|loso] [epochs=N]`: cross-validation by subject, mean ± std.
+struct CrossValidateCommand: ShellCommand {
+    static let spec = CommandSpec("cv", family: .training, usage: "cv [folds=N|loso] [epochs=N]",
+                                  summary: "cross-validation by subject (leave-one-subject-out by default), mean ± std",
+                                  examples: ["cv", "cv folds=5 epochs=10"], keywords: ["loso"], keywordKind: "cross-validation",
+                                  positionals: 1,
+                                  options: [OptionSpec("folds", .integer(2...1000, orWords: ["loso"]), completions: ["loso"]),
+                                            OptionSpec("epochs", .integer(1...100_000))])
+
+    let arguments: Arguments
+
+    func run(in shell: Interpreter) throws -> CommandResult { try shell.crossValidate(arguments) }
+}
+
+private extension Interpreter {
+    func crossValidate(_ arguments: Arguments) throws -> CommandResult {
+        var folds = CrossValidation.Folds.leaveOneSubjectOut
+        if let count = arguments.integerOption("folds") { folds = .subjectGroups(count) }
+        let requested = arguments.integerOption("epochs") ?? session.config.epochs
+        let epochs = scaledEpochs(requested)
+        let model = try currentModel(for: arguments)
+        let dataset = try currentDataset(for: arguments)
+        let result: CrossValidationResult
+        do {
+            let validation = try CrossValidation(folds: folds, epochs: epochs)
+            output.text("cross-validating \(model.spec) on \(dataset.name): \(folds), \(epochs) epochs per fold — Ctrl-C stops")
+            result = try validation.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a fold"), progress: { [output] fold in
+                output.text("fold \(fold.index): test subjects \(fold.testSubjects.map(String.init).joined(separator: " ")), "
+                            + "accuracy \(TrainingView.fixed(fold.metrics.accuracy * 100, 2))%, macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))")
+            }, shouldStop: shouldStop)
+        } catch let error as TuningError {
+            throw ShellError(error.message, at: arguments.command.offset)
+        }
+        for line in result.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
+        output.text(result.summary)
+        return CommandResult(command: "cv", fields: [
+            ("folds", .int(result.folds.count)), ("scheme", .string(result.scheme.description)),
+            ("accuracy_mean", .double(result.meanAccuracy)), ("accuracy_std", .double(result.stdAccuracy)),
+            ("f1_macro_mean", .double(result.meanF1)), ("f1_macro_std", .double(result.stdF1)),
+            ("stopped", .string(result.cancelled ? "interrupted" : "completed")),
+            ("per_fold", .array(result.folds.map { fold in
+                .object([("fold", .int(fold.index)), ("test_subjects", .array(fold.testSubjects.map { .int($0) })),
+                         ("accuracy", .double(fold.metrics.accuracy)), ("f1_macro", .double(fold.metrics.f1Macro))])
+            })),
+        ])
+    }
+}

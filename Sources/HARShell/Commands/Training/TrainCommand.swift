@@ -1,0 +1,79 @@
+import Foundation
+import HARKit
+
+/// `train [EPOCHS]`: continues training the current model, recording the run epoch by epoch.
+struct TrainCommand: ShellCommand {
+    static let spec = CommandSpec("train", family: .training, usage: "train [EPOCHS]",
+                                  summary: "continue training the current model; one line per epoch",
+                                  details: ["Early stopping (set patience N) restores the best weights.",
+                                            "Ctrl-C stops after the current batch, keeps the model, and returns to the prompt."],
+                                  examples: ["train", "train 30"], positionals: 1)
+
+    let arguments: Arguments
+
+    func run(in shell: Interpreter) throws -> CommandResult { try shell.train(arguments) }
+}
+
+private extension Interpreter {
+    func train(_ arguments: Arguments) throws -> CommandResult {
+        let requested = try arguments.positional(0).map { try arguments.integer($0, "epoch count", in: 1...100_000) }
+            ?? session.config.epochs
+        let epochs = scaledEpochs(requested)
+        let model = try currentModel(for: arguments)
+        let dataset = try currentDataset(for: arguments)
+        let trainer: Trainer
+        if let existing = session.trainer {
+            try existing.apply(session.config)
+            existing.augmentation = session.augmentation
+            trainer = existing
+        } else {
+            trainer = try Trainer(model: model, dataset: dataset, config: session.config, augmentation: session.augmentation)
+            session.trainer = trainer
+        }
+        var run = session.currentRun ?? SessionRun(id: session.runs.count + 1, dataset: dataset.name, model: model.spec.description,
+                                                    config: session.config, modelIdentity: ObjectIdentifier(model))
+        run.config = session.config
+        run.augmentation = session.augmentation?.description
+        let isNewRun = session.currentRun == nil
+        let recording = recording(of: "run \(run.id)")
+        let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds) }
+            ?? recording.begin(RunStart(dataset: dataset, model: model.spec, config: session.config))
+        run.storeID = recorder.runID
+        output.text("training \(model.spec) on \(dataset.name) for \(epochs) epoch\(epochs == 1 ? "" : "s")"
+                    + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")
+        output.text(TrainingView.header)
+        var epochStart = Date()
+        let outcome: TrainingOutcome
+        do {
+            outcome = try recorder.train(trainer, epochs: epochs, events: { [output] event in
+                switch event {
+                case .epochStarted(let epoch, let batches):
+                    epochStart = Date()
+                    output.progress(Progress(label: "epoch \(epoch)", done: 0, total: batches, elapsed: 0))
+                case .batchFinished(let epoch, let batch, let batches, _):
+                    output.progress(Progress(label: "epoch \(epoch)", done: batch, total: batches, elapsed: Date().timeIntervalSince(epochStart)))
+                case .epochFinished(let record):
+                    output.progress(nil)
+                    output.text(TrainingView.line(record))
+                    output.result(TrainingView.result(record))
+                }
+            }, shouldStop: shouldStop)
+        } catch {
+            // The trainer has undone the call and the interpreter restores the session; the recorder has ended the
+            // store's run as failed (with the epochs that finished) instead of leaving it `running`.
+            output.progress(nil)
+            throw error
+        }
+        output.progress(nil)
+        recorder.end(after: outcome)
+        run.epochs += outcome.records
+        run.stopped = outcome.reason
+        run.evaluation = nil
+        if isNewRun { session.runs.append(run) } else { session.runs[session.runs.count - 1] = run }
+        output.text(TrainingView.summary(outcome) + (outcome.reason == .cancelled ? " by Ctrl-C; the model keeps its weights" : ""))
+        return CommandResult(command: "train", fields: [
+            ("epochs", .int(outcome.records.count)), ("stopped", .string(TrainingView.stopWord(outcome.reason))),
+            ("run", .int(run.id)), ("restored_epoch", outcome.restoredEpoch.map(JSONValue.int) ?? .null),
+        ])
+    }
+}

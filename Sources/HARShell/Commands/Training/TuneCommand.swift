@@ -1,0 +1,61 @@
+import HARKit
+
+/// `tune KEY=RANGE[, …] [trials=N] [epochs=N]`: hyperparameter search that leaves the best config set.
+struct TuneCommand: ShellCommand {
+    static let spec = CommandSpec("tune", family: .training, usage: "tune KEY=RANGE[, …] [trials=N] [epochs=N]",
+                                  summary: "hyperparameter search with successive-halving pruning; leaves the best config set",
+                                  details: ["RANGE: lo..hi, lo..hi:log, or choices a|b|c."],
+                                  examples: ["tune lr=1e-4..1e-2:log, batch=64|128, dropout=0..0.5 trials=20 epochs=10"],
+                                  options: OptionSpec.keys(tunableKeys)
+                                      + [OptionSpec("trials", .integer(1...10_000)), OptionSpec("epochs", .integer(1...100_000))],
+                                  optionKind: "tuning key")
+
+    /// The settings and model options a search can range over (HARKit's `SearchSpace` reads their ranges).
+    static let tunableKeys = SearchSpace.configKeys + ModelSpec.optionKeys.map(\.key).filter { !SearchSpace.configKeys.contains($0) }
+
+    let arguments: Arguments
+
+    func run(in shell: Interpreter) throws -> CommandResult { try shell.tune(arguments) }
+}
+
+private extension Interpreter {
+    func tune(_ arguments: Arguments) throws -> CommandResult {
+        let ranges = arguments.options.filter { !["trials", "epochs"].contains($0.key ?? "") }
+        guard !ranges.isEmpty else {
+            throw ShellError("missing KEY=RANGE — usage: \(arguments.spec.usage)", at: arguments.command.offset)
+        }
+        let trials = arguments.integerOption("trials") ?? 10
+        let requested = arguments.integerOption("epochs") ?? session.config.epochs
+        let epochs = scaledEpochs(requested)
+        let model = try currentModel(for: arguments)
+        let dataset = try currentDataset(for: arguments)
+        let result: TuningResult
+        do {
+            let space = try SearchSpace(parsing: ranges.map { "\($0.key ?? "")=\($0.value)" }.joined(separator: ", "))
+            let tuner = try Tuner(space: space, trials: trials, epochs: epochs)
+            output.text("tuning \(model.spec) on \(dataset.name): \(trials) trials, up to \(epochs) epochs each, rungs \(tuner.rungs) — Ctrl-C stops")
+            result = try tuner.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a trial"), progress: { [output] trial in
+                output.text("trial \(trial.index): \(trial.settingsText) — \(trial.status), val F1 \(trial.score.isNaN ? "—" : TrainingView.fixed(trial.score, 4))")
+            }, shouldStop: shouldStop)
+        } catch let error as TuningError {
+            throw ShellError(error.message, at: ranges[0].offset)
+        }
+        for line in result.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
+        guard let best = result.best, let trainer = result.bestTrainer else {
+            output.text("no trial finished its budget\(result.cancelled ? " (stopped by Ctrl-C)" : ""); settings unchanged")
+            return CommandResult(command: "tune", fields: [("trials", .int(result.trials.count)), ("best", .null),
+                                                           ("stopped", .string(result.cancelled ? "interrupted" : "completed"))])
+        }
+        session.dropModel()
+        session.config = best.config
+        session.model = trainer.model
+        session.trainer = trainer
+        output.text("best: trial \(best.index) \(best.settingsText) (val F1 \(TrainingView.fixed(best.score, 4))); its settings and trained model are now current")
+        return CommandResult(command: "tune", fields: [
+            ("trials", .int(result.trials.count)), ("stopped", .string(result.cancelled ? "interrupted" : "completed")),
+            ("best", .object([("trial", .int(best.index)), ("settings", .object(best.settings.keys.sorted().map { ($0, .string(best.settings[$0]!)) })),
+                              ("val_macro_f1", .double(best.score)), ("model", .string(best.spec.description))])),
+            ("config", configJSON(best.config)),
+        ])
+    }
+}
