@@ -64,9 +64,11 @@ let package = Package(
             dependencies: ["HARKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"]),
-        .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HARKitTests", dependencies: ["HARKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HARShellTests", dependencies: ["HARShell"]),
+        // What every libtorch-using test target shares: the time limit and the libtorch-state check of each test.
+        .target(name: "TestSupport", dependencies: ["Torch"], path: "Tests/Support"),
+        .testTarget(name: "TorchTests", dependencies: ["Torch", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HARKitTests", dependencies: ["HARKit", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HARShellTests", dependencies: ["HARShell", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5],
     cxxLanguageStandard: torchNeedsCxx20 ? .cxx20 : .cxx17

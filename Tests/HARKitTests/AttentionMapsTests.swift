@@ -2,6 +2,7 @@ import Foundation
 import Torch
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// `AttentionMaps`, the one computation behind `inspect attention`, `plot attention` and `report`.
 final class AttentionMapsTests: IsolatedTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class AugmentTests: IsolatedTestCase {
     /// `count` windows of `steps × channels` random values.

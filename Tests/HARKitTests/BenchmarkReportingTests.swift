@@ -1,6 +1,7 @@
 import XCTest
 import Torch
 import HARKit
+import TestSupport
 
 /// What `har-bench` reports: the arithmetic ceiling read from a CPU description, training GFLOP/s from a model's
 /// multiply-adds, and the ratios and peak fractions of a comparison, against hand-computed values.

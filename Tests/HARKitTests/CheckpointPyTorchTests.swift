@@ -2,6 +2,7 @@ import Foundation
 import Torch
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// A checkpoint harlab writes is read by PyTorch itself: Debian's `python3-torch` (1.13, which scripts/test.sh installs)
 /// runs `torch.load` on a fresh `Checkpoint` file, loads its weights with `load_state_dict(strict=True)` into the

@@ -2,6 +2,7 @@ import Foundation
 import Torch
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// Checkpoints of real trainers: resuming reproduces the losses of an uninterrupted run; evaluation needs no retraining.
 final class CheckpointResumeTests: IsolatedTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import Torch
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class CheckpointTests: IsolatedTestCase {
     let shape = InputShape(time: 20, channels: 5, classes: 3)

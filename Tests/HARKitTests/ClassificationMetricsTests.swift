@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class ClassificationMetricsTests: IsolatedTestCase {
     /// Worked by hand: labels [0,0,1,1,2], predictions [0,1,1,1,0], four classes, class 3 absent from both.

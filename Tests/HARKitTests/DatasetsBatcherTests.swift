@@ -1,6 +1,7 @@
 import XCTest
 import Torch
 @testable import HARKit
+import TestSupport
 
 final class DatasetsBatcherTests: IsolatedTestCase {
     func testBatchesHaveModelLayoutAndCoverTheSplitOnce() throws {

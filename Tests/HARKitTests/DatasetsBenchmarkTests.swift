@@ -1,5 +1,6 @@
 import XCTest
 import HARKit
+import TestSupport
 
 /// The DSADS load benchmark; runs only with HARLAB_BENCH=1, meant for a release build:
 /// `HARLAB_BENCH=1 HARLAB_DSADS=/tmp/dsads swift test -c release -Xswiftc -enable-testing --filter DatasetsBenchmarkTests`.

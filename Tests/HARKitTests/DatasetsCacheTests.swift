@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class DatasetsCacheTests: IsolatedTestCase {
     /// Two activities × two subjects, one 6-row segment each, in DSADS's layout.

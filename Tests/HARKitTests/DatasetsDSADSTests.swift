@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class DatasetsDSADSTests: IsolatedTestCase {
     /// Value of column `c` in row `r` of segment `s` of activity `a`, subject `p`: encodes where it came from.

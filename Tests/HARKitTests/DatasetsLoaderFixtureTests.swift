@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// Loads the publishers' formats from Fixtures/<dataset>/ (written by scripts/make_dataset_fixtures.py) and compares
 /// every window with what an independent pandas/NumPy implementation of each protocol computed (expected.json).

@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class DatasetsNpyTests: IsolatedTestCase {
     private var fixtures: URL { Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("npy") }

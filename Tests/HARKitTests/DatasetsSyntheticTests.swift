@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class DatasetsSyntheticTests: IsolatedTestCase {
     func testSyntheticDefaultProtocolShapesAndSplits() throws {

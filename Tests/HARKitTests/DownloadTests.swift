@@ -1,6 +1,7 @@
 import XCTest
 import ZIPFoundation
 @testable import HARKit
+import TestSupport
 
 final class DownloadTests: IsolatedTestCase {
     private var fixtures: URL { Bundle.module.url(forResource: "Fixtures", withExtension: nil)! }

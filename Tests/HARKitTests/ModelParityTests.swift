@@ -2,6 +2,7 @@ import Foundation
 import Torch
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// Every kind of model harlab builds against an independently written PyTorch version of it
 /// (`scripts/har_models_torch.py`, fixture from `scripts/make_model_parity_fixture.py`): the same formula weights by

@@ -1,6 +1,7 @@
 import XCTest
 import Torch
 @testable import HARKit
+import TestSupport
 
 final class ModelTests: IsolatedTestCase {
     /// Parameter counts of the PyTorch reference (`peer_pytorch.py` build(...)), computed with PyTorch 2.15.

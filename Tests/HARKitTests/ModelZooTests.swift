@@ -1,6 +1,7 @@
 import XCTest
 import Torch
 @testable import HARKit
+import TestSupport
 
 final class ModelZooTests: IsolatedTestCase {
     /// Reference LSTM (2 × 512 over the raw channels) parameter counts from PyTorch 2.15 (`peer_pytorch.py`).

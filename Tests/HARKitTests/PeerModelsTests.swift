@@ -1,6 +1,7 @@
 import XCTest
 import Torch
 @testable import HARKit
+import TestSupport
 
 final class PeerModelsTests: IsolatedTestCase {
     /// Counts printed by `~/peer/bin/python scripts/peer_models.py --parameters --models attn+lstm,sa+transformer

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// The elements of an SVG document, parsed with an XML parser (so the document is well-formed XML).
 final class SVGElements: NSObject, XMLParserDelegate {

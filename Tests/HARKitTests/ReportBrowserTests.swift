@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// Opens reports in a real headless Chromium (Debian's `chromium` package, which scripts/test.sh installs);
 /// skipped only when `HARLAB_SKIP_BROWSER=1` asks so, and failing when Chromium is missing otherwise.

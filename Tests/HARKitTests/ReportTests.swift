@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class ReportTests: IsolatedTestCase {
     /// A store with two evaluated runs of uci-har models, one of wisdm, and an unevaluated one.

@@ -3,6 +3,7 @@ import GRDB
 import Torch
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// `RunRecorder` writes each epoch the moment it finishes, ends runs the way training ended, and never lets a failing
 /// store fail the training it records.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// Two real processes (this test binary, started again as writers) record runs into one store at the same time.
 final class RunStoreConcurrencyTests: IsolatedTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// Several real processes open one new, empty store at the same instant and each record a run.
 ///

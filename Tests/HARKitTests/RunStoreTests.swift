@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class RunStoreTests: IsolatedTestCase {
     func testDefaultURLPrefersHarRunsThenXDGDataHomeThenHome() {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class RunTableTests: IsolatedTestCase {
     /// Two evaluated runs and one that is not, as the store would return them.

@@ -2,6 +2,7 @@ import Foundation
 import Torch
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class RunsCrossValidationTests: IsolatedTestCase {
     static let raw: HARDataset = try! everyFourthWindow(of: DatasetCatalog.load("synthetic", from: nil, options: ["normalize": "off"], dataDirectory: nil))

@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// `set threads auto` means the CPUs this process may use: OMP_NUM_THREADS first, then the affinity mask capped by a
 /// cgroup quota. Pure functions, so each machine's answer is checked against the same rules, not against this CPU.

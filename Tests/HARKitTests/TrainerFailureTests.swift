@@ -1,6 +1,7 @@
 import XCTest
 import Torch
 @testable import HARKit
+import TestSupport
 
 /// A `train` call that throws part-way changes nothing: the shell's "a failed command leaves the session as it
 /// was" rests on it, since the model and its optimizer are objects the command changes in place.

@@ -2,6 +2,7 @@ import Foundation
 import Torch
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// The trainer's extensions of the reference recipe (label smoothing, gradient clipping, the L1 penalty, SGD with
 /// momentum, the cosine schedule, the mixup loss, bfloat16 autocast), each checked against values computed here from

@@ -1,6 +1,7 @@
 import XCTest
 import Torch
 @testable import HARKit
+import TestSupport
 
 final class TrainerTests: IsolatedTestCase {
     static let dataset: HARDataset = try! DatasetCatalog.load("synthetic", from: nil, options: [:], dataDirectory: nil)

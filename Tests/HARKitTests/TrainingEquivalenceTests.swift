@@ -1,6 +1,7 @@
 import XCTest
 import Torch
 @testable import HARKit
+import TestSupport
 
 /// harlab's training step against the PyTorch reference's (`peer_pytorch.py`, PyTorch 2.15): from the same initial
 /// weights and the same batches, through the `Trainer` path `har-bench` times, the first 20 steps agree. This is what

@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARKit
+import TestSupport
 
 final class VersionTests: IsolatedTestCase {
     func testVersionsNameLibtorch() {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import HARKit
 @testable import HARShell
+import TestSupport
 
 /// `inspect attention`, `plot attention` (terminal and file) and `report` show one map: HARKit's `AttentionMaps`.
 final class AttentionCommandTests: IsolatedTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HARShell
+import TestSupport
 
 /// The built `har` executable run as a subprocess: exit statuses and stream discipline of script mode.
 /// (Each start loads libtorch, about a second: what `ShellProgramTests` covers in-process is not repeated here.)

@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARShell
+import TestSupport
 
 /// `clear` was added as one file and one line in `CommandTable.commands`; help, completion and the fuzzer find it there.
 final class ClearCommandTests: IsolatedTestCase {

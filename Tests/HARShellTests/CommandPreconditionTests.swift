@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARShell
+import TestSupport
 
 /// Commands that need a dataset, model, evaluation or store first, and misspelled words: they fail saying what is
 /// wrong or missing, and leave the session as it was.

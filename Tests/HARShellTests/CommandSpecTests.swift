@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARShell
+import TestSupport
 
 /// Commands are types listed once in `CommandTable.commands`; the interpreter checks arguments against their specs.
 final class CommandSpecTests: IsolatedTestCase {

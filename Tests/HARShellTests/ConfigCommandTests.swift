@@ -1,6 +1,7 @@
 import HARKit
 import XCTest
 @testable import HARShell
+import TestSupport
 
 final class ConfigCommandTests: IsolatedTestCase {
     /// `set threads` changes libtorch's thread count for the whole process: each test puts it back.

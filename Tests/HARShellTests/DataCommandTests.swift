@@ -1,6 +1,7 @@
 import XCTest
 import HARKit
 @testable import HARShell
+import TestSupport
 
 /// `datasets` and `download` against an empty data directory (no network is used).
 final class DataCommandTests: IsolatedTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HARShell
+import TestSupport
 
 /// The example scripts in `examples/` are valid command language: every line parses, every command word
 /// exists, and each script names itself. `ExampleRunTests` runs them end to end.

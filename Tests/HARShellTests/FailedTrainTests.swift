@@ -1,6 +1,7 @@
 import XCTest
 import HARKit
 @testable import HARShell
+import TestSupport
 
 /// A `train` that fails part-way leaves the session as it was, the model's weights included, and ends its run
 /// in the store as failed (docs/ARCHITECTURE.md, "State").

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// The real `har` binary in a pseudo-terminal: prompt, TAB completion, history recall, Ctrl-C, Ctrl-D.
 final class InteractiveTests: IsolatedTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// The shell stands on HARKit alone: no file under `Sources/HARShell` imports `Torch` or `CTorch`
 /// (tensors, seeding and libtorch stay behind HARKit's API; file utilities come from `FileSupport`).

@@ -2,6 +2,7 @@ import XCTest
 import HARKit
 import Torch
 @testable import HARShell
+import TestSupport
 
 /// `model`, `summary` and `inspect weights` over HARKit's model factory.
 final class ModelCommandTests: IsolatedTestCase {

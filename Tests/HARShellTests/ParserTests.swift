@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARShell
+import TestSupport
 
 final class ParserTests: IsolatedTestCase {
     func testWordsNumbersAndOptionsKeepTheirPositions() throws {

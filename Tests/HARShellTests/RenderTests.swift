@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARShell
+import TestSupport
 
 final class RenderTests: IsolatedTestCase {
     private let plain = Style(colour: false)

@@ -1,6 +1,7 @@
 import XCTest
 @testable import HARKit
 @testable import HARShell
+import TestSupport
 
 /// The `train` and `eval` views on hand-made figures.
 final class ReportViewTests: IsolatedTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HARShell
+import TestSupport
 
 /// The same seed gives the same numbers: across two processes, and when a recorded session is replayed.
 final class ReproducibilityTests: IsolatedTestCase {

@@ -1,6 +1,7 @@
 import XCTest
 import HARKit
 @testable import HARShell
+import TestSupport
 
 /// A line source that hands out prepared lines, then the end of input.
 private final class ScriptedLines: LineSource {

@@ -1,6 +1,7 @@
 import XCTest
 import HARKit
 @testable import HARShell
+import TestSupport
 
 /// Commands over HARKit's run store, checkpoints, tuner, cross-validation, report and plots, on small synthetic data.
 final class StoreCommandTests: IsolatedTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARShell
+import TestSupport
 
 final class SuggestionTests: IsolatedTestCase {
     func testDistanceCountsEditsAndAdjacentSwaps() {

@@ -1,6 +1,7 @@
 import XCTest
 import HARKit
 @testable import HARShell
+import TestSupport
 
 /// load → model → train → eval → inspect → runs on a small synthetic dataset, in-process.
 final class TrainingCommandTests: IsolatedTestCase {

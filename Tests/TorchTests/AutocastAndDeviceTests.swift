@@ -1,5 +1,6 @@
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// Mixed precision and device placement.
 final class AutocastAndDeviceTests: IsolatedTestCase {

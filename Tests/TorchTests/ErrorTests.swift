@@ -2,6 +2,7 @@ import CTorch
 import Foundation
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// Bad input becomes a `TorchError` with a readable message, and the process carries on.
 final class ErrorTests: IsolatedTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// Finite-difference checks (float64) of every layer, for its input and all its parameters.
 final class LayerGradientTests: IsolatedTestCase {

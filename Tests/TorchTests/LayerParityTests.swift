@@ -1,5 +1,6 @@
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// Each layer, loaded with PyTorch's weights by PyTorch's names, gives PyTorch's outputs and gradients
 /// (fixtures from Fixtures/make_fixtures.py).

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// Tensors free their libtorch storage when released.
 final class MemoryTests: IsolatedTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// Parameter names, PyTorch's default initialisation, and training-mode behaviour of the layers.
 final class ModuleTests: IsolatedTestCase {

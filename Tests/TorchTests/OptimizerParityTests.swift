@@ -1,5 +1,6 @@
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// Optimizers, schedules and clipping against PyTorch's values (fixtures from Fixtures/make_fixtures.py).
 final class OptimizerParityTests: IsolatedTestCase {

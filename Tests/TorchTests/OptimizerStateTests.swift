@@ -1,5 +1,6 @@
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// Optimizer state survives a save and load, so a resumed run continues exactly as an uninterrupted one.
 final class OptimizerStateTests: IsolatedTestCase {

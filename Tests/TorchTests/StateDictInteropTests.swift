@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// State dicts move between Swift and Python's torch.save / torch.load in both directions.
 final class StateDictInteropTests: IsolatedTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// Finite-difference checks (float64) of every differentiable Tensor operation.
 final class TensorGradientTests: IsolatedTestCase {

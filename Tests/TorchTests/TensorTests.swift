@@ -1,5 +1,6 @@
 import XCTest
 @testable import Torch
+import TestSupport
 
 final class TensorTests: IsolatedTestCase {
     func testRoundTripOfScalarsKeepsValuesAndShape() throws {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Torch
+import TestSupport
 
 /// A small model trained on a fixed seed learns, and the same seed gives the same run.
 final class TrainingTests: IsolatedTestCase {

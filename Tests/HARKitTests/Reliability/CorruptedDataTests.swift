@@ -1,5 +1,6 @@
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// Every loader against corrupted copies of its fixture: truncated at random offsets, garbage bytes, wrong
 /// delimiters, NaN/Inf values, wrong column counts, empty files, a folder where a file should be. Each load

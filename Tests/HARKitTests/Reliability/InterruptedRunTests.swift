@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// A run whose process is killed is marked `interrupted` the next time the store is opened; a run of a live
 /// process is left `running`; stores written before runs had owners still open.

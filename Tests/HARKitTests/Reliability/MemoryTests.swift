@@ -2,6 +2,7 @@ import Foundation
 import Torch
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// Resident memory stays flat over many training steps and many model create/free cycles.
 ///

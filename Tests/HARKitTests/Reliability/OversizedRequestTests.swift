@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// The requests that crashed the process before the resource checks: each is now an error that says why.
 final class OversizedRequestTests: IsolatedTestCase {

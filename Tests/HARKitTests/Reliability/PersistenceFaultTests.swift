@@ -2,6 +2,7 @@ import Foundation
 import Torch
 import XCTest
 @testable import HARKit
+import TestSupport
 
 /// Faults while saving: `kill -9` during checkpoint writes and run-store writes (this test binary started
 /// again as the writer), a full disk (a file-size limit) and a read-only path.

@@ -1,6 +1,7 @@
 import XCTest
 import HARKit
 @testable import HARShell
+import TestSupport
 
 /// Hostile input through the in-process interpreter: no crash, no hang, every failure a user-facing error,
 /// the session unchanged by every failure.

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import HARKit
 @testable import HARShell
+import TestSupport
 
 /// `har` processes training and recording runs into one new store at the same time, and what a shell does when its
 /// runs cannot be recorded.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import HARKit
+import TestSupport
 
 /// A `har` killed with SIGKILL in the middle of `train` keeps, in the run store, every epoch that finished before the
 /// kill, and its run shows as `interrupted`. Before runs were recorded epoch by epoch (RunRecorder) the store held the

@@ -3,6 +3,7 @@ import XCTest
 import HARKit
 import Torch
 @testable import HARShell
+import TestSupport
 
 /// Training that goes wrong: a diverging loss, a model too large for memory, Ctrl-C at random moments
 /// (in-process at a random batch of `train`, `tune` and `cv`; through the real binary with SIGINT).

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HARShell
+import TestSupport
 
 /// A script from elsewhere does only what its commands say: the language has no shell escape, and file names
 /// are taken literally (no substitution, no expansion beyond a leading `~`).

@@ -8,15 +8,15 @@ import XCTest
 ///
 /// The limit is 15 minutes per test (the debug-build example scripts take a few); `HARLAB_TEST_LIMIT=SECONDS` sets
 /// another, and `HARLAB_STRESS=1` (the long fuzz and kill loops) raises it to 6 hours.
-class BoundedTestCase: XCTestCase {
+open class BoundedTestCase: XCTestCase {
     /// Seconds one test may run.
-    static var limit: TimeInterval {
+    public static var limit: TimeInterval {
         let environment = ProcessInfo.processInfo.environment
         if let text = environment["HARLAB_TEST_LIMIT"], let seconds = TimeInterval(text), seconds > 0 { return seconds }
         return ["1", "yes", "true", "on"].contains(environment["HARLAB_STRESS"]?.lowercased() ?? "") ? 6 * 3600 : 900
     }
 
-    override func invokeTest() {
+    open override func invokeTest() {
         let name = self.name, limit = Self.limit
         let watchdog = DispatchWorkItem {
             let message = "error: \(name) is still running after \(Int(limit)) s: it hangs (watchdog; HARLAB_TEST_LIMIT=SECONDS sets another limit). "
