@@ -6,7 +6,7 @@
 # A skip is expected only when its reason says which variable asked for it, and the environment agrees:
 #   "NAME=VALUE: …"          an opt-out (HARLAB_SKIP_BROWSER=1, HAR_SKIP_EXAMPLES=1, HARLAB_SKIP_REAL_DATA=1): expected
 #                            when NAME is VALUE in this environment;
-#   "without NAME=VALUE: …"  an opt-in check (HARLAB_BENCH=1): expected when NAME is not VALUE here.
+#   "without NAME=VALUE: …"  an opt-in check (e.g. a long loop asked for by a variable): expected when NAME is not VALUE here.
 # Any other skip (data absent, no browser, a binary not built, a privilege missing) fails: a check the README
 # promises did not run. Child-process entry points (tests that run only inside a child process another test starts,
 # marked "[child-process entry point]") are not tests: they are counted apart and never fail the report.
