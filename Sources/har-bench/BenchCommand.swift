@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Comma-separated model specs (sa, cnn, lstm, attn+lstm, …).") var models = "sa"
     @Option(help: "Comma-separated dataset shapes: \(BenchmarkShape.all.map(\.name).joined(separator: ", ")).") var datasets = "uci"
-    @Option(help: "libtorch threads.") var threads = 2
+    @Option(help: "libtorch threads (default: what `har` uses, the CPUs this process may use).") var threads: Int?
     @Option(help: "Random windows per epoch.") var samples = 2048
     @Option(help: "Timed epochs after one warm-up epoch.") var epochs = 2
     @Option(help: "Training batch size.") var batch = 128
@@ -35,9 +35,12 @@ struct BenchCommand: ParsableCommand {
             }
             return shape
         }
+        let threads = self.threads ?? ThreadBudget.automatic().count
+        let cpu = CPUDescription.current
+        let say = { (line: String) in print(cpu.stamping(line, cores: threads)) }
         let ceiling = peak ? try ArithmeticPeak.measure(threads: threads) : nil
         if let ceiling {
-            print(ceiling.jsonLine)
+            say(ceiling.jsonLine)
             fflush(stdout)
         }
         let settings = TrainingBenchmark.Settings(threads: threads, samples: samples, epochs: epochs, batch: batch, bf16: bf16, repetitions: reps)
@@ -45,12 +48,12 @@ struct BenchCommand: ParsableCommand {
         for model in models.split(separator: ",").map(String.init) {
             for shape in shapes {
                 let ours = try TrainingBenchmark.run(model: model, shape: shape, settings: settings)
-                print(ours.jsonLine)
+                say(ours.jsonLine)
                 fflush(stdout)
                 guard let peer else { continue }
                 let theirs = try peer.run(model: model, shape: shape)
-                print(theirs.jsonLine)
-                print(ours.comparison(with: theirs, peak: ceiling))
+                say(theirs.jsonLine)
+                say(ours.comparison(with: theirs, peak: ceiling))
                 fflush(stdout)
             }
         }
