@@ -37,6 +37,8 @@ public final class Interpreter {
     /// The threads libtorch computes with and why, once `har` (or `set threads`) has applied the setting; nil
     /// leaves libtorch's own choice (an embedded interpreter).
     public internal(set) var threadBudget: ThreadBudget?
+    /// The folder `~` stands for in typed paths: the `HOME` the shell was started with.
+    public var homeDirectory = TildePath.home()
     /// Why the run store the front end wanted could not be opened; every run then warns that it is not recorded.
     public var runStoreProblem: RunStoreError?
     /// Whether a run of this session could not be recorded in the run store (`har` then exits non-zero after a
@@ -156,8 +158,8 @@ public final class Interpreter {
         }
     }
 
-    /// `path` with `~` expanded, relative to the current directory.
+    /// `path` with `~` expanded from `homeDirectory`, relative to the current directory.
     func resolve(_ path: String) -> URL {
-        URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        URL(fileURLWithPath: TildePath.expand(path, home: homeDirectory))
     }
 }

@@ -51,7 +51,7 @@ public struct Completer {
 
     /// Files and folders whose path starts with `typed` (folders end in `/`); `~` is kept as typed.
     private func paths(_ typed: String) -> [String] {
-        let expanded = (typed as NSString).expandingTildeInPath
+        let expanded = TildePath.expand(typed, home: TildePath.home())
         let slash = typed.lastIndex(of: "/")
         let shownFolder = slash.map { String(typed[...$0]) } ?? ""
         let folderPath: String

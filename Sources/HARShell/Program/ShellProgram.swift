@@ -62,6 +62,7 @@ public final class ShellProgram {
         interpreter = Interpreter(output: sink, dataDirectory: ShellProgram.dataDirectory(invocation, environment),
                                   shouldStop: isInterrupted)
         interpreter.style = Style.forTerminal(isTerminal: terminals.output && !invocation.json, environment: environment)
+        interpreter.homeDirectory = TildePath.home(environment)
         if let scale = environment["HAR_EPOCHS_SCALE"].flatMap(Double.init), scale.isFinite, scale > 0 {
             interpreter.epochScale = scale
         }
@@ -85,14 +86,14 @@ public final class ShellProgram {
     /// `--data-dir`, else `HAR_DATA`, else `~/.harlab/data`.
     public static func dataDirectory(_ invocation: Invocation, _ environment: [String: String]) -> URL {
         if let path = invocation.dataDirectory ?? environment["HAR_DATA"], !path.isEmpty {
-            return URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+            return URL(fileURLWithPath: TildePath.expand(path, home: TildePath.home(environment)))
         }
         return home(environment).appendingPathComponent(".harlab/data")
     }
 
     /// The user's home folder (`HOME`).
     public static func home(_ environment: [String: String]) -> URL {
-        URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+        URL(fileURLWithPath: TildePath.home(environment))
     }
 
     /// Whether this invocation ends in the interactive loop (and so wants a line editor).
