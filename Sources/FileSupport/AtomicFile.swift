@@ -11,7 +11,7 @@ public enum AtomicFile {
     public static func write(_ data: Data, to url: URL, permissions: mode_t = 0o644) throws {
         let temporary = temporaryURL(for: url)
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, permissions)
-        guard fd >= 0 else { throw FileError("cannot write '\(url.path)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw openFailure(of: url, errno: errno) }
         var failure: String?
         data.withUnsafeBytes { bytes in
             var offset = 0
@@ -33,6 +33,17 @@ public enum AtomicFile {
             throw FileError("cannot write '\(url.path)': \(failure)")
         }
         removeStaleTemporaries(of: url)
+    }
+
+    /// The error for a file that could not be created: a missing folder is named as such (the bare "No such file or
+    /// directory" read as if the file itself were missing).
+    public static func openFailure(of url: URL, errno code: Int32) -> FileError {
+        let folder = url.deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        if code == ENOENT || code == ENOTDIR, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
+            return FileError("cannot write '\(url.path)': the folder '\(folder)' does not exist (create it first)")
+        }
+        return FileError("cannot write '\(url.path)': \(String(cString: strerror(code)))")
     }
 
     /// A fresh temporary sibling for a write of `url` by this process: `.NAME.tmp-PID-RANDOM` in the same folder.

@@ -2,8 +2,18 @@ import Foundation
 import FileSupport
 import XCTest
 
-/// `AtomicFile.write` removes the temporaries of killed writers of the same target, and only those.
+/// `AtomicFile.write` removes the temporaries of killed writers of the same target, and only those, and names a missing folder.
 final class AtomicFileTests: XCTestCase {
+    /// A target in a folder that does not exist says so, naming the folder, rather than the bare "No such file or
+    /// directory" that reads as if the file were missing (issue 20).
+    func testAMissingFolderIsNamedAsTheProblem() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("harlab-missing-\(UUID().uuidString)")
+        XCTAssertThrowsError(try AtomicFile.write(Data("x".utf8), to: missing.appendingPathComponent("m.pt"))) { error in
+            XCTAssertEqual("\(error)", "cannot write '\(missing.path)/m.pt': the folder '\(missing.path)' does not exist (create it first)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing.path), "nothing was created")
+    }
+
     func testWriteRemovesTemporariesOfDeadWritersAndKeepsLiveOnes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("harlab-atomic-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -16,7 +16,7 @@ enum ScriptFile {
     /// appenders never interleave within a line.
     static func append(_ text: String, to url: URL) throws {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard fd >= 0 else { throw ShellError("cannot write '\(url.path)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ShellError(AtomicFile.openFailure(of: url, errno: errno).message) }
         defer { close(fd) }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
