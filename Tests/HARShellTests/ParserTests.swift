@@ -47,6 +47,16 @@ final class ParserTests: IsolatedTestCase {
         XCTAssertEqual(command.arguments.first?.value, "run#2.har")
     }
 
+    /// `#5` after a command word is a run reference (the shell writes runs as `#5`), not a comment that drops the
+    /// rest of the line; at the start of a line, after `;`, or before a non-digit, `#` still starts a comment.
+    func testHashAndADigitAfterACommandWordIsARunReference() throws {
+        let compare = try XCTUnwrap(Parser.parse("compare #5 #7 # the two best").first)
+        XCTAssertEqual(compare.arguments.map(\.value), ["#5", "#7"])
+        XCTAssertEqual(try Parser.parse("#5 is my favourite run").count, 0)
+        XCTAssertEqual(try Parser.parse("runs; #5 notes").count, 1)
+        XCTAssertEqual(try XCTUnwrap(Parser.parse("train 5 # 10 next time").first).arguments.map(\.value), ["5"])
+    }
+
     func testBackslashNewlineContinuesTheCommand() throws {
         let commands = try Parser.parse("tune lr=1e-4..1e-2:log, \\\n  batch=64|128")
         XCTAssertEqual(commands.count, 1)

@@ -31,6 +31,12 @@ final class StoreCommandTests: IsolatedTestCase {
         XCTAssertEqual(shell.execute("compare"), .success)
         XCTAssertEqual(out.results.last?["runs"]?.arrayValue?.count, 1)
         XCTAssertEqual(shell.execute("compare 7"), .failure)
+        // `#1` is how the shell writes run 1; it used to start a comment, so `compare #7` silently compared everything.
+        XCTAssertEqual(shell.execute("compare #\(records[0].id)"), .success, out.errors.map(\.error.message).joined())
+        XCTAssertEqual(out.results.last?["runs"]?.arrayValue?.count, 1)
+        XCTAssertEqual(shell.execute("compare #7"), .failure, "run 7 does not exist: an error, never everything")
+        XCTAssertEqual(shell.execute("compare #0"), .failure)
+        XCTAssertTrue(out.errors.last?.error.message.contains("invalid run id '#0'") == true, out.errors.last?.error.message ?? "")
         let file = temporaryFolder().appendingPathComponent("runs.json")
         XCTAssertEqual(shell.execute("export json \(file.path)"), .success)
         let exported = try JSONValue(parsing: Data(contentsOf: file))

@@ -80,6 +80,15 @@ struct Arguments {
     /// given or given as one of its words.
     func integerOption(_ key: String) -> Int? { option(key).flatMap { ConfigKey.exactInteger($0.value) } }
 
+    /// `argument` as a run id: `5` or `#5`, as the shell writes runs.
+    func runID(_ argument: Argument) throws -> Int {
+        let digits = argument.value.hasPrefix("#") ? String(argument.value.dropFirst()) : argument.value
+        guard let id = ConfigKey.exactInteger(digits), id >= 1 else {
+            throw ShellError("invalid run id '\(argument.value)': expected a run number such as 5 or #5", at: argument.offset)
+        }
+        return id
+    }
+
     /// `argument` as an integer in `range`, or an error naming it.
     func integer(_ argument: Argument, _ what: String, in range: ClosedRange<Int>) throws -> Int {
         guard let value = ConfigKey.exactInteger(argument.value), range.contains(value) else {

@@ -1,7 +1,8 @@
 /// Splits a command line into tokens: words, numbers, quoted strings, `key=value` options and `;`.
 ///
-/// A comma ending a bare word separates list items and is dropped. `#` at the start of a word begins a comment that runs to the end of the line; a backslash
-/// before a line break joins the two lines.
+/// A comma ending a bare word separates list items and is dropped. `#` at the start of a word begins a comment that runs
+/// to the end of the line, except `#` and a digit after a command's first word, which is a run reference (`compare #5`);
+/// a backslash before a line break joins the two lines.
 public enum Tokenizer {
     /// The tokens of `source`.
     /// - Throws: `ShellError` at the opening quote of an unterminated string.
@@ -21,7 +22,10 @@ public enum Tokenizer {
                 continue
             }
             if c.isWhitespace { i += 1; continue }
-            if c == "#" {
+            // `#` starts a comment, except `#N` after a command's first word: a run reference as the shell writes runs
+            // (`compare #5`), which a comment would silently drop.
+            let inCommand = tokens.last.map { $0.kind != .separator } ?? false
+            if c == "#", !(inCommand && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber) {
                 while i < chars.count, !chars[i].isNewline { i += 1 }
                 continue
             }

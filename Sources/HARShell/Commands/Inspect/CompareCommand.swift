@@ -16,7 +16,7 @@ private extension Interpreter {
     func compare(_ arguments: Arguments) throws -> CommandResult {
         if let store = runStore {
             var ids: [Int64] = []
-            for argument in arguments.positionals { ids.append(Int64(try arguments.integer(argument, "run id", in: 1...Int.max))) }
+            for argument in arguments.positionals { ids.append(Int64(try arguments.runID(argument))) }
             let records = try storeCall { ids.isEmpty ? try store.bestRuns() : try store.runs(ids) }
             guard !records.isEmpty else {
                 throw ShellError("nothing to compare yet: 'train' and 'eval' make an evaluated run", at: arguments.command.offset)
@@ -27,7 +27,7 @@ private extension Interpreter {
         }
         var chosen: [SessionRun] = []
         for argument in arguments.positionals {
-            let id = try arguments.integer(argument, "run id", in: 1...Int.max)
+            let id = try arguments.runID(argument)
             guard let run = session.runs.first(where: { $0.id == id }) else {
                 throw ShellError("no run #\(id) in this session (runs: \(session.runs.map { "#\($0.id)" }.joined(separator: " ")))",
                                  at: argument.offset)
