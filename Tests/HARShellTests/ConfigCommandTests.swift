@@ -3,18 +3,7 @@ import XCTest
 @testable import HARShell
 import TestSupport
 
-final class ConfigCommandTests: IsolatedTestCase {
-    /// `set threads` changes libtorch's thread count for the whole process: each test puts it back.
-    private var threadsBefore = 0
-    override func setUp() {
-        super.setUp()
-        threadsBefore = ThreadBudget.inEffect
-    }
-    override func tearDown() {
-        try? ThreadBudget(count: threadsBefore, reason: "restored by the test").apply()
-        super.tearDown()
-    }
-
+final class ConfigCommandTests: ThreadRestoringTestCase {
     /// `auto` (the default) means the CPUs this process may use, applied at once; more threads than that warns.
     func testSetThreadsAppliesAtOnceAndWarnsWhenItOversubscribes() {
         let (shell, out) = makeInterpreter()

@@ -19,12 +19,8 @@ private final class ScriptedLines: LineSource {
     func addHistory(_ line: String) { history.append(line) }
 }
 
-final class ShellProgramTests: IsolatedTestCase {
+final class ShellProgramTests: ThreadRestoringTestCase {
     private let noTerminals = ShellProgram.Terminals(input: false, output: false, error: false)
-    /// A program applies its thread setting to the whole process when it runs: each test puts it back.
-    private var threadsBefore = 0
-    override func setUp() { threadsBefore = ThreadBudget.inEffect }
-    override func tearDown() { try? ThreadBudget(count: threadsBefore, reason: "restored by the test").apply() }
 
     private func program(_ arguments: [String], home: URL = temporaryFolder()) throws -> (ShellProgram, OutputBuffer) {
         let buffer = OutputBuffer()

@@ -6,18 +6,7 @@ import TestSupport
 
 /// `~` means the `HOME` the shell was started with, not the account's home in the password file: with `HOME`
 /// pointing elsewhere, `save model ~/m.pt` used to write into the account's real home folder.
-final class TildePathTests: IsolatedTestCase {
-    /// A `ShellProgram` applies the thread setting to the whole process: each test puts it back.
-    private var threadsBefore = 0
-    override func setUp() {
-        super.setUp()
-        threadsBefore = ThreadBudget.inEffect
-    }
-    override func tearDown() {
-        try? ThreadBudget(count: threadsBefore, reason: "restored by the test").apply()
-        super.tearDown()
-    }
-
+final class TildePathTests: ThreadRestoringTestCase {
     func testATildeExpandsFromTheGivenHome() {
         XCTAssertEqual(TildePath.expand("~/m.pt", home: "/tmp/h"), "/tmp/h/m.pt")
         XCTAssertEqual(TildePath.expand("~/m.pt", home: "/tmp/h/"), "/tmp/h/m.pt")

@@ -8,18 +8,18 @@ import TestSupport
 ///
 /// `swift test --filter CommandFuzzTests` runs 3,000 inputs; `HARLAB_STRESS=1 swift test --filter CommandFuzzTests`
 /// runs 100,000. `HARLAB_SEED=N` runs another sequence; `HARLAB_VERBOSE=1` names each input on stderr.
-final class CommandFuzzTests: IsolatedTestCase {
+final class CommandFuzzTests: ThreadRestoringTestCase {
     /// The most seconds one input may take (a debug build on a busy 2-core machine included).
     private let secondsPerInput = 20.0
 
     private var savedLimits = (model: 0, dataset: 0)
     private var savedDirectory = ""
-    private var threadsBefore = 0
     private var workFolder = temporaryFolder()
 
     override func setUp() {
-        // Generated `set threads N` lines change the whole process's thread count at once: tearDown puts it back.
-        threadsBefore = ThreadBudget.inEffect
+        // Generated `set threads N` lines change the whole process's thread count at once: ThreadRestoringTestCase puts
+        // it back.
+        super.setUp()
         // Small limits keep every accepted model and dataset cheap; larger requests must be rejected up front.
         savedLimits = (ResourceLimits.modelBytes, ResourceLimits.datasetValues)
         ResourceLimits.modelBytes = 4 << 20
@@ -31,10 +31,10 @@ final class CommandFuzzTests: IsolatedTestCase {
     }
 
     override func tearDown() {
-        try? ThreadBudget(count: threadsBefore, reason: "restored by the test").apply()
         (ResourceLimits.modelBytes, ResourceLimits.datasetValues) = savedLimits
         FileManager.default.changeCurrentDirectoryPath(savedDirectory)
         try? FileManager.default.removeItem(at: workFolder)
+        super.tearDown()
     }
 
     /// A shell with a tiny dataset and model, where training stops after its first batch.
