@@ -36,8 +36,9 @@ import torch.nn as nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from har_models_torch import HARNet  # noqa: E402
+# The weight formula is the training-equivalence fixture's, so both fixtures fill weights the same way.
+from make_training_equivalence_fixture import hash32, uniform  # noqa: E402
 
-MASK = 0xFFFFFFFF
 T, C, K, B = 32, 5, 3, 4
 LR, MOMENTUM, WEIGHT_DECAY = 0.1, 0.9, 1e-2
 # Every model kind `help model` lists, with small sizes (the options are harlab's `model` options) and dropout 0 so a
@@ -50,20 +51,6 @@ CASES = [
     ("sa+transformer", {"width": 4, "hidden": 8, "heads": 2, "dropout": 0}), ("cnn+lstm", {"width": 4, "hidden": 8}),
     ("ca+gru", {"width": 4, "hidden": 8}), ("resnet+transformer", {"width": 4, "hidden": 8, "heads": 2, "dropout": 0}),
 ]
-
-
-def hash32(index, stream):
-    h = (index * 0x9E3779B1 + stream * 0x85EBCA77 + 0x165667B1) & MASK
-    h ^= h >> 15
-    h = (h * 0x2C1B3C6D) & MASK
-    h ^= h >> 12
-    h = (h * 0x297A2D39) & MASK
-    h ^= h >> 15
-    return h
-
-
-def uniform(index, stream):
-    return (hash32(index, stream).astype(np.float64) + 0.5) / 2.0 ** 32 * 2.0 - 1.0
 
 
 def formula_state(net):
