@@ -1,5 +1,6 @@
 import Foundation
 import FileSupport
+import TestSupport
 import XCTest
 
 /// `AtomicFile.write` removes the temporaries of killed writers of the same target, and only those, and names a missing folder.
@@ -23,7 +24,7 @@ final class AtomicFileTests: XCTestCase {
         sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
         sleeper.arguments = ["30"]
         try sleeper.run()
-        defer { sleeper.terminate(); try? waitForExit(sleeper, seconds: 60) }
+        defer { sleeper.terminate(); try? ProcessDeadline.wait(for: sleeper, seconds: 60, "sleep") }
         let live = sleeper.processIdentifier
 
         let removed = [".model.ckpt.tmp-\(dead)-123", ".model.ckpt.tmp-\(dead)"]
@@ -57,21 +58,7 @@ final class AtomicFileTests: XCTestCase {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
         try child.run()
-        try waitForExit(child, seconds: 60)
+        try ProcessDeadline.wait(for: child, seconds: 60, "/bin/true")
         return child.processIdentifier
-    }
-
-    /// Waits for `process` to end; after `seconds` kills it and throws, so that a hung child fails the test instead of CI.
-    private func waitForExit(_ process: Process, seconds: TimeInterval) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning {
-            guard Date() < deadline else {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(process.executableURL?.path ?? "child") did not end within \(Int(seconds)) s and was killed"])
-            }
-            usleep(2000)
-        }
-        process.waitUntilExit()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// This test binary started again to run a single test (`Suite/testName`) in a child process, with extra
@@ -31,22 +32,6 @@ enum ChildTestProcess {
 
     /// Waits for `process` to end; after `seconds` kills it and throws, so a hung child fails the test instead of CI.
     static func wait(for process: Process, seconds: TimeInterval) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning {
-            guard Date() < deadline else {
-                process.terminate()
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                throw ChildProcessTimeout(seconds: seconds)
-            }
-            usleep(2000)
-        }
-        process.waitUntilExit()
+        try ProcessDeadline.wait(for: process, seconds: seconds, "the child test process")
     }
-}
-
-/// A child test process that did not end in time.
-struct ChildProcessTimeout: Error, CustomStringConvertible {
-    let seconds: TimeInterval
-    var description: String { "the child process did not end within \(Int(seconds)) s and was killed" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The built `har` executable: next to the test bundle (SwiftPM builds it before `swift test`),

@@ -1,9 +1,9 @@
 import Foundation
 
-/// A bound on a child process (the `har` binary): past `seconds` it is killed with SIGKILL, which also ends any read
-/// of its pipes, and `check` throws. A regression that hangs (Ctrl-C no longer stopping training, a prompt waiting
-/// for input) then fails its test with a message instead of holding CI until its time limit.
-final class ProcessDeadline: @unchecked Sendable {
+/// A bound on a child process (the `har` binary, a child test process): past `seconds` it is killed with SIGKILL,
+/// which also ends any read of its pipes, and `check` throws. A regression that hangs (Ctrl-C no longer stopping
+/// training, a prompt waiting for input) then fails its test with a message instead of holding CI until its time limit.
+public final class ProcessDeadline: @unchecked Sendable {
     /// Whether the clock ran out, shared with the timer.
     private final class Flag: @unchecked Sendable {
         private let lock = NSLock()
@@ -17,7 +17,7 @@ final class ProcessDeadline: @unchecked Sendable {
     private let seconds: TimeInterval
 
     /// Starts the clock for `process`, which must be running.
-    init(killing process: Process, after seconds: TimeInterval) {
+    public init(killing process: Process, after seconds: TimeInterval) {
         self.seconds = seconds
         let pid = process.processIdentifier, killed = killed
         item = DispatchWorkItem {
@@ -30,13 +30,13 @@ final class ProcessDeadline: @unchecked Sendable {
     deinit { item.cancel() }
 
     /// Stops the clock; throws when it had run out (the process was killed).
-    func check(_ what: String) throws {
+    public func check(_ what: String) throws {
         item.cancel()
         if killed.isSet { throw ProcessTimeout(what: what, seconds: seconds) }
     }
 
     /// Waits for `process` to exit within `seconds`, killing it and throwing otherwise.
-    static func wait(for process: Process, seconds: TimeInterval, _ what: String) throws {
+    public static func wait(for process: Process, seconds: TimeInterval, _ what: String) throws {
         let deadline = ProcessDeadline(killing: process, after: seconds)
         process.waitUntilExit()
         try deadline.check(what)
@@ -44,8 +44,10 @@ final class ProcessDeadline: @unchecked Sendable {
 }
 
 /// A child process that did not end in time.
-struct ProcessTimeout: Error, CustomStringConvertible {
-    let what: String
-    let seconds: TimeInterval
-    var description: String { "\(what) did not end within \(Int(seconds)) s and was killed" }
+public struct ProcessTimeout: Error, CustomStringConvertible {
+    /// The process, in words.
+    public let what: String
+    /// The bound it ran past.
+    public let seconds: TimeInterval
+    public var description: String { "\(what) did not end within \(Int(seconds)) s and was killed" }
 }
