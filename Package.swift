@@ -34,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // ONNX models and TensorBoard event files are protobuf messages; their Swift code is generated once and
+        // committed (see the header of each *.pb.swift), so no build runs the protoc plugin.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.30.0"),
     ],
     targets: [
         .target(
@@ -50,6 +53,7 @@ let package = Package(
                 "FileSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
         // The shell stands on HARKit (plus file utilities), never on Torch or CTorch: LayeringTests holds it there.

@@ -4,7 +4,10 @@
 # A script that sets harlab_setup_tests=1 before sourcing it also gets what only the tests need: Chromium,
 # for the report's browser check (HARLAB_SKIP_BROWSER=1 leaves it out, and that check then skips), and Debian's
 # python3-torch (PyTorch 1.13 on the same libtorch), which reads harlab's checkpoints back with torch.load
-# (HARLAB_SKIP_PYTORCH=1 leaves it out, and that check then skips).
+# (HARLAB_SKIP_PYTORCH=1 leaves it out, and that check then skips). It also gets the test-only Python tools — ONNX
+# Runtime and the ONNX checker (`onnx`), which run exported models, and TensorBoard, whose reader reads harlab's
+# event files — in a virtual environment of the project's own, `.build/python-tools` (PyPI, ~300 MB, about 20 s;
+# HARLAB_SKIP_PYTHON_TOOLS=1 leaves it out, and those checks then skip).
 set -euo pipefail
 
 need=()
@@ -25,6 +28,10 @@ if [ "${harlab_setup_tests:-0}" = 1 ] && [ "${HARLAB_SKIP_PYTORCH:-0}" != 1 ]; t
   dpkg -s python3-torch >/dev/null 2>&1 || need+=(python3-torch)
 fi
 
+if [ "${harlab_setup_tests:-0}" = 1 ] && [ "${HARLAB_SKIP_PYTHON_TOOLS:-0}" != 1 ]; then
+  dpkg -s python3-venv >/dev/null 2>&1 || need+=(python3-venv)
+fi
+
 if [ ${#need[@]} -gt 0 ]; then
   echo "harlab setup: installing ${need[*]} (once; a minute or a few)" >&2
   sudo=""
@@ -34,3 +41,18 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 command -v swift >/dev/null 2>&1 || { echo "harlab setup: the Swift toolchain is not on PATH" >&2; exit 1; }
+
+# The test-only Python tools, installed once into .build/python-tools; the marker names the package set, so a
+# changed set reinstalls.
+python_tools_packages="onnx onnxruntime tensorboard"
+if [ "${harlab_setup_tests:-0}" = 1 ] && [ "${HARLAB_SKIP_PYTHON_TOOLS:-0}" != 1 ]; then
+  python_tools=".build/python-tools"
+  if [ "$(cat "$python_tools/harlab-packages" 2>/dev/null)" != "$python_tools_packages" ]; then
+    echo "harlab setup: installing $python_tools_packages into $python_tools (once; about 20 s)" >&2
+    rm -rf "$python_tools"
+    /usr/bin/python3 -m venv "$python_tools"
+    # shellcheck disable=SC2086
+    "$python_tools/bin/pip" install -q --disable-pip-version-check $python_tools_packages
+    echo "$python_tools_packages" > "$python_tools/harlab-packages"
+  fi
+fi
