@@ -107,4 +107,23 @@ final class CheckpointResumeTests: IsolatedTestCase {
         XCTAssertEqual(unrelated.history, [])
         XCTAssertEqual(try unrelated.model.parameters[0].scalars(as: Float.self), weights)
     }
+
+    /// bfloat16 autocast computes in bfloat16 but keeps float32 master weights and optimizer moments: a checkpoint saved
+    /// after bfloat16 training holds only float32 floating-point tensors (and reloads into a model that evaluates in float32).
+    func testCheckpointAfterBFloat16TrainingHoldsFloat32Tensors() throws {
+        let trainer = try makeTrainer { $0.mixedPrecision = .on; $0.optimizer = .adamw }
+        XCTAssertEqual(trainer.precision.precision, .bfloat16)
+        _ = try trainer.train(epochs: 1)
+        let checkpoint = try roundTrip(trainer)
+        // The optimizer's hyperparameters (`param_groups.*`) are float64 scalars, as PyTorch's Python floats; not trained.
+        let trained = checkpoint.weights.entries + checkpoint.optimizerState.entries.filter { !$0.name.contains("param_groups") }
+        let floating = trained.filter { $0.tensor.dtype.isFloatingPoint }
+        XCTAssertTrue(floating.contains { $0.name.contains("exp_avg") }, "premise: the AdamW moments are in the checkpoint")
+        for entry in floating {
+            XCTAssertEqual(entry.tensor.dtype, .float32, entry.name)
+        }
+        XCTAssertEqual(checkpoint.metadata.config.mixedPrecision, .on, "the setting is saved as it was")
+        XCTAssertTrue(try checkpoint.makeModel().parameters.allSatisfy { $0.dtype == .float32 })
+    }
+
 }

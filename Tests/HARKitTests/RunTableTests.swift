@@ -15,7 +15,7 @@ final class RunTableTests: IsolatedTestCase {
                              finalTrainLoss: correct == nil ? nil : 0.123456, trainSeconds: 12.34,
                              testMetrics: correct.map(sampleMetrics(correct:)),
                              inference: correct == nil ? nil : InferenceTiming(latencyP50: 1.234, latencyP95: 2, latencyMean: 1.3, throughput: 4567.8, batch: 512),
-                             checkpointPath: nil)
+                             checkpointPath: nil, precision: id == 2 ? .bfloat16 : (id == 1 ? .float32 : nil))
         }
         return [run(1, "uci-har", "sa", correct: 9, lr: 5e-4), run(2, "wisdm", "cnn", correct: 7, lr: 1e-3), run(3, "dsads", "sa+lstm", correct: nil, lr: 5e-4)]
     }
@@ -45,18 +45,18 @@ final class RunTableTests: IsolatedTestCase {
     func testMarkdownEscapesPipesAndMarksNumericColumns() {
         let markdown = RunTable.runs(sampleRuns()).rendered(as: .markdown)
         let lines = markdown.split(separator: "\n")
-        XCTAssertEqual(lines[0], "| run | dataset | model | label | lr | batch | seed | epochs | status | accuracy | F1 | train s | started |")
-        XCTAssertEqual(lines[1], "|---:|---|---|---|---:|---:|---|---:|---|---:|---:|---:|---|")
-        XCTAssertEqual(lines[3], #"| 2 | wisdm | cnn | a, "b" \| c | 0.001 | 128 | 0 | 3 | finished | 0.7000 | 0.6889 | 12.3 | 2027-01-15 08:00 |"#)
+        XCTAssertEqual(lines[0], "| run | dataset | model | label | lr | batch | seed | trained in | epochs | status | accuracy | F1 | train s | started |")
+        XCTAssertEqual(lines[1], "|---:|---|---|---|---:|---:|---|---|---:|---|---:|---:|---:|---|")
+        XCTAssertEqual(lines[3], #"| 2 | wisdm | cnn | a, "b" \| c | 0.001 | 128 | 0 | bfloat16 | 3 | finished | 0.7000 | 0.6889 | 12.3 | 2027-01-15 08:00 |"#)
         XCTAssertEqual(lines.count, 5)
     }
 
     func testCSVQuotesAndKeepsFullPrecision() {
         let csv = RunTable.runs(sampleRuns()).rendered(as: .csv)
         let lines = csv.components(separatedBy: "\r\n")
-        XCTAssertEqual(lines[0], "id,dataset,model,label,lr,batch,seed,epochs,status,accuracy,f1_macro,train_seconds,started")
-        XCTAssertEqual(lines[2], #"2,wisdm,cnn,"a, ""b"" | c",0.001,128,0,3,finished,0.7,0.6888888888888888,12.34,2027-01-15 08:00"#)
-        XCTAssertEqual(lines[3], "3,dsads,sa+lstm,,0.0005,128,0,3,running,,,12.34,2027-01-15 08:00")
+        XCTAssertEqual(lines[0], "id,dataset,model,label,lr,batch,seed,train_precision,epochs,status,accuracy,f1_macro,train_seconds,started")
+        XCTAssertEqual(lines[2], #"2,wisdm,cnn,"a, ""b"" | c",0.001,128,0,bfloat16,3,finished,0.7,0.6888888888888888,12.34,2027-01-15 08:00"#)
+        XCTAssertEqual(lines[3], "3,dsads,sa+lstm,,0.0005,128,0,,3,running,,,12.34,2027-01-15 08:00")
         XCTAssertEqual(lines.last, "")
     }
 

@@ -58,6 +58,7 @@ final class TrainerFeatureTests: IsolatedTestCase {
         config.schedule = .none
         config.batchSize = 8
         config.seed = 3
+        config.mixedPrecision = .off // the hand computations are float32; `auto` would pick bfloat16 on a CPU that has it
         configure(&config)
         return try Trainer(model: try LinearProbe(weights: Self.startWeights), dataset: try Self.dataset(), config: config, augmentation: augmentation)
     }
@@ -218,7 +219,7 @@ final class TrainerFeatureTests: IsolatedTestCase {
     /// float32 one. Broken version tried: the trainer calling `Autocast.run(enabled: false)`: the loss is then the
     /// float32 one, about 1e-3 away.
     func testMixedPrecisionRunsTheForwardPassInBFloat16() throws {
-        let trainer = try makeTrainer { $0.mixedPrecision = true }
+        let trainer = try makeTrainer { $0.mixedPrecision = .on }
         let record = try trainer.train(epochs: 1).records[0]
         func bfloat16(_ value: Double) -> Double {
             let bits = Float(value).bitPattern
@@ -231,4 +232,24 @@ final class TrainerFeatureTests: IsolatedTestCase {
         XCTAssertEqual(record.trainLoss, loss, accuracy: 1e-5, "the loss of bfloat16 logits (float32 would be \(float32))")
         XCTAssertEqual(trainer.model.parameters[0].dtype, .float32, "the master weights stay float32")
     }
+
+    /// `amp auto` (the default) trains in bfloat16 exactly where this machine's CPU computes bfloat16: its loss is
+    /// bit-identical to `amp on`'s there, and to `amp off`'s (float32) on any other CPU (a Zen 3 takes this branch).
+    /// Broken version tried: `auto` resolved to float32 everywhere: the loss equals `off`'s on this Zen 4 and the test fails.
+    func testAutoPrecisionFollowsThisMachinesCPU() throws {
+        func loss(_ mode: PrecisionMode) throws -> Double {
+            try makeTrainer { $0.mixedPrecision = mode }.train(epochs: 1).records[0].trainLoss
+        }
+        let (auto, on, off) = (try loss(.auto), try loss(.on), try loss(.off))
+        XCTAssertNotEqual(on, off, "premise: bfloat16 and float32 give different losses")
+        let trainer = try makeTrainer { $0.mixedPrecision = .auto }
+        if CPUDescription.current.computesBFloat16 {
+            XCTAssertEqual(auto, on, "this CPU computes bfloat16: auto must train in it")
+            XCTAssertEqual(trainer.precision.precision, .bfloat16)
+        } else {
+            XCTAssertEqual(auto, off, "this CPU has no bfloat16 arithmetic: auto must stay in float32")
+            XCTAssertEqual(trainer.precision.precision, .float32)
+        }
+    }
+
 }

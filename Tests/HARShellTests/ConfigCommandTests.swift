@@ -52,7 +52,7 @@ final class ConfigCommandTests: ThreadRestoringTestCase {
         XCTAssertEqual(config.schedule, .cosine)
         XCTAssertEqual(config.dropout, 0.25)
         XCTAssertEqual(config.stepSize, 5)
-        XCTAssertTrue(config.mixedPrecision)
+        XCTAssertEqual(config.mixedPrecision, .on)
         XCTAssertEqual(config.seed, 42)
         XCTAssertEqual(config.threads, 2)
         XCTAssertEqual(config.clipNorm, 1.5)

@@ -40,7 +40,7 @@ public enum TrainingBenchmark {
         var config = TrainingConfig()
         config.batchSize = settings.batch
         config.schedule = .none
-        config.mixedPrecision = settings.bf16
+        config.mixedPrecision = settings.bf16 ? .on : .off
         config.threads = settings.threads
         return config
     }

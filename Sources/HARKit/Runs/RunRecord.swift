@@ -38,6 +38,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var inference: InferenceTiming?
     /// Where the run's checkpoint was saved, if it was.
     public var checkpointPath: String?
+    /// The precision the run trained in (`amp` as it resolved on the run's machine); nil when the store does not say.
+    public var precision: TrainingPrecision? = nil
 
     /// The run's seed (also in `config`).
     public var seed: UInt64 { config.seed }
@@ -53,6 +55,8 @@ public struct RunStart: Sendable, Equatable {
     public var model: String
     /// Every training setting.
     public var config: TrainingConfig
+    /// The precision the run trains in.
+    public var precision: TrainingPrecision
     /// A free-form tag.
     public var label: String?
     /// When training began.
@@ -62,19 +66,23 @@ public struct RunStart: Sendable, Equatable {
     /// The machine.
     public var host: String
 
-    /// A run of `model` on `dataset` (its protocol recorded as JSON) with `config`, starting now on this machine.
+    /// A run of `model` on `dataset` (its protocol recorded as JSON) with `config`, starting now on this machine, in the
+    /// precision `config.mixedPrecision` resolves to here.
     public init(dataset: HARDataset, model: ModelSpec, config: TrainingConfig, label: String? = nil) {
         self.init(dataset: dataset.name, datasetProtocol: (try? RunJSON.text(dataset.protocolDescription)) ?? "{}",
                   model: model.description, config: config, label: label)
     }
 
-    /// A run of `model` on `dataset` with `config`, starting now on this machine with this library.
-    public init(dataset: String, datasetProtocol: String = "{}", model: String, config: TrainingConfig, label: String? = nil,
-                startedAt: Date = Date(), versions: [String: String] = HARKit.versions, host: String = ProcessInfo.processInfo.hostName) {
+    /// A run of `model` on `dataset` with `config`, starting now on this machine with this library, in `precision`
+    /// (by default what `config.mixedPrecision` resolves to on this machine, as the trainer resolves it).
+    public init(dataset: String, datasetProtocol: String = "{}", model: String, config: TrainingConfig,
+                precision: TrainingPrecision? = nil, label: String? = nil, startedAt: Date = Date(),
+                versions: [String: String] = HARKit.versions, host: String = ProcessInfo.processInfo.hostName) {
         self.dataset = dataset
         self.datasetProtocol = datasetProtocol
         self.model = model
         self.config = config
+        self.precision = precision ?? PrecisionChoice.onThisMachine(config.mixedPrecision).precision
         self.label = label
         self.startedAt = startedAt
         self.versions = versions

@@ -93,7 +93,8 @@ extension RunStore {
             epochCount: row["epoch_count"], finalTrainLoss: row["final_train_loss"],
             trainSeconds: (row["train_seconds"] as Double?) ?? (row["epoch_seconds"] as Double?) ?? 0,
             testMetrics: try json("test_metrics", ClassificationMetrics.self),
-            inference: try json("inference", InferenceTiming.self), checkpointPath: row["checkpoint_path"])
+            inference: try json("inference", InferenceTiming.self), checkpointPath: row["checkpoint_path"],
+            precision: (row["train_precision"] as String?).flatMap(TrainingPrecision.init(rawValue:)))
     }
 
     /// SQLite stores NaN as NULL: a NULL in a required figure reads back as NaN.

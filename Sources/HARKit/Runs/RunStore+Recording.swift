@@ -88,10 +88,10 @@ extension RunStore {
 
     private func insert(_ start: RunStart, into db: Database) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO runs (dataset, protocol, model, config, seed, versions, host, label, started_at, status,
+            INSERT INTO runs (dataset, protocol, model, config, train_precision, seed, versions, host, label, started_at, status,
                               owner_host, owner_boot, owner_pid, owner_start)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [start.dataset, start.datasetProtocol, start.model, try RunJSON.text(start.config),
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [start.dataset, start.datasetProtocol, start.model, try RunJSON.text(start.config), start.precision.rawValue,
                              Int64(bitPattern: start.config.seed), try RunJSON.text(start.versions), start.host,
                              start.label, start.startedAt, RunStatus.running.rawValue,
                              RunOwner.current.host, RunOwner.current.bootID, Int64(RunOwner.current.pid),

@@ -101,6 +101,13 @@ enum RunStoreSchema {
                 CREATE INDEX runs_by_dataset_and_model ON runs(dataset, model);
                 """)
         }
+        migrator.registerMigration("v3: the precision a run trained in") { db in
+            // Before `amp auto` a run trained in bfloat16 exactly when its config's mixedPrecision was true.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN train_precision TEXT;
+                UPDATE runs SET train_precision = CASE WHEN json_extract(config, '$.mixedPrecision') = 1 THEN 'bfloat16' ELSE 'float32' END;
+                """)
+        }
         return migrator
     }
 }

@@ -1,15 +1,16 @@
 import Foundation
 
 extension RunTable {
-    /// The `runs` list: id, dataset, model, label, key settings, status, epochs, test accuracy and F1, training time.
+    /// The `runs` list: id, dataset, model, label, key settings, the precision it trained in, status, epochs, test
+    /// accuracy and F1, training time.
     public static func runs(_ runs: [RunRecord]) -> RunTable {
         let columns = [("id", "run"), ("dataset", "dataset"), ("model", "model"), ("label", "label"), ("lr", "lr"),
-                       ("batch", "batch"), ("seed", "seed"), ("epochs", "epochs"), ("status", "status"),
+                       ("batch", "batch"), ("seed", "seed"), ("train_precision", "trained in"), ("epochs", "epochs"), ("status", "status"),
                        ("accuracy", "accuracy"), ("f1_macro", "F1"), ("train_seconds", "train s"), ("started", "started")]
         let rows = runs.map { run -> [TableValue] in
             [.integer(run.id), .text(run.dataset), .text(run.model), run.label.map(TableValue.text) ?? .missing,
              .number(run.config.learningRate, digits: nil), .integer(Int64(run.config.batchSize)),
-             .text(String(run.config.seed)), .integer(Int64(run.epochCount)), .text(run.status.rawValue),
+             .text(String(run.config.seed)), run.precision.map { .text($0.rawValue) } ?? .missing, .integer(Int64(run.epochCount)), .text(run.status.rawValue),
              score(run.testMetrics?.accuracy), score(run.testMetrics?.f1Macro),
              .number(run.trainSeconds, digits: 1), .text(timestamp(run.startedAt))]
         }

@@ -19,13 +19,14 @@ extension Trainer {
         let penalized = penalizedWeights()
         // Batches come as float32; a model converted to float64 (`convert(to:)`) trains in float64, loss included.
         let dtype = model.dtype
+        let autocast = precision.autocast
         var lossSum = 0.0, penaltySum = 0.0, correct = 0.0, seen = 0
         for index in 0..<batchCount {
             if shouldStop() { return .cancelled }
             let batch = try batcher.batch(index, of: order, epoch: epoch)
             try optimizer.zeroGrad()
             let x = try batch.x.converted(to: dtype)
-            let logits = try Autocast.run(enabled: config.mixedPrecision) { try model(x) }.converted(to: dtype)
+            let logits = try Autocast.run(enabled: autocast) { try model(x) }.converted(to: dtype)
             let loss = try classificationLoss(logits: logits, batch: batch)
             var total = loss
             if let penalty = try penaltyTerm(penalized) {

@@ -34,6 +34,9 @@ public final class Trainer {
         optimizer = try Trainer.makeOptimizer(config, parameters: model.parameters)
     }
 
+    /// The precision the next epoch trains in on this machine, as `config.mixedPrecision` resolves here, and why.
+    public var precision: PrecisionChoice { .onThisMachine(config.mixedPrecision) }
+
     /// Makes `config` the one in effect: learning rate and weight decay change on the live optimizer;
     /// a different optimizer kind replaces it (its moments start afresh).
     public func apply(_ newConfig: TrainingConfig) throws {

@@ -34,8 +34,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var minDelta = 0.0
     /// Fraction of the training windows (or subjects) held out for validation.
     public var validationFraction = 0.1
-    /// Mixed precision: bfloat16 autocast on the CPU.
-    public var mixedPrecision = false
+    /// Mixed precision: bfloat16 autocast where the CPU computes bfloat16 (`auto`), always or never; see `PrecisionChoice`.
+    /// (The JSON key stays `mixedPrecision`; the `true`/`false` of older files reads as `on`/`off`.)
+    public var mixedPrecision = PrecisionMode.auto
     /// Seed for weights, shuffling, augmentation and dropout.
     public var seed: UInt64 = 0
     /// libtorch intra-op threads; nil leaves libtorch's choice.

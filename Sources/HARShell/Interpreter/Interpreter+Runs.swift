@@ -15,7 +15,8 @@ extension Interpreter {
         let rows = runs.map { run -> [String] in
             let m = run.evaluation?.metrics
             return ["#\(run.id)", run.dataset, run.model,
-                    "\(run.config.optimizer.rawValue) lr \(TrainingView.scientific(run.config.learningRate)) b\(run.config.batchSize)",
+                    "\(run.config.optimizer.rawValue) lr \(TrainingView.scientific(run.config.learningRate)) b\(run.config.batchSize)"
+                        + (run.precision.map { " \($0.rawValue)" } ?? ""),
                     String(run.epochs.count), m.map { TrainingView.fixed($0.accuracy * 100, 2) + "%" } ?? "—",
                     m.map { TrainingView.fixed($0.precisionMacro, 3) } ?? "—", m.map { TrainingView.fixed($0.recallMacro, 3) } ?? "—",
                     m.map { TrainingView.fixed($0.f1Macro, 3) } ?? "—",

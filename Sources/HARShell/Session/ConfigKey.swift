@@ -42,7 +42,16 @@ public struct ConfigKey: Sendable {
         real("min_delta", "smallest validation improvement that resets patience", \.minDelta, domain: "≥ 0") { $0 >= 0 },
         real("val", "fraction of train held out for early stopping and model selection", \.validationFraction,
              domain: "in [0, 1)") { $0 >= 0 && $0 < 1 },
-        flag("amp", "mixed precision (bfloat16 autocast on the CPU)", \.mixedPrecision),
+        ConfigKey(name: "amp", meaning: "mixed precision: bfloat16 autocast (auto: where the CPU computes bfloat16)",
+                  domain: "auto|on|off", completions: PrecisionMode.allCases.map(\.rawValue),
+                  read: { $0.mixedPrecision.rawValue }, write: { config, text in
+                      switch text.lowercased() {
+                      case "auto": config.mixedPrecision = .auto
+                      case "on", "true", "yes", "1": config.mixedPrecision = .on
+                      case "off", "false", "no", "0": config.mixedPrecision = .off
+                      default: throw invalid("amp", text, "auto|on|off")
+                      }
+                  }),
         ConfigKey(name: "seed", meaning: "seed for weights, shuffling, augmentation and dropout", domain: "integer ≥ 0",
                   completions: [], read: { String($0.seed) }, write: { config, text in
                       guard let value = UInt64(text) ?? exactInteger(text).flatMap({ $0 >= 0 ? UInt64($0) : nil }) else {
@@ -133,17 +142,5 @@ public struct ConfigKey: Sendable {
                              }
                              config[keyPath: path] = value
                          })
-    }
-
-    private static func flag(_ name: String, _ meaning: String, _ path: WritableKeyPath<TrainingConfig, Bool> & Sendable) -> ConfigKey {
-        ConfigKey(name: name, meaning: meaning, domain: "on|off", completions: ["on", "off"],
-                  read: { $0[keyPath: path] ? "on" : "off" },
-                  write: { config, text in
-                      switch text.lowercased() {
-                      case "on", "true", "yes", "1": config[keyPath: path] = true
-                      case "off", "false", "no", "0": config[keyPath: path] = false
-                      default: throw invalid(name, text, "on|off")
-                      }
-                  })
     }
 }

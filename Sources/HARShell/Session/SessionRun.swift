@@ -11,6 +11,8 @@ public struct SessionRun {
     public var model: String
     /// The settings of the latest `train` of this run.
     public var config: TrainingConfig
+    /// The precision the latest `train` of this run computed in (nil before its first `train`).
+    public var precision: TrainingPrecision?
     /// The augmentation in effect, if any.
     public var augmentation: String?
     /// Every epoch, in order.
@@ -44,7 +46,7 @@ public struct SessionRun {
             ("lr", .double(config.learningRate)), ("batch", .int(config.batchSize)), ("optimizer", .string(config.optimizer.rawValue)),
             ("augmentation", augmentation.map(JSONValue.string) ?? .null),
             ("epochs", .int(epochs.count)), ("final_train_loss", epochs.last.map { .double($0.trainLoss) } ?? .null),
-            ("train_seconds", .double(trainSeconds)),
+            ("train_seconds", .double(trainSeconds)), ("train_precision", precision.map { .string($0.rawValue) } ?? .null),
         ]
         if let evaluation {
             let m = evaluation.metrics

@@ -61,6 +61,11 @@ struct SetCommand: ShellCommand {
                 shell.output.warning("\(budget.count) threads on \(cores.count) usable CPU\(cores.count == 1 ? "" : "s") (\(cores.reason)) oversubscribe them and slow training down")
             }
         }
+        if key.name == "amp" {
+            let choice = PrecisionChoice.onThisMachine(shell.session.config.mixedPrecision)
+            shell.output.text("training computes in \(choice)")
+            if let warning = choice.warning { shell.output.warning(warning) }
+        }
         return result
     }
 }

@@ -13,6 +13,8 @@ struct ShowCommand: ShellCommand {
         var keys: [ConfigKey]
         /// The configuration their values are read from.
         var config: TrainingConfig
+        /// What `amp` resolves to on this machine, when `amp` is among the keys shown.
+        var precision: PrecisionChoice?
 
         /// A table of key, value (`*` when changed), default, values and meaning.
         var lines: [String] {
@@ -22,9 +24,10 @@ struct ShowCommand: ShellCommand {
             }
             return TextTable(header: ["key", "value", "default", "values", "meaning"], rows: rows).render()
                 + (keys.count > 1 ? ["* changed from the default"] : [])
+                + (precision.map { ["amp \($0.mode.rawValue): training computes in \($0)"] } ?? [])
         }
 
-        /// `settings`: one object per key.
+        /// `settings`: one object per key; with `amp` shown, `train_precision` and `train_precision_reason` (what it resolves to here, and why).
         var result: CommandResult {
             CommandResult(command: "show", fields: [
                 ("settings", .array(keys.map { key in
@@ -32,7 +35,7 @@ struct ShowCommand: ShellCommand {
                              ("default", .string(key.defaultValue)), ("values", .string(key.domain)),
                              ("meaning", .string(key.meaning))])
                 })),
-            ])
+            ] + (precision.map { [("train_precision", .string($0.precision.rawValue)), ("train_precision_reason", .string($0.reason))] } ?? []))
         }
     }
 
@@ -46,6 +49,8 @@ struct ShowCommand: ShellCommand {
             }
             keys = [key]
         }
-        return shell.emit(Settings(keys: keys, config: shell.session.config))
+        let config = shell.session.config
+        let precision = keys.contains { $0.name == "amp" } ? PrecisionChoice.onThisMachine(config.mixedPrecision) : nil
+        return shell.emit(Settings(keys: keys, config: config, precision: precision))
     }
 }

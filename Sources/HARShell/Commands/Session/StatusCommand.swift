@@ -28,6 +28,8 @@ private extension Interpreter {
         output.text("optimizer  \(optimizer)")
         output.text("config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)")
         output.text("threads    \(threadBudget?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")")
+        let precision = PrecisionChoice.onThisMachine(config.mixedPrecision)
+        output.text("precision  \(precision)")
         output.text("last run   \(run ?? "none")")
         if let recording = session.recording { output.text("recording  \(recording.path)") }
         return CommandResult(command: "status", fields: [
@@ -38,6 +40,7 @@ private extension Interpreter {
             ("run", session.runs.last?.json ?? .null),
             ("recording", session.recording.map { .string($0.path) } ?? .null),
             ("threads", .int(threadBudget?.count ?? ThreadBudget.inEffect)),
+            ("train_precision", .string(precision.precision.rawValue)), ("train_precision_reason", .string(precision.reason)),
         ])
     }
 }

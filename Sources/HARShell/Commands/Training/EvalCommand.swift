@@ -21,6 +21,10 @@ private extension Interpreter {
         let result = try Evaluator(model: model, dataset: dataset).evaluate(split: split)
         let timing = try InferenceTiming.measure(model, repetitions: timingRepetitions, batch: 256)
         for line in EvaluationView.render(result.metrics, split: word, timing: timing, style: style) { output.text(line) }
+        // Evaluation computes in float32 whatever `amp` says: the weights are float32, and the same checkpoint scores
+        // the same on every CPU (docs/LEARNING.md, "bfloat16").
+        let trainedIn = session.currentRun?.precision
+        output.text("computed in float32" + (trainedIn.map { " (the model trained in \($0.rawValue))" } ?? ""))
         if var run = session.currentRun {
             run.evaluation = SessionRun.Evaluation(split: word, metrics: result.metrics, timing: timing)
             session.runs[session.runs.count - 1] = run
@@ -29,6 +33,9 @@ private extension Interpreter {
             }
         }
         session.lastEvaluation = result
-        return EvaluationView.result(result.metrics, split: word, timing: timing)
+        var evaluation = EvaluationView.result(result.metrics, split: word, timing: timing)
+        evaluation.fields += [("eval_precision", .string(TrainingPrecision.float32.rawValue)),
+                              ("train_precision", trainedIn.map { .string($0.rawValue) } ?? .null)]
+        return evaluation
     }
 }

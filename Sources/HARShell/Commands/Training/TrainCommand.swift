@@ -33,6 +33,7 @@ private extension Interpreter {
         var run = session.currentRun ?? SessionRun(id: session.runs.count + 1, dataset: dataset.name, model: model.spec.description,
                                                     config: session.config, modelIdentity: ObjectIdentifier(model))
         run.config = session.config
+        run.precision = trainer.precision.precision
         run.augmentation = session.augmentation?.description
         let isNewRun = session.currentRun == nil
         let recording = recording(of: "run \(run.id)")
