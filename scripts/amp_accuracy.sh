@@ -10,8 +10,8 @@
 #   HAR               the har binary [.build/release/har; build it with `swift build -c release --product har`]
 #   SEEDS             seeds, one run per seed and precision ["1 2 3"]
 #   MODELS            model specs ["sa cnn attn+lstm"]
-#   EPOCHS_SYNTHETIC  epochs on synthetic data [5]
-#   EPOCHS_DSADS      epochs on DSADS [4]
+#   EPOCHS_SYNTHETIC  epochs on synthetic data [3]
+#   EPOCHS_DSADS      epochs on DSADS [1]
 #   THREADS           libtorch threads per run [1]
 #   HARLAB_DSADS      the DSADS folder (holding data/a01…) or zip [../shared/data/dsads-subjects-1-6.zip]
 #   RESULTS           the results file, one tab-separated line per run [amp-accuracy.tsv]
@@ -26,8 +26,8 @@ what=${1:-all}
 HAR=${HAR:-.build/release/har}
 SEEDS=${SEEDS:-"1 2 3"}
 MODELS=${MODELS:-"sa cnn attn+lstm"}
-EPOCHS_SYNTHETIC=${EPOCHS_SYNTHETIC:-5}
-EPOCHS_DSADS=${EPOCHS_DSADS:-4}
+EPOCHS_SYNTHETIC=${EPOCHS_SYNTHETIC:-3}
+EPOCHS_DSADS=${EPOCHS_DSADS:-1}
 THREADS=${THREADS:-1}
 DSADS=${HARLAB_DSADS:-../shared/data/dsads-subjects-1-6.zip}
 RESULTS=${RESULTS:-amp-accuracy.tsv}
@@ -65,10 +65,11 @@ run_one() {
         | tee -a "$RESULTS"
 }
 
+# Seed by seed, so that a sweep cut short still has every model's float32 and bfloat16 runs for its first seeds.
 sweep() {
     local dataset=$1 load=$2 epochs=$3
-    for model in $MODELS; do
-        for seed in $SEEDS; do
+    for seed in $SEEDS; do
+        for model in $MODELS; do
             for amp in off on; do run_one "$dataset" "$load" "$epochs" "$model" "$amp" "$seed"; done
         done
     done
@@ -89,10 +90,10 @@ summary() {
 }
 
 case "$what" in
-    synthetic) sweep synthetic synthetic "$EPOCHS_SYNTHETIC" ;;
-    dsads) sweep dsads "dsads from \"$(dsads_folder)\" split=subjects:6" "$EPOCHS_DSADS" ;;
-    all) sweep synthetic synthetic "$EPOCHS_SYNTHETIC"
-         sweep dsads "dsads from \"$(dsads_folder)\" split=subjects:6" "$EPOCHS_DSADS" ;;
+    synthetic) sweep synthetic "synthetic validation=0" "$EPOCHS_SYNTHETIC" ;;
+    dsads) sweep dsads "dsads from \"$(dsads_folder)\" split=subjects:6 validation=0" "$EPOCHS_DSADS" ;;
+    all) sweep synthetic "synthetic validation=0" "$EPOCHS_SYNTHETIC"
+         sweep dsads "dsads from \"$(dsads_folder)\" split=subjects:6 validation=0" "$EPOCHS_DSADS" ;;
     summary) ;;
     *) echo "usage: $0 [synthetic|dsads|all|summary]" >&2; exit 2 ;;
 esac
