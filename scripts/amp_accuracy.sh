@@ -2,7 +2,8 @@
 # Does bfloat16 autocast change what a model learns? (issue 17) Trains `sa`, `cnn` and `attn+lstm` with `set amp on`
 # (bfloat16 autocast) and `set amp off` (float32), several seeds, on the built-in synthetic data and on the real DSADS
 # subjects (train 1–5, test 6), evaluates each on its test split, and prints accuracy and macro F1 per run and their
-# mean ± sample std per (dataset, model, precision). docs/LEARNING.md holds the table this produced.
+# mean ± sample std per (dataset, model, precision), then the mean ± std of the paired difference (bfloat16 − float32,
+# same seed, same windows). docs/LEARNING.md holds the tables this produced.
 #
 #   scripts/amp_accuracy.sh [synthetic|dsads|all|summary]     (default: all)
 #
@@ -87,6 +88,20 @@ summary() {
         END { for (i = 1; i <= count; i++) { k = order[i]; split(k, p, "\t")
               printf "| %s | %s | %s | %d | %.4f ± %.4f | %.4f ± %.4f | %.1f |\n", p[1], p[2], p[3], n[k],
                      a[k] / n[k], sd(a[k], aa[k], n[k]), f[k] / n[k], sd(f[k], ff[k], n[k]), s[k] / n[k] } }' "$RESULTS"
+    echo
+    echo "| dataset | model | seeds paired | accuracy bfloat16 − float32 | macro F1 bfloat16 − float32 |"
+    echo "|---|---|---|---|---|"
+    awk -F'\t' '
+        { run = $1 "\t" $2 "\t" $4; acc[run, $3] = $6; f1[run, $3] = $7; if (!(run in seen)) { seen[run] = 1; runs[++count] = run } }
+        function sd(sum, squares, k) { return k > 1 ? sqrt((squares - sum * sum / k) / (k - 1)) : 0 }
+        END { for (i = 1; i <= count; i++) { r = runs[i]
+                  if (!((r, "on") in acc) || !((r, "off") in acc)) continue
+                  split(r, p, "\t"); key = p[1] "\t" p[2]; if (!(key in n)) order[++models] = key
+                  da = acc[r, "on"] - acc[r, "off"]; df = f1[r, "on"] - f1[r, "off"]
+                  n[key]++; a[key] += da; aa[key] += da * da; f[key] += df; ff[key] += df * df }
+              for (i = 1; i <= models; i++) { k = order[i]; split(k, p, "\t")
+                  printf "| %s | %s | %d | %+.4f ± %.4f | %+.4f ± %.4f |\n", p[1], p[2], n[k], a[k] / n[k], sd(a[k], aa[k], n[k]),
+                         f[k] / n[k], sd(f[k], ff[k], n[k]) } }' "$RESULTS"
 }
 
 case "$what" in
