@@ -61,6 +61,10 @@ extension Interpreter {
         let prefixed = dataset.classNames.indices.filter { dataset.classNames[$0].hasPrefix(argument.value) }
         if prefixed.count == 1 { return prefixed[0] }
         if let index = Int(argument.value), dataset.classNames.indices.contains(index) { return index }
+        if prefixed.count > 1 {
+            throw ShellError("ambiguous class '\(argument.value)': it begins \(prefixed.map { dataset.classNames[$0] }.joined(separator: ", ")); "
+                             + "write more of the name", at: argument.offset)
+        }
         throw ShellError(Suggestion.unknown("class", argument.value, among: dataset.classNames), at: argument.offset)
     }
 

@@ -3,7 +3,7 @@ import HARKit
 /// `set KEY VALUE`: changes a training setting, the live optimizer's too.
 struct SetCommand: ShellCommand {
     static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE",
-                                  summary: "change a training setting; takes effect at once",
+                                  summary: "change a training setting; takes effect at once unless it says when",
                                   details: ["`set KEY default` restores the default. `show` lists every key with its meaning."],
                                   examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set clip off"],
                                   keywords: ConfigKey.all.map(\.name), positionals: 2, completions: [.settings, .settingValues])
@@ -53,6 +53,8 @@ struct SetCommand: ShellCommand {
         let value = key.read(shell.session.config)
         try shell.session.trainer?.apply(shell.session.config)
         let result = shell.emit(Change(key: key.name, value: value, previous: previous))
+        if let note = SettingAdvice.note(for: key.name, in: shell.session) { shell.output.text(note) }
+        if let warning = SettingAdvice.warning(for: key.name, in: shell.session.config) { shell.output.warning(warning) }
         if key.name == "threads" {
             let budget = try shell.applyThreadSetting()
             shell.output.text("libtorch computes with \(budget)")

@@ -29,6 +29,7 @@ private extension Interpreter {
         for split in splits {
             output.text("\(split.rawValue) subjects: \(dataset.subjects(in: split).map(String.init).joined(separator: " "))")
         }
+        output.text(DatasetView.validationLine(dataset))
         var fields: [(String, JSONValue)] = [
             ("dataset", .string(dataset.name)), ("window", .int(dataset.windowLength)),
             ("channels", .array(dataset.channelNames.map { .string($0) })),

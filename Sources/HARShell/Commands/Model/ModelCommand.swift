@@ -37,6 +37,7 @@ private extension Interpreter {
         let replaced = session.model.map { " (replaces \($0.spec))" } ?? ""
         session.dropModel()
         session.model = built
+        session.builtModel = ObjectIdentifier(built)
         output.text("model \(spec): \(shape), \(built.parameterCount) parameters\(replaced)")
         return CommandResult(command: "model", fields: [
             ("model", .string(spec.description)), ("input", .string(shape.description)),

@@ -5,13 +5,22 @@ import HARKit
 struct RecordCommand: ShellCommand {
     static let spec = CommandSpec("record", family: .session, usage: "record FILE | record off",
                                   summary: "append every successful command to a replayable script",
-                                  details: ["Each command is appended as one line as soon as it succeeds."],
+                                  details: ["A new file begins with the session's commands so far, so it replays from a fresh session;",
+                                            "then each command is appended as one line as soon as it succeeds."],
                                   examples: ["record today.har", "record off"], keywords: ["off"], positionals: 1,
                                   completions: [.files], replayable: false)
 
     let arguments: Arguments
 
     func run(in shell: Interpreter) throws -> CommandResult { try shell.record(arguments) }
+
+    /// The text a recording begins with: a stamp, then `prelude` (the session's replayable commands so far, so the
+    /// file replays from a fresh session) when there is one.
+    static func header(prelude: [String]) -> String {
+        let stamp = "# recorded by har \(HARKit.version) on \(ISO8601DateFormatter().string(from: Date()))\n"
+        guard !prelude.isEmpty else { return stamp }
+        return stamp + "# the session before 'record':\n" + prelude.map { $0 + "\n" }.joined() + "# recorded:\n"
+    }
 }
 
 private extension Interpreter {
@@ -24,14 +33,15 @@ private extension Interpreter {
             return CommandResult(command: "record", fields: [("file", .null)])
         }
         let url = resolve(argument.value)
-        let stamp = ISO8601DateFormatter().string(from: Date())
+        let prelude = ScriptFile.isEmptyOrMissing(url) ? session.replayableHistory : []
         do {
-            try ScriptFile.append("# recorded by har \(HARKit.version) on \(stamp)\n", to: url)
+            try ScriptFile.append(RecordCommand.header(prelude: prelude), to: url)
         } catch let error as ShellError {
             throw ShellError(error.message, at: argument.offset)
         }
         session.recording = url
-        output.text("recording successful commands to \(url.path)")
+        output.text("recording successful commands to \(url.path)"
+                    + (prelude.isEmpty ? "" : " after the \(prelude.count) that recreate the session so far"))
         return CommandResult(command: "record", fields: [("file", .string(url.path))])
     }
 }

@@ -18,7 +18,10 @@ private extension Interpreter {
         let split: DatasetSplit = word == "val" ? .validation : (word == "train" ? .train : .test)
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
-        let result = try Evaluator(model: model, dataset: dataset).evaluate(split: split)
+        if session.modelIsUntrained {
+            output.warning("\(model.spec) has never been trained: expect chance accuracy (run 'train' first)")
+        }
+        let result = try evaluateWithProgress(model, on: dataset, split: split, arguments: arguments)
         let timing = try InferenceTiming.measure(model, repetitions: timingRepetitions, batch: 256)
         for line in EvaluationView.render(result.metrics, split: word, timing: timing, style: style) { output.text(line) }
         if var run = session.currentRun {
