@@ -25,7 +25,7 @@ final class NetworkFailureTests: IsolatedTestCase {
         let url = URL(string: "https://archive.ics.uci.edu/x.zip")!
         let cases: [(URLError.Code, String)] = [(.cannotFindHost, "cannot find the host archive.ics.uci.edu"),
                                                 (.notConnectedToInternet, "this machine is offline"),
-                                                (.timedOut, "did not answer in time")]
+                                                (.timedOut, "archive.ics.uci.edu did not answer in time")]
         for (code, expected) in cases {
             let error = NSError(domain: NSURLErrorDomain, code: code.rawValue)
             let message = NetworkFailure.describe(error, url: url)

@@ -163,15 +163,17 @@ final class NewUserFeedbackTests: ThreadRestoringTestCase {
         XCTAssertEqual(shell.session.history.last { $0.command.hasPrefix("train") }?.command, "train 1")
     }
 
-    func testAugmentListsWithoutASpaceAfterTheComma() {
+    func testAugmentListsWithoutASpaceAfterTheComma() throws {
         let (shell, out) = makeInterpreter()
         XCTAssertEqual(shell.execute("augment jitter, rotate=30,crop"), .success, out.errors.map(\.error.message).joined())
         XCTAssertEqual(shell.session.augmentation?.steps.count, 3)
-        XCTAssertEqual(shell.execute("augment jitter,scale=0.1"), .success, out.errors.map(\.error.message).joined())
-        XCTAssertEqual(shell.session.augmentation?.steps.count, 2)
+        XCTAssertEqual(shell.execute("augment jitter,flip, scale=0.1,crop=0.8"), .success, out.errors.map(\.error.message).joined())
+        XCTAssertEqual(shell.session.augmentation?.description, AugmentationPipeline(steps: [
+            try Augmentation(name: "jitter", value: nil), try Augmentation(name: "flip", value: nil),
+            try Augmentation(name: "scale", value: 0.1), try Augmentation(name: "crop", value: 0.8)]).description)
         XCTAssertEqual(shell.execute("augment jitter, rotate=30,crap"), .failure)
         XCTAssertEqual(out.errors.last?.error.position, 26, "the caret points at the misspelt item")
-        XCTAssertEqual(shell.session.augmentation?.steps.count, 2, "a failed augment keeps the pipeline")
+        XCTAssertEqual(shell.session.augmentation?.steps.count, 4, "a failed augment keeps the pipeline")
     }
 
     func testAnAmbiguousClassPrefixListsItsMatches() {
