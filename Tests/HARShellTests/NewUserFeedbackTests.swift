@@ -124,6 +124,35 @@ final class NewUserFeedbackTests: ThreadRestoringTestCase {
         XCTAssertFalse(out.results.contains { $0.command == "eval" || $0.command == "runs" }, out.transcript)
     }
 
+    /// The same through the binary and a real SIGINT (the shape of `TrainingFaultTests`' SIGINT test): `train 1000`
+    /// interrupted in its first epochs exits 130 without running `eval` or `runs`.
+    func testSIGINTInACommandLineStopsTheLineThroughTheBinary() throws {
+        let binary = try HarBinary.required()
+        let folder = temporaryFolder()
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["--no-rc", "--quiet", "-c", "load synthetic window=32 overlap=0; model sa width=4 depth=1; train 1000; eval; runs"]
+        process.environment = ["HOME": folder.path, "HAR_RUNS": folder.appendingPathComponent("runs.sqlite").path]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // A `train 1000` that ignored Ctrl-C would run for hours: killed after 5 minutes, failing the test.
+        let deadline = ProcessDeadline(killing: process, after: 300)
+        var seen = Data()
+        while process.isRunning, !String(decoding: seen, as: UTF8.self).contains("val F1") {
+            seen += stdout.fileHandleForReading.availableData
+        }
+        process.interrupt()
+        seen += stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try deadline.check("har -c …; train 1000; eval; runs, interrupted")
+        let text = String(decoding: seen, as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, ShellProgram.ExitStatus.interrupted, text)
+        XCTAssertTrue(text.contains("by Ctrl-C"), text)
+        XCTAssertFalse(text.contains("accuracy") || text.contains("ms/window"), "neither eval nor runs ran:\n\(text)")
+    }
+
     // MARK: §6 smaller things
 
     func testKeepGoingAppliesWithinOneCommandLine() throws {

@@ -78,7 +78,7 @@ public final class Interpreter {
     /// - Parameters:
     ///   - origin: where the line came from, for messages (`script.har:3`); nil for the prompt.
     ///   - keepGoing: report a failing command and run the rest of the line (`--keep-going`).
-    /// - Returns: `.failure` when a command failed or Ctrl-C stopped the line.
+    /// - Returns: `.failure` when a command failed or Ctrl-C left commands of the line unrun.
     @discardableResult
     public func execute(_ line: String, origin: String? = nil, keepGoing: Bool = false) -> Outcome {
         let commands: [ParsedCommand]
@@ -93,15 +93,15 @@ public final class Interpreter {
             return .failure
         }
         var failed = false
-        for command in commands {
+        for (index, command) in commands.enumerated() {
+            if index > 0, shouldStop() { return .failure }
             switch execute(command, source: line, origin: origin) {
-            case .success: break
+            case .success: continue
             case .quit: return .quit
             case .failure:
                 failed = true
                 if !keepGoing { return .failure }
             }
-            if shouldStop() { return .failure }
         }
         return failed ? .failure : .success
     }
