@@ -114,7 +114,8 @@ final class NewUserFeedbackTests: ThreadRestoringTestCase {
         XCTAssertNil(shell.session.lastEvaluation)
     }
 
-    /// The shape of `har -c "…; train 30; eval; runs"` with Ctrl-C in the training: status 130, no `eval`.
+    /// The shape of `har -c "…; train 30; eval; runs"` with Ctrl-C in the training: status 130, no `eval`
+    /// (about 5 s in a debug build: it opens a run store and trains one epoch).
     func testAnInterruptedCommandLineExitsWith130() throws {
         var stop = false
         let (program, out) = try program(["-c", "load synthetic window=32 overlap=0; model sa width=4 depth=1; set batch 128; train 5; eval; runs"],
@@ -208,7 +209,7 @@ final class NewUserFeedbackTests: ThreadRestoringTestCase {
     func testAnAmbiguousClassPrefixListsItsMatches() {
         let (shell, out) = preparedShell()
         XCTAssertEqual(shell.execute("inspect attention class=s"), .failure)
-        XCTAssertEqual(out.errors.last?.error.message, "ambiguous class 's': it begins sitting, standing; write more of the name")
+        XCTAssertEqual(out.errors.last?.error.message, "ambiguous class 's': it could be sitting or standing; write more of the name")
         XCTAssertEqual(shell.execute("inspect attention class=st"), .success)
     }
 

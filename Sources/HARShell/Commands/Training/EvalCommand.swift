@@ -4,6 +4,8 @@ import HARKit
 struct EvalCommand: ShellCommand {
     static let spec = CommandSpec("eval", family: .training, usage: "eval [test|val|train]",
                                   summary: "accuracy, macro/weighted P/R/F1, per-class table, confusion matrix, latency",
+                                  details: ["A progress bar over the batches on a terminal; Ctrl-C stops after the current batch (nothing recorded).",
+                                            "A model built by `model` that never trained warns: its accuracy is chance."],
                                   examples: ["eval", "eval val"], keywords: ["test", "val", "train"], keywordKind: "split",
                                   positionals: 1)
 
