@@ -126,13 +126,13 @@ final class NewUserFeedbackTests: ThreadRestoringTestCase {
     }
 
     /// The same through the binary and a real SIGINT (the shape of `TrainingFaultTests`' SIGINT test): `train 1000`
-    /// interrupted in its first epochs exits 130 without running `eval` or `runs`.
+    /// interrupted in its first epochs exits 130 without running `info` (which never polls Ctrl-C itself), `eval` or `runs`.
     func testSIGINTInACommandLineStopsTheLineThroughTheBinary() throws {
         let binary = try HarBinary.required()
         let folder = temporaryFolder()
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["--no-rc", "--quiet", "-c", "load synthetic window=32 overlap=0; model sa width=4 depth=1; train 1000; eval; runs"]
+        process.arguments = ["--no-rc", "--quiet", "-c", "load synthetic window=32 overlap=0; model sa width=4 depth=1; train 1000; info; eval; runs"]
         process.environment = ["HOME": folder.path, "HAR_RUNS": folder.appendingPathComponent("runs.sqlite").path]
         let stdout = Pipe()
         process.standardOutput = stdout
@@ -147,11 +147,12 @@ final class NewUserFeedbackTests: ThreadRestoringTestCase {
         process.interrupt()
         seen += stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        try deadline.check("har -c …; train 1000; eval; runs, interrupted")
+        try deadline.check("har -c …; train 1000; info; eval; runs, interrupted")
         let text = String(decoding: seen, as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, ShellProgram.ExitStatus.interrupted, text)
         XCTAssertTrue(text.contains("by Ctrl-C"), text)
-        XCTAssertFalse(text.contains("accuracy") || text.contains("ms/window"), "neither eval nor runs ran:\n\(text)")
+        XCTAssertFalse(text.contains("test subjects:") || text.contains("accuracy") || text.contains("ms/window"),
+                       "neither info, eval nor runs ran:\n\(text)")
     }
 
     // MARK: §6 smaller things
