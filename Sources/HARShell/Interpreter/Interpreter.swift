@@ -74,7 +74,8 @@ public final class Interpreter {
     }
 
     /// Runs every command of one line (or `;`-separated commands), stopping at the first failure unless `keepGoing`,
-    /// and after any command during which Ctrl-C arrived (`train 30; eval` stopped in `train` never starts `eval`).
+    /// and after any command during which Ctrl-C arrived (`train 30; eval` stopped in `train` never starts `eval`;
+    /// `shouldStop` already true when the line begins is left to the commands, which stop at their first poll).
     /// - Parameters:
     ///   - origin: where the line came from, for messages (`script.har:3`); nil for the prompt.
     ///   - keepGoing: report a failing command and run the rest of the line (`--keep-going`).
@@ -93,8 +94,9 @@ public final class Interpreter {
             return .failure
         }
         var failed = false
+        let stoppedAlready = shouldStop()  // a stop asked before the line began is not this line's Ctrl-C
         for (index, command) in commands.enumerated() {
-            if index > 0, shouldStop() { return .failure }
+            if index > 0, !stoppedAlready, shouldStop() { return .failure }
             switch execute(command, source: line, origin: origin) {
             case .success: continue
             case .quit: return .quit
