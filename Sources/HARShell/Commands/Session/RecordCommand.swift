@@ -10,9 +10,32 @@ struct RecordCommand: ShellCommand {
                                   examples: ["record today.har", "record off"], keywords: ["off"], positionals: 1,
                                   completions: [.files], replayable: false)
 
+    /// Where commands are recorded now, or where the recording that stopped went.
+    struct Recording: CommandOutput {
+        /// The script commands are appended to; nil once recording is off.
+        var file: URL?
+        /// The script of the recording `record off` stopped.
+        var stopped: URL?
+        /// The session's commands so far that a new recording begins with (0 when appending to an existing script).
+        var recreating = 0
+
+        /// `recording successful commands to FILE` (after the N commands that recreate the session so far), or
+        /// `recording to FILE stopped`.
+        func lines(in layout: TextLayout) -> [String] {
+            if let file {
+                return ["recording successful commands to \(file.path)"
+                        + (recreating == 0 ? "" : " after the \(recreating) that recreate the session so far")]
+            }
+            return stopped.map { ["recording to \($0.path) stopped"] } ?? []
+        }
+
+        /// `file` (null when recording stopped).
+        var result: CommandResult { CommandResult(command: "record", fields: [("file", file.map { .string($0.path) } ?? .null)]) }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.record(arguments) }
+    func run(in shell: Interpreter) throws -> Recording { try shell.record(arguments) }
 
     /// The text a recording begins with: a stamp, then `prelude` (the session's replayable commands so far, so the
     /// file replays from a fresh session) when there is one.
@@ -24,13 +47,12 @@ struct RecordCommand: ShellCommand {
 }
 
 private extension Interpreter {
-    func record(_ arguments: Arguments) throws -> CommandResult {
+    func record(_ arguments: Arguments) throws -> RecordCommand.Recording {
         let argument = try arguments.required(0, "FILE or off")
         if !argument.quoted, argument.value == "off" {
             guard let target = session.recording else { throw ShellError("not recording", at: argument.offset) }
             session.recording = nil
-            output.text("recording to \(target.path) stopped")
-            return CommandResult(command: "record", fields: [("file", .null)])
+            return RecordCommand.Recording(file: nil, stopped: target, recreating: 0)
         }
         let url = resolve(argument.value)
         let prelude = ScriptFile.isEmptyOrMissing(url) ? session.replayableHistory : []
@@ -40,8 +62,6 @@ private extension Interpreter {
             throw ShellError(error.message, at: argument.offset)
         }
         session.recording = url
-        output.text("recording successful commands to \(url.path)"
-                    + (prelude.isEmpty ? "" : " after the \(prelude.count) that recreate the session so far"))
-        return CommandResult(command: "record", fields: [("file", .string(url.path))])
+        return RecordCommand.Recording(file: url, stopped: nil, recreating: prelude.count)
     }
 }

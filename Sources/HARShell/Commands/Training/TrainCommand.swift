@@ -12,9 +12,53 @@ struct TrainCommand: ShellCommand {
                                             "Ctrl-C stops after the current batch, keeps the model, and returns to the prompt."],
                                   examples: ["train", "train 30", "train 10 continue"], keywords: ["continue"], positionals: 2)
 
+    /// One finished epoch, said the moment it finishes: a line under `TrainingView.header` and a `--json` line.
+    struct Epoch: CommandOutput {
+        /// The epoch's losses, scores, learning rate and time.
+        var record: EpochRecord
+
+        /// The epoch's aligned line.
+        func lines(in layout: TextLayout) -> [String] { [TrainingView.line(record)] }
+
+        /// `epoch`, `train_loss`, `penalty_loss`, `train_accuracy`, `val_loss`, `val_accuracy`, `val_macro_f1`, `lr`,
+        /// `seconds`, `windows_per_s`.
+        var result: CommandResult {
+            CommandResult(command: "train", fields: [
+                ("epoch", .int(record.epoch)), ("train_loss", .double(record.trainLoss)),
+                ("penalty_loss", .double(record.penaltyLoss)), ("train_accuracy", .double(record.trainAccuracy)),
+                ("val_loss", record.validationLoss.map(JSONValue.double) ?? .null),
+                ("val_accuracy", record.validationAccuracy.map(JSONValue.double) ?? .null),
+                ("val_macro_f1", record.validationMacroF1.map(JSONValue.double) ?? .null),
+                ("lr", .double(record.learningRate)), ("seconds", .double(record.seconds)),
+                ("windows_per_s", .double(record.windowsPerSecond)),
+            ])
+        }
+    }
+
+    /// How a `train` ended.
+    struct Trained: CommandOutput {
+        /// The epochs it ran, why it stopped, the epoch early stopping restored.
+        var outcome: TrainingOutcome
+        /// The session's run the epochs belong to.
+        var run: Int
+
+        /// `3 epochs in 1.2 s: completed`, and when Ctrl-C stopped it, that the model keeps its weights.
+        func lines(in layout: TextLayout) -> [String] {
+            [TrainingView.summary(outcome) + (outcome.reason == .cancelled ? " by Ctrl-C; the model keeps its weights" : "")]
+        }
+
+        /// `epochs`, `stopped`, `run`, `restored_epoch`.
+        var result: CommandResult {
+            CommandResult(command: "train", fields: [
+                ("epochs", .int(outcome.records.count)), ("stopped", .string(TrainingView.stopWord(outcome.reason))),
+                ("run", .int(run)), ("restored_epoch", outcome.restoredEpoch.map(JSONValue.int) ?? .null),
+            ])
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.train(arguments) }
+    func run(in shell: Interpreter) throws -> Trained { try shell.train(arguments) }
 
     /// The epoch count (nil: `set epochs`) and whether `continue` was given, in either order.
     static func countAndContinuation(_ arguments: Arguments) throws -> (count: Int?, continuing: Bool) {
@@ -33,7 +77,7 @@ struct TrainCommand: ShellCommand {
 }
 
 private extension Interpreter {
-    func train(_ arguments: Arguments) throws -> CommandResult {
+    func train(_ arguments: Arguments) throws -> TrainCommand.Trained {
         let (count, continuing) = try TrainCommand.countAndContinuation(arguments)
         let requested = count ?? session.config.epochs
         let epochs = scaledEpochs(requested)
@@ -67,7 +111,7 @@ private extension Interpreter {
         var epochStart = Date()
         let outcome: TrainingOutcome
         do {
-            outcome = try recorder.train(trainer, epochs: epochs, continuingSchedule: continuing, events: { [output] event in
+            outcome = try recorder.train(trainer, epochs: epochs, continuingSchedule: continuing, events: { [self] event in
                 switch event {
                 case .epochStarted(let epoch, let batches):
                     epochStart = Date()
@@ -76,8 +120,7 @@ private extension Interpreter {
                     output.progress(Progress(label: "epoch \(epoch)", done: batch, total: batches, elapsed: Date().timeIntervalSince(epochStart)))
                 case .epochFinished(let record):
                     output.progress(nil)
-                    output.text(TrainingView.line(record))
-                    output.result(TrainingView.result(record))
+                    emit(TrainCommand.Epoch(record: record))
                 }
             }, shouldStop: shouldStop)
         } catch {
@@ -92,13 +135,9 @@ private extension Interpreter {
         run.stopped = outcome.reason
         run.evaluation = nil
         if isNewRun { session.runs.append(run) } else { session.runs[session.runs.count - 1] = run }
-        output.text(TrainingView.summary(outcome) + (outcome.reason == .cancelled ? " by Ctrl-C; the model keeps its weights" : ""))
         if outcome.reason == .cancelled {
             replay = outcome.records.isEmpty ? .omitted : .rewritten("train \(outcome.records.count)" + (continuing ? " continue" : ""))
         }
-        return CommandResult(command: "train", fields: [
-            ("epochs", .int(outcome.records.count)), ("stopped", .string(TrainingView.stopWord(outcome.reason))),
-            ("run", .int(run.id)), ("restored_epoch", outcome.restoredEpoch.map(JSONValue.int) ?? .null),
-        ])
+        return TrainCommand.Trained(outcome: outcome, run: run.id)
     }
 }
