@@ -98,12 +98,21 @@ final class NewUserFeedbackTests: ThreadRestoringTestCase {
         XCTAssertTrue(folds.contains { $0.label.hasPrefix("fold 2/2, epoch 1, batch ") }, folds.map(\.label).joined(separator: "\n"))
         XCTAssertEqual(Set(folds.map(\.total)), [2])
         XCTAssertEqual(folds.last?.done, 2)
+        let firstEpoch = folds.prefix { $0.done == 0 }
+        XCTAssertNotNil(firstEpoch.last?.remaining, "an ETA from the first epoch's batches on")
+        XCTAssertEqual(firstEpoch.map(\.exactDone), firstEpoch.map(\.exactDone).sorted(), "the bar only moves forward")
         out.clear()
         XCTAssertEqual(shell.execute("tune lr=1e-3..1e-2:log trials=2 epochs=2"), .success, out.errors.map(\.error.message).joined())
         let trials = out.progressReports.filter { $0.label.hasPrefix("trial ") }
         XCTAssertEqual(Set(trials.map(\.total)), [4])
         XCTAssertEqual(trials.last?.done, 4)
         XCTAssertTrue(trials.contains { $0.label.hasPrefix("trial 2/2, epoch 2") })
+    }
+
+    func testABarCountsTheUnitUnderWayInPart() {
+        let progress = Progress(label: "fold 1/2, epoch 1, batch 5/10", done: 0, total: 4, elapsed: 10, exactDone: 0.5)
+        XCTAssertEqual(ProgressBar.render(progress, width: 8), "fold 1/2, epoch 1, batch 5/10 [#.......] 0/4  0:10 eta 1:10")
+        XCTAssertEqual(Progress(label: "", done: 1, total: 4, elapsed: 3).remaining, 9, "whole units as before")
     }
 
     func testCtrlCStopsTheRestOfTheLine() {
