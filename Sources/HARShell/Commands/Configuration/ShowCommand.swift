@@ -17,7 +17,7 @@ struct ShowCommand: ShellCommand {
         var precision: PrecisionChoice?
 
         /// A table of key, value (`*` when changed), default, values and meaning.
-        var lines: [String] {
+        func lines(in layout: TextLayout) -> [String] {
             let rows = keys.map { key -> [String] in
                 let value = key.read(config)
                 return [key.name, value + (value == key.defaultValue ? "" : " *"), key.defaultValue, key.domain, key.meaning]
@@ -41,7 +41,7 @@ struct ShowCommand: ShellCommand {
 
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult {
+    func run(in shell: Interpreter) throws -> Settings {
         var keys = ConfigKey.all
         if let argument = arguments.positional(0) {
             guard let key = ConfigKey.named(argument.value) else {
@@ -51,6 +51,6 @@ struct ShowCommand: ShellCommand {
         }
         let config = shell.session.config
         let precision = keys.contains { $0.name == "amp" } ? PrecisionChoice.onThisMachine(config.mixedPrecision) : nil
-        return shell.emit(Settings(keys: keys, config: config, precision: precision))
+        return Settings(keys: keys, config: config, precision: precision)
     }
 }
