@@ -1,12 +1,15 @@
 import Foundation
 import HARKit
 
-/// `export csv|json|markdown FILE`: the runs table as a file.
+/// `export csv|json|markdown FILE`: the runs table as a file; `export onnx FILE`: the current model (ExportONNX.swift).
 struct ExportCommand: ShellCommand {
-    static let spec = CommandSpec("export", family: .inspect, usage: "export csv|json|markdown FILE",
-                                  summary: "write the runs table", examples: ["export csv runs.csv"],
-                                  keywords: ["csv", "json", "markdown"], keywordKind: "export format", positionals: 2,
-                                  completions: [.keywords, .files])
+    static let spec = CommandSpec("export", family: .inspect, usage: "export csv|json|markdown FILE | export onnx FILE [zscore=graph|metadata]",
+                                  summary: "write the runs table, or the current model as an ONNX file for ONNX Runtime (atomic write)",
+                                  examples: ["export csv runs.csv", "export onnx sa.onnx"],
+                                  keywords: ["csv", "json", "markdown", "onnx"], keywordKind: "export format", positionals: 2,
+                                  completions: [.keywords, .files],
+                                  forms: ["onnx": ArgumentForm(positionals: 2, options: [OptionSpec("zscore", completions: ["graph", "metadata"])],
+                                                               completions: [.keywords, .files])])
 
     let arguments: Arguments
 
@@ -16,6 +19,7 @@ struct ExportCommand: ShellCommand {
 private extension Interpreter {
     func export(_ arguments: Arguments) throws -> CommandResult {
         let format = try arguments.required(0, "format").value
+        if format == "onnx" { return try exportONNX(arguments) }
         let file = try arguments.required(1, "FILE")
         if let store = runStore {
             let records = try storeCall { try store.runs() }
