@@ -12,7 +12,8 @@ import TestSupport
 /// compute in float32, so summation order and the folded batch norm leave about 1e-6). Batch norm statistics and
 /// affine parameters are set away from their defaults first, so a wrong fold cannot hide behind an identity.
 /// Checked against broken exporters (each made the cases using that part fail): LSTM gates in PyTorch's order, GRU
-/// without `linear_before_reset`, the pooled head as a global average pool, the query scale left out.
+/// without `linear_before_reset`, a residual block's second batch norm not folded, the attention's query scale left
+/// out (the narrowest: 3× the bound for `sa+transformer`).
 ///
 /// Takes a few seconds: twelve tiny models and one Python process (ONNX Runtime's import is most of it).
 final class ONNXExportTests: IsolatedTestCase {
