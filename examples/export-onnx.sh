@@ -29,7 +29,10 @@ for key in sorted(meta):
     print(f"  {key}: {meta[key]}")
 classes = json.loads(meta["class_names"])
 length, channels = int(meta["window_length"]), len(json.loads(meta["channel_names"]))
-windows = np.random.default_rng(0).standard_normal((4, 1, length, channels)).astype(np.float32)
+# Raw sensor values around the dataset's channel means (the z-score is the graph's first operation).
+mean, std = np.array(json.loads(meta["zscore_mean"])), np.array(json.loads(meta["zscore_std"]))
+noise = np.random.default_rng(0).standard_normal((4, 1, length, channels))
+windows = (mean + std * noise if meta["zscore"] != "none" else noise).astype(np.float32)
 logits = session.run(None, {"windows": windows})[0]
-print("predictions for 4 random windows:", [classes[i] for i in logits.argmax(axis=1)])
+print("predictions for 4 windows:", [classes[i] for i in logits.argmax(axis=1)])
 PY
