@@ -56,5 +56,10 @@ final class ONNXExportFailureTests: IsolatedTestCase {
             XCTAssertEqual((error as? ONNXExportError)?.message,
                            "model 'cnn depth=2 width=4' takes 30×5 → 4 classes but the dataset has windows 60×5 → 4 classes")
         }
+        description = ONNXExportTests.description()
+        description.std.removeLast()
+        XCTAssertThrowsError(try ONNXExporter.data(of: model, description: description)) { error in
+            XCTAssertEqual((error as? ONNXExportError)?.message, "the z-score has 5 means and 4 standard deviations for 5 channels")
+        }
     }
 }

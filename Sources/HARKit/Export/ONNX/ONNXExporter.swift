@@ -49,6 +49,10 @@ public enum ONNXExporter {
             throw ONNXExportError("model '\(model.spec)' takes \(shape) but the dataset has windows \(description.windowLength)×"
                                   + "\(description.channelNames.count) → \(description.classNames.count) classes")
         }
+        guard description.mean.count == description.std.count, description.mean.isEmpty || description.mean.count == shape.channels else {
+            throw ONNXExportError("the z-score has \(description.mean.count) means and \(description.std.count) standard deviations "
+                                  + "for \(shape.channels) channels")
+        }
         let graph = ONNXGraph()
         var x = inputName
         if description.zScoresInGraph {
