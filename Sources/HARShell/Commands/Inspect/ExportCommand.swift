@@ -29,15 +29,29 @@ struct ExportCommand: ShellCommand {
         }
     }
 
+    /// The runs table or a model.
+    enum Output: CommandOutputForms {
+        case table(Exported), onnx(ONNXExported)
+
+        var form: any CommandOutput {
+            switch self {
+            case .table(let exported): return exported
+            case .onnx(let exported): return exported
+            }
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> Exported { try shell.export(arguments) }
+    func run(in shell: Interpreter) throws -> Output {
+        if arguments.keyword == "onnx" { return .onnx(try shell.exportONNX(arguments)) }
+        return .table(try shell.export(arguments))
+    }
 }
 
 private extension Interpreter {
     func export(_ arguments: Arguments) throws -> ExportCommand.Exported {
         let format = try arguments.required(0, "format").value
-        if format == "onnx" { return try exportONNX(arguments) }
         let file = try arguments.required(1, "FILE")
         if let store = runStore {
             let records = try storeCall { try store.runs() }

@@ -16,12 +16,14 @@ struct ONNXExported: CommandOutput {
     /// The run the weights come from ("" when untrained).
     var runID: String
 
-    var lines: [String] {
+    /// `exported sa to FILE (ONNX opset 9, N bytes; …)`.
+    func lines(in layout: TextLayout) -> [String] {
         let zScoreNote = !normalized ? "the dataset is not z-scored"
             : zScore == .graph ? "z-score in the graph: feed raw windows" : "z-score by the caller: mean and std in the metadata"
         return ["exported \(model) to \(file) (ONNX opset \(ONNXExporter.opset), \(bytes) bytes; input [batch, 1, T, C]; \(zScoreNote))"]
     }
 
+    /// `format` (onnx), `file`, `model`, `bytes`, `opset`, `zscore`, `run_id`.
     var result: CommandResult {
         CommandResult(command: "export", fields: [
             ("format", .string("onnx")), ("file", .string(file)), ("model", .string(model)), ("bytes", .int(bytes)),
@@ -32,7 +34,7 @@ struct ONNXExported: CommandOutput {
 
 extension Interpreter {
     /// `export onnx FILE`: writes the current model, its dataset's description and z-score, atomically.
-    func exportONNX(_ arguments: Arguments) throws -> CommandResult {
+    func exportONNX(_ arguments: Arguments) throws -> ONNXExported {
         let file = try arguments.required(1, "FILE")
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
@@ -52,7 +54,7 @@ extension Interpreter {
             throw ShellError(error.message, at: file.offset)
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        return emit(ONNXExported(model: model.spec.description, file: file.value, bytes: bytes, zScore: zScore,
-                                 normalized: dataset.protocolDescription.normalized, runID: runID))
+        return ONNXExported(model: model.spec.description, file: file.value, bytes: bytes, zScore: zScore,
+                                 normalized: dataset.protocolDescription.normalized, runID: runID)
     }
 }
