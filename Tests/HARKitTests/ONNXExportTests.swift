@@ -15,7 +15,7 @@ import TestSupport
 /// without `linear_before_reset`, a residual block's second batch norm not folded, the attention's query scale left
 /// out (the narrowest: 3× the bound for `sa+transformer`).
 ///
-/// Takes a few seconds: twelve tiny models and one Python process (ONNX Runtime's import is most of it).
+/// Takes a few seconds: twelve tiny models plus two z-score variants, one Python process (ONNX Runtime's import is most of it).
 final class ONNXExportTests: IsolatedTestCase {
     static let shape = InputShape(time: 30, channels: 5, classes: 4)
     static let batch = 64
@@ -138,6 +138,11 @@ final class ONNXExportTests: IsolatedTestCase {
         try Self.perturbBatchNorms(of: stored)
         expected["cnn (z-score by caller)"] = try Self.logits(of: stored, normalized)
         cases.append(("cnn (z-score by caller)", stored, Self.description(zScore: .metadata), normalized))
+        // A dataset without z-score: nothing to fold, nothing to store.
+        var plain = Self.description()
+        (plain.mean, plain.std) = ([], [])
+        expected["cnn (no z-score)"] = expected["cnn (z-score by caller)"]
+        cases.append(("cnn (no z-score)", stored, plain, normalized))
 
         let results = try Self.exportAndRun(cases, in: folder)
         for (name, reference) in expected.sorted(by: { $0.key < $1.key }) {
@@ -160,6 +165,10 @@ final class ONNXExportTests: IsolatedTestCase {
         XCTAssertEqual(inGraph.metadata["zscore"], "in graph")
         XCTAssertEqual(byCaller.metadata["zscore"], "by caller")
         XCTAssertFalse(byCaller.ops.contains("Sub"))
+        let none = try XCTUnwrap(results["cnn (no z-score)"])
+        XCTAssertEqual(none.metadata["zscore"], "none")
+        XCTAssertEqual(none.metadata["zscore_mean"], "[]")
+        XCTAssertFalse(none.ops.contains("Sub"))
         // Convolution stems without attention fold every batch norm: only Conv, Relu and the head's operators remain.
         XCTAssertEqual(Set(inGraph.ops), ["Sub", "Div", "Conv", "Relu", "ReduceMean", "Flatten", "Gemm"])
         // Adaptive average pooling to (1, C) is a mean over time only, not a global average pool.
