@@ -1,3 +1,4 @@
+import Foundation
 import HARKit
 
 /// `set KEY VALUE`: changes a training setting, the live optimizer's too.
@@ -50,6 +51,9 @@ struct SetCommand: ShellCommand {
                 throw ShellError(error.message, at: valueArgument.offset)
             }
         }
+        if key.name == "tensorboard", let folder = shell.session.config.tensorBoardDirectory {
+            shell.session.config.tensorBoardDirectory = try SetCommand.logFolder(folder, in: shell, at: valueArgument.offset)
+        }
         let value = key.read(shell.session.config)
         try shell.session.trainer?.apply(shell.session.config)
         let result = shell.emit(Change(key: key.name, value: value, previous: previous))
@@ -62,5 +66,20 @@ struct SetCommand: ShellCommand {
             }
         }
         return result
+    }
+
+    /// The TensorBoard log folder `text` as an absolute path (`~` and relative paths resolved), created when missing,
+    /// so that a folder that cannot be written is said now, at the word, and not at the first run.
+    private static func logFolder(_ text: String, in shell: Interpreter, at offset: Int) throws -> String {
+        let url = shell.resolve(text).standardizedFileURL
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw ShellError("cannot create the TensorBoard log folder '\(url.path)': \(error.localizedDescription)", at: offset)
+        }
+        guard FileManager.default.isWritableFile(atPath: url.path) else {
+            throw ShellError("the TensorBoard log folder '\(url.path)' is not writable", at: offset)
+        }
+        return url.path
     }
 }

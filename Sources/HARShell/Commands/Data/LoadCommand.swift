@@ -79,6 +79,7 @@ private extension Interpreter {
         do {
             let checkpoint = try Checkpoint(contentsOf: url)
             let metadata = checkpoint.metadata
+            let logFolder = session.config.tensorBoardDirectory
             session.dropModel()
             if let dataset = session.dataset {
                 let trainer = try checkpoint.makeTrainer(dataset: dataset, augmentation: session.augmentation)
@@ -89,6 +90,8 @@ private extension Interpreter {
                 session.model = try checkpoint.makeModel()
                 session.config = metadata.config
             }
+            // Where TensorBoard logs go is this session's choice, not the checkpoint's.
+            session.config.tensorBoardDirectory = logFolder
             output.text("loaded \(metadata.modelName) trained \(metadata.epoch) epochs on \(metadata.dataset.name) from \(file.value)"
                         + (session.dataset == nil ? " (load a dataset with the same channels and classes to train or evaluate it)" : ""))
             return CommandResult(command: "load", fields: [
