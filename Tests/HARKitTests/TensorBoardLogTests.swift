@@ -36,15 +36,34 @@ final class TensorBoardLogTests: IsolatedTestCase {
         }
     }
 
+    /// What the HParams plugin's backend serves for the log directory (TensorBoard's HParams view).
+    struct HParamsView: Decodable {
+        /// Every hyperparameter name and metric tag of the experiment it infers.
+        var hparams: [String]
+        var metrics: [String]
+        /// Per session (run folder): its hyperparameters, its metrics' last [step, value], its statuses.
+        var sessions: [String: Session]
+
+        struct Session: Decodable {
+            var hparams: [String: HParam]
+            var metrics: [String: [Double]]
+            var statuses: [String]
+        }
+    }
+
     /// Runs `scripts/read_tensorboard_log.py` on `directory`; the run folders (relative paths) with what was read.
-    func readLog(_ directory: URL) throws -> [String: ReadRun] {
+    func readLog(_ directory: URL) throws -> [String: ReadRun] { try readLogAndView(directory).runs }
+
+    /// Runs `scripts/read_tensorboard_log.py` on `directory`: the run folders with what was read, and the HParams view.
+    func readLogAndView(_ directory: URL) throws -> (runs: [String: ReadRun], view: HParamsView) {
         try PythonTools.require("tensorboard", for: "reading TensorBoard logs with TensorBoard's reader")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/read_tensorboard_log.py")
         let result = try PythonTools.run([script.path, directory.path])
         XCTAssertEqual(result.status, 0, result.error)
-        struct Log: Decodable { var runs: [String: ReadRun] }
-        return try JSONDecoder().decode(Log.self, from: Data(result.output.utf8)).runs
+        struct Log: Decodable { var runs: [String: ReadRun]; var hparams_view: HParamsView }
+        let log = try JSONDecoder().decode(Log.self, from: Data(result.output.utf8))
+        return (log.runs, log.hparams_view)
     }
 
     /// Every figure of `records` at its epoch, as TensorBoard reads it back (a float32 scalar), and nothing else.
@@ -138,7 +157,8 @@ final class TensorBoardLogTests: IsolatedTestCase {
         XCTAssertEqual(runs[name]?.status, "STATUS_SUCCESS")
     }
 
-    /// Every trial of a search is a run of its own, with its sampled settings as its hyperparameters.
+    /// Every trial of a search is a run of its own, with its sampled settings as its hyperparameters; TensorBoard's
+    /// HParams view lists each trial as a session with its learning rate and last validation F1 side by side.
     func testTensorBoardReadsEveryScalarOfEveryTuneTrial() throws {
         let folder = try makeTemporaryFolder(self)
         let store = try RunStore(url: folder.appendingPathComponent("runs.sqlite"))
@@ -148,14 +168,23 @@ final class TensorBoardLogTests: IsolatedTestCase {
         var config = loggingConfig(logs)
         config.schedule = .none
         let result = try tuner.run(dataset: Self.dataset, spec: Self.spec, config: config, recording: RunRecording(store: store))
-        let runs = try readLog(logs)
+        let (runs, view) = try readLogAndView(logs)
         XCTAssertEqual(runs.count, 3, "\(runs.keys.sorted())")
+        XCTAssertEqual(Set(view.metrics), ["train/loss", "train/accuracy", "validation/loss", "validation/accuracy", "validation/macro_f1",
+                                           "learning_rate", "epoch_seconds"])
+        XCTAssertTrue(view.hparams.contains("learningRate"), "\(view.hparams)")
+        XCTAssertEqual(view.sessions.count, 3)
         for trial in result.trials {
             let id = try XCTUnwrap(trial.runID)
             let name = "run-\(id)-synthetic-sa_depth=1_width=2"
             assertScalars(runs[name], match: trial.history, "trial \(trial.index)")
             XCTAssertEqual(runs[name]?.hparams?["learningRate"], .number(trial.config.learningRate), "trial \(trial.index)")
             XCTAssertEqual(runs[name]?.status, "STATUS_SUCCESS", "finished and pruned trials both ended well")
+            let session = try XCTUnwrap(view.sessions[name], "the HParams view lists trial \(trial.index)")
+            XCTAssertEqual(session.hparams["learningRate"], .number(trial.config.learningRate))
+            let last = try XCTUnwrap(trial.history.last)
+            XCTAssertEqual(session.metrics["validation/macro_f1"], [Double(last.epoch), Double(Float(last.validationMacroF1!))])
+            XCTAssertEqual(session.statuses, ["STATUS_SUCCESS"])
         }
         XCTAssertEqual(Set(result.trials.map(\.history.count)), [1, 3], "pruned trials log their one epoch, survivors all three")
     }
