@@ -11,6 +11,8 @@
 /// The subset of TensorBoard's event record (tensorboard/compat/proto/event.proto, TensorBoard 2.21) that harlab
 /// writes. Field numbers are those of the real message (checked against the tensorboard package's event_pb2
 /// descriptor); the fields harlab never writes are left out, which a reader treats as absent.
+/// harlab commits the Swift code protoc-gen-swift makes of this file (Sources/HARKit/TensorBoard/Generated/);
+/// scripts/generate-protobuf.sh regenerates it.
 
 import SwiftProtobuf
 

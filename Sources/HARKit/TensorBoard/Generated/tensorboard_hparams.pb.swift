@@ -12,6 +12,8 @@
 /// plugin_data.proto; TensorBoard 2.21) that harlab writes: the start and end of a session (a run) with its
 /// hyperparameters. Field numbers are those of the real messages (checked against the tensorboard package's
 /// api_pb2 and plugin_data_pb2 descriptors).
+/// harlab commits the Swift code protoc-gen-swift makes of this file (Sources/HARKit/TensorBoard/Generated/);
+/// scripts/generate-protobuf.sh regenerates it.
 
 import SwiftProtobuf
 

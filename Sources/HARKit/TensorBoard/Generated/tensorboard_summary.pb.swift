@@ -12,6 +12,8 @@
 /// tensor_shape.proto, types.proto; TensorBoard 2.21) that harlab writes: scalar values and plugin data with an
 /// empty tensor. Field numbers are those of the real messages (checked against the tensorboard package's
 /// descriptors).
+/// harlab commits the Swift code protoc-gen-swift makes of this file (Sources/HARKit/TensorBoard/Generated/);
+/// scripts/generate-protobuf.sh regenerates it.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

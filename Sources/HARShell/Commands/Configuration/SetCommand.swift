@@ -5,7 +5,8 @@ import HARKit
 struct SetCommand: ShellCommand {
     static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE",
                                   summary: "change a training setting; takes effect at once",
-                                  details: ["`set KEY default` restores the default. `show` lists every key with its meaning."],
+                                  details: ["`set KEY default` restores the default. `show` lists every key with its meaning.",
+                                            "`set tensorboard DIR` logs every later run of train, tune and cv for TensorBoard (scalars per epoch, hyperparameters), a folder per run; `set tensorboard off` stops."],
                                   examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set clip off"],
                                   keywords: ConfigKey.all.map(\.name), positionals: 2, completions: [.settings, .settingValues])
 
