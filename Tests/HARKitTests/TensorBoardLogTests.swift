@@ -279,6 +279,20 @@ final class TensorBoardLogTests: IsolatedTestCase {
         XCTAssertLessThan(median(writeSeconds), 0.01 * epochSeconds, "write \(median(writeSeconds) * 1e6) µs, epoch \(epochSeconds) s")
     }
 
+    /// `har-bench --tensorboard-pairs` reports medians, and the write's share of an epoch without the log.
+    func testTheOverheadBenchmarkReportsMediansAndTheWritesShare() throws {
+        let cost = { (wall: Double, cpu: Double) in TensorBoardOverhead.EpochCost(wall: wall, cpu: cpu) }
+        let overhead = TensorBoardOverhead(model: "sa", shape: "uci", without: [cost(2, 1), cost(4, 3), cost(3, 2)],
+                                           with: [cost(5, 4), cost(3, 2), cost(4, 3)], writeSeconds: [50e-6, 20e-6, 30e-6])
+        let line = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(overhead.jsonLine.utf8)) as? [String: Any])
+        XCTAssertEqual(line["epoch_wall_s_without"] as? Double, 3)
+        XCTAssertEqual(line["epoch_cpu_s_with"] as? Double, 3)
+        XCTAssertEqual(line["event_write_us"] as? Double, 30)
+        XCTAssertEqual(line["event_write_max_us"] as? Double, 50)
+        XCTAssertEqual(line["write_share_of_epoch_pct"] as? Double, 0.001, "30 µs of a 3 s epoch")
+        XCTAssertEqual(line["epochs_each"] as? Int, 3)
+    }
+
     /// A log folder that cannot be made is reported once, naming it; the run is still trained and stored.
     func testALogThatCannotStartIsReportedAndTheRunStillRecorded() throws {
         let folder = try makeTemporaryFolder(self)
