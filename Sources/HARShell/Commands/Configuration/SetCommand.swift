@@ -4,7 +4,7 @@ import HARKit
 /// `set KEY VALUE`: changes a training setting, the live optimizer's too.
 struct SetCommand: ShellCommand {
     static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE",
-                                  summary: "change a training setting; takes effect at once",
+                                  summary: "change a training setting; takes effect at once unless it says when",
                                   details: ["`set KEY default` restores the default. `show` lists every key with its meaning.",
                                             "`set tensorboard DIR` logs every later run of train, tune and cv for TensorBoard (scalars per epoch, hyperparameters), a folder per run; `set tensorboard off` stops."],
                                   examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set clip off"],
@@ -18,9 +18,28 @@ struct SetCommand: ShellCommand {
         var value: String
         /// Its value before.
         var previous: String
+        /// The threads libtorch computes with now (`set threads`), and the usable cores they are measured against.
+        var threads: (budget: ThreadBudget, cores: ThreadBudget)?
+        /// When the setting takes effect, where that is not at once (`SettingAdvice.note`).
+        var note: String?
+        /// Why the value is almost surely a mistake, if it is (`SettingAdvice.warning`).
+        var mistake: String?
 
-        /// `lr = 0.001 (was 0.0005)`, or `(unchanged)`.
-        var lines: [String] { ["\(key) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))")] }
+        /// `lr = 0.001 (was 0.0005)`, or `(unchanged)`; for `threads`, the threads libtorch now computes with.
+        func lines(in layout: TextLayout) -> [String] {
+            ["\(key) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))")]
+                + (threads.map { ["libtorch computes with \($0.budget)"] } ?? []) + (note.map { [$0] } ?? [])
+        }
+
+        /// A likely mistake (`set lr 10`); more threads than usable cores slow training down.
+        var warnings: [String] {
+            var said = mistake.map { [$0] } ?? []
+            if let threads, threads.budget.count > threads.cores.count {
+                let (budget, cores) = threads
+                said.append("\(budget.count) threads on \(counted(cores.count, "usable CPU")) (\(cores.reason)) oversubscribe them and slow training down")
+            }
+            return said
+        }
 
         /// `key`, `value`, `previous`.
         var result: CommandResult {
@@ -37,7 +56,7 @@ struct SetCommand: ShellCommand {
         }
     }
 
-    func run(in shell: Interpreter) throws -> CommandResult {
+    func run(in shell: Interpreter) throws -> Change {
         let names = ConfigKey.all.map(\.name)
         let keyArgument = try arguments.required(0, "KEY")
         guard let key = ConfigKey.named(keyArgument.value) else {
@@ -57,16 +76,11 @@ struct SetCommand: ShellCommand {
         }
         let value = key.read(shell.session.config)
         try shell.session.trainer?.apply(shell.session.config)
-        let result = shell.emit(Change(key: key.name, value: value, previous: previous))
-        if key.name == "threads" {
-            let budget = try shell.applyThreadSetting()
-            shell.output.text("libtorch computes with \(budget)")
-            let cores = ThreadBudget.automatic()
-            if budget.count > cores.count {
-                shell.output.warning("\(budget.count) threads on \(cores.count) usable CPU\(cores.count == 1 ? "" : "s") (\(cores.reason)) oversubscribe them and slow training down")
-            }
-        }
-        return result
+        var change = Change(key: key.name, value: value, previous: previous)
+        if key.name == "threads" { change.threads = (try shell.applyThreadSetting(), ThreadBudget.automatic()) }
+        change.note = SettingAdvice.note(for: key.name, in: shell.session)
+        change.mistake = SettingAdvice.warning(for: key.name, in: shell.session.config)
+        return change
     }
 
     /// The TensorBoard log folder `text` as an absolute path (`~` and relative paths resolved), created when missing,

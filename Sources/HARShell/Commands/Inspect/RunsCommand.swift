@@ -9,18 +9,12 @@ struct RunsCommand: ShellCommand {
 
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.runs(arguments) }
+    func run(in shell: Interpreter) throws -> RunListing { try shell.runs(arguments) }
 }
 
 private extension Interpreter {
-    func runs(_ arguments: Arguments) throws -> CommandResult {
-        if let store = runStore {
-            let table = RunTable.runs(try storeCall { try store.runs() })
-            for line in table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
-            return CommandResult(command: "runs", fields: [("runs", try JSONValue(parsing: Data(table.rendered(as: .json).utf8)))])
-        }
-        for line in runsTable(session.runs) { output.text(line) }
-        if session.runs.isEmpty { output.text("no runs yet in this session: 'train' makes one") }
-        return CommandResult(command: "runs", fields: [("runs", .array(session.runs.map(\.json)))])
+    func runs(_ arguments: Arguments) throws -> RunListing {
+        if let store = runStore { return try RunListing.stored(RunTable.runs(try storeCall { try store.runs() }), command: "runs") }
+        return RunListing(command: "runs", runs: .session(session.runs))
     }
 }

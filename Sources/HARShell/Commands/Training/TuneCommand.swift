@@ -13,13 +13,42 @@ struct TuneCommand: ShellCommand {
     /// The settings and model options a search can range over (HARKit's `SearchSpace` reads their ranges).
     static let tunableKeys = SearchSpace.configKeys + ModelSpec.optionKeys.map(\.key).filter { !SearchSpace.configKeys.contains($0) }
 
+    /// The trials' table and the best trial, whose settings and trained model are now current.
+    struct Tuned: CommandOutput {
+        /// Every trial, the best and whether Ctrl-C stopped the search.
+        var search: TuningResult
+
+        /// The trials' table, then the best trial or why there is none.
+        func lines(in layout: TextLayout) -> [String] {
+            search.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [
+                search.best.map { best in
+                    "best: trial \(best.index) \(best.settingsText) (val F1 \(TrainingView.fixed(best.score, 4))); its settings and trained model are now current"
+                } ?? "no trial finished its budget\(search.cancelled ? " (stopped by Ctrl-C)" : ""); settings unchanged",
+            ]
+        }
+
+        /// `trials`, `stopped`, `best` (null when no trial finished), and with a best trial the `config` left set.
+        var result: CommandResult {
+            let stopped = JSONValue.string(search.cancelled ? "interrupted" : "completed")
+            guard let best = search.best else {
+                return CommandResult(command: "tune", fields: [("trials", .int(search.trials.count)), ("best", .null), ("stopped", stopped)])
+            }
+            return CommandResult(command: "tune", fields: [
+                ("trials", .int(search.trials.count)), ("stopped", stopped),
+                ("best", .object([("trial", .int(best.index)), ("settings", .object(best.settings.keys.sorted().map { ($0, .string(best.settings[$0]!)) })),
+                                  ("val_macro_f1", .double(best.score)), ("model", .string(best.spec.description))])),
+                ("config", ConfigKey.json(best.config)),
+            ])
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.tune(arguments) }
+    func run(in shell: Interpreter) throws -> Tuned { try shell.tune(arguments) }
 }
 
 private extension Interpreter {
-    func tune(_ arguments: Arguments) throws -> CommandResult {
+    func tune(_ arguments: Arguments) throws -> TuneCommand.Tuned {
         let ranges = arguments.options.filter { !["trials", "epochs"].contains($0.key ?? "") }
         guard !ranges.isEmpty else {
             throw ShellError("missing KEY=RANGE — usage: \(arguments.spec.usage)", at: arguments.command.offset)
@@ -34,28 +63,20 @@ private extension Interpreter {
             let space = try SearchSpace(parsing: ranges.map { "\($0.key ?? "")=\($0.value)" }.joined(separator: ", "))
             let tuner = try Tuner(space: space, trials: trials, epochs: epochs)
             output.text("tuning \(model.spec) on \(dataset.name): \(trials) trials, up to \(epochs) epochs each, rungs \(tuner.rungs) — Ctrl-C stops")
+            let bar = EpochsProgress(output: output, totalEpochs: tuner.plannedEpochs)
+            defer { bar.clear() }
             result = try tuner.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a trial"), progress: { [output] trial in
                 output.text("trial \(trial.index): \(trial.settingsText) — \(trial.status), val F1 \(trial.score.isNaN ? "—" : TrainingView.fixed(trial.score, 4))")
-            }, shouldStop: shouldStop)
+            }, events: { bar.update($1, of: "trial \($0)/\(trials)") }, shouldStop: shouldStop)
         } catch let error as TuningError {
             throw ShellError(error.message, at: ranges[0].offset)
         }
-        for line in result.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
-        guard let best = result.best, let trainer = result.bestTrainer else {
-            output.text("no trial finished its budget\(result.cancelled ? " (stopped by Ctrl-C)" : ""); settings unchanged")
-            return CommandResult(command: "tune", fields: [("trials", .int(result.trials.count)), ("best", .null),
-                                                           ("stopped", .string(result.cancelled ? "interrupted" : "completed"))])
+        if let best = result.best, let trainer = result.bestTrainer {
+            session.dropModel()
+            session.config = best.config
+            session.model = trainer.model
+            session.trainer = trainer
         }
-        session.dropModel()
-        session.config = best.config
-        session.model = trainer.model
-        session.trainer = trainer
-        output.text("best: trial \(best.index) \(best.settingsText) (val F1 \(TrainingView.fixed(best.score, 4))); its settings and trained model are now current")
-        return CommandResult(command: "tune", fields: [
-            ("trials", .int(result.trials.count)), ("stopped", .string(result.cancelled ? "interrupted" : "completed")),
-            ("best", .object([("trial", .int(best.index)), ("settings", .object(best.settings.keys.sorted().map { ($0, .string(best.settings[$0]!)) })),
-                              ("val_macro_f1", .double(best.score)), ("model", .string(best.spec.description))])),
-            ("config", configJSON(best.config)),
-        ])
+        return TuneCommand.Tuned(search: result)
     }
 }
