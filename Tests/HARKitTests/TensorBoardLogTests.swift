@@ -307,6 +307,7 @@ final class TensorBoardLogTests: IsolatedTestCase {
         recorder.end(after: try recorder.train(try makeTrainer(config: config), epochs: 1))
         XCTAssertEqual(problems.count, 1, "\(problems)")
         XCTAssertTrue(problems.first?.contains("cannot create the TensorBoard log folder '\(blocker.path)/logs/run-") == true, "\(problems)")
+        XCTAssertTrue(problems.first?.hasSuffix(": '\(blocker.path)' is a file, not a folder") == true, "\(problems)")
         XCTAssertEqual(try store.runs().first?.status, .finished)
         XCTAssertEqual(try store.epochs(of: try XCTUnwrap(recorder.runID)).count, 1)
     }

@@ -36,7 +36,7 @@ final class TensorBoardCommandTests: IsolatedTestCase {
         let line = "set tensorboard \(blocker.path)/logs"
         XCTAssertEqual(shell.execute(line), .failure)
         let error = try XCTUnwrap(out.errors.last?.error)
-        XCTAssertTrue(error.message.hasPrefix("cannot create the TensorBoard log folder '\(blocker.path)/logs'"), error.message)
+        XCTAssertEqual(error.message, "cannot create the TensorBoard log folder '\(blocker.path)/logs': '\(blocker.path)' is a file, not a folder")
         XCTAssertEqual(error.position, "set tensorboard ".count)
         XCTAssertNil(shell.session.config.tensorBoardDirectory)
     }

@@ -29,11 +29,7 @@ final class TensorBoardRunLog: RunObserver {
         let continuing = resumed && number > 1
         let folder = candidate(continuing ? number - 1 : number)
         self.folder = folder
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw TensorBoardError("cannot create the TensorBoard log folder '\(folder.path)': \(error.localizedDescription)")
-        }
+        try TensorBoardFolder.make(folder)
         let file = try EventFileWriter(folder: folder)
         self.file = file
         if !continuing {

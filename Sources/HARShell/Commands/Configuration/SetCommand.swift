@@ -83,17 +83,14 @@ struct SetCommand: ShellCommand {
         return change
     }
 
-    /// The TensorBoard log folder `text` as an absolute path (`~` and relative paths resolved), created when missing,
+    /// The TensorBoard log folder `text` as an absolute path (`~` and relative paths resolved), made when missing,
     /// so that a folder that cannot be written is said now, at the word, and not at the first run.
     private static func logFolder(_ text: String, in shell: Interpreter, at offset: Int) throws -> String {
         let url = shell.resolve(text).standardizedFileURL
         do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw ShellError("cannot create the TensorBoard log folder '\(url.path)': \(error.localizedDescription)", at: offset)
-        }
-        guard FileManager.default.isWritableFile(atPath: url.path) else {
-            throw ShellError("the TensorBoard log folder '\(url.path)' is not writable", at: offset)
+            try TensorBoardFolder.make(url)
+        } catch let error as TensorBoardError {
+            throw ShellError(error.message, at: offset)
         }
         return url.path
     }
