@@ -23,6 +23,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("load-dsads"), help: "Also time loading DSADS from this folder (data/aNN/pM/sKK.txt) with the given held-out subject; with --vs-peer beside scripts/bench_dsads_load.py.")
     var dsadsFolder: String?
     @Option(help: "Held-out subject for --load-dsads.") var heldOut = 6
+    @Option(name: .customLong("vs-onnx"), help: "Python interpreter with onnxruntime and numpy (e.g. .build/python-tools/bin/python): also export each model to ONNX and print its batch-1 latency in ONNX Runtime beside harlab's, as a ratio (scripts/onnx_latency.py).")
+    var onnxPython: String?
     @Flag(help: "First measure the float32 arithmetic ceiling (theoretical peak and libtorch GEMM) and report each model's training GFLOP/s as fractions of it.")
     var peak = false
     @Option(name: .customLong("tensorboard-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with a TensorBoard log and one without, and report what the log costs an epoch.")
@@ -58,6 +60,10 @@ struct BenchCommand: ParsableCommand {
                 let ours = try TrainingBenchmark.run(model: model, shape: shape, settings: settings)
                 say(ours.jsonLine)
                 fflush(stdout)
+                if let onnxPython {
+                    say(try ONNXLatencyBenchmark.run(model: model, shape: shape, threads: threads, repetitions: reps, python: onnxPython).jsonLine)
+                    fflush(stdout)
+                }
                 guard let peer else { continue }
                 let theirs = try peer.run(model: model, shape: shape)
                 say(theirs.jsonLine)
