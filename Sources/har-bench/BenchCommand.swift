@@ -27,6 +27,8 @@ struct BenchCommand: ParsableCommand {
     var onnxPython: String?
     @Flag(help: "First measure the float32 arithmetic ceiling (theoretical peak and libtorch GEMM) and report each model's training GFLOP/s as fractions of it.")
     var peak = false
+    @Option(name: .customLong("tensorboard-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with a TensorBoard log and one without, and report what the log costs an epoch.")
+    var tensorBoardPairs = 0
 
     func run() throws {
         if let dsadsFolder { try benchmarkLoading(dsadsFolder) }
@@ -46,6 +48,12 @@ struct BenchCommand: ParsableCommand {
             fflush(stdout)
         }
         let settings = TrainingBenchmark.Settings(threads: threads, samples: samples, epochs: epochs, batch: batch, bf16: bf16, repetitions: reps)
+        if tensorBoardPairs > 0 {
+            for model in models.split(separator: ",").map(String.init) {
+                for shape in shapes { say(try TensorBoardOverhead.measure(model: model, shape: shape, settings: settings, pairs: tensorBoardPairs).jsonLine) }
+            }
+            return
+        }
         let peer = try peerPython.map { try PeerBenchmark(python: $0, script: peerScript, settings: settings) }
         for model in models.split(separator: ",").map(String.init) {
             for shape in shapes {
