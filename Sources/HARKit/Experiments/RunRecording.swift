@@ -29,11 +29,12 @@ public struct RunRecording {
         return RunRecorder(store: store, onProblem: onProblem) { try $0.begin(start) }
     }
 
-    /// Continues recording run `id` of the store (a later `train` of the same model): it is `running` again, and
-    /// `earlierSeconds` of training already belong to it.
-    public func resume(_ id: Int64, earlierSeconds: Double) -> RunRecorder {
+    /// Continues recording run `id` of the store (a later `train` of the same model): it is `running` again,
+    /// `earlierSeconds` of training already belong to it, and `settings` (when given) join its settings history
+    /// if they train differently from its latest.
+    public func resume(_ id: Int64, earlierSeconds: Double, settings: RunSettings? = nil) -> RunRecorder {
         let recorder = RunRecorder(store: store, onProblem: onProblem) { store in
-            try store.resume(id)
+            try store.resume(id, with: settings)
             return id
         }
         recorder.trainSeconds = earlierSeconds

@@ -83,7 +83,7 @@ extension Interpreter {
 
     /// `inspect history`: the current run's curves as a chart and a table.
     func inspectHistory(_ arguments: Arguments, command: String = "inspect") throws -> CommandResult {
-        guard let run = session.currentRun ?? session.runs.last, !run.epochs.isEmpty else {
+        guard let run = try runWithHistory(arguments) else {
             throw ShellError("no training history yet: run 'train' first", at: arguments.command.offset)
         }
         let epochs = run.epochs
@@ -98,6 +98,19 @@ extension Interpreter {
             ("target", .string("history")), ("run", .int(run.id)),
             ("epochs", .array(epochs.map { TrainingView.result($0).json })),
         ])
+    }
+
+    /// The run whose history `inspect history` and `plot history` show: the current model's; with no model, the
+    /// latest run. A current model that belongs to no run has no history to show, and saying so beats showing
+    /// another model's curves.
+    /// - Throws: `ShellError` when the current model belongs to no run.
+    func runWithHistory(_ arguments: Arguments) throws -> SessionRun? {
+        if session.model != nil, session.currentRun == nil, !session.runs.isEmpty {
+            throw ShellError("the current model belongs to no run, so it has no recorded history (the latest run, #\(session.runs.last!.id), "
+                             + "is another model's): 'train' it first", at: arguments.command.offset)
+        }
+        guard let run = session.currentRun ?? session.runs.last, !run.epochs.isEmpty else { return nil }
+        return run
     }
 
     /// Checks the optional `to FILE` at positional `index`.

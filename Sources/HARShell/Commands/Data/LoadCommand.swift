@@ -89,11 +89,16 @@ private extension Interpreter {
                 session.model = try checkpoint.makeModel()
                 session.config = metadata.config
             }
+            let saved = runStore.flatMap { store in try? store.run(checkpointPath: url.path) }
+            adoptCurrentModel(dataset: metadata.dataset.name, config: session.config, epochs: metadata.history, storeID: saved?.id,
+                              label: saved.map { "checkpoint \(file.value) of run \($0.id)" } ?? "checkpoint \(file.value), saved by no recorded run")
             output.text("loaded \(metadata.modelName) trained \(metadata.epoch) epochs on \(metadata.dataset.name) from \(file.value)"
+                        + (saved.map { " (run \($0.id) in the run store)" } ?? "")
                         + (session.dataset == nil ? " (load a dataset with the same channels and classes to train or evaluate it)" : ""))
             return CommandResult(command: "load", fields: [
                 ("model", .string(session.model?.spec.description ?? metadata.modelName)), ("file", .string(url.path)),
                 ("epochs", .int(metadata.epoch)), ("dataset", .string(metadata.dataset.name)),
+                ("run", .int(session.runs.count)), ("store_run", saved.map { .int(Int($0.id)) } ?? .null),
             ])
         } catch let error as CheckpointError {
             throw ShellError(error.message, at: file.offset)

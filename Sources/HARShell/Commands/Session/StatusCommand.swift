@@ -29,13 +29,18 @@ private extension Interpreter {
         output.text("config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)")
         output.text("threads    \(threadBudget?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")")
         output.text("last run   \(run ?? "none")")
+        if session.model != nil, session.currentRun == nil {
+            output.text("current    the current model belongs to no run (not trained since 'model'; its evaluations are not recorded)")
+        } else if let current = session.currentRun, let label = current.label {
+            output.text("current    run #\(current.id): \(label)")
+        }
         if let recording = session.recording { output.text("recording  \(recording.path)") }
         return CommandResult(command: "status", fields: [
             ("dataset", session.dataset.map { .string($0.name) } ?? .null),
             ("model", session.model.map { .string($0.spec.description) } ?? .null),
             ("augmentation", session.augmentation.map { .string($0.description) } ?? .null),
             ("optimizer", .string(optimizer)), ("config", configJSON(config)),
-            ("run", session.runs.last?.json ?? .null),
+            ("run", session.runs.last?.json ?? .null), ("current_run", session.currentRun.map { .int($0.id) } ?? .null),
             ("recording", session.recording.map { .string($0.path) } ?? .null),
             ("threads", .int(threadBudget?.count ?? ThreadBudget.inEffect)),
         ])

@@ -34,12 +34,13 @@ private extension Interpreter {
             throw ShellError(error.message, at: arguments.command.offset)
         }
         for line in result.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
-        output.text(result.summary)
+        output.text(result.summary + (result.runID.map { " — recorded as run \($0), its folds beneath it" } ?? ""))
         return CommandResult(command: "cv", fields: [
             ("folds", .int(result.folds.count)), ("scheme", .string(result.scheme.description)),
             ("accuracy_mean", .double(result.meanAccuracy)), ("accuracy_std", .double(result.stdAccuracy)),
             ("f1_macro_mean", .double(result.meanF1)), ("f1_macro_std", .double(result.stdF1)),
             ("stopped", .string(result.cancelled ? "interrupted" : "completed")),
+            ("store_run", result.runID.map { .int(Int($0)) } ?? .null),
             ("per_fold", .array(result.folds.map { fold in
                 .object([("fold", .int(fold.index)), ("test_subjects", .array(fold.testSubjects.map { .int($0) })),
                          ("accuracy", .double(fold.metrics.accuracy)), ("f1_macro", .double(fold.metrics.f1Macro))])

@@ -29,6 +29,9 @@ private extension Interpreter {
             }
         }
         session.lastEvaluation = result
-        return EvaluationView.result(result.metrics, split: word, timing: timing)
+        if let reason = unrecordedEvaluationReason { output.text(reason) }
+        var structured = EvaluationView.result(result.metrics, split: word, timing: timing)
+        structured.fields.append(("run", session.currentRun.map { .int($0.id) } ?? .null))
+        return structured
     }
 }

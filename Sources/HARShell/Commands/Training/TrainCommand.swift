@@ -3,11 +3,14 @@ import HARKit
 
 /// `train [EPOCHS]`: continues training the current model, recording the run epoch by epoch.
 struct TrainCommand: ShellCommand {
-    static let spec = CommandSpec("train", family: .training, usage: "train [EPOCHS]",
+    static let spec = CommandSpec("train", family: .training, usage: "train [EPOCHS] [seeds=N]",
                                   summary: "continue training the current model; one line per epoch",
                                   details: ["Early stopping (set patience N) restores the best weights.",
-                                            "Ctrl-C stops after the current batch, keeps the model, and returns to the prompt."],
-                                  examples: ["train", "train 30"], positionals: 1)
+                                            "Ctrl-C stops after the current batch, keeps the model, and returns to the prompt.",
+                                            "seeds=N trains N fresh models of the current spec (seeds S, S+1, …), evaluates each on the",
+                                            "test split and reports one result, mean ± std; the current model is left as it was."],
+                                  examples: ["train", "train 30", "train 10 seeds=3"], positionals: 1,
+                                  options: [OptionSpec("seeds", .integer(2...1000))])
 
     let arguments: Arguments
 
@@ -19,6 +22,7 @@ private extension Interpreter {
         let requested = try arguments.positional(0).map { try arguments.integer($0, "epoch count", in: 1...100_000) }
             ?? session.config.epochs
         let epochs = scaledEpochs(requested)
+        if let seeds = arguments.integerOption("seeds") { return try trainSeeds(seeds, epochs: epochs, arguments) }
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
         let trainer: Trainer
@@ -36,8 +40,10 @@ private extension Interpreter {
         run.augmentation = session.augmentation?.description
         let isNewRun = session.currentRun == nil
         let recording = recording(of: "run \(run.id)")
-        let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds) }
-            ?? recording.begin(RunStart(dataset: dataset, model: model.spec, config: session.config))
+        let settings = RunSettings(fromEpoch: run.epochs.count + 1, config: session.config, augmentation: run.augmentation)
+        run.record(settings)
+        let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds, settings: settings) }
+            ?? recording.begin(RunStart(dataset: dataset, model: model.spec, config: session.config, augmentation: run.augmentation))
         run.storeID = recorder.runID
         output.text("training \(model.spec) on \(dataset.name) for \(epochs) epoch\(epochs == 1 ? "" : "s")"
                     + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")

@@ -50,12 +50,21 @@ private extension Interpreter {
         session.config = best.config
         session.model = trainer.model
         session.trainer = trainer
-        output.text("best: trial \(best.index) \(best.settingsText) (val F1 \(TrainingView.fixed(best.score, 4))); its settings and trained model are now current")
+        adoptCurrentModel(dataset: dataset.name, config: best.config, epochs: best.history, storeID: best.runID,
+                          label: "tune: best trial \(best.index) of \(result.trials.count), \(best.settingsText)")
+        output.text("best: trial \(best.index) \(best.settingsText) (val F1 \(TrainingView.fixed(best.score, 4))); its settings and trained model are now current (run #\(session.runs.count))")
+        if let metrics = result.bestTestMetrics {
+            output.text("the search's result: trial \(best.index) on the test split, accuracy \(TrainingView.fixed(metrics.accuracy * 100, 2))%, "
+                        + "macro F1 \(TrainingView.fixed(metrics.f1Macro, 3))" + (result.runID.map { " (run \($0) in the store)" } ?? ""))
+        }
         return CommandResult(command: "tune", fields: [
             ("trials", .int(result.trials.count)), ("stopped", .string(result.cancelled ? "interrupted" : "completed")),
             ("best", .object([("trial", .int(best.index)), ("settings", .object(best.settings.keys.sorted().map { ($0, .string(best.settings[$0]!)) })),
                               ("val_macro_f1", .double(best.score)), ("model", .string(best.spec.description))])),
-            ("config", configJSON(best.config)),
+            ("config", configJSON(best.config)), ("run", .int(session.runs.count)),
+            ("store_run", result.runID.map { .int(Int($0)) } ?? .null),
+            ("test_accuracy", result.bestTestMetrics.map { .double($0.accuracy) } ?? .null),
+            ("test_f1_macro", result.bestTestMetrics.map { .double($0.f1Macro) } ?? .null),
         ])
     }
 }
