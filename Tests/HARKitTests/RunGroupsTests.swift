@@ -17,12 +17,13 @@ final class RunGroupsTests: IsolatedTestCase {
         let url = try makeTemporaryFolder(self).appendingPathComponent("runs.sqlite")
         let queue = try DatabaseQueue(path: url.path)
         try RunStoreSchema.migrator.migrate(queue, upTo: "v2: run owners and interrupted runs")
+        let config = try RunJSON.text(TrainingConfig())
         try queue.write { db in
             for (label, accuracy) in [(nil, 0.8), ("cv fold 6/6 (test subjects 6)", 0.9), ("tune trial 1/4: lr=0.001", 1.0)] as [(String?, Double)] {
                 try db.execute(sql: """
                     INSERT INTO runs (dataset, protocol, model, config, seed, versions, host, label, started_at, status, accuracy, f1_macro)
-                    VALUES ('uci-har', '{}', 'sa', '{}', 0, '{}', 'h', ?, '2026-01-01 00:00:00', 'finished', ?, ?)
-                    """, arguments: [label, accuracy, accuracy])
+                    VALUES ('uci-har', '{}', 'sa', ?, 0, '{}', 'h', ?, '2026-01-01 00:00:00', 'finished', ?, ?)
+                    """, arguments: [config, label, accuracy, accuracy])
             }
         }
         try queue.close()
