@@ -59,17 +59,17 @@ final class ExampleRunTests: IsolatedTestCase {
     /// Every lesson of the teaching demo, checked against its numbers. The demo used to leave `set lr 1e-4` of its
     /// learning-rate step in force, so its regularisation step trained at a fifth of the default rate and lost 25
     /// points it blamed on regularisation: the check that step 7 trains at the default rate failed on that script.
-    /// Runs the demo's epochs unscaled (3 per `train`, 9 in all, on synthetic data: tens of seconds in a debug build),
-    /// because one epoch is too few for any lesson about training.
+    /// Runs 2 epochs per `train` (scale 0.5; one epoch is too few for a lesson about training): about a minute in a
+    /// debug build on a busy machine.
     func testTeachingDemo() throws {
-        let (shell, _) = try run("teaching-demo.har", epochScale: 1)
+        let (shell, _) = try run("teaching-demo.har", epochScale: 0.5)
         let runs = shell.session.runs
         XCTAssertEqual(runs.count, 3, "steps 3, 6 and 7 each train a run")
         guard runs.count == 3 else { return }
         let (plain, slow, regularised) = (runs[0], runs[1], runs[2])
         let defaultRate = TrainingConfig().learningRate
         // Step 3: the loss falls epoch by epoch.
-        XCTAssertEqual(plain.epochs.count, 3)
+        XCTAssertEqual(plain.epochs.count, 2)
         XCTAssertEqual(plain.epochs.first?.learningRate, defaultRate)
         for (earlier, later) in zip(plain.epochs, plain.epochs.dropFirst()) {
             XCTAssertLessThan(later.trainLoss, earlier.trainLoss, "step 3: the loss falls at epoch \(later.epoch)")
@@ -78,16 +78,18 @@ final class ExampleRunTests: IsolatedTestCase {
         XCTAssertEqual(slow.epochs.first?.learningRate, 5e-6)
         XCTAssertGreaterThan(slow.epochs.last?.trainLoss ?? 0, plain.epochs.last?.trainLoss ?? .infinity,
                              "step 6: too small a rate, slower progress")
-        // Step 7: the default rate again, with augmentation and dropout, and only those changed.
-        XCTAssertEqual(regularised.config.learningRate, defaultRate, "step 7 trains at the default rate")
-        XCTAssertEqual(regularised.epochs.first?.learningRate, defaultRate)
-        XCTAssertEqual(regularised.config.dropout, 0.2)
-        XCTAssertEqual(regularised.augmentation, "jitter, scale")
+        // Step 7: step 3's settings with dropout and augmentation added, at the default rate again; and step 3's model
+        // shows no gap between training and validation accuracy for them to close.
+        XCTAssertEqual(regularised.epochs.first?.learningRate, defaultRate, "step 7 trains at the default rate")
         var expected = plain.config
         expected.dropout = 0.2
         XCTAssertEqual(regularised.config, expected, "step 7 differs from step 3 only in dropout (and augmentation)")
-        let (before, after) = (try XCTUnwrap(plain.evaluation?.metrics.accuracy), try XCTUnwrap(regularised.evaluation?.metrics.accuracy))
-        XCTAssertLessThanOrEqual(abs(after - before), 0.05, "step 7: regularisation costs little here (\(before) → \(after))")
+        XCTAssertEqual(regularised.augmentation, "jitter=0.05, scale=0.1", "augment jitter, scale with their default strengths")
+        XCTAssertNil(plain.augmentation)
+        let last = try XCTUnwrap(plain.epochs.last)
+        XCTAssertLessThanOrEqual(last.trainAccuracy - (last.validationAccuracy ?? 0), 0.05,
+                                 "step 7: step 3's model does not run ahead on its training windows yet")
+        XCTAssertNotNil(regularised.evaluation)
     }
 
     /// The hybrid script says `compare` lines up its four models: one row each.
