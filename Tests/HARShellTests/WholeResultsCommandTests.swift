@@ -105,6 +105,13 @@ final class WholeResultsCommandTests: IsolatedTestCase {
         XCTAssertEqual(shell.execute("load model \(file.path); eval"), .success, errors(out))
         XCTAssertEqual(shell.session.currentRun?.storeID, saved.id, "a loaded checkpoint knows its run")
         XCTAssertEqual(out.results.last?["run"]?.intValue, shell.session.currentRun?.id)
+        XCTAssertEqual(shell.execute("train 1"), .success, errors(out))
+        XCTAssertEqual(try store.epochs(of: saved.id).count, 2, "training the loaded model continues its run")
+        out.clear()
+        XCTAssertEqual(shell.execute("load model \(file.path); eval"), .success, errors(out))
+        XCTAssertNil(shell.session.currentRun?.storeID, "the file is run \(saved.id) at epoch 1, no longer what that run is")
+        XCTAssertTrue(out.transcript.contains("only: it is not in the run store (checkpoint \(file.path) of run \(saved.id) at epoch 1; "
+                                              + "that run trained on to epoch 2)"), out.transcript)
 
         out.clear()
         XCTAssertEqual(shell.execute("model sa width=4 depth=1; eval"), .success, errors(out))

@@ -89,9 +89,14 @@ private extension Interpreter {
                 session.model = try checkpoint.makeModel()
                 session.config = metadata.config
             }
-            let saved = runStore.flatMap { store in try? store.run(checkpointPath: url.path) }
-            adoptCurrentModel(dataset: metadata.dataset.name, config: session.config, epochs: metadata.history, storeID: saved?.id,
-                              label: saved.map { "checkpoint \(file.value) of run \($0.id)" } ?? "checkpoint \(file.value), saved by no recorded run")
+            // The run that saved this file, while it still ends where the file does (a run trained on after its
+            // save is another model now).
+            let saver = runStore.flatMap { store in try? store.run(checkpointPath: url.path) }
+            let saved = saver.flatMap { $0.epochCount == metadata.history.count ? $0 : nil }
+            let label = saved.map { "checkpoint \(file.value) of run \($0.id)" }
+                ?? saver.map { "checkpoint \(file.value) of run \($0.id) at epoch \(metadata.history.count); that run trained on to epoch \($0.epochCount)" }
+                ?? "checkpoint \(file.value), saved by no recorded run"
+            adoptCurrentModel(dataset: metadata.dataset.name, config: session.config, epochs: metadata.history, storeID: saved?.id, label: label)
             output.text("loaded \(metadata.modelName) trained \(metadata.epoch) epochs on \(metadata.dataset.name) from \(file.value)"
                         + (saved.map { " (run \($0.id) in the run store)" } ?? "")
                         + (session.dataset == nil ? " (load a dataset with the same channels and classes to train or evaluate it)" : ""))
