@@ -19,7 +19,7 @@ final class ReportViewTests: IsolatedTestCase {
     }
 
     func testEpochResultUsesTheContractFieldNames() {
-        let result = TrainingView.result(record(epoch: 2, validation: false))
+        let result = TrainCommand.Epoch(record: record(epoch: 2, validation: false)).result
         XCTAssertEqual(result.fields.map(\.0), ["epoch", "train_loss", "penalty_loss", "train_accuracy", "val_loss", "val_accuracy",
                                                 "val_macro_f1", "lr", "seconds", "windows_per_s"])
         XCTAssertEqual(result["val_accuracy"], .null)
@@ -66,13 +66,14 @@ final class ReportViewTests: IsolatedTestCase {
                                                                        predictions: Array(repeating: 0, count: 8) + [1, 1] + Array(repeating: 1, count: 5),
                                                                        classes: 2),
                                             classNames: ["walking", "sitting"])
-        let lines = EvaluationView.render(metrics, split: "test", timing: nil, style: Style(colour: false))
+        let evaluation = EvalCommand.Evaluation(split: "test", metrics: metrics, timing: nil)
+        let lines = evaluation.lines(in: TextLayout(style: Style(colour: false)))
         XCTAssertEqual(lines[0], "test: accuracy 86.67%  macro P/R/F1 0.857/0.900/0.861  weighted F1 0.870")
         XCTAssertEqual(lines[3], "walking      1.000   0.800  0.889       10")
         XCTAssertEqual(lines[4], "sitting      0.714   1.000  0.833        5")
         XCTAssertTrue(lines.contains("walking" + String(repeating: " ", count: 16) + "8" + String(repeating: " ", count: 7) + "2   80.0%"),
                       lines.joined(separator: "\n"))
-        let result = EvaluationView.result(metrics, split: "test", timing: nil)
+        let result = evaluation.result
         XCTAssertEqual(result["confusion"], .array([.array([.int(8), .int(2)]), .array([.int(0), .int(5)])]))
         XCTAssertEqual(result["per_class"]?.arrayValue?.first?["class"], .string("walking"))
         XCTAssertEqual(result["f1_macro"]?.doubleValue ?? 0, (16.0 / 18 + 10.0 / 12) / 2, accuracy: 1e-12)

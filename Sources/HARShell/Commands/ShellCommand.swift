@@ -17,10 +17,12 @@ protocol ShellCommand {
     static func validate(_ arguments: Arguments) throws
     /// The command with its arguments, already checked against `spec`.
     init(arguments: Arguments)
-    /// Does what the command does in `shell`: changes its session, writes text, progress and warnings to its
-    /// output, and returns the structured result (`--json`'s line) built from the same values as the text.
+    /// What `run(in:)` returns: the command's result as one value that renders as text and as `--json`.
+    associatedtype Output: CommandOutput
+    /// Does what the command does in `shell`: changes its session, writes progress (and a long command's running
+    /// lines) to its output as it goes, and returns its result, which the interpreter renders as text and `--json`.
     /// - Throws: `ShellError` pointing at the word that was wrong; the interpreter then restores the session.
-    func run(in shell: Interpreter) throws -> CommandResult
+    func run(in shell: Interpreter) throws -> Output
 }
 
 extension ShellCommand {

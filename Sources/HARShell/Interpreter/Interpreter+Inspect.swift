@@ -1,15 +1,12 @@
 import HARKit
 
-/// What `inspect` and `plot` (Commands/Inspect) share: the attention map, confusion matrix and history views, and `to FILE`.
+/// What `inspect` and `plot` (Commands/Inspect) share: the attention maps, confusion matrix and history they show, and `to FILE`.
 extension Interpreter {
     /// `inspect attention` / `plot attention`: the spatial attention map (time × channel) of one window of the
-    /// test split, or the mean over every test window of a class, as a terminal heat map.
-    func inspectAttention(_ arguments: Arguments, command: String = "inspect") throws -> CommandResult {
+    /// test split, or the mean over every test window of a class.
+    func inspectAttention(_ arguments: Arguments, command: String = "inspect") throws -> InspectedAttention {
         let (maps, layer) = try attentionMaps(arguments)
-        let shown = maps.layers[layer]
-        output.text("attention \(shown.name) (\(shown.values.count) steps × \(maps.channelNames.count) channels), \(maps.caption)")
-        for line in TerminalHeatMap.render(shown.values, channels: maps.channelNames, style: style) { output.text(line) }
-        return CommandResult(command: command, fields: attentionFields(maps, layer: layer))
+        return InspectedAttention(command: command, maps: maps, layer: layer)
     }
 
     /// The maps `sample=I`, `class=NAME` and `layer=L` ask for, from HARKit's `AttentionMaps` (the computation
@@ -46,15 +43,6 @@ extension Interpreter {
         return (maps, index)
     }
 
-    /// The structured result of an attention map: the layer shown, every layer, the split, the windows averaged,
-    /// the channels and the `T′ × C` values.
-    func attentionFields(_ maps: AttentionMaps, layer: Int) -> [(String, JSONValue)] {
-        [("target", .string("attention")), ("layer", .string(maps.layers[layer].name)), ("layers", .array(maps.layers.map { .string($0.name) })),
-         ("split", .string(maps.split.rawValue)), ("windows", .array(maps.windows.map { .int($0) })),
-         ("caption", .string(maps.caption)), ("channels", .array(maps.channelNames.map { .string($0) })),
-         ("map", .array(maps.layers[layer].values.map { .array($0.map { .double($0) }) }))]
-    }
-
     /// The label a `class=` argument names (a class name, its unique prefix, or an index).
     private func classLabel(_ argument: Argument, in dataset: HARDataset) throws -> Int {
         if let index = dataset.classNames.firstIndex(of: argument.value) { return index }
@@ -64,40 +52,20 @@ extension Interpreter {
         throw ShellError(Suggestion.unknown("class", argument.value, among: dataset.classNames), at: argument.offset)
     }
 
-    /// `inspect confusion`: the latest evaluation's confusion matrix.
-    func inspectConfusion(_ arguments: Arguments, command: String = "inspect") throws -> CommandResult {
+    /// `inspect confusion` / `plot confusion`: the latest evaluation's confusion matrix.
+    func inspectConfusion(_ arguments: Arguments, command: String = "inspect") throws -> InspectedConfusion {
         guard let evaluation = session.lastEvaluation else {
             throw ShellError("no evaluation yet: run 'eval' first", at: arguments.command.offset)
         }
-        let metrics = evaluation.metrics
-        output.text("confusion on \(evaluation.split.rawValue) (rows: true class, columns: predicted)")
-        for line in ConfusionMatrixView.render(metrics.confusion.counts, classes: metrics.perClass.map(\.name), style: style) {
-            output.text(line)
-        }
-        return CommandResult(command: command, fields: [
-            ("target", .string("confusion")), ("split", .string(evaluation.split.rawValue)),
-            ("classes", .array(metrics.perClass.map { .string($0.name) })),
-            ("confusion", .array(metrics.confusion.counts.map { .array($0.map { .int($0) }) })),
-        ])
+        return InspectedConfusion(command: command, split: evaluation.split, metrics: evaluation.metrics)
     }
 
-    /// `inspect history`: the current run's curves as a chart and a table.
-    func inspectHistory(_ arguments: Arguments, command: String = "inspect") throws -> CommandResult {
+    /// `inspect history` / `plot history`: the current run's curves.
+    func inspectHistory(_ arguments: Arguments, command: String = "inspect") throws -> InspectedHistory {
         guard let run = try runWithHistory(arguments) else {
             throw ShellError("no training history yet: run 'train' first", at: arguments.command.offset)
         }
-        let epochs = run.epochs
-        var series = [TerminalLineChart.Series("train loss", epochs.map(\.trainLoss)),
-                      TerminalLineChart.Series("train acc", epochs.map(\.trainAccuracy))]
-        if epochs.contains(where: { $0.validationAccuracy != nil }) {
-            series.append(TerminalLineChart.Series("val acc", epochs.map { $0.validationAccuracy ?? .nan }))
-        }
-        output.text("run #\(run.id): \(run.model) on \(run.dataset), \(epochs.count) epochs")
-        for line in TerminalLineChart.render(series) { output.text(line) }
-        return CommandResult(command: command, fields: [
-            ("target", .string("history")), ("run", .int(run.id)),
-            ("epochs", .array(epochs.map { TrainingView.result($0).json })),
-        ])
+        return InspectedHistory(command: command, run: run)
     }
 
     /// The run whose history `inspect history` and `plot history` show: the current model's; with no model, the

@@ -113,8 +113,7 @@ public final class Interpreter {
             let arguments = Arguments(command, spec: type.spec)
             try type.validate(arguments)
             try arguments.check()
-            let result = try type.init(arguments: arguments).run(in: self)
-            output.result(result)
+            emit(try type.init(arguments: arguments).run(in: self))
             remember(command, succeeded: true, replayable: type.spec.replayable)
             return type.endsSession ? .quit : .success
         } catch {

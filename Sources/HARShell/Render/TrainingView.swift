@@ -1,8 +1,8 @@
 import Foundation
 import HARKit
 
-/// How `train` shows its epochs: a header, one aligned line per epoch, and the result values
-/// (`--json` lines) with the field names of docs/COMMANDS.md.
+/// How `train` shows its epochs: a header, one aligned line per epoch (`TrainCommand.Epoch`), a summary; and the
+/// number formats the shell's text uses.
 public enum TrainingView {
     /// The column header printed before the first epoch line. The loss column holds 8 characters: losses below
     /// 100 with 4 decimals and diverging ones in scientific notation (`fixed`) line up.
@@ -16,19 +16,6 @@ public enum TrainingView {
         return cell(String(record.epoch), 5) + cell(fixed(record.trainLoss, 4), 8) + cell(percent(record.trainAccuracy), 11)
             + cell(percent(record.validationAccuracy), 9) + cell(record.validationMacroF1.map { fixed($0, 3) } ?? "—", 8)
             + cell(scientific(record.learningRate), 10) + cell(fixed(record.seconds, 1), 8)
-    }
-
-    /// The `--json` line of one epoch.
-    public static func result(_ record: EpochRecord) -> CommandResult {
-        CommandResult(command: "train", fields: [
-            ("epoch", .int(record.epoch)), ("train_loss", .double(record.trainLoss)),
-            ("penalty_loss", .double(record.penaltyLoss)), ("train_accuracy", .double(record.trainAccuracy)),
-            ("val_loss", record.validationLoss.map(JSONValue.double) ?? .null),
-            ("val_accuracy", record.validationAccuracy.map(JSONValue.double) ?? .null),
-            ("val_macro_f1", record.validationMacroF1.map(JSONValue.double) ?? .null),
-            ("lr", .double(record.learningRate)), ("seconds", .double(record.seconds)),
-            ("windows_per_s", .double(record.windowsPerSecond)),
-        ])
     }
 
     /// The line that ends a `train`: why it stopped, over how many epochs.

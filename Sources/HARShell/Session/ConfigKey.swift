@@ -22,6 +22,11 @@ public struct ConfigKey: Sendable {
     /// The key named `name`.
     public static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }
 
+    /// Every setting of `config` as a JSON object, keys as `set` names them (`status`, `tune`).
+    static func json(_ config: TrainingConfig) -> JSONValue {
+        .object(all.map { ($0.name, .string($0.read(config))) })
+    }
+
     /// Every key, in `show` order.
     public static let all: [ConfigKey] = [
         real("lr", "learning rate", \.learningRate, domain: "> 0") { $0 > 0 },

@@ -16,9 +16,21 @@ struct SetCommand: ShellCommand {
         var value: String
         /// Its value before.
         var previous: String
+        /// The threads libtorch computes with now (`set threads`), and the usable cores they are measured against.
+        var threads: (budget: ThreadBudget, cores: ThreadBudget)?
 
-        /// `lr = 0.001 (was 0.0005)`, or `(unchanged)`.
-        var lines: [String] { ["\(key) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))")] }
+        /// `lr = 0.001 (was 0.0005)`, or `(unchanged)`; for `threads`, the threads libtorch now computes with.
+        func lines(in layout: TextLayout) -> [String] {
+            ["\(key) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))")]
+                + (threads.map { ["libtorch computes with \($0.budget)"] } ?? [])
+        }
+
+        /// More threads than usable cores slow training down.
+        var warnings: [String] {
+            guard let threads, threads.budget.count > threads.cores.count else { return [] }
+            let (budget, cores) = threads
+            return ["\(budget.count) threads on \(counted(cores.count, "usable CPU")) (\(cores.reason)) oversubscribe them and slow training down"]
+        }
 
         /// `key`, `value`, `previous`.
         var result: CommandResult {
@@ -35,7 +47,7 @@ struct SetCommand: ShellCommand {
         }
     }
 
-    func run(in shell: Interpreter) throws -> CommandResult {
+    func run(in shell: Interpreter) throws -> Change {
         let names = ConfigKey.all.map(\.name)
         let keyArgument = try arguments.required(0, "KEY")
         guard let key = ConfigKey.named(keyArgument.value) else {
@@ -52,15 +64,8 @@ struct SetCommand: ShellCommand {
         }
         let value = key.read(shell.session.config)
         try shell.session.trainer?.apply(shell.session.config)
-        let result = shell.emit(Change(key: key.name, value: value, previous: previous))
-        if key.name == "threads" {
-            let budget = try shell.applyThreadSetting()
-            shell.output.text("libtorch computes with \(budget)")
-            let cores = ThreadBudget.automatic()
-            if budget.count > cores.count {
-                shell.output.warning("\(budget.count) threads on \(cores.count) usable CPU\(cores.count == 1 ? "" : "s") (\(cores.reason)) oversubscribe them and slow training down")
-            }
-        }
-        return result
+        var change = Change(key: key.name, value: value, previous: previous)
+        if key.name == "threads" { change.threads = (try shell.applyThreadSetting(), ThreadBudget.automatic()) }
+        return change
     }
 }

@@ -15,7 +15,7 @@ struct ShowCommand: ShellCommand {
         var config: TrainingConfig
 
         /// A table of key, value (`*` when changed), default, values and meaning.
-        var lines: [String] {
+        func lines(in layout: TextLayout) -> [String] {
             let rows = keys.map { key -> [String] in
                 let value = key.read(config)
                 return [key.name, value + (value == key.defaultValue ? "" : " *"), key.defaultValue, key.domain, key.meaning]
@@ -38,7 +38,7 @@ struct ShowCommand: ShellCommand {
 
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult {
+    func run(in shell: Interpreter) throws -> Settings {
         var keys = ConfigKey.all
         if let argument = arguments.positional(0) {
             guard let key = ConfigKey.named(argument.value) else {
@@ -46,6 +46,6 @@ struct ShowCommand: ShellCommand {
             }
             keys = [key]
         }
-        return shell.emit(Settings(keys: keys, config: shell.session.config))
+        return Settings(keys: keys, config: shell.session.config)
     }
 }

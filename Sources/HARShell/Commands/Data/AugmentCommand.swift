@@ -9,20 +9,33 @@ struct AugmentCommand: ShellCommand {
                                   keywords: Vocabulary.augmentations + ["off"], positionals: nil,
                                   options: OptionSpec.keys(Vocabulary.augmentations), optionKind: "augmentation")
 
+    /// The augmentation in effect now.
+    struct Augmenting: CommandOutput {
+        /// The steps applied to training batches; nil when augmentation is off.
+        var pipeline: AugmentationPipeline?
+
+        /// `augmentation: jitter(σ=0.05), …` or `augmentation off`.
+        func lines(in layout: TextLayout) -> [String] { [pipeline.map { "augmentation: \($0)" } ?? "augmentation off"] }
+
+        /// `augmentation` (null when off).
+        var result: CommandResult {
+            CommandResult(command: "augment", fields: [("augmentation", pipeline.map { .string($0.description) } ?? .null)])
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.augment(arguments) }
+    func run(in shell: Interpreter) throws -> Augmenting { try shell.augment(arguments) }
 }
 
 private extension Interpreter {
-    func augment(_ arguments: Arguments) throws -> CommandResult {
+    func augment(_ arguments: Arguments) throws -> AugmentCommand.Augmenting {
         let items = arguments.command.arguments
         guard !items.isEmpty else { throw ShellError("missing SPEC — usage: \(arguments.spec.usage)", at: arguments.command.offset) }
         if items.count == 1, items[0].isPositional, items[0].value == "off" {
             session.augmentation = nil
             session.trainer?.augmentation = nil
-            output.text("augmentation off")
-            return CommandResult(command: "augment", fields: [("augmentation", .null)])
+            return AugmentCommand.Augmenting(pipeline: nil)
         }
         var steps: [Augmentation] = []
         for item in items {
@@ -44,7 +57,6 @@ private extension Interpreter {
         let pipeline = AugmentationPipeline(steps: steps)
         session.augmentation = pipeline
         session.trainer?.augmentation = pipeline
-        output.text("augmentation: \(pipeline)")
-        return CommandResult(command: "augment", fields: [("augmentation", .string(pipeline.description))])
+        return AugmentCommand.Augmenting(pipeline: pipeline)
     }
 }

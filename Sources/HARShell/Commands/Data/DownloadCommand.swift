@@ -10,13 +10,30 @@ struct DownloadCommand: ShellCommand {
                                             "every later download must match it; the message says which check was made."],
                                   examples: ["download uci-har"], keywords: Vocabulary.datasets, positionals: 1)
 
+    /// The dataset downloaded and how its archive was checked.
+    struct Downloaded: CommandOutput {
+        /// The canonical dataset name.
+        var name: String
+        /// Where it was unpacked, its digest and the check made.
+        var download: DatasetDownload
+
+        /// The downloader's one-line summary.
+        func lines(in layout: TextLayout) -> [String] { [download.summary] }
+
+        /// `dataset`, `path`, `sha256`, `checked`.
+        var result: CommandResult {
+            CommandResult(command: "download", fields: [("dataset", .string(name)), ("path", .string(download.folder.path)),
+                                                        ("sha256", .string(download.sha256)), ("checked", .string(download.check.rawValue))])
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.download(arguments) }
+    func run(in shell: Interpreter) throws -> Downloaded { try shell.download(arguments) }
 }
 
 private extension Interpreter {
-    func download(_ arguments: Arguments) throws -> CommandResult {
+    func download(_ arguments: Arguments) throws -> DownloadCommand.Downloaded {
         let argument = try arguments.required(0, "dataset NAME")
         let name = try datasetName(argument)
         let started = Date()
@@ -31,8 +48,6 @@ private extension Interpreter {
             throw ShellError(error.message, at: argument.offset)
         }
         output.progress(nil)
-        output.text(result.summary)
-        return CommandResult(command: "download", fields: [("dataset", .string(name)), ("path", .string(result.folder.path)),
-                                                           ("sha256", .string(result.sha256)), ("checked", .string(result.check.rawValue))])
+        return DownloadCommand.Downloaded(name: name, download: result)
     }
 }

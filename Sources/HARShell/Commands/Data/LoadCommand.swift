@@ -21,15 +21,90 @@ struct LoadCommand: ShellCommand {
                                   },
                                   forms: ["model": ArgumentForm(positionals: 2, completions: [.keywords, .files])])
 
+    /// A dataset loaded, and the model it dropped when the shapes differ.
+    struct LoadedDataset: CommandOutput {
+        /// The dataset, now current.
+        var dataset: HARDataset
+        /// The model built for another shape, dropped.
+        var droppedModel: (any HARModel)?
+
+        /// The dataset's shape, rate, classes and split sizes; its protocol; the dropped model.
+        func lines(in layout: TextLayout) -> [String] {
+            ["loaded \(dataset.name): \(dataset.count) windows of \(dataset.windowLength)×\(dataset.channelCount) "
+                + "at \(TrainingView.fixed(dataset.sampleRate, 1)) Hz, \(dataset.classNames.count) classes; "
+                + DatasetSplit.allCases.map { "\($0.rawValue) \(dataset.indices(in: $0).count)" }.joined(separator: ", "),
+             "protocol: \(dataset.protocolDescription.summary)"]
+                + (droppedModel.map { ["model \($0.spec) dropped: it was built for \($0.inputShape), this dataset has \(shape)"] } ?? [])
+        }
+
+        /// The shape models are built for on this dataset.
+        var shape: InputShape {
+            InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
+        }
+
+        /// `dataset`, `windows`, `window`, `channels`, `classes`, `rate_hz`.
+        var result: CommandResult {
+            CommandResult(command: "load", fields: [
+                ("dataset", .string(dataset.name)), ("windows", .int(dataset.count)), ("window", .int(dataset.windowLength)),
+                ("channels", .int(dataset.channelCount)), ("classes", .int(dataset.classNames.count)),
+                ("rate_hz", .double(dataset.sampleRate)),
+            ])
+        }
+    }
+
+    /// A checkpoint loaded as the current model.
+    struct LoadedModel: CommandOutput {
+        /// The model's spec as built.
+        var model: String
+        /// The checkpoint as written and where it is.
+        var file: String, url: URL
+        /// What the checkpoint says of itself.
+        var metadata: CheckpointMetadata
+        /// Whether a dataset is loaded to train or evaluate it on.
+        var hasDataset: Bool
+        /// The session run the model became.
+        var run: Int
+        /// The store run that saved the checkpoint (and still ends where it does), if any.
+        var storeRun: Int64?
+
+        /// `loaded sa trained 3 epochs on synthetic from FILE`, naming its store run, with a hint when no dataset is loaded.
+        func lines(in layout: TextLayout) -> [String] {
+            ["loaded \(metadata.modelName) trained \(metadata.epoch) epochs on \(metadata.dataset.name) from \(file)"
+                + (storeRun.map { " (run \($0) in the run store)" } ?? "")
+                + (hasDataset ? "" : " (load a dataset with the same channels and classes to train or evaluate it)")]
+        }
+
+        /// `model`, `file`, `epochs`, `dataset`, `run`, `store_run`.
+        var result: CommandResult {
+            CommandResult(command: "load", fields: [
+                ("model", .string(model)), ("file", .string(url.path)),
+                ("epochs", .int(metadata.epoch)), ("dataset", .string(metadata.dataset.name)),
+                ("run", .int(run)), ("store_run", storeRun.map { .int(Int($0)) } ?? .null),
+            ])
+        }
+    }
+
+    /// A dataset or a model.
+    enum Output: CommandOutputForms {
+        case dataset(LoadedDataset), model(LoadedModel)
+
+        var form: any CommandOutput {
+            switch self {
+            case .dataset(let loaded): return loaded
+            case .model(let loaded): return loaded
+            }
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.load(arguments) }
+    func run(in shell: Interpreter) throws -> Output { try shell.load(arguments) }
 }
 
 private extension Interpreter {
-    func load(_ arguments: Arguments) throws -> CommandResult {
+    func load(_ arguments: Arguments) throws -> LoadCommand.Output {
         let nameArgument = try arguments.required(0, "dataset NAME (or 'model FILE')")
-        if !nameArgument.quoted, nameArgument.value == "model" { return try loadModel(arguments) }
+        if !nameArgument.quoted, nameArgument.value == "model" { return .model(try loadModel(arguments)) }
         let name = try datasetName(nameArgument)
         var path: URL?
         if let second = arguments.positional(1) {
@@ -57,23 +132,15 @@ private extension Interpreter {
         session.dataset = dataset
         session.trainer = nil
         session.lastEvaluation = nil
-        let shape = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
-        output.text("loaded \(dataset.name): \(dataset.count) windows of \(dataset.windowLength)×\(dataset.channelCount) "
-                    + "at \(TrainingView.fixed(dataset.sampleRate, 1)) Hz, \(dataset.classNames.count) classes; "
-                    + DatasetSplit.allCases.map { "\($0.rawValue) \(dataset.indices(in: $0).count)" }.joined(separator: ", "))
-        output.text("protocol: \(dataset.protocolDescription.summary)")
-        if let model = session.model, model.inputShape != shape {
+        var loaded = LoadCommand.LoadedDataset(dataset: dataset)
+        if let model = session.model, model.inputShape != loaded.shape {
             session.dropModel()
-            output.text("model \(model.spec) dropped: it was built for \(model.inputShape), this dataset has \(shape)")
+            loaded.droppedModel = model
         }
-        return CommandResult(command: "load", fields: [
-            ("dataset", .string(dataset.name)), ("windows", .int(dataset.count)), ("window", .int(dataset.windowLength)),
-            ("channels", .int(dataset.channelCount)), ("classes", .int(dataset.classNames.count)),
-            ("rate_hz", .double(dataset.sampleRate)),
-        ])
+        return .dataset(loaded)
     }
 
-    func loadModel(_ arguments: Arguments) throws -> CommandResult {
+    func loadModel(_ arguments: Arguments) throws -> LoadCommand.LoadedModel {
         let file = try arguments.required(1, "FILE")
         let url = resolve(file.value)
         do {
@@ -97,14 +164,8 @@ private extension Interpreter {
                 ?? saver.map { "checkpoint \(file.value) of run \($0.id) at epoch \(metadata.history.count); that run trained on to epoch \($0.epochCount)" }
                 ?? "checkpoint \(file.value), saved by no recorded run"
             adoptCurrentModel(dataset: metadata.dataset.name, config: session.config, epochs: metadata.history, storeID: saved?.id, label: label)
-            output.text("loaded \(metadata.modelName) trained \(metadata.epoch) epochs on \(metadata.dataset.name) from \(file.value)"
-                        + (saved.map { " (run \($0.id) in the run store)" } ?? "")
-                        + (session.dataset == nil ? " (load a dataset with the same channels and classes to train or evaluate it)" : ""))
-            return CommandResult(command: "load", fields: [
-                ("model", .string(session.model?.spec.description ?? metadata.modelName)), ("file", .string(url.path)),
-                ("epochs", .int(metadata.epoch)), ("dataset", .string(metadata.dataset.name)),
-                ("run", .int(session.runs.count)), ("store_run", saved.map { .int(Int($0.id)) } ?? .null),
-            ])
+            return LoadCommand.LoadedModel(model: session.model?.spec.description ?? metadata.modelName, file: file.value, url: url,
+                                           metadata: metadata, hasDataset: session.dataset != nil, run: session.runs.count, storeRun: saved?.id)
         } catch let error as CheckpointError {
             throw ShellError(error.message, at: file.offset)
         }

@@ -9,11 +9,11 @@ struct CompareCommand: ShellCommand {
 
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.compare(arguments) }
+    func run(in shell: Interpreter) throws -> RunListing { try shell.compare(arguments) }
 }
 
 private extension Interpreter {
-    func compare(_ arguments: Arguments) throws -> CommandResult {
+    func compare(_ arguments: Arguments) throws -> RunListing {
         if let store = runStore {
             var ids: [Int64] = []
             for argument in arguments.positionals { ids.append(Int64(try arguments.runID(argument))) }
@@ -21,9 +21,7 @@ private extension Interpreter {
             guard !records.isEmpty else {
                 throw ShellError("nothing to compare yet: 'train' and 'eval' make an evaluated run", at: arguments.command.offset)
             }
-            let table = RunTable.comparison(records, differingSettings: !ids.isEmpty)
-            for line in table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
-            return CommandResult(command: "compare", fields: [("runs", try JSONValue(parsing: Data(table.rendered(as: .json).utf8)))])
+            return try RunListing.stored(RunTable.comparison(records, differingSettings: !ids.isEmpty), command: "compare")
         }
         var chosen: [SessionRun] = []
         for argument in arguments.positionals {
@@ -46,7 +44,6 @@ private extension Interpreter {
                 throw ShellError("nothing to compare yet: 'train' and 'eval' make an evaluated run", at: arguments.command.offset)
             }
         }
-        for line in runsTable(chosen) { output.text(line) }
-        return CommandResult(command: "compare", fields: [("runs", .array(chosen.map(\.json)))])
+        return RunListing(command: "compare", runs: .session(chosen))
     }
 }

@@ -8,13 +8,31 @@ struct ExportCommand: ShellCommand {
                                   keywords: ["csv", "json", "markdown"], keywordKind: "export format", positionals: 2,
                                   completions: [.keywords, .files])
 
+    /// The runs table written.
+    struct Exported: CommandOutput {
+        /// `csv`, `json` or `markdown`.
+        var format: String
+        /// The file as written.
+        var file: String
+        /// How many runs it holds.
+        var runs: Int
+
+        /// `wrote 3 runs to FILE`.
+        func lines(in layout: TextLayout) -> [String] { ["wrote \(counted(runs, "run")) to \(file)"] }
+
+        /// `format`, `file`, `runs`.
+        var result: CommandResult {
+            CommandResult(command: "export", fields: [("format", .string(format)), ("file", .string(file)), ("runs", .int(runs))])
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.export(arguments) }
+    func run(in shell: Interpreter) throws -> Exported { try shell.export(arguments) }
 }
 
 private extension Interpreter {
-    func export(_ arguments: Arguments) throws -> CommandResult {
+    func export(_ arguments: Arguments) throws -> ExportCommand.Exported {
         let format = try arguments.required(0, "format").value
         let file = try arguments.required(1, "FILE")
         if let store = runStore {
@@ -22,9 +40,7 @@ private extension Interpreter {
             do { try RunTable.runs(records).write(as: TableFormat(rawValue: format)!, to: resolve(file.value)) } catch {
                 throw ShellError("\(error)", at: file.offset)
             }
-            output.text("wrote \(records.count) run\(records.count == 1 ? "" : "s") to \(file.value)")
-            return CommandResult(command: "export", fields: [("format", .string(format)), ("file", .string(file.value)),
-                                                             ("runs", .int(records.count))])
+            return ExportCommand.Exported(format: format, file: file.value, runs: records.count)
         }
         let rows = session.runs.map(\.json)
         let columns = rows.flatMap { row -> [String] in
@@ -47,9 +63,7 @@ private extension Interpreter {
         do { try ScriptFile.write(text, to: resolve(file.value)) } catch let error as ShellError {
             throw ShellError(error.message, at: file.offset)
         }
-        output.text("wrote \(rows.count) run\(rows.count == 1 ? "" : "s") to \(file.value)")
-        return CommandResult(command: "export", fields: [("format", .string(format)), ("file", .string(file.value)),
-                                                         ("runs", .int(rows.count))])
+        return ExportCommand.Exported(format: format, file: file.value, runs: rows.count)
     }
 
     func plain(_ value: JSONValue) -> String {

@@ -16,59 +16,97 @@ struct InspectCommand: ShellCommand {
     /// `inspect attention`'s options, which `plot attention` takes too: one window, a class mean, a layer.
     static let attentionOptions = [OptionSpec("sample"), OptionSpec("class"), OptionSpec("layer")]
 
+    /// Each parameter tensor's shape and value statistics.
+    struct Weights: CommandOutput {
+        /// The statistics, one per parameter tensor.
+        var parameters: [ParameterStatistics]
+
+        /// A table of parameter, shape, count, mean, std, min, max.
+        func lines(in layout: TextLayout) -> [String] {
+            let rows = parameters.map { parameter in
+                [parameter.name, parameter.shape.map(String.init).joined(separator: "×"), grouped(parameter.count)]
+                    + [parameter.mean, parameter.standardDeviation, parameter.min, parameter.max].map { TrainingView.fixed($0, 4) }
+            }
+            return TextTable(header: ["parameter", "shape", "count", "mean", "std", "min", "max"], rows: rows,
+                             alignments: [.left, .left, .right, .right, .right, .right, .right]).render()
+        }
+
+        /// `target`, `parameters` (`name`, `shape`, `count`, `mean`, `std`, `min`, `max` each).
+        var result: CommandResult {
+            CommandResult(command: "inspect", fields: [("target", .string("weights")), ("parameters", .array(parameters.map { parameter in
+                .object([("name", .string(parameter.name)), ("shape", .array(parameter.shape.map { .int($0) })),
+                         ("count", .int(parameter.count)), ("mean", .double(parameter.mean)), ("std", .double(parameter.standardDeviation)),
+                         ("min", .double(parameter.min)), ("max", .double(parameter.max))])
+            }))])
+        }
+    }
+
+    /// The first windows of the latest evaluation with their true and predicted class.
+    struct Predictions: CommandOutput {
+        /// The split evaluated.
+        var split: DatasetSplit
+        /// The windows shown: index in the dataset, true label, predicted label.
+        var shown: [(window: Int, label: Int, predicted: Int)]
+        /// The class names, by label.
+        var classNames: [String]
+
+        /// A table of window, true, predicted and ✓ or ✗.
+        func lines(in layout: TextLayout) -> [String] {
+            TextTable(header: ["window", "true", "predicted", ""], rows: shown.map { window, label, predicted in
+                [String(window), classNames[label], classNames[predicted], label == predicted ? "✓" : "✗"]
+            }).render()
+        }
+
+        /// `target`, `split`, `predictions` (`window`, `true`, `predicted` each).
+        var result: CommandResult {
+            CommandResult(command: "inspect", fields: [
+                ("target", .string("predictions")), ("split", .string(split.rawValue)),
+                ("predictions", .array(shown.map { window, label, predicted in
+                    .object([("window", .int(window)), ("true", .string(classNames[label])), ("predicted", .string(classNames[predicted]))])
+                })),
+            ])
+        }
+    }
+
+    /// What was inspected.
+    enum Output: CommandOutputForms {
+        case weights(Weights), predictions(Predictions), attention(InspectedAttention), confusion(InspectedConfusion), history(InspectedHistory)
+
+        var form: any CommandOutput {
+            switch self {
+            case .weights(let weights): return weights
+            case .predictions(let predictions): return predictions
+            case .attention(let attention): return attention
+            case .confusion(let confusion): return confusion
+            case .history(let history): return history
+            }
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.inspect(arguments) }
+    func run(in shell: Interpreter) throws -> Output { try shell.inspect(arguments) }
 }
 
 private extension Interpreter {
-    func inspect(_ arguments: Arguments) throws -> CommandResult {
+    func inspect(_ arguments: Arguments) throws -> InspectCommand.Output {
         let what = try arguments.required(0, "what to inspect").value
         switch what {
-        case "weights": return try inspectWeights(arguments)
-        case "attention": return try inspectAttention(arguments)
-        case "confusion": return try inspectConfusion(arguments)
-        case "history": return try inspectHistory(arguments)
-        default: return try inspectPredictions(arguments)
+        case "weights": return .weights(InspectCommand.Weights(parameters: try ParameterStatistics.of(try currentModel(for: arguments))))
+        case "attention": return .attention(try inspectAttention(arguments))
+        case "confusion": return .confusion(try inspectConfusion(arguments))
+        case "history": return .history(try inspectHistory(arguments))
+        default: return .predictions(try inspectPredictions(arguments))
         }
-    }
-
-    /// `inspect weights`: each parameter tensor's shape and value statistics.
-    func inspectWeights(_ arguments: Arguments) throws -> CommandResult {
-        let model = try currentModel(for: arguments)
-        let statistics = try ParameterStatistics.of(model)
-        let rows = statistics.map { parameter in
-            [parameter.name, parameter.shape.map(String.init).joined(separator: "×"), grouped(parameter.count)]
-                + [parameter.mean, parameter.standardDeviation, parameter.min, parameter.max].map { TrainingView.fixed($0, 4) }
-        }
-        let entries = statistics.map { parameter -> JSONValue in
-            .object([("name", .string(parameter.name)), ("shape", .array(parameter.shape.map { .int($0) })),
-                     ("count", .int(parameter.count)), ("mean", .double(parameter.mean)), ("std", .double(parameter.standardDeviation)),
-                     ("min", .double(parameter.min)), ("max", .double(parameter.max))])
-        }
-        let table = TextTable(header: ["parameter", "shape", "count", "mean", "std", "min", "max"], rows: rows,
-                              alignments: [.left, .left, .right, .right, .right, .right, .right])
-        for line in table.render() { output.text(line) }
-        return CommandResult(command: "inspect", fields: [("target", .string("weights")), ("parameters", .array(entries))])
     }
 
     /// `inspect predictions [N]`: the first N windows of the latest evaluation with true and predicted class.
-    func inspectPredictions(_ arguments: Arguments) throws -> CommandResult {
+    func inspectPredictions(_ arguments: Arguments) throws -> InspectCommand.Predictions {
         guard let evaluation = session.lastEvaluation else {
             throw ShellError("no evaluation yet: run 'eval' first", at: arguments.command.offset)
         }
         let count = try arguments.positional(1).map { try arguments.integer($0, "count", in: 1...Int.max) } ?? 10
-        let names = evaluation.metrics.perClass.map(\.name)
-        let shown = Array(zip(evaluation.indices, zip(evaluation.labels, evaluation.predictions)).prefix(count))
-        let rows = shown.map { index, pair in
-            [String(index), names[pair.0], names[pair.1], pair.0 == pair.1 ? "✓" : "✗"]
-        }
-        for line in TextTable(header: ["window", "true", "predicted", ""], rows: rows).render() { output.text(line) }
-        return CommandResult(command: "inspect", fields: [
-            ("target", .string("predictions")), ("split", .string(evaluation.split.rawValue)),
-            ("predictions", .array(shown.map { index, pair in
-                .object([("window", .int(index)), ("true", .string(names[pair.0])), ("predicted", .string(names[pair.1]))])
-            })),
-        ])
+        let shown = zip(evaluation.indices, zip(evaluation.labels, evaluation.predictions)).prefix(count).map { (window: $0.0, label: $0.1.0, predicted: $0.1.1) }
+        return InspectCommand.Predictions(split: evaluation.split, shown: shown, classNames: evaluation.metrics.perClass.map(\.name))
     }
 }

@@ -15,7 +15,7 @@ struct LabelCommand: ShellCommand {
         var label: String?
 
         /// "run 3: label 'baseline'".
-        var lines: [String] { ["run \(run): " + (label.map { "label '\($0)'" } ?? "label cleared")] }
+        func lines(in layout: TextLayout) -> [String] { ["run \(run): " + (label.map { "label '\($0)'" } ?? "label cleared")] }
 
         /// `run`, `label` (null when cleared).
         var result: CommandResult {
@@ -25,7 +25,7 @@ struct LabelCommand: ShellCommand {
 
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult {
+    func run(in shell: Interpreter) throws -> Labelled {
         let runArgument = try arguments.required(0, "RUN")
         let id = try arguments.runID(runArgument)
         _ = try arguments.required(1, "TEXT")
@@ -42,6 +42,6 @@ struct LabelCommand: ShellCommand {
             }
             shell.session.runs[index].label = label
         }
-        return shell.emit(Labelled(run: id, label: label))
+        return Labelled(run: id, label: label)
     }
 }

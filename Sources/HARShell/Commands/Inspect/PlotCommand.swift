@@ -11,32 +11,65 @@ struct PlotCommand: ShellCommand {
                                   keywords: ["history", "confusion", "attention"], keywordKind: "plot", positionals: 3,
                                   forms: ["attention": ArgumentForm(positionals: 3, options: InspectCommand.attentionOptions)])
 
+    /// A chart written to a file.
+    struct Plotted: CommandOutput {
+        /// What was plotted (`history`, `confusion`, `attention`).
+        var target: String
+        /// The file as written.
+        var file: String
+        /// The attention map drawn, with the index of its layer.
+        var attention: (maps: AttentionMaps, layer: Int)?
+
+        /// `wrote history to FILE`.
+        func lines(in layout: TextLayout) -> [String] { ["wrote \(target) to \(file)"] }
+
+        /// `target`, `file`, and for an attention map the fields of `inspect attention`.
+        var result: CommandResult {
+            CommandResult(command: "plot", fields: [("target", .string(target)), ("file", .string(file))]
+                + (attention.map { InspectedAttention.fields($0.maps, layer: $0.layer) } ?? []))
+        }
+    }
+
+    /// A file written, or a chart in the terminal.
+    enum Output: CommandOutputForms {
+        case file(Plotted), attention(InspectedAttention), confusion(InspectedConfusion), history(InspectedHistory)
+
+        var form: any CommandOutput {
+            switch self {
+            case .file(let plotted): return plotted
+            case .attention(let attention): return attention
+            case .confusion(let confusion): return confusion
+            case .history(let history): return history
+            }
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.plot(arguments) }
+    func run(in shell: Interpreter) throws -> Output { try shell.plot(arguments) }
 }
 
 private extension Interpreter {
-    func plot(_ arguments: Arguments) throws -> CommandResult {
+    func plot(_ arguments: Arguments) throws -> PlotCommand.Output {
         let what = try arguments.required(0, "what to plot").value
         try expectDestination(arguments, after: 1)
         if let file = arguments.positional(2) {
-            return try plotFile(what, to: file, arguments)
+            return .file(try plotFile(what, to: file, arguments))
         }
         switch what {
-        case "history": return try inspectHistory(arguments, command: "plot")
-        case "confusion": return try inspectConfusion(arguments, command: "plot")
-        default: return try inspectAttention(arguments, command: "plot")
+        case "history": return .history(try inspectHistory(arguments, command: "plot"))
+        case "confusion": return .confusion(try inspectConfusion(arguments, command: "plot"))
+        default: return .attention(try inspectAttention(arguments, command: "plot"))
         }
     }
 
     /// `plot WHAT to FILE.svg|FILE.png`: the chart as a self-contained SVG file, or that SVG rasterised to PNG.
-    func plotFile(_ what: String, to file: Argument, _ arguments: Arguments) throws -> CommandResult {
+    func plotFile(_ what: String, to file: Argument, _ arguments: Arguments) throws -> PlotCommand.Plotted {
         guard Plot.fileExtensions.contains(resolve(file.value).pathExtension.lowercased()) else {
             throw ShellError("plots are written as SVG or PNG: name the file FILE.svg or FILE.png", at: file.offset)
         }
         let svg: String
-        var fields: [(String, JSONValue)] = []
+        var attention: (maps: AttentionMaps, layer: Int)?
         switch what {
         case "history":
             guard let run = try runWithHistory(arguments) else {
@@ -52,12 +85,11 @@ private extension Interpreter {
             let (maps, layer) = try attentionMaps(arguments)
             let shown = try ReportAttention(maps, layer: layer)
             svg = Plot.attention(shown.map, channelNames: shown.channelNames, title: shown.title)
-            fields = attentionFields(maps, layer: layer)
+            attention = (maps, layer)
         }
         do { try Plot.write(svg, to: resolve(file.value)) } catch let error as ReportError {
             throw ShellError(error.message, at: file.offset)
         }
-        output.text("wrote \(what) to \(file.value)")
-        return CommandResult(command: "plot", fields: [("target", .string(what)), ("file", .string(file.value))] + fields)
+        return PlotCommand.Plotted(target: what, file: file.value, attention: attention)
     }
 }

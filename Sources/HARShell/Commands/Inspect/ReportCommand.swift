@@ -7,13 +7,25 @@ struct ReportCommand: ShellCommand {
                                   summary: "one self-contained page: run table, curves, confusion matrices, attention maps",
                                   examples: ["report", "report to results.html"], positionals: 2)
 
+    /// The report written.
+    struct Written: CommandOutput {
+        /// Where it is.
+        var url: URL
+
+        /// `wrote the report to PATH`.
+        func lines(in layout: TextLayout) -> [String] { ["wrote the report to \(url.path)"] }
+
+        /// `file`.
+        var result: CommandResult { CommandResult(command: "report", fields: [("file", .string(url.path))]) }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.report(arguments) }
+    func run(in shell: Interpreter) throws -> Written { try shell.report(arguments) }
 }
 
 private extension Interpreter {
-    func report(_ arguments: Arguments) throws -> CommandResult {
+    func report(_ arguments: Arguments) throws -> ReportCommand.Written {
         try expectDestination(arguments, after: 0)
         guard let store = runStore else {
             throw ShellError("'report' reads the run store, and this session has none (it could not be opened at start)",
@@ -40,7 +52,6 @@ private extension Interpreter {
         } catch let error as RunStoreError {
             throw ShellError(error.message, at: arguments.command.offset)
         }
-        output.text("wrote the report to \(url.path)")
-        return CommandResult(command: "report", fields: [("file", .string(url.path))])
+        return ReportCommand.Written(url: url)
     }
 }

@@ -12,39 +12,24 @@ struct RunsCommand: ShellCommand {
 
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.runs(arguments) }
+    func run(in shell: Interpreter) throws -> RunListing { try shell.runs(arguments) }
 }
 
 private extension Interpreter {
-    func runs(_ arguments: Arguments) throws -> CommandResult {
+    func runs(_ arguments: Arguments) throws -> RunListing {
         if let store = runStore {
             if let argument = arguments.positional(0) {
                 let id = Int64(try arguments.runID(argument))
                 let (run, members, epochs) = try storeCall { (try store.run(id), try store.members(of: id), try store.epochs(of: id)) }
-                return show(RunTable.runs([run] + members), epochs: epochs, of: run)
+                var listing = try RunListing.stored(RunTable.runs([run] + members), command: "runs")
+                listing.epochs = (run.id, epochs)
+                return listing
             }
-            return show(RunTable.runs(try storeCall { try store.runs() }), epochs: nil, of: nil)
+            return try RunListing.stored(RunTable.runs(try storeCall { try store.runs() }), command: "runs")
         }
         if let argument = arguments.positional(0) {
             throw ShellError("'runs RUN' reads the run store, and this session has none (HAR_RUNS names one)", at: argument.offset)
         }
-        for line in runsTable(session.runs) { output.text(line) }
-        if session.runs.isEmpty { output.text("no runs yet in this session: 'train' makes one") }
-        return CommandResult(command: "runs", fields: [("runs", .array(session.runs.map(\.json)))])
-    }
-
-    /// Prints `table` and, for one run, its epochs (learning rate included); returns the structured result.
-    func show(_ table: RunTable, epochs: [EpochRecord]?, of run: RunRecord?) -> CommandResult {
-        for line in table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
-        var fields: [(String, JSONValue)] = [("runs", (try? JSONValue(parsing: Data(table.rendered(as: .json).utf8))) ?? .array([]))]
-        if let epochs, let run {
-            output.text(epochs.isEmpty ? "run \(run.id) has no epochs of its own" : "epochs of run \(run.id):")
-            if !epochs.isEmpty {
-                output.text(TrainingView.header)
-                for epoch in epochs { output.text(TrainingView.line(epoch)) }
-            }
-            fields.append(("epochs", .array(epochs.map { .object(TrainingView.result($0).fields) })))
-        }
-        return CommandResult(command: "runs", fields: fields)
+        return RunListing(command: "runs", runs: .session(session.runs))
     }
 }

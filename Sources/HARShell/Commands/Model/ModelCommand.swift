@@ -10,13 +10,37 @@ struct ModelCommand: ShellCommand {
                                   keywords: Vocabulary.models, positionals: 1, options: OptionSpec.keys(Vocabulary.modelOptions),
                                   optionKind: "model option")
 
+    /// The model built, and the one it replaced.
+    struct Built: CommandOutput {
+        /// The spec as parsed.
+        var spec: ModelSpec
+        /// The dataset shape it was built for.
+        var shape: InputShape
+        /// Its parameter count.
+        var parameters: Int
+        /// The spec of the model it replaced.
+        var replaced: ModelSpec?
+
+        /// `model sa: 128×9 → 6 classes, 1234 parameters (replaces cnn)`.
+        func lines(in layout: TextLayout) -> [String] {
+            ["model \(spec): \(shape), \(parameters) parameters" + (replaced.map { " (replaces \($0))" } ?? "")]
+        }
+
+        /// `model`, `input`, `parameters`.
+        var result: CommandResult {
+            CommandResult(command: "model", fields: [
+                ("model", .string(spec.description)), ("input", .string(shape.description)), ("parameters", .int(parameters)),
+            ])
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.model(arguments) }
+    func run(in shell: Interpreter) throws -> Built { try shell.model(arguments) }
 }
 
 private extension Interpreter {
-    func model(_ arguments: Arguments) throws -> CommandResult {
+    func model(_ arguments: Arguments) throws -> ModelCommand.Built {
         let specArgument = try arguments.required(0, "model SPEC")
         var options: [String: String] = [:]
         for option in arguments.options { options[option.key ?? ""] = option.value }
@@ -34,13 +58,9 @@ private extension Interpreter {
         } catch let error as ModelSpecError {
             throw ShellError(error.message, at: position(of: error.word, in: arguments) ?? specArgument.offset)
         }
-        let replaced = session.model.map { " (replaces \($0.spec))" } ?? ""
+        let replaced = session.model?.spec
         session.dropModel()
         session.model = built
-        output.text("model \(spec): \(shape), \(built.parameterCount) parameters\(replaced)")
-        return CommandResult(command: "model", fields: [
-            ("model", .string(spec.description)), ("input", .string(shape.description)),
-            ("parameters", .int(built.parameterCount)),
-        ])
+        return ModelCommand.Built(spec: spec, shape: shape, parameters: built.parameterCount, replaced: replaced)
     }
 }

@@ -8,15 +8,63 @@ struct SaveCommand: ShellCommand {
                                   examples: ["save model sa-uci.ckpt", "load model sa-uci.ckpt", "save data uci-npy"], keywords: ["model", "data"],
                                   keywordKind: "thing to save", positionals: 2, completions: [.keywords, .files])
 
+    /// A checkpoint written.
+    struct SavedModel: CommandOutput {
+        /// The model's spec.
+        var model: ModelSpec
+        /// The dataset it was trained on.
+        var dataset: String
+        /// The epochs its trainer has run.
+        var epochs: Int
+        /// The file as written and where it is.
+        var file: String, url: URL
+
+        /// `saved sa (synthetic, 3 epochs) to FILE`.
+        func lines(in layout: TextLayout) -> [String] { ["saved \(model) (\(dataset), \(epochs) epochs) to \(file)"] }
+
+        /// `model`, `file`.
+        var result: CommandResult { CommandResult(command: "save", fields: [("model", .string(model.description)), ("file", .string(url.path))]) }
+    }
+
+    /// A dataset's windows written as .npy files.
+    struct SavedData: CommandOutput {
+        /// The dataset's name.
+        var dataset: String
+        /// Its window count.
+        var windows: Int
+        /// The folder as written and where it is.
+        var folder: String, url: URL
+
+        /// `saved synthetic (600 windows) as .npy to DIR`.
+        func lines(in layout: TextLayout) -> [String] { ["saved \(dataset) (\(windows) windows) as .npy to \(folder)"] }
+
+        /// `data`, `folder`, `windows`.
+        var result: CommandResult {
+            CommandResult(command: "save", fields: [("data", .string(dataset)), ("folder", .string(url.path)), ("windows", .int(windows))])
+        }
+    }
+
+    /// A model or a dataset.
+    enum Output: CommandOutputForms {
+        case model(SavedModel), data(SavedData)
+
+        var form: any CommandOutput {
+            switch self {
+            case .model(let saved): return saved
+            case .data(let saved): return saved
+            }
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.save(arguments) }
+    func run(in shell: Interpreter) throws -> Output { try shell.save(arguments) }
 }
 
 private extension Interpreter {
-    func save(_ arguments: Arguments) throws -> CommandResult {
+    func save(_ arguments: Arguments) throws -> SaveCommand.Output {
         let what = try arguments.required(0, "'model' or 'data'").value
-        if what == "data" { return try saveData(arguments) }
+        if what == "data" { return .data(try saveData(arguments)) }
         let file = try arguments.required(1, "FILE")
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
@@ -36,12 +84,12 @@ private extension Interpreter {
         if let run = session.currentRun, let id = run.storeID {
             recording(of: "the checkpoint of run \(run.id)").recorder(for: id).checkpointSaved(at: url.path)
         }
-        output.text("saved \(model.spec) (\(dataset.name), \(session.trainer?.history.count ?? 0) epochs) to \(file.value)")
-        return CommandResult(command: "save", fields: [("model", .string(model.spec.description)), ("file", .string(url.path))])
+        return .model(SaveCommand.SavedModel(model: model.spec, dataset: dataset.name, epochs: session.trainer?.history.count ?? 0,
+                                             file: file.value, url: url))
     }
 
     /// `save data DIR`: the current dataset as x_train/y_train/x_test/y_test.npy plus harlab.json.
-    func saveData(_ arguments: Arguments) throws -> CommandResult {
+    func saveData(_ arguments: Arguments) throws -> SaveCommand.SavedData {
         let folder = try arguments.required(1, "DIR")
         let dataset = try currentDataset(for: arguments)
         let url = resolve(folder.value)
@@ -50,7 +98,6 @@ private extension Interpreter {
         } catch let error as DatasetError {
             throw ShellError(error.message, at: folder.offset)
         }
-        output.text("saved \(dataset.name) (\(dataset.count) windows) as .npy to \(folder.value)")
-        return CommandResult(command: "save", fields: [("data", .string(dataset.name)), ("folder", .string(url.path)), ("windows", .int(dataset.count))])
+        return SaveCommand.SavedData(dataset: dataset.name, windows: dataset.count, folder: folder.value, url: url)
     }
 }

@@ -6,30 +6,41 @@ struct ResetCommand: ShellCommand {
                                   examples: ["reset model", "reset"], keywords: ["model", "data", "all"], keywordKind: "reset scope",
                                   positionals: 1)
 
+    /// What was dropped.
+    struct Reset: CommandOutput {
+        /// `all`, `data` or `model`.
+        var scope: String
+
+        /// What is gone.
+        func lines(in layout: TextLayout) -> [String] {
+            switch scope {
+            case "all": return ["session reset: no dataset, no model, no runs, settings back to defaults"]
+            case "data": return ["datasets and model dropped"]
+            default: return ["model dropped"]
+            }
+        }
+
+        /// `scope`.
+        var result: CommandResult { CommandResult(command: "reset", fields: [("scope", .string(scope))]) }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.reset(arguments) }
-}
-
-private extension Interpreter {
-    func reset(_ arguments: Arguments) throws -> CommandResult {
+    func run(in shell: Interpreter) throws -> Reset {
         let scope = arguments.keyword ?? "all"
         switch scope {
         case "all":
             var fresh = Session()
-            fresh.history = session.history
-            fresh.recording = session.recording
-            session = fresh
-            output.text("session reset: no dataset, no model, no runs, settings back to defaults")
+            fresh.history = shell.session.history
+            fresh.recording = shell.session.recording
+            shell.session = fresh
         case "data":
-            session.dropModel()
-            session.dataset = nil
-            session.datasets = [:]
-            output.text("datasets and model dropped")
+            shell.session.dropModel()
+            shell.session.dataset = nil
+            shell.session.datasets = [:]
         default:
-            session.dropModel()
-            output.text("model dropped")
+            shell.session.dropModel()
         }
-        return CommandResult(command: "reset", fields: [("scope", .string(scope))])
+        return Reset(scope: scope)
     }
 }

@@ -5,16 +5,28 @@ struct RunCommand: ShellCommand {
                                   details: ["An error names the script's file and line. Commands before it keep their effect."],
                                   examples: ["run examples/quickstart.har"], positionals: 1, completions: [.files])
 
+    /// The script that ran; its commands said what they did as they ran.
+    struct Ran: CommandOutput {
+        /// The script as written.
+        var script: String
+
+        /// No lines of its own.
+        func lines(in layout: TextLayout) -> [String] { [] }
+
+        /// `script`.
+        var result: CommandResult { CommandResult(command: "run", fields: [("script", .string(script))]) }
+    }
+
     let arguments: Arguments
 
     /// The script's commands are transactions of their own: those before its failing one keep their effect.
     static let isTransaction = false
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.runScript(arguments) }
+    func run(in shell: Interpreter) throws -> Ran { try shell.runScript(arguments) }
 }
 
 private extension Interpreter {
-    func runScript(_ arguments: Arguments) throws -> CommandResult {
+    func runScript(_ arguments: Arguments) throws -> RunCommand.Ran {
         let argument = try arguments.required(0, "script file")
         let url = resolve(argument.value)
         let text: String
@@ -28,6 +40,6 @@ private extension Interpreter {
         if outcome == .failure {
             throw ShellError("script '\(argument.value)' stopped at its first error", at: argument.offset)
         }
-        return CommandResult(command: "run", fields: [("script", .string(argument.value))])
+        return RunCommand.Ran(script: argument.value)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HARKit
 
 /// `status`: dataset, model, optimizer, config and last run at a glance.
@@ -6,43 +7,80 @@ struct StatusCommand: ShellCommand {
                                   summary: "dataset, model, optimizer, config and last run at a glance",
                                   examples: ["status"], replayable: false)
 
+    /// The session at a glance.
+    struct Status: CommandOutput {
+        /// The current dataset.
+        var dataset: HARDataset?
+        /// The current model.
+        var model: (any HARModel)?
+        /// The augmentation in effect.
+        var augmentation: AugmentationPipeline?
+        /// The settings.
+        var config: TrainingConfig
+        /// Whether a trainer (with its optimizer state) is live.
+        var hasTrainer: Bool
+        /// The threads libtorch computes with, when the shell has applied the setting.
+        var threads: ThreadBudget?
+        /// The session's latest run.
+        var lastRun: SessionRun?
+        /// The current model's run; nil when there is no model or it belongs to no run.
+        var currentRun: SessionRun?
+        /// The script commands are recorded to.
+        var recording: URL?
+
+        /// `sgd lr 0.0005 wd 0, schedule none (live)`.
+        var optimizer: String {
+            "\(config.optimizer.rawValue) lr \(ConfigKey.named("lr")!.read(config)) wd \(ConfigKey.named("wd")!.read(config))"
+                + ", schedule \(config.schedule.rawValue)" + (hasTrainer ? " (live)" : "")
+        }
+
+        /// One labelled line per part of the session.
+        func lines(in layout: TextLayout) -> [String] {
+            let dataset = dataset.map { "\($0.name): \($0.count) windows of \($0.windowLength)×\($0.channelCount), \($0.classNames.count) classes" }
+            let model = model.map { "\($0.spec): \($0.parameterCount) parameters" }
+            let run = lastRun.map { run in
+                "#\(run.id) \(run.model) on \(run.dataset), \(run.epochs.count) epochs"
+                    + (run.evaluation.map { ", \($0.split) accuracy \(TrainingView.fixed($0.metrics.accuracy * 100, 2))%" } ?? "")
+            }
+            return ["dataset    \(dataset ?? "none loaded")", "model      \(model ?? "none built")",
+                    "augment    \(augmentation?.description ?? "off")", "optimizer  \(optimizer)",
+                    "config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)",
+                    "threads    \(threads?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")",
+                    "last run   \(run ?? "none")"]
+                + currentLines
+                + (recording.map { ["recording  \($0.path)"] } ?? [])
+        }
+
+        /// Which run the current model is: none (its evaluations are not recorded), or the run `tune` or `load model`
+        /// made it.
+        private var currentLines: [String] {
+            if model != nil, currentRun == nil {
+                return ["current    the current model belongs to no run (not trained since 'model'; its evaluations are not recorded)"]
+            }
+            guard let currentRun, let label = currentRun.label else { return [] }
+            return ["current    run #\(currentRun.id): \(label)"]
+        }
+
+        /// `dataset`, `model`, `augmentation`, `optimizer`, `config`, `run`, `current_run`, `recording`, `threads`.
+        var result: CommandResult {
+            CommandResult(command: "status", fields: [
+                ("dataset", dataset.map { .string($0.name) } ?? .null),
+                ("model", model.map { .string($0.spec.description) } ?? .null),
+                ("augmentation", augmentation.map { .string($0.description) } ?? .null),
+                ("optimizer", .string(optimizer)), ("config", ConfigKey.json(config)),
+                ("run", lastRun?.json ?? .null), ("current_run", currentRun.map { .int($0.id) } ?? .null),
+                ("recording", recording.map { .string($0.path) } ?? .null),
+                ("threads", .int(threads?.count ?? ThreadBudget.inEffect)),
+            ])
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.status(arguments) }
-}
-
-private extension Interpreter {
-    func status(_ arguments: Arguments) throws -> CommandResult {
-        let config = session.config
-        let optimizer = "\(config.optimizer.rawValue) lr \(ConfigKey.named("lr")!.read(config)) wd \(ConfigKey.named("wd")!.read(config))"
-            + ", schedule \(config.schedule.rawValue)" + (session.trainer == nil ? "" : " (live)")
-        let dataset = session.dataset.map { "\($0.name): \($0.count) windows of \($0.windowLength)×\($0.channelCount), \($0.classNames.count) classes" }
-        let model = session.model.map { "\($0.spec): \($0.parameterCount) parameters" }
-        let run = session.runs.last.map { run in
-            "#\(run.id) \(run.model) on \(run.dataset), \(run.epochs.count) epochs"
-                + (run.evaluation.map { ", \($0.split) accuracy \(TrainingView.fixed($0.metrics.accuracy * 100, 2))%" } ?? "")
-        }
-        output.text("dataset    \(dataset ?? "none loaded")")
-        output.text("model      \(model ?? "none built")")
-        output.text("augment    \(session.augmentation?.description ?? "off")")
-        output.text("optimizer  \(optimizer)")
-        output.text("config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)")
-        output.text("threads    \(threadBudget?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")")
-        output.text("last run   \(run ?? "none")")
-        if session.model != nil, session.currentRun == nil {
-            output.text("current    the current model belongs to no run (not trained since 'model'; its evaluations are not recorded)")
-        } else if let current = session.currentRun, let label = current.label {
-            output.text("current    run #\(current.id): \(label)")
-        }
-        if let recording = session.recording { output.text("recording  \(recording.path)") }
-        return CommandResult(command: "status", fields: [
-            ("dataset", session.dataset.map { .string($0.name) } ?? .null),
-            ("model", session.model.map { .string($0.spec.description) } ?? .null),
-            ("augmentation", session.augmentation.map { .string($0.description) } ?? .null),
-            ("optimizer", .string(optimizer)), ("config", configJSON(config)),
-            ("run", session.runs.last?.json ?? .null), ("current_run", session.currentRun.map { .int($0.id) } ?? .null),
-            ("recording", session.recording.map { .string($0.path) } ?? .null),
-            ("threads", .int(threadBudget?.count ?? ThreadBudget.inEffect)),
-        ])
+    func run(in shell: Interpreter) throws -> Status {
+        let session = shell.session
+        return Status(dataset: session.dataset, model: session.model, augmentation: session.augmentation, config: session.config,
+                      hasTrainer: session.trainer != nil, threads: shell.threadBudget, lastRun: session.runs.last,
+                      currentRun: session.currentRun, recording: session.recording)
     }
 }

@@ -9,13 +9,39 @@ struct CrossValidateCommand: ShellCommand {
                                   options: [OptionSpec("folds", .integer(2...1000, orWords: ["loso"]), completions: ["loso"]),
                                             OptionSpec("epochs", .integer(1...100_000))])
 
+    /// The folds' scores and their mean ± std.
+    struct Validated: CommandOutput {
+        /// Every fold that ran, the scheme and whether Ctrl-C stopped it.
+        var validation: CrossValidationResult
+
+        /// The per-fold table and the summary line.
+        func lines(in layout: TextLayout) -> [String] {
+            validation.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [validation.summary + (validation.runID.map { " — recorded as run \($0), its folds beneath it" } ?? "")]
+        }
+
+        /// `folds`, `scheme`, means and standard deviations of accuracy and macro F1, `stopped`, `store_run`, `per_fold`.
+        var result: CommandResult {
+            CommandResult(command: "cv", fields: [
+                ("folds", .int(validation.folds.count)), ("scheme", .string(validation.scheme.description)),
+                ("accuracy_mean", .double(validation.meanAccuracy)), ("accuracy_std", .double(validation.stdAccuracy)),
+                ("f1_macro_mean", .double(validation.meanF1)), ("f1_macro_std", .double(validation.stdF1)),
+                ("stopped", .string(validation.cancelled ? "interrupted" : "completed")),
+                ("store_run", validation.runID.map { .int(Int($0)) } ?? .null),
+                ("per_fold", .array(validation.folds.map { fold in
+                    .object([("fold", .int(fold.index)), ("test_subjects", .array(fold.testSubjects.map { .int($0) })),
+                             ("accuracy", .double(fold.metrics.accuracy)), ("f1_macro", .double(fold.metrics.f1Macro))])
+                })),
+            ])
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.crossValidate(arguments) }
+    func run(in shell: Interpreter) throws -> Validated { try shell.crossValidate(arguments) }
 }
 
 private extension Interpreter {
-    func crossValidate(_ arguments: Arguments) throws -> CommandResult {
+    func crossValidate(_ arguments: Arguments) throws -> CrossValidateCommand.Validated {
         var folds = CrossValidation.Folds.leaveOneSubjectOut
         if let count = arguments.integerOption("folds") { folds = .subjectGroups(count) }
         let requested = arguments.integerOption("epochs") ?? session.config.epochs
@@ -33,18 +59,6 @@ private extension Interpreter {
         } catch let error as TuningError {
             throw ShellError(error.message, at: arguments.command.offset)
         }
-        for line in result.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
-        output.text(result.summary + (result.runID.map { " — recorded as run \($0), its folds beneath it" } ?? ""))
-        return CommandResult(command: "cv", fields: [
-            ("folds", .int(result.folds.count)), ("scheme", .string(result.scheme.description)),
-            ("accuracy_mean", .double(result.meanAccuracy)), ("accuracy_std", .double(result.stdAccuracy)),
-            ("f1_macro_mean", .double(result.meanF1)), ("f1_macro_std", .double(result.stdF1)),
-            ("stopped", .string(result.cancelled ? "interrupted" : "completed")),
-            ("store_run", result.runID.map { .int(Int($0)) } ?? .null),
-            ("per_fold", .array(result.folds.map { fold in
-                .object([("fold", .int(fold.index)), ("test_subjects", .array(fold.testSubjects.map { .int($0) })),
-                         ("accuracy", .double(fold.metrics.accuracy)), ("f1_macro", .double(fold.metrics.f1Macro))])
-            })),
-        ])
+        return CrossValidateCommand.Validated(validation: result)
     }
 }

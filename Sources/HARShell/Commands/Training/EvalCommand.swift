@@ -7,20 +7,73 @@ struct EvalCommand: ShellCommand {
                                   examples: ["eval", "eval val"], keywords: ["test", "val", "train"], keywordKind: "split",
                                   positionals: 1)
 
+    /// The current model's figures on a split: headline scores, per-class scores, the confusion matrix, inference speed.
+    struct Evaluation: CommandOutput {
+        /// The split as the user named it (`test`, `val`, `train`).
+        var split: String
+        /// Accuracy, P/R/F1 (macro, weighted, per class), confusion.
+        var metrics: ClassificationMetrics
+        /// Batch-1 latency and batched throughput, when measured.
+        var timing: InferenceTiming?
+        /// The session run the evaluation belongs to; nil when the model belongs to none.
+        var run: Int? = nil
+        /// Why the evaluation is recorded nowhere (or in the session only), said after the figures; nil when recorded.
+        var unrecorded: String? = nil
+
+        /// The headline line, a per-class table, the confusion matrix and the latency line.
+        func lines(in layout: TextLayout) -> [String] {
+            var lines = ["\(split): accuracy \(percent(metrics.accuracy))  macro P/R/F1 \(three(metrics.precisionMacro))/"
+                         + "\(three(metrics.recallMacro))/\(three(metrics.f1Macro))  weighted F1 \(three(metrics.f1Weighted))"]
+            let rows = metrics.perClass.map { [$0.name, three($0.precision), three($0.recall), three($0.f1), String($0.support)] }
+            lines += TextTable(header: ["class", "precision", "recall", "F1", "support"], rows: rows,
+                               alignments: [.left, .right, .right, .right, .right]).render()
+            lines.append("")
+            lines += ConfusionMatrixView.render(metrics.confusion.counts, classes: metrics.perClass.map(\.name), style: layout.style)
+            if let timing {
+                lines.append("")
+                lines.append("latency (batch 1): p50 \(TrainingView.fixed(timing.latencyP50, 2)) ms, p95 \(TrainingView.fixed(timing.latencyP95, 2)) ms;"
+                             + " throughput \(grouped(Int(timing.throughput.rounded()))) windows/s (batch \(timing.batch))")
+            }
+            if let unrecorded { lines.append(unrecorded) }
+            return lines
+        }
+
+        /// `split`, `accuracy`, macro and weighted P/R/F1, `per_class`, `confusion`, latency and throughput, `run`.
+        var result: CommandResult {
+            CommandResult(command: "eval", fields: [
+                ("split", .string(split)), ("accuracy", .double(metrics.accuracy)),
+                ("precision_macro", .double(metrics.precisionMacro)), ("recall_macro", .double(metrics.recallMacro)),
+                ("f1_macro", .double(metrics.f1Macro)), ("precision_weighted", .double(metrics.precisionWeighted)),
+                ("recall_weighted", .double(metrics.recallWeighted)), ("f1_weighted", .double(metrics.f1Weighted)),
+                ("per_class", .array(metrics.perClass.map { row in
+                    .object([("class", .string(row.name)), ("precision", .double(row.precision)), ("recall", .double(row.recall)),
+                             ("f1", .double(row.f1)), ("support", .int(row.support))])
+                })),
+                ("confusion", .array(metrics.confusion.counts.map { .array($0.map { .int($0) }) })),
+                ("latency_ms_p50", timing.map { .double($0.latencyP50) } ?? .null),
+                ("latency_ms_p95", timing.map { .double($0.latencyP95) } ?? .null),
+                ("throughput_windows_per_s", timing.map { .double($0.throughput) } ?? .null),
+                ("run", run.map(JSONValue.int) ?? .null),
+            ])
+        }
+
+        private func percent(_ value: Double) -> String { TrainingView.fixed(value * 100, 2) + "%" }
+        private func three(_ value: Double) -> String { TrainingView.fixed(value, 3) }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.evaluate(arguments) }
+    func run(in shell: Interpreter) throws -> Evaluation { try shell.evaluate(arguments) }
 }
 
 private extension Interpreter {
-    func evaluate(_ arguments: Arguments) throws -> CommandResult {
+    func evaluate(_ arguments: Arguments) throws -> EvalCommand.Evaluation {
         let word = arguments.keyword ?? "test"
         let split: DatasetSplit = word == "val" ? .validation : (word == "train" ? .train : .test)
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
         let result = try Evaluator(model: model, dataset: dataset).evaluate(split: split)
         let timing = try InferenceTiming.measure(model, repetitions: timingRepetitions, batch: 256)
-        for line in EvaluationView.render(result.metrics, split: word, timing: timing, style: style) { output.text(line) }
         if var run = session.currentRun {
             run.evaluation = SessionRun.Evaluation(split: word, metrics: result.metrics, timing: timing)
             session.runs[session.runs.count - 1] = run
@@ -29,9 +82,7 @@ private extension Interpreter {
             }
         }
         session.lastEvaluation = result
-        if let reason = unrecordedEvaluationReason { output.text(reason) }
-        var structured = EvaluationView.result(result.metrics, split: word, timing: timing)
-        structured.fields.append(("run", session.currentRun.map { .int($0.id) } ?? .null))
-        return structured
+        return EvalCommand.Evaluation(split: word, metrics: result.metrics, timing: timing, run: session.currentRun?.id,
+                                      unrecorded: unrecordedEvaluationReason)
     }
 }

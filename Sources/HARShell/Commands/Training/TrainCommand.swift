@@ -12,17 +12,73 @@ struct TrainCommand: ShellCommand {
                                   examples: ["train", "train 30", "train 10 seeds=3"], positionals: 1,
                                   options: [OptionSpec("seeds", .integer(2...1000))])
 
+    /// One finished epoch, said the moment it finishes: a line under `TrainingView.header` and a `--json` line.
+    struct Epoch: CommandOutput {
+        /// The epoch's losses, scores, learning rate and time.
+        var record: EpochRecord
+
+        /// The epoch's aligned line.
+        func lines(in layout: TextLayout) -> [String] { [TrainingView.line(record)] }
+
+        /// `epoch`, `train_loss`, `penalty_loss`, `train_accuracy`, `val_loss`, `val_accuracy`, `val_macro_f1`, `lr`,
+        /// `seconds`, `windows_per_s`.
+        var result: CommandResult {
+            CommandResult(command: "train", fields: [
+                ("epoch", .int(record.epoch)), ("train_loss", .double(record.trainLoss)),
+                ("penalty_loss", .double(record.penaltyLoss)), ("train_accuracy", .double(record.trainAccuracy)),
+                ("val_loss", record.validationLoss.map(JSONValue.double) ?? .null),
+                ("val_accuracy", record.validationAccuracy.map(JSONValue.double) ?? .null),
+                ("val_macro_f1", record.validationMacroF1.map(JSONValue.double) ?? .null),
+                ("lr", .double(record.learningRate)), ("seconds", .double(record.seconds)),
+                ("windows_per_s", .double(record.windowsPerSecond)),
+            ])
+        }
+    }
+
+    /// How a `train` ended.
+    struct Trained: CommandOutput {
+        /// The epochs it ran, why it stopped, the epoch early stopping restored.
+        var outcome: TrainingOutcome
+        /// The session's run the epochs belong to.
+        var run: Int
+
+        /// `3 epochs in 1.2 s: completed`, and when Ctrl-C stopped it, that the model keeps its weights.
+        func lines(in layout: TextLayout) -> [String] {
+            [TrainingView.summary(outcome) + (outcome.reason == .cancelled ? " by Ctrl-C; the model keeps its weights" : "")]
+        }
+
+        /// `epochs`, `stopped`, `run`, `restored_epoch`.
+        var result: CommandResult {
+            CommandResult(command: "train", fields: [
+                ("epochs", .int(outcome.records.count)), ("stopped", .string(TrainingView.stopWord(outcome.reason))),
+                ("run", .int(run)), ("restored_epoch", outcome.restoredEpoch.map(JSONValue.int) ?? .null),
+            ])
+        }
+    }
+
+    /// One model's training, or (`seeds=N`) several fresh models' as one result.
+    enum Output: CommandOutputForms {
+        case trained(Trained), repeated(RepeatedTraining)
+
+        var form: any CommandOutput {
+            switch self {
+            case .trained(let trained): return trained
+            case .repeated(let repeated): return repeated
+            }
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.train(arguments) }
+    func run(in shell: Interpreter) throws -> Output { try shell.train(arguments) }
 }
 
 private extension Interpreter {
-    func train(_ arguments: Arguments) throws -> CommandResult {
+    func train(_ arguments: Arguments) throws -> TrainCommand.Output {
         let requested = try arguments.positional(0).map { try arguments.integer($0, "epoch count", in: 1...100_000) }
             ?? session.config.epochs
         let epochs = scaledEpochs(requested)
-        if let seeds = arguments.integerOption("seeds") { return try trainSeeds(seeds, epochs: epochs, arguments) }
+        if let seeds = arguments.integerOption("seeds") { return .repeated(try trainSeeds(seeds, epochs: epochs, arguments)) }
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
         let trainer: Trainer
@@ -51,7 +107,7 @@ private extension Interpreter {
         var epochStart = Date()
         let outcome: TrainingOutcome
         do {
-            outcome = try recorder.train(trainer, epochs: epochs, events: { [output] event in
+            outcome = try recorder.train(trainer, epochs: epochs, events: { [self] event in
                 switch event {
                 case .epochStarted(let epoch, let batches):
                     epochStart = Date()
@@ -60,8 +116,7 @@ private extension Interpreter {
                     output.progress(Progress(label: "epoch \(epoch)", done: batch, total: batches, elapsed: Date().timeIntervalSince(epochStart)))
                 case .epochFinished(let record):
                     output.progress(nil)
-                    output.text(TrainingView.line(record))
-                    output.result(TrainingView.result(record))
+                    emit(TrainCommand.Epoch(record: record))
                 }
             }, shouldStop: shouldStop)
         } catch {
@@ -76,10 +131,6 @@ private extension Interpreter {
         run.stopped = outcome.reason
         run.evaluation = nil
         if isNewRun { session.runs.append(run) } else { session.runs[session.runs.count - 1] = run }
-        output.text(TrainingView.summary(outcome) + (outcome.reason == .cancelled ? " by Ctrl-C; the model keeps its weights" : ""))
-        return CommandResult(command: "train", fields: [
-            ("epochs", .int(outcome.records.count)), ("stopped", .string(TrainingView.stopWord(outcome.reason))),
-            ("run", .int(run.id)), ("restored_epoch", outcome.restoredEpoch.map(JSONValue.int) ?? .null),
-        ])
+        return .trained(TrainCommand.Trained(outcome: outcome, run: run.id))
     }
 }

@@ -13,13 +13,56 @@ struct TuneCommand: ShellCommand {
     /// The settings and model options a search can range over (HARKit's `SearchSpace` reads their ranges).
     static let tunableKeys = SearchSpace.configKeys + ModelSpec.optionKeys.map(\.key).filter { !SearchSpace.configKeys.contains($0) }
 
+    /// The trials' table and the best trial, whose settings and trained model are now current.
+    struct Tuned: CommandOutput {
+        /// Every trial, the best and whether Ctrl-C stopped the search.
+        var search: TuningResult
+        /// The session run the best trial's model became; nil when no trial finished.
+        var run: Int?
+
+        /// The trials' table, then the best trial or why there is none.
+        func lines(in layout: TextLayout) -> [String] {
+            search.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [
+                search.best.map { best in
+                    "best: trial \(best.index) \(best.settingsText) (val F1 \(TrainingView.fixed(best.score, 4))); its settings and trained model are now current"
+                        + (run.map { " (run #\($0))" } ?? "")
+                } ?? "no trial finished its budget\(search.cancelled ? " (stopped by Ctrl-C)" : ""); settings unchanged",
+            ] + testLine
+        }
+
+        /// The search's result: its best trial once on the test split, and where the store holds it.
+        private var testLine: [String] {
+            guard let best = search.best, let metrics = search.bestTestMetrics else { return [] }
+            return ["the search's result: trial \(best.index) on the test split, accuracy \(TrainingView.fixed(metrics.accuracy * 100, 2))%, "
+                    + "macro F1 \(TrainingView.fixed(metrics.f1Macro, 3))" + (search.runID.map { " (run \($0) in the store)" } ?? "")]
+        }
+
+        /// `trials`, `stopped`, `best` (null when no trial finished), and with a best trial the `config` left set, the
+        /// session `run` it became, the search's `store_run` and the best trial's `test_accuracy` and `test_f1_macro`.
+        var result: CommandResult {
+            let stopped = JSONValue.string(search.cancelled ? "interrupted" : "completed")
+            guard let best = search.best else {
+                return CommandResult(command: "tune", fields: [("trials", .int(search.trials.count)), ("best", .null), ("stopped", stopped)])
+            }
+            return CommandResult(command: "tune", fields: [
+                ("trials", .int(search.trials.count)), ("stopped", stopped),
+                ("best", .object([("trial", .int(best.index)), ("settings", .object(best.settings.keys.sorted().map { ($0, .string(best.settings[$0]!)) })),
+                                  ("val_macro_f1", .double(best.score)), ("model", .string(best.spec.description))])),
+                ("config", ConfigKey.json(best.config)), ("run", run.map(JSONValue.int) ?? .null),
+                ("store_run", search.runID.map { .int(Int($0)) } ?? .null),
+                ("test_accuracy", search.bestTestMetrics.map { .double($0.accuracy) } ?? .null),
+                ("test_f1_macro", search.bestTestMetrics.map { .double($0.f1Macro) } ?? .null),
+            ])
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> CommandResult { try shell.tune(arguments) }
+    func run(in shell: Interpreter) throws -> Tuned { try shell.tune(arguments) }
 }
 
 private extension Interpreter {
-    func tune(_ arguments: Arguments) throws -> CommandResult {
+    func tune(_ arguments: Arguments) throws -> TuneCommand.Tuned {
         let ranges = arguments.options.filter { !["trials", "epochs"].contains($0.key ?? "") }
         guard !ranges.isEmpty else {
             throw ShellError("missing KEY=RANGE — usage: \(arguments.spec.usage)", at: arguments.command.offset)
@@ -40,31 +83,14 @@ private extension Interpreter {
         } catch let error as TuningError {
             throw ShellError(error.message, at: ranges[0].offset)
         }
-        for line in result.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false) { output.text(String(line)) }
-        guard let best = result.best, let trainer = result.bestTrainer else {
-            output.text("no trial finished its budget\(result.cancelled ? " (stopped by Ctrl-C)" : ""); settings unchanged")
-            return CommandResult(command: "tune", fields: [("trials", .int(result.trials.count)), ("best", .null),
-                                                           ("stopped", .string(result.cancelled ? "interrupted" : "completed"))])
+        if let best = result.best, let trainer = result.bestTrainer {
+            session.dropModel()
+            session.config = best.config
+            session.model = trainer.model
+            session.trainer = trainer
+            adoptCurrentModel(dataset: dataset.name, config: best.config, epochs: best.history, storeID: best.runID,
+                              label: "tune: best trial \(best.index) of \(result.trials.count), \(best.settingsText)")
         }
-        session.dropModel()
-        session.config = best.config
-        session.model = trainer.model
-        session.trainer = trainer
-        adoptCurrentModel(dataset: dataset.name, config: best.config, epochs: best.history, storeID: best.runID,
-                          label: "tune: best trial \(best.index) of \(result.trials.count), \(best.settingsText)")
-        output.text("best: trial \(best.index) \(best.settingsText) (val F1 \(TrainingView.fixed(best.score, 4))); its settings and trained model are now current (run #\(session.runs.count))")
-        if let metrics = result.bestTestMetrics {
-            output.text("the search's result: trial \(best.index) on the test split, accuracy \(TrainingView.fixed(metrics.accuracy * 100, 2))%, "
-                        + "macro F1 \(TrainingView.fixed(metrics.f1Macro, 3))" + (result.runID.map { " (run \($0) in the store)" } ?? ""))
-        }
-        return CommandResult(command: "tune", fields: [
-            ("trials", .int(result.trials.count)), ("stopped", .string(result.cancelled ? "interrupted" : "completed")),
-            ("best", .object([("trial", .int(best.index)), ("settings", .object(best.settings.keys.sorted().map { ($0, .string(best.settings[$0]!)) })),
-                              ("val_macro_f1", .double(best.score)), ("model", .string(best.spec.description))])),
-            ("config", configJSON(best.config)), ("run", .int(session.runs.count)),
-            ("store_run", result.runID.map { .int(Int($0)) } ?? .null),
-            ("test_accuracy", result.bestTestMetrics.map { .double($0.accuracy) } ?? .null),
-            ("test_f1_macro", result.bestTestMetrics.map { .double($0.f1Macro) } ?? .null),
-        ])
+        return TuneCommand.Tuned(search: result, run: result.best == nil ? nil : session.runs.count)
     }
 }
