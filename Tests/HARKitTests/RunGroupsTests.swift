@@ -82,6 +82,8 @@ final class RunGroupsTests: IsolatedTestCase {
         XCTAssertEqual(run.augmentation, "jitter")
         XCTAssertEqual(run.settings.map(\.fromEpoch), [1, 4])
         XCTAssertEqual(RunTable.changes(run), "epoch 4: augmentation none→jitter, learningRate 0.0005→0.0001")
+        XCTAssertEqual(RunTable.settingsSummary(run),
+                       "adamw lr 0.0001 batch 128 wd 0.001 augment jitter seed 1 (epoch 4: augmentation none→jitter, learningRate 0.0005→0.0001)")
     }
 
     func testLabelIsSetClearedAndAnUnknownRunIsNamed() throws {

@@ -23,11 +23,11 @@ final class RunTableTests: IsolatedTestCase {
     func testComparisonAsTerminalTextAlignsNumbersRight() {
         let text = RunTable.comparison(sampleRuns()).rendered(as: .text)
         XCTAssertEqual(text, """
-            dataset  model    run  kind   label       accuracy  ± acc  precision  recall      F1  ± F1  final loss  train s  latency ms  windows/s
-            ───────  ───────  ───  ─────  ──────────  ────────  ─────  ─────────  ──────  ──────  ────  ──────────  ───────  ──────────  ─────────
-            uci-har  sa         1  train  –             0.9000  –         0.9167  0.9167  0.9048  –         0.1235     12.3        1.23       4568
-            wisdm    cnn        2  train  a, "b" | c    0.7000  –         0.8333  0.7500  0.6889  –         0.1235     12.3        1.23       4568
-            dsads    sa+lstm    3  train  –                  –  –              –       –       –  –              –     12.3           –          –
+            dataset  model    run  kind   label       settings                                   accuracy  ± acc  precision  recall      F1  ± F1  final loss  train s  latency ms  windows/s
+            ───────  ───────  ───  ─────  ──────────  ─────────────────────────────────────────  ────────  ─────  ─────────  ──────  ──────  ────  ──────────  ───────  ──────────  ─────────
+            uci-har  sa         1  train  –           adamw lr 0.0005 batch 128 wd 0.001 seed 0    0.9000  –         0.9167  0.9167  0.9048  –         0.1235     12.3        1.23       4568
+            wisdm    cnn        2  train  a, "b" | c  adamw lr 0.001 batch 128 wd 0.001 seed 0     0.7000  –         0.8333  0.7500  0.6889  –         0.1235     12.3        1.23       4568
+            dsads    sa+lstm    3  train  –           adamw lr 0.0005 batch 128 wd 0.001 seed 0         –  –              –       –       –  –              –     12.3           –          –
 
             """)
     }
@@ -36,10 +36,10 @@ final class RunTableTests: IsolatedTestCase {
     /// (P = 3/4, 3/3, 3/3; R = 1, 1, 3/4); with 7 of 10 the last three 'lie' windows are predicted 'walk'.
     func testComparisonFiguresAreTheRunsMetrics() {
         let rows = RunTable.comparison(sampleRuns()).rows
-        XCTAssertEqual(rows[0][7], .number((0.75 + 1 + 1) / 3, digits: 4))
-        XCTAssertEqual(rows[0][8], .number((1 + 1 + 0.75) / 3, digits: 4))
-        XCTAssertEqual(rows[1][5], .number(0.7, digits: 4))
-        XCTAssertEqual(rows[1][9], .number((2.0 * 0.5 / 1.5 + 1 + 2.0 * 0.25 / 1.25) / 3, digits: 4))
+        XCTAssertEqual(rows[0][8], .number((0.75 + 1 + 1) / 3, digits: 4))
+        XCTAssertEqual(rows[0][9], .number((1 + 1 + 0.75) / 3, digits: 4))
+        XCTAssertEqual(rows[1][6], .number(0.7, digits: 4))
+        XCTAssertEqual(rows[1][10], .number((2.0 * 0.5 / 1.5 + 1 + 2.0 * 0.25 / 1.25) / 3, digits: 4))
     }
 
     func testMarkdownEscapesPipesAndMarksNumericColumns() {
@@ -76,7 +76,8 @@ final class RunTableTests: IsolatedTestCase {
         let table = RunTable.comparison(Array(sampleRuns().prefix(2)), differingSettings: true)
         XCTAssertEqual(table.columns.last?.key, "learningRate")
         XCTAssertEqual(table.rows.map { $0.last }, [.text("0.0005"), .text("0.001")])
-        XCTAssertEqual(RunTable.comparison(sampleRuns(), differingSettings: false).columns.count, 15)
+        XCTAssertEqual(RunTable.comparison(sampleRuns(), differingSettings: false).columns.count, 16)
+        XCTAssertEqual(RunTable.comparison(sampleRuns()).rows[1][5], .text("adamw lr 0.001 batch 128 wd 0.001 seed 0"))
     }
 
     func testNonFiniteLossesReadAsNaNAndInfinity() {

@@ -28,13 +28,13 @@ extension RunTable {
         return RunTable(columns: columns.map(Column.init), rows: rows)
     }
 
-    /// The comparison of the given runs (the best whole result per dataset × model, or runs side by side): kind and
-    /// label (a search's names its best trial), test accuracy (a group's mean, with its std), macro precision,
+    /// The comparison of the given runs (the best whole result per dataset × model, or runs side by side): kind,
+    /// label (a search's names its best trial), what shaped the run in one `settings` cell, test accuracy (a group's mean, with its std), macro precision,
     /// recall and F1, final training loss, training time, inference latency and throughput; with
     /// `differingSettings`, also every training setting whose value differs between the runs.
     public static func comparison(_ runs: [RunRecord], differingSettings: Bool = false) -> RunTable {
         var columns = [("dataset", "dataset"), ("model", "model"), ("id", "run"), ("kind", "kind"), ("label", "label"),
-                       ("accuracy", "accuracy"), ("accuracy_std", "± acc"), ("precision_macro", "precision"),
+                       ("settings", "settings"), ("accuracy", "accuracy"), ("accuracy_std", "± acc"), ("precision_macro", "precision"),
                        ("recall_macro", "recall"), ("f1_macro", "F1"), ("f1_macro_std", "± F1"),
                        ("final_train_loss", "final loss"), ("train_seconds", "train s"), ("latency_ms_p50", "latency ms"),
                        ("throughput_windows_per_s", "windows/s")]
@@ -60,7 +60,7 @@ extension RunTable {
         let label: TableValue = run.label.map(TableValue.text) ?? .missing
         let accuracyStd: TableValue = spread.map { score($0.accuracyStd) } ?? .missing
         let f1Std: TableValue = spread.map { score($0.f1MacroStd) } ?? .missing
-        return [.text(run.dataset), .text(run.model), .integer(run.id), .text(run.kind.rawValue), label,
+        return [.text(run.dataset), .text(run.model), .integer(run.id), .text(run.kind.rawValue), label, .text(settingsSummary(run)),
                 score(run.accuracy), accuracyStd, score(precision), score(recall), score(run.f1Macro), f1Std,
                 loss, .number(run.trainSeconds, digits: 1), latency, throughput]
     }
@@ -93,6 +93,20 @@ extension RunTable {
             return "epoch \(later.fromEpoch): " + changed.map { "\($0) \(before[$0] ?? "none")→\(after[$0] ?? "none")" }.joined(separator: ", ")
         }
         return steps.isEmpty ? nil : steps.joined(separator: "; ")
+    }
+
+    /// What shaped the run, in one cell: "adamw lr 0.0005 batch 128 wd 0.001 dropout 0.2 augment jitter=0.05 seed 0
+    /// window 128 split subjects:16,17", then what a later `train` changed.
+    static func settingsSummary(_ run: RunRecord) -> String {
+        let config = run.config
+        var parts = ["\(config.optimizer.rawValue) lr \(TableValue.number(config.learningRate, digits: nil).display) batch \(config.batchSize)",
+                     "wd \(TableValue.number(config.weightDecay, digits: nil).display)"]
+        if let dropout = config.dropout { parts.append("dropout \(TableValue.number(dropout, digits: nil).display)") }
+        if let augmentation = run.augmentation { parts.append("augment \(augmentation)") }
+        parts.append("seed \(config.seed)")
+        if let data = dataProtocol(run) { parts.append("window \(data.window) split \(data.split)") }
+        if let changes = changes(run) { parts.append("(\(changes))") }
+        return parts.joined(separator: " ")
     }
 
     /// The dataset protocol the run recorded (window, split, …), when it can be read.
