@@ -54,11 +54,13 @@ public struct CrossValidation {
     ///   - recording: where the cross-validation is recorded as one result (kind `cv`, its figures the mean ± std over
     ///     its folds) and each fold as a member of it (kind `fold`, label "cv fold I/K"), epoch by epoch.
     ///   - progress: called after each fold.
+    ///   - events: every training event of every fold, with the fold's 1-based number (for a progress bar).
     ///   - shouldStop: polled between batches; the folds finished so far are returned.
     /// - Throws: `TuningError` for an impossible fold scheme; errors of model building or training (a run store that
     ///   fails is reported through `recording`, never thrown).
     public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, recording: RunRecording = .none,
-                    progress: ((CrossValidationFold) -> Void)? = nil, shouldStop: @escaping () -> Bool = { false }) throws -> CrossValidationResult {
+                    progress: ((CrossValidationFold) -> Void)? = nil, events: ((_ fold: Int, TrainingEvent) -> Void)? = nil,
+                    shouldStop: @escaping () -> Bool = { false }) throws -> CrossValidationResult {
         let groups = try testSubjects(of: dataset.subjects, seed: config.seed)
         var results: [CrossValidationFold] = []
         let whole = recording.begin(RunStart(dataset: dataset, model: spec, config: config,
@@ -67,7 +69,7 @@ public struct CrossValidation {
         var cancelled = false
         do {
             cancelled = try runFolds(groups, of: dataset, spec: spec, config: config, recording: recording, into: &results,
-                                     whole: whole, progress: progress, shouldStop: shouldStop)
+                                     whole: whole, progress: progress, events: events, shouldStop: shouldStop)
         } catch {
             whole.end(RunEnd(status: .failed, message: "fold \(results.count + 1) failed: \(error)", trainSeconds: whole.trainSeconds))
             throw error
@@ -82,7 +84,8 @@ public struct CrossValidation {
     /// Trains and evaluates each fold in turn, appending it to `results`; returns whether it was stopped.
     private func runFolds(_ groups: [[Int]], of dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, recording: RunRecording,
                           into results: inout [CrossValidationFold], whole: RunRecorder,
-                          progress: ((CrossValidationFold) -> Void)?, shouldStop: @escaping () -> Bool) throws -> Bool {
+                          progress: ((CrossValidationFold) -> Void)?, events: ((_ fold: Int, TrainingEvent) -> Void)?,
+                          shouldStop: @escaping () -> Bool) throws -> Bool {
         for (index, test) in groups.enumerated() {
             let fold = try CrossValidation.foldDataset(dataset, testSubjects: test, config: config)
             Runtime.manualSeed(config.seed)
@@ -91,7 +94,8 @@ public struct CrossValidation {
             let label = "cv fold \(index + 1)/\(groups.count) (test subjects \(test.map(String.init).joined(separator: ",")))"
             let recorder = recording.begin(RunStart(dataset: fold, model: spec, config: config, label: label, kind: .fold,
                                                     groupID: whole.runID))
-            let outcome = try recorder.train(trainer, epochs: epochs, shouldStop: shouldStop)
+            let outcome = try recorder.train(trainer, epochs: epochs, events: events.map { events in { events(index + 1, $0) } },
+                                             shouldStop: shouldStop)
             whole.trainSeconds += recorder.trainSeconds
             if outcome.reason == .cancelled {
                 recorder.end(RunEnd(status: .cancelled, message: "cross-validation was stopped", trainSeconds: recorder.trainSeconds))

@@ -38,17 +38,32 @@ public struct Tuner {
         return budgets
     }
 
+    /// The epochs the search trains in all when no trial fails or stops early: every rung trains the trials it keeps
+    /// from the previous rung's budget up to its own (a third of them, rounded up, survive each rung).
+    public var plannedEpochs: Int {
+        var (alive, trained, total) = (trials, 0, 0)
+        let budgets = rungs
+        for (rung, budget) in budgets.enumerated() {
+            total += alive * (budget - trained)
+            trained = budget
+            if rung < budgets.count - 1 { alive = max(1, (alive + reduction - 1) / reduction) }
+        }
+        return total
+    }
+
     /// Runs the search on `dataset` from `spec` and `config` (the settings not searched).
     /// - Parameters:
     ///   - recording: where the search is recorded as one result (kind `tune`; its figures are its best trial's,
     ///     evaluated once on the test split, and its label names that trial) and every trial as a member of it
     ///     (kind `trial`, label "tune trial I/N"), epoch by epoch.
     ///   - progress: called whenever a trial has trained a rung or been pruned.
+    ///   - events: every training event of every trial, with the trial's 1-based number (for a progress bar).
     ///   - shouldStop: polled between batches; the search then ends with the trials so far.
     /// - Throws: `TuningError` when the dataset has no validation windows or a setting cannot be applied (a run store
     ///   that fails is reported through `recording`, never thrown).
     public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, recording: RunRecording = .none,
-                    progress: ((TuningTrial) -> Void)? = nil, shouldStop: @escaping () -> Bool = { false }) throws -> TuningResult {
+                    progress: ((TuningTrial) -> Void)? = nil, events: ((_ trial: Int, TrainingEvent) -> Void)? = nil,
+                    shouldStop: @escaping () -> Bool = { false }) throws -> TuningResult {
         guard !dataset.indices(in: .validation).isEmpty else {
             throw TuningError("tuning scores trials on validation windows, and dataset '\(dataset.name)' has none (set val above 0 and load again)")
         }
@@ -65,7 +80,8 @@ public struct Tuner {
                                              label: "tune \(trials) trials over \(space.parameters.map(\.key).joined(separator: ", "))",
                                              kind: .tune))
         do {
-            return try search(all, dataset: dataset, input: input, recording: recording, whole: whole, progress: progress, shouldStop: shouldStop)
+            return try search(all, dataset: dataset, input: input, recording: recording, whole: whole, progress: progress, events: events,
+                              shouldStop: shouldStop)
         } catch {
             whole.end(RunEnd(status: .failed, message: "\(error)", trainSeconds: whole.trainSeconds))
             throw error
@@ -74,7 +90,8 @@ public struct Tuner {
 
     /// Trains the sampled trials rung by rung, pruning the weaker ones, and records the best as the whole result.
     private func search(_ sampled: [TuningTrial], dataset: HARDataset, input: InputShape, recording: RunRecording, whole: RunRecorder,
-                        progress: ((TuningTrial) -> Void)?, shouldStop: @escaping () -> Bool) throws -> TuningResult {
+                        progress: ((TuningTrial) -> Void)?, events: ((_ trial: Int, TrainingEvent) -> Void)?,
+                        shouldStop: @escaping () -> Bool) throws -> TuningResult {
         var all = sampled
         var trainers: [Int: Trainer] = [:]
         var recorders: [RunRecorder] = []
@@ -98,7 +115,9 @@ public struct Tuner {
         let budgets = rungs
         rungLoop: for (rung, budget) in budgets.enumerated() {
             for i in alive {
-                let outcome = try recorders[i].train(trainers[i]!, epochs: budget - trained, shouldStop: shouldStop)
+                let trial = all[i].index
+                let outcome = try recorders[i].train(trainers[i]!, epochs: budget - trained,
+                                                     events: events.map { events in { events(trial, $0) } }, shouldStop: shouldStop)
                 all[i].history += outcome.records
                 all[i].score = all[i].history.compactMap(\.validationMacroF1).max() ?? .nan
                 switch outcome.reason {
