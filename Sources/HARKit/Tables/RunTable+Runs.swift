@@ -130,7 +130,8 @@ extension RunTable {
         }
         var text: [String: String] = ["augmentation": settings.augmentation ?? "none"]
         for child in Mirror(reflecting: settings.config).children {
-            if let label = child.label { text[label] = describe(child.value) }
+            // Where TensorBoard logs go does not shape a run.
+            if let label = child.label, label != "tensorBoardDirectory" { text[label] = describe(child.value) }
         }
         return text
     }

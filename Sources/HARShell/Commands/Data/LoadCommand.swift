@@ -146,6 +146,7 @@ private extension Interpreter {
         do {
             let checkpoint = try Checkpoint(contentsOf: url)
             let metadata = checkpoint.metadata
+            let logFolder = session.config.tensorBoardDirectory
             session.dropModel()
             if let dataset = session.dataset {
                 let trainer = try checkpoint.makeTrainer(dataset: dataset, augmentation: session.augmentation)
@@ -156,6 +157,8 @@ private extension Interpreter {
                 session.model = try checkpoint.makeModel()
                 session.config = metadata.config
             }
+            // Where TensorBoard logs go is this session's choice, not the checkpoint's.
+            session.config.tensorBoardDirectory = logFolder
             // The run that saved this file, while it still ends where the file does (a run trained on after its
             // save is another model now).
             let saver = runStore.flatMap { store in try? store.run(checkpointPath: url.path) }

@@ -121,8 +121,9 @@ private extension Interpreter {
         let recording = recording(of: "run \(run.id)")
         let settings = RunSettings(fromEpoch: run.epochs.count + 1, config: session.config, augmentation: run.augmentation)
         run.record(settings)
-        let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds, settings: settings) }
-            ?? recording.begin(RunStart(dataset: dataset, model: model.spec, config: session.config, augmentation: run.augmentation))
+        let start = RunStart(dataset: dataset, model: model.spec, config: session.config, augmentation: run.augmentation)
+        let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds, start: start, settings: settings) }
+            ?? recording.begin(start)
         run.storeID = recorder.runID
         output.text("training \(model.spec) on \(dataset.name) for \(epochs) epoch\(epochs == 1 ? "" : "s")"
                     + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")
