@@ -28,11 +28,13 @@ public struct RunRecording {
     /// Records nothing.
     public static var none: RunRecording { RunRecording(store: nil) }
 
-    /// Starts recording a new run (status `running`, owned by this process).
+    /// Starts recording a new run (status `running`, owned by this process), with its TensorBoard log when the
+    /// configuration names a log folder and the run trains (not a group result).
     public func begin(_ start: RunStart) -> RunRecorder {
         if store == nil, let unavailable { onProblem(unavailable) }
         let recorder = RunRecorder(store: store, onProblem: onProblem) { try $0.begin(start) }
-        startLog(of: recorder, start: start, resumed: false)
+        // A group result (a cv, a search, repeated seeds) trains nothing itself: its members have the logs.
+        if start.kind.memberKind == nil { startLog(of: recorder, start: start, resumed: false) }
         return recorder
     }
 
