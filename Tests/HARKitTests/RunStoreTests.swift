@@ -127,7 +127,8 @@ final class RunStoreTests: IsolatedTestCase {
         let queue = try DatabaseQueue(path: url.path)
         XCTAssertEqual(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }, "wal")
         XCTAssertEqual(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") },
-                       ["v1: runs and epochs", "v2: run owners and interrupted runs", "v3: the precision a run trained in"])
+                       ["v1: runs and epochs", "v2: run owners and interrupted runs", "v3: run kinds, groups, settings history and spreads",
+                        "v4: the precision a run trained in"])
     }
 
     func testStoreFromANewerHarlabIsRefused() throws {

@@ -23,11 +23,11 @@ final class RunTableTests: IsolatedTestCase {
     func testComparisonAsTerminalTextAlignsNumbersRight() {
         let text = RunTable.comparison(sampleRuns()).rendered(as: .text)
         XCTAssertEqual(text, """
-            dataset  model    run  accuracy  precision  recall      F1  final loss  train s  latency ms  windows/s
-            ───────  ───────  ───  ────────  ─────────  ──────  ──────  ──────────  ───────  ──────────  ─────────
-            uci-har  sa         1    0.9000     0.9167  0.9167  0.9048      0.1235     12.3        1.23       4568
-            wisdm    cnn        2    0.7000     0.8333  0.7500  0.6889      0.1235     12.3        1.23       4568
-            dsads    sa+lstm    3         –          –       –       –           –     12.3           –          –
+            dataset  model    run  kind   label       settings                                   accuracy  ± acc  precision  recall      F1  ± F1  final loss  train s  latency ms  windows/s
+            ───────  ───────  ───  ─────  ──────────  ─────────────────────────────────────────  ────────  ─────  ─────────  ──────  ──────  ────  ──────────  ───────  ──────────  ─────────
+            uci-har  sa         1  train  –           adamw lr 0.0005 batch 128 wd 0.001 seed 0    0.9000  –         0.9167  0.9167  0.9048  –         0.1235     12.3        1.23       4568
+            wisdm    cnn        2  train  a, "b" | c  adamw lr 0.001 batch 128 wd 0.001 seed 0     0.7000  –         0.8333  0.7500  0.6889  –         0.1235     12.3        1.23       4568
+            dsads    sa+lstm    3  train  –           adamw lr 0.0005 batch 128 wd 0.001 seed 0         –  –              –       –       –  –              –     12.3           –          –
 
             """)
     }
@@ -36,27 +36,28 @@ final class RunTableTests: IsolatedTestCase {
     /// (P = 3/4, 3/3, 3/3; R = 1, 1, 3/4); with 7 of 10 the last three 'lie' windows are predicted 'walk'.
     func testComparisonFiguresAreTheRunsMetrics() {
         let rows = RunTable.comparison(sampleRuns()).rows
-        XCTAssertEqual(rows[0][4], .number((0.75 + 1 + 1) / 3, digits: 4))
-        XCTAssertEqual(rows[0][5], .number((1 + 1 + 0.75) / 3, digits: 4))
-        XCTAssertEqual(rows[1][3], .number(0.7, digits: 4))
-        XCTAssertEqual(rows[1][6], .number((2.0 * 0.5 / 1.5 + 1 + 2.0 * 0.25 / 1.25) / 3, digits: 4))
+        XCTAssertEqual(rows[0][8], .number((0.75 + 1 + 1) / 3, digits: 4))
+        XCTAssertEqual(rows[0][9], .number((1 + 1 + 0.75) / 3, digits: 4))
+        XCTAssertEqual(rows[1][6], .number(0.7, digits: 4))
+        XCTAssertEqual(rows[1][10], .number((2.0 * 0.5 / 1.5 + 1 + 2.0 * 0.25 / 1.25) / 3, digits: 4))
     }
 
     func testMarkdownEscapesPipesAndMarksNumericColumns() {
         let markdown = RunTable.runs(sampleRuns()).rendered(as: .markdown)
         let lines = markdown.split(separator: "\n")
-        XCTAssertEqual(lines[0], "| run | dataset | model | label | lr | batch | seed | trained in | epochs | status | accuracy | F1 | train s | started |")
-        XCTAssertEqual(lines[1], "|---:|---|---|---|---:|---:|---|---|---:|---|---:|---:|---:|---|")
-        XCTAssertEqual(lines[3], #"| 2 | wisdm | cnn | a, "b" \| c | 0.001 | 128 | 0 | bfloat16 | 3 | finished | 0.7000 | 0.6889 | 12.3 | 2027-01-15 08:00 |"#)
+        XCTAssertEqual(lines[0], "| run | kind | of | dataset | window | split | model | label | optimizer | lr | batch | wd | dropout | augmentation | seed | trained in | changes | epochs | status | accuracy | ± acc | F1 | ± F1 | train s | started |")
+        XCTAssertEqual(lines[1], "|---:|---|---|---|---|---|---|---|---|---:|---:|---:|---|---|---|---|---|---:|---|---:|---|---:|---|---:|---|")
+        XCTAssertEqual(lines[3], #"| 2 | train | – | wisdm | – | – | cnn | a, "b" \| c | adamw | 0.001 | 128 | 0.001 | – | – | 0 | bfloat16 | – | 3 | finished | 0.7000 | – | 0.6889 | – | 12.3 | 2027-01-15 08:00 |"#)
         XCTAssertEqual(lines.count, 5)
     }
 
     func testCSVQuotesAndKeepsFullPrecision() {
         let csv = RunTable.runs(sampleRuns()).rendered(as: .csv)
         let lines = csv.components(separatedBy: "\r\n")
-        XCTAssertEqual(lines[0], "id,dataset,model,label,lr,batch,seed,train_precision,epochs,status,accuracy,f1_macro,train_seconds,started")
-        XCTAssertEqual(lines[2], #"2,wisdm,cnn,"a, ""b"" | c",0.001,128,0,bfloat16,3,finished,0.7,0.6888888888888888,12.34,2027-01-15 08:00"#)
-        XCTAssertEqual(lines[3], "3,dsads,sa+lstm,,0.0005,128,0,,3,running,,,12.34,2027-01-15 08:00")
+        XCTAssertEqual(lines[0], "id,kind,group,dataset,window,split,model,label,optimizer,lr,batch,weight_decay,dropout,augmentation,seed,train_precision,"
+                       + "changes,epochs,status,accuracy,accuracy_std,f1_macro,f1_macro_std,train_seconds,started")
+        XCTAssertEqual(lines[2], #"2,train,,wisdm,,,cnn,"a, ""b"" | c",adamw,0.001,128,0.001,,,0,bfloat16,,3,finished,0.7,,0.6888888888888888,,12.34,2027-01-15 08:00"#)
+        XCTAssertEqual(lines[3], "3,train,,dsads,,,sa+lstm,,adamw,0.0005,128,0.001,,,0,,,3,running,,,,,12.34,2027-01-15 08:00")
         XCTAssertEqual(lines.last, "")
     }
 
@@ -75,7 +76,8 @@ final class RunTableTests: IsolatedTestCase {
         let table = RunTable.comparison(Array(sampleRuns().prefix(2)), differingSettings: true)
         XCTAssertEqual(table.columns.last?.key, "learningRate")
         XCTAssertEqual(table.rows.map { $0.last }, [.text("0.0005"), .text("0.001")])
-        XCTAssertEqual(RunTable.comparison(sampleRuns(), differingSettings: false).columns.count, 11)
+        XCTAssertEqual(RunTable.comparison(sampleRuns(), differingSettings: false).columns.count, 16)
+        XCTAssertEqual(RunTable.comparison(sampleRuns()).rows[1][5], .text("adamw lr 0.001 batch 128 wd 0.001 seed 0"))
     }
 
     func testNonFiniteLossesReadAsNaNAndInfinity() {

@@ -102,8 +102,18 @@ final class RunsTunerTests: IsolatedTestCase {
         XCTAssertEqual(result.bestTrainer?.history.count, 3)
         XCTAssertEqual(result.bestTrainer?.config, result.best?.config)
 
-        let runs = try store.runs()
+        let whole = try store.run(try XCTUnwrap(result.runID))
+        XCTAssertEqual(whole.kind, .tune)
+        XCTAssertEqual(whole.status, .finished)
+        let test = try Evaluator(model: result.bestTrainer!.model, dataset: Self.dataset).evaluate(split: .test).metrics
+        XCTAssertEqual(result.bestTestMetrics?.accuracy, test.accuracy, "the best trial's model, evaluated once on the test split")
+        XCTAssertEqual(whole.testMetrics?.accuracy, test.accuracy)
+        XCTAssertTrue(whole.label?.hasPrefix("tune 4 trials: best trial \(result.best!.index) ") == true, whole.label ?? "")
+        XCTAssertEqual(try store.bestRuns().map(\.id), [whole.id], "the search ranks as one result, never a trial")
+        let runs = try store.members(of: whole.id)
+        XCTAssertEqual(try store.runs().count, 5, "the search and its trials")
         XCTAssertEqual(runs.count, 4, "every trial is recorded")
+        XCTAssertTrue(runs.allSatisfy { $0.kind == .trial })
         XCTAssertEqual(runs.map(\.label!).map { String($0.prefix(15)) }, ["tune trial 1/4:", "tune trial 2/4:", "tune trial 3/4:", "tune trial 4/4:"])
         XCTAssertEqual(runs.map(\.epochCount).sorted(), [1, 1, 3, 3])
         XCTAssertEqual(runs.filter { $0.status == .stoppedEarly }.count, 2)
@@ -130,7 +140,8 @@ final class RunsTunerTests: IsolatedTestCase {
         XCTAssertTrue(result.cancelled)
         XCTAssertNil(result.best)
         XCTAssertEqual(result.trials.map(\.status), [.cancelled, .cancelled, .cancelled])
-        XCTAssertEqual(try store.runs().map(\.status), [.cancelled, .cancelled, .cancelled], "no trial is left 'running' in the store")
+        XCTAssertEqual(try store.runs().map(\.status), [.cancelled, .cancelled, .cancelled, .cancelled],
+                       "neither the search nor a trial is left 'running' in the store")
     }
 
     func testSearchWithoutValidationWindowsIsRefused() throws {

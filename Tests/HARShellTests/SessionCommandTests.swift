@@ -15,7 +15,7 @@ final class SessionCommandTests: IsolatedTestCase {
     func testHelpForOneCommandShowsUsageAndExamples() {
         let (shell, out) = makeInterpreter()
         XCTAssertEqual(shell.execute("?train"), .success)
-        XCTAssertEqual(out.lines.first, "usage: train [EPOCHS] [continue]")
+        XCTAssertEqual(out.lines.first, "usage: train [EPOCHS] [continue] [seeds=N]")
         XCTAssertTrue(out.lines.contains("  train 30"))
         XCTAssertEqual(out.results.last?["topic"], .string("train"))
     }

@@ -89,7 +89,9 @@ final class StoreCommandTests: IsolatedTestCase {
         let settings = try XCTUnwrap(best["settings"])
         XCTAssertEqual(settings["batch"]?.stringValue.flatMap(Int.init), shell.session.config.batchSize)
         XCTAssertEqual(Double(settings["lr"]?.stringValue ?? "") ?? 0, shell.session.config.learningRate, accuracy: 1e-12)
-        XCTAssertEqual(try store.runs().count, 2, "each trial is a run")
+        let runs = try store.runs()
+        XCTAssertEqual(runs.map(\.kind), [.tune, .trial, .trial], "the search is one result, each trial a member of it")
+        XCTAssertEqual(out.results.last?["store_run"]?.intValue, Int(runs[0].id))
         XCTAssertEqual(shell.execute("tune lrr=1..2"), .failure)
         XCTAssertEqual(out.errors.last?.error.message, "unknown tuning key 'lrr' — did you mean 'lr'?")
     }

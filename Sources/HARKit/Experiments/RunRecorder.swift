@@ -72,6 +72,18 @@ public final class RunRecorder {
         write { try $0.setEvaluation(of: runID, metrics: metrics, inference: inference) }
     }
 
+    /// Records the spread of this group result over its members (see `RunStore.setSpread(of:_:)`).
+    public func summarised(_ spread: ResultSpread) {
+        guard let runID else { return }
+        write { try $0.setSpread(of: runID, spread) }
+    }
+
+    /// Sets the run's label.
+    public func labelled(_ label: String) {
+        guard let runID else { return }
+        write { try $0.setLabel(of: runID, to: label) }
+    }
+
     /// Records where the run's checkpoint was saved.
     public func checkpointSaved(at path: String) {
         guard let runID else { return }

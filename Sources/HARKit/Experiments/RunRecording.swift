@@ -28,20 +28,23 @@ public struct RunRecording {
     /// Records nothing.
     public static var none: RunRecording { RunRecording(store: nil) }
 
-    /// Starts recording a new run (status `running`, owned by this process).
+    /// Starts recording a new run (status `running`, owned by this process), with its TensorBoard log when the
+    /// configuration names a log folder and the run trains (not a group result).
     public func begin(_ start: RunStart) -> RunRecorder {
         if store == nil, let unavailable { onProblem(unavailable) }
         let recorder = RunRecorder(store: store, onProblem: onProblem) { try $0.begin(start) }
-        startLog(of: recorder, start: start, resumed: false)
+        // A group result (a cv, a search, repeated seeds) trains nothing itself: its members have the logs.
+        if start.kind.memberKind == nil { startLog(of: recorder, start: start, resumed: false) }
         return recorder
     }
 
-    /// Continues recording run `id` of the store (a later `train` of the same model): it is `running` again, and
-    /// `earlierSeconds` of training already belong to it. `start` describes the run as it continues (its settings now),
-    /// for its TensorBoard log; nil logs nothing.
-    public func resume(_ id: Int64, earlierSeconds: Double, start: RunStart? = nil) -> RunRecorder {
+    /// Continues recording run `id` of the store (a later `train` of the same model): it is `running` again,
+    /// `earlierSeconds` of training already belong to it, and `settings` (when given) join its settings history
+    /// if they train differently from its latest. `start` describes the run as it continues (its settings now), for
+    /// its TensorBoard log; nil logs nothing.
+    public func resume(_ id: Int64, earlierSeconds: Double, start: RunStart? = nil, settings: RunSettings? = nil) -> RunRecorder {
         let recorder = RunRecorder(store: store, onProblem: onProblem) { store in
-            try store.resume(id)
+            try store.resume(id, with: settings)
             return id
         }
         recorder.trainSeconds = earlierSeconds

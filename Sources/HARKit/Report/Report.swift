@@ -44,7 +44,7 @@ public struct Report: Sendable {
     /// The page.
     public func html() -> String {
         var sections: [(heading: String, html: String)] = []
-        sections.append(section("Comparison", note: compared.isEmpty ? "No evaluated runs yet." : "Test-set figures; latency is batch-1 p50.",
+        sections.append(section("Comparison", note: compared.isEmpty ? "No evaluated runs yet." : "Test-set figures of whole results: a cv or seeds row is the mean (± std) over its members, a tune row its best trial's; latency is batch-1 p50.",
                                 body: compared.isEmpty ? "" : table(RunTable.comparison(compared, differingSettings: true))))
         sections.append(section("Runs", note: runs.isEmpty ? "No runs recorded." : "\(runs.count) run\(runs.count == 1 ? "" : "s").",
                                 body: runs.isEmpty ? "" : table(RunTable.runs(runs))))

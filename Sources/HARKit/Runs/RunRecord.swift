@@ -38,11 +38,26 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var inference: InferenceTiming?
     /// Where the run's checkpoint was saved, if it was.
     public var checkpointPath: String?
+    /// A whole result or a member of one.
+    public var kind: RunKind = .train
+    /// The group result this run is a member of (a fold's cross-validation, a trial's search), if any.
+    public var groupID: Int64?
+    /// The augmentation of the run's latest `train`, as written; nil for none.
+    public var augmentation: String?
+    /// Which settings trained which epochs, oldest first (one entry unless a later `train` changed them).
+    public var settings: [RunSettings] = []
+    /// For a cross-validation or repeated seeds: the mean ± std of its members' test figures.
+    public var spread: ResultSpread?
     /// The precision the run trained in (`amp` as it resolved on the run's machine); nil when the store does not say.
     public var precision: TrainingPrecision? = nil
 
     /// The run's seed (also in `config`).
     public var seed: UInt64 { config.seed }
+
+    /// Test accuracy: the run's own, or its members' mean for a group result.
+    public var accuracy: Double? { testMetrics?.accuracy ?? spread?.accuracyMean }
+    /// Test macro F1: the run's own, or its members' mean for a group result.
+    public var f1Macro: Double? { testMetrics?.f1Macro ?? spread?.f1MacroMean }
 }
 
 /// What the store needs to know when a run begins.
@@ -65,18 +80,28 @@ public struct RunStart: Sendable, Equatable {
     public var versions: [String: String]
     /// The machine.
     public var host: String
+    /// A whole result or a member of one.
+    public var kind: RunKind = .train
+    /// The group result the run belongs to, if any.
+    public var groupID: Int64?
+    /// The augmentation pipeline as written, nil for none.
+    public var augmentation: String?
 
-    /// A run of `model` on `dataset` (its protocol recorded as JSON) with `config`, starting now on this machine, in the
-    /// precision `config.mixedPrecision` resolves to here.
-    public init(dataset: HARDataset, model: ModelSpec, config: TrainingConfig, label: String? = nil) {
+    /// A run of `model` on `dataset` (its protocol recorded as JSON) with `config` and `augmentation`, starting now
+    /// on this machine, in the precision `config.mixedPrecision` resolves to here; `kind` and `groupID` place it in a
+    /// group result.
+    public init(dataset: HARDataset, model: ModelSpec, config: TrainingConfig, augmentation: String? = nil, label: String? = nil,
+                kind: RunKind = .train, groupID: Int64? = nil) {
         self.init(dataset: dataset.name, datasetProtocol: (try? RunJSON.text(dataset.protocolDescription)) ?? "{}",
-                  model: model.description, config: config, label: label)
+                  model: model.description, config: config, augmentation: augmentation, label: label, kind: kind, groupID: groupID)
     }
 
-    /// A run of `model` on `dataset` with `config`, starting now on this machine with this library, in `precision`
-    /// (by default what `config.mixedPrecision` resolves to on this machine, as the trainer resolves it).
-    public init(dataset: String, datasetProtocol: String = "{}", model: String, config: TrainingConfig,
-                precision: TrainingPrecision? = nil, label: String? = nil, startedAt: Date = Date(),
+    /// A run of `model` on `dataset` with `config` and `augmentation`, starting now on this machine with this library,
+    /// in `precision` (by default what `config.mixedPrecision` resolves to on this machine, as the trainer resolves it);
+    /// `kind` and `groupID` place it in a group result.
+    public init(dataset: String, datasetProtocol: String = "{}", model: String, config: TrainingConfig, augmentation: String? = nil,
+                precision: TrainingPrecision? = nil, label: String? = nil, kind: RunKind = .train, groupID: Int64? = nil,
+                startedAt: Date = Date(),
                 versions: [String: String] = HARKit.versions, host: String = ProcessInfo.processInfo.hostName) {
         self.dataset = dataset
         self.datasetProtocol = datasetProtocol
@@ -87,6 +112,9 @@ public struct RunStart: Sendable, Equatable {
         self.startedAt = startedAt
         self.versions = versions
         self.host = host
+        self.augmentation = augmentation
+        self.kind = kind
+        self.groupID = groupID
     }
 }
 

@@ -65,17 +65,39 @@ extension RunStore {
         }
     }
 
-    /// The best evaluated run of each dataset × model, ordered by dataset then model.
+    /// The members of group result `id` (a cross-validation's folds, a search's trials, repeated seeds), oldest first.
+    /// - Throws: `RunStoreError` when there is no such run.
+    public func members(of id: Int64) throws -> [RunRecord] {
+        try read("read") { db in
+            try requireRun(id, in: db)
+            return try Row.fetchAll(db, sql: RunStore.selectRuns + " WHERE group_id = ? ORDER BY id", arguments: [id]).map(RunStore.record)
+        }
+    }
+
+    /// The latest run whose checkpoint was saved at `path`, if any (a loaded checkpoint's run).
+    public func run(checkpointPath path: String) throws -> RunRecord? {
+        try read("read") { db in
+            try Row.fetchOne(db, sql: RunStore.selectRuns + " WHERE checkpoint_path = ? ORDER BY id DESC LIMIT 1", arguments: [path])
+                .map(RunStore.record)
+        }
+    }
+
+    /// The best evaluated whole result of each dataset × model, ordered by dataset then model: held-out runs,
+    /// cross-validations (by their mean), searches (by their best trial's test figures) and repeated seeds (by their
+    /// mean); never a fold, a trial or a single seed of a group.
     public func bestRuns(by ranking: RunRanking = .accuracy) throws -> [RunRecord] {
         try read("read") { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM (
                     SELECT ranked.*, ROW_NUMBER() OVER (PARTITION BY dataset, model ORDER BY \(ranking.orderSQL)) AS place
-                    FROM (\(RunStore.selectRuns) WHERE accuracy IS NOT NULL) AS ranked
+                    FROM (\(RunStore.selectRuns) WHERE accuracy IS NOT NULL AND kind IN (\(RunStore.wholeKinds))) AS ranked
                 ) WHERE place = 1 ORDER BY dataset, model
                 """).map(RunStore.record)
         }
     }
+
+    /// The kinds of whole results, as an SQL list.
+    private static let wholeKinds = RunKind.allCases.filter(\.isWholeResult).map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     private static func record(_ row: Row) throws -> RunRecord {
         let id: Int64 = row["id"]
@@ -84,9 +106,11 @@ extension RunStore {
             return try RunJSON.value(type, from: text, what: "run \(id)'s \(column)")
         }
         let endedAt: Date? = row["ended_at"]
+        let config = try json("config", TrainingConfig.self) ?? TrainingConfig()
+        let augmentation: String? = row["augmentation"]
         return RunRecord(
             id: id, dataset: row["dataset"], datasetProtocol: row["protocol"], model: row["model"],
-            config: try json("config", TrainingConfig.self) ?? TrainingConfig(),
+            config: config,
             versions: try json("versions", [String: String].self) ?? [:], host: row["host"], label: row["label"],
             startedAt: row["started_at"], endedAt: endedAt,
             status: RunStatus(rawValue: row["status"]) ?? .failed, message: row["message"],
@@ -94,6 +118,9 @@ extension RunStore {
             trainSeconds: (row["train_seconds"] as Double?) ?? (row["epoch_seconds"] as Double?) ?? 0,
             testMetrics: try json("test_metrics", ClassificationMetrics.self),
             inference: try json("inference", InferenceTiming.self), checkpointPath: row["checkpoint_path"],
+            kind: RunKind(rawValue: row["kind"]) ?? .train, groupID: row["group_id"], augmentation: augmentation,
+            settings: try json("settings", [RunSettings].self) ?? [RunSettings(fromEpoch: 1, config: config, augmentation: augmentation)],
+            spread: try json("spread", ResultSpread.self),
             precision: (row["train_precision"] as String?).flatMap(TrainingPrecision.init(rawValue:)))
     }
 

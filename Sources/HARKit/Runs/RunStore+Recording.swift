@@ -28,9 +28,11 @@ extension RunStore {
     }
 
     /// Marks run `run` as running again, owned by this process, for a `train` that continues it (so a process killed
-    /// during that training leaves it `interrupted`, not with the status of its previous `train`).
+    /// during that training leaves it `interrupted`, not with the status of its previous `train`). When `settings`
+    /// train differently from the run's latest, they join its settings history, and its configuration and
+    /// augmentation become theirs.
     /// - Throws: `RunStoreError` for an unknown run id.
-    public func resume(_ run: Int64) throws {
+    public func resume(_ run: Int64, with settings: RunSettings? = nil) throws {
         try write("record the continuation of a run in") { db in
             try requireRun(run, in: db)
             let owner = RunOwner.current
@@ -39,7 +41,48 @@ extension RunStore {
                                 owner_start = ?
                 WHERE id = ?
                 """, arguments: [RunStatus.running.rawValue, owner.host, owner.bootID, Int64(owner.pid), owner.startTicks, run])
+            guard let settings else { return }
+            var history = try settingsHistory(of: run, in: db)
+            if let latest = history.last, latest.trainsLike(settings) { return }
+            history.append(settings)
+            try db.execute(sql: "UPDATE runs SET settings = ?, config = ?, seed = ?, augmentation = ? WHERE id = ?",
+                           arguments: [try RunJSON.text(history), try RunJSON.text(settings.config),
+                                       Int64(bitPattern: settings.config.seed), settings.augmentation, run])
         }
+    }
+
+    /// Records the spread of group result `run` over its members (a cross-validation's folds, repeated seeds): its
+    /// accuracy, precision, recall and F1 columns hold the members' means, so it ranks by them.
+    /// - Throws: `RunStoreError` for an unknown run id.
+    public func setSpread(of run: Int64, _ spread: ResultSpread) throws {
+        try write("record a result's spread in") { db in
+            try requireRun(run, in: db)
+            try db.execute(sql: """
+                UPDATE runs SET spread = ?, accuracy = ?, accuracy_std = ?, f1_macro = ?, f1_macro_std = ?, precision_macro = ?,
+                                recall_macro = ?
+                WHERE id = ?
+                """, arguments: [try RunJSON.text(spread), spread.accuracyMean, spread.accuracyStd, spread.f1MacroMean,
+                                 spread.f1MacroStd, spread.precisionMacroMean, spread.recallMacroMean, run])
+        }
+    }
+
+    /// Sets (or, with nil, clears) the label of run `run`.
+    /// - Throws: `RunStoreError` for an unknown run id.
+    public func setLabel(of run: Int64, to label: String?) throws {
+        try write("label a run in") { db in
+            try requireRun(run, in: db)
+            try db.execute(sql: "UPDATE runs SET label = ? WHERE id = ?", arguments: [label, run])
+        }
+    }
+
+    /// The settings history of `run` (one entry made from its configuration for a run recorded before histories).
+    private func settingsHistory(of run: Int64, in db: Database) throws -> [RunSettings] {
+        let row = try Row.fetchOne(db, sql: "SELECT config, augmentation, settings FROM runs WHERE id = ?", arguments: [run])
+        if let text: String = row?["settings"] {
+            return try RunJSON.value([RunSettings].self, from: text, what: "run \(run)'s settings")
+        }
+        let config = try RunJSON.value(TrainingConfig.self, from: row?["config"] ?? "{}", what: "run \(run)'s config")
+        return [RunSettings(fromEpoch: 1, config: config, augmentation: row?["augmentation"])]
     }
 
     /// Records the test metrics of run `run` and, when measured, its inference timing.
@@ -88,14 +131,16 @@ extension RunStore {
 
     private func insert(_ start: RunStart, into db: Database) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO runs (dataset, protocol, model, config, train_precision, seed, versions, host, label, started_at, status,
-                              owner_host, owner_boot, owner_pid, owner_start)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [start.dataset, start.datasetProtocol, start.model, try RunJSON.text(start.config), start.precision.rawValue,
+            INSERT INTO runs (dataset, protocol, model, config, seed, versions, host, label, started_at, status,
+                              owner_host, owner_boot, owner_pid, owner_start, kind, group_id, augmentation, settings, train_precision)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [start.dataset, start.datasetProtocol, start.model, try RunJSON.text(start.config),
                              Int64(bitPattern: start.config.seed), try RunJSON.text(start.versions), start.host,
                              start.label, start.startedAt, RunStatus.running.rawValue,
                              RunOwner.current.host, RunOwner.current.bootID, Int64(RunOwner.current.pid),
-                             RunOwner.current.startTicks])
+                             RunOwner.current.startTicks, start.kind.rawValue, start.groupID, start.augmentation,
+                             try RunJSON.text([RunSettings(fromEpoch: 1, config: start.config, augmentation: start.augmentation)]),
+                             start.precision.rawValue])
         return db.lastInsertedRowID
     }
 

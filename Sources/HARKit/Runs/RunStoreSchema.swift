@@ -101,7 +101,25 @@ enum RunStoreSchema {
                 CREATE INDEX runs_by_dataset_and_model ON runs(dataset, model);
                 """)
         }
-        migrator.registerMigration("v3: the precision a run trained in") { db in
+        migrator.registerMigration("v3: run kinds, groups, settings history and spreads") { db in
+            // A run is a whole result or a member of one (its group); a run's settings history says which epochs ran
+            // with which settings; a group result keeps the spread of its members. Folds and trials of older stores
+            // are recognised by their labels, so they stop ranking beside held-out runs.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'train'
+                    CHECK (kind IN ('train', 'cv', 'fold', 'tune', 'trial', 'seeds', 'seed'));
+                ALTER TABLE runs ADD COLUMN group_id INTEGER REFERENCES runs(id) ON DELETE CASCADE;
+                ALTER TABLE runs ADD COLUMN augmentation TEXT;
+                ALTER TABLE runs ADD COLUMN settings TEXT;
+                ALTER TABLE runs ADD COLUMN spread TEXT;
+                ALTER TABLE runs ADD COLUMN accuracy_std REAL;
+                ALTER TABLE runs ADD COLUMN f1_macro_std REAL;
+                UPDATE runs SET kind = 'fold' WHERE label LIKE 'cv fold %';
+                UPDATE runs SET kind = 'trial' WHERE label LIKE 'tune trial %';
+                CREATE INDEX runs_by_group ON runs(group_id);
+                """)
+        }
+        migrator.registerMigration("v4: the precision a run trained in") { db in
             // Before `amp auto` a run trained in bfloat16 exactly when its config's mixedPrecision was true.
             try db.execute(sql: """
                 ALTER TABLE runs ADD COLUMN train_precision TEXT;

@@ -51,7 +51,8 @@ public struct CrossValidation {
 
     /// Runs every fold of `spec` with `config` on all windows of `dataset`.
     /// - Parameters:
-    ///   - recording: where each fold is recorded as a run (label "cv fold I/K"), epoch by epoch.
+    ///   - recording: where the cross-validation is recorded as one result (kind `cv`, its figures the mean ± std over
+    ///     its folds) and each fold as a member of it (kind `fold`, label "cv fold I/K"), epoch by epoch.
     ///   - progress: called after each fold.
     ///   - events: every training event of every fold, with the fold's 1-based number (for a progress bar).
     ///   - shouldStop: polled between batches; the folds finished so far are returned.
@@ -62,18 +63,43 @@ public struct CrossValidation {
                     shouldStop: @escaping () -> Bool = { false }) throws -> CrossValidationResult {
         let groups = try testSubjects(of: dataset.subjects, seed: config.seed)
         var results: [CrossValidationFold] = []
+        let whole = recording.begin(RunStart(dataset: dataset, model: spec, config: config,
+                                             label: "cv \(groups.count) folds (\(folds)), \(epochs) epoch\(epochs == 1 ? "" : "s") each",
+                                             kind: .cv))
+        var cancelled = false
+        do {
+            cancelled = try runFolds(groups, of: dataset, spec: spec, config: config, recording: recording, into: &results,
+                                     whole: whole, progress: progress, events: events, shouldStop: shouldStop)
+        } catch {
+            whole.end(RunEnd(status: .failed, message: "fold \(results.count + 1) failed: \(error)", trainSeconds: whole.trainSeconds))
+            throw error
+        }
+        if !results.isEmpty { whole.summarised(ResultSpread(results.map(\.metrics))) }
+        whole.end(RunEnd(status: cancelled ? .cancelled : .finished,
+                         message: cancelled ? "cross-validation was stopped after \(results.count) of \(groups.count) folds" : nil,
+                         trainSeconds: whole.trainSeconds))
+        return CrossValidationResult(folds: results, scheme: folds, cancelled: cancelled, runID: whole.runID)
+    }
+
+    /// Trains and evaluates each fold in turn, appending it to `results`; returns whether it was stopped.
+    private func runFolds(_ groups: [[Int]], of dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, recording: RunRecording,
+                          into results: inout [CrossValidationFold], whole: RunRecorder,
+                          progress: ((CrossValidationFold) -> Void)?, events: ((_ fold: Int, TrainingEvent) -> Void)?,
+                          shouldStop: @escaping () -> Bool) throws -> Bool {
         for (index, test) in groups.enumerated() {
             let fold = try CrossValidation.foldDataset(dataset, testSubjects: test, config: config)
             Runtime.manualSeed(config.seed)
             let input = InputShape(time: fold.windowLength, channels: fold.channelCount, classes: fold.classNames.count)
             let trainer = try Trainer(model: try ModelFactory.make(spec, input: input), dataset: fold, config: config)
             let label = "cv fold \(index + 1)/\(groups.count) (test subjects \(test.map(String.init).joined(separator: ",")))"
-            let recorder = recording.begin(RunStart(dataset: fold, model: spec, config: config, label: label))
+            let recorder = recording.begin(RunStart(dataset: fold, model: spec, config: config, label: label, kind: .fold,
+                                                    groupID: whole.runID))
             let outcome = try recorder.train(trainer, epochs: epochs, events: events.map { events in { events(index + 1, $0) } },
                                              shouldStop: shouldStop)
+            whole.trainSeconds += recorder.trainSeconds
             if outcome.reason == .cancelled {
                 recorder.end(RunEnd(status: .cancelled, message: "cross-validation was stopped", trainSeconds: recorder.trainSeconds))
-                return CrossValidationResult(folds: results, scheme: folds, cancelled: true)
+                return true
             }
             recorder.end(after: outcome)
             let evaluation = try Evaluator(model: trainer.model, dataset: fold).evaluate(split: .test)
@@ -83,7 +109,7 @@ public struct CrossValidation {
             results.append(result)
             progress?(result)
         }
-        return CrossValidationResult(folds: results, scheme: folds, cancelled: false)
+        return false
     }
 
     /// `dataset` with `testSubjects` as test, a seeded `config.validationFraction` of the other subjects as validation,

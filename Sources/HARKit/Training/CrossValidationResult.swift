@@ -24,6 +24,8 @@ public struct CrossValidationResult: Sendable {
     public let scheme: CrossValidation.Folds
     /// Whether it was stopped before every fold ran.
     public let cancelled: Bool
+    /// The cross-validation's run in the run store (the whole result its folds belong to), when recorded.
+    public var runID: Int64?
 
     /// Mean test accuracy over folds.
     public var meanAccuracy: Double { CrossValidationResult.mean(folds.map(\.metrics.accuracy)) }

@@ -53,7 +53,9 @@ public struct Tuner {
 
     /// Runs the search on `dataset` from `spec` and `config` (the settings not searched).
     /// - Parameters:
-    ///   - recording: where every trial is recorded as a run (label "tune trial I/N"), epoch by epoch.
+    ///   - recording: where the search is recorded as one result (kind `tune`; its figures are its best trial's,
+    ///     evaluated once on the test split, and its label names that trial) and every trial as a member of it
+    ///     (kind `trial`, label "tune trial I/N"), epoch by epoch.
     ///   - progress: called whenever a trial has trained a rung or been pruned.
     ///   - events: every training event of every trial, with the trial's 1-based number (for a progress bar).
     ///   - shouldStop: polled between batches; the search then ends with the trials so far.
@@ -74,6 +76,23 @@ public struct Tuner {
             all.append(TuningTrial(index: index, settings: settings, settingsText: text, config: trialConfig, spec: trialSpec))
         }
         let input = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
+        let whole = recording.begin(RunStart(dataset: dataset, model: spec, config: config,
+                                             label: "tune \(trials) trials over \(space.parameters.map(\.key).joined(separator: ", "))",
+                                             kind: .tune))
+        do {
+            return try search(all, dataset: dataset, input: input, recording: recording, whole: whole, progress: progress, events: events,
+                              shouldStop: shouldStop)
+        } catch {
+            whole.end(RunEnd(status: .failed, message: "\(error)", trainSeconds: whole.trainSeconds))
+            throw error
+        }
+    }
+
+    /// Trains the sampled trials rung by rung, pruning the weaker ones, and records the best as the whole result.
+    private func search(_ sampled: [TuningTrial], dataset: HARDataset, input: InputShape, recording: RunRecording, whole: RunRecorder,
+                        progress: ((TuningTrial) -> Void)?, events: ((_ trial: Int, TrainingEvent) -> Void)?,
+                        shouldStop: @escaping () -> Bool) throws -> TuningResult {
+        var all = sampled
         var trainers: [Int: Trainer] = [:]
         var recorders: [RunRecorder] = []
         for i in all.indices {
@@ -84,7 +103,7 @@ public struct Tuner {
             } catch {
                 all[i].status = .failed("\(error)")
             }
-            let start = RunStart(dataset: dataset, model: all[i].spec, config: all[i].config, label: "tune trial \(all[i].index)/\(trials): \(all[i].settingsText)")
+            let start = RunStart(dataset: dataset, model: all[i].spec, config: all[i].config, label: "tune trial \(all[i].index)/\(trials): \(all[i].settingsText)", kind: .trial, groupID: whole.runID)
             recorders.append(recording.begin(start))
             all[i].runID = recorders[i].runID
             if case .failed(let message) = all[i].status {
@@ -143,7 +162,20 @@ public struct Tuner {
             let (x, y) = (all[a].score.isNaN ? -Double.infinity : all[a].score, all[b].score.isNaN ? -Double.infinity : all[b].score)
             return x != y ? x < y : a > b
         }
-        return TuningResult(trials: all, best: bestIndex.map { all[$0] }, bestTrainer: bestIndex.flatMap { trainers[$0] }, cancelled: cancelled)
+        whole.trainSeconds = recorders.reduce(0) { $0 + $1.trainSeconds }
+        var testMetrics: ClassificationMetrics?
+        if let bestIndex, let trainer = trainers[bestIndex] {
+            let metrics = try Evaluator(model: trainer.model, dataset: dataset).evaluate(split: .test).metrics
+            recorders[bestIndex].evaluated(metrics)
+            whole.evaluated(metrics)
+            whole.labelled("tune \(trials) trials: best trial \(all[bestIndex].index) \(all[bestIndex].settingsText) "
+                           + "(val F1 \(SearchSpace.format(all[bestIndex].score)))")
+            testMetrics = metrics
+        }
+        whole.end(RunEnd(status: cancelled ? .cancelled : .finished, message: cancelled ? "the search was stopped" : nil,
+                         trainSeconds: whole.trainSeconds))
+        return TuningResult(trials: all, best: bestIndex.map { all[$0] }, bestTrainer: bestIndex.flatMap { trainers[$0] }, cancelled: cancelled,
+                            runID: whole.runID, bestTestMetrics: testMetrics)
     }
 
     /// `config` and `spec` with the sampled `values` applied (training settings by their `set` names, model options by theirs).

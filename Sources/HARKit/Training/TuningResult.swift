@@ -8,6 +8,10 @@ public struct TuningResult {
     public let bestTrainer: Trainer?
     /// Whether the search was stopped before it ended.
     public let cancelled: Bool
+    /// The search's run in the run store (the whole result its trials belong to), when recorded.
+    public var runID: Int64?
+    /// The best trial's model evaluated once on the test split (the search's result), when there is a best trial.
+    public var bestTestMetrics: ClassificationMetrics?
 
     /// The trials as a table sorted by score (best first): trial, score, epochs, outcome, settings, run id.
     public var table: RunTable {

@@ -67,10 +67,23 @@ extension Interpreter {
 
     /// `inspect history` / `plot history`: the current run's curves.
     func inspectHistory(_ arguments: Arguments, command: String = "inspect") throws -> InspectedHistory {
-        guard let run = session.currentRun ?? session.runs.last, !run.epochs.isEmpty else {
+        guard let run = try runWithHistory(arguments) else {
             throw ShellError("no training history yet: run 'train' first", at: arguments.command.offset)
         }
         return InspectedHistory(command: command, run: run)
+    }
+
+    /// The run whose history `inspect history` and `plot history` show: the current model's; with no model, the
+    /// latest run. A current model that belongs to no run has no history to show, and saying so beats showing
+    /// another model's curves.
+    /// - Throws: `ShellError` when the current model belongs to no run.
+    func runWithHistory(_ arguments: Arguments) throws -> SessionRun? {
+        if session.model != nil, session.currentRun == nil, !session.runs.isEmpty {
+            throw ShellError("the current model belongs to no run, so it has no recorded history (the latest run, #\(session.runs.last!.id), "
+                             + "is another model's): 'train' it first", at: arguments.command.offset)
+        }
+        guard let run = session.currentRun ?? session.runs.last, !run.epochs.isEmpty else { return nil }
+        return run
     }
 
     /// Checks the optional `to FILE` at positional `index`.

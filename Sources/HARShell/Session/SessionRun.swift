@@ -25,6 +25,16 @@ public struct SessionRun {
     public var modelIdentity: ObjectIdentifier
     /// The run's id in the run store, when recorded there.
     public var storeID: Int64?
+    /// Which settings trained which epochs (a new entry whenever a later `train` changed them).
+    public var settings: [RunSettings] = []
+    /// The run's label: what made it when not `train` ("tune: best trial 3 …", "checkpoint model.pt …"), or what `label` set.
+    public var label: String?
+
+    /// Adds `latest` to the settings history unless it trains like the latest entry.
+    public mutating func record(_ latest: RunSettings) {
+        if let last = settings.last, last.trainsLike(latest) { return }
+        settings.append(latest)
+    }
 
     /// One `eval` of the run's model.
     public struct Evaluation {
@@ -36,6 +46,11 @@ public struct SessionRun {
         public var timing: InferenceTiming?
     }
 
+    /// What a later `train` changed (e.g. "epoch 4: learningRate 0.0005→0.0001"), nil when nothing did.
+    public var changes: String? {
+        RunTable.changes(settings: settings)
+    }
+
     /// Seconds spent in training epochs.
     public var trainSeconds: Double { epochs.reduce(0) { $0 + $1.seconds } }
 
@@ -45,6 +60,9 @@ public struct SessionRun {
             ("id", .int(id)), ("store_id", storeID.map { .int(Int($0)) } ?? .null), ("dataset", .string(dataset)), ("model", .string(model)),
             ("lr", .double(config.learningRate)), ("batch", .int(config.batchSize)), ("optimizer", .string(config.optimizer.rawValue)),
             ("augmentation", augmentation.map(JSONValue.string) ?? .null),
+            ("weight_decay", .double(config.weightDecay)), ("dropout", config.dropout.map(JSONValue.double) ?? .null),
+            ("seed", .string(String(config.seed))), ("label", label.map(JSONValue.string) ?? .null),
+            ("changes", changes.map(JSONValue.string) ?? .null),
             ("epochs", .int(epochs.count)), ("final_train_loss", epochs.last.map { .double($0.trainLoss) } ?? .null),
             ("train_seconds", .double(trainSeconds)), ("train_precision", precision.map { .string($0.rawValue) } ?? .null),
         ]

@@ -62,18 +62,24 @@ struct LoadCommand: ShellCommand {
         var metadata: CheckpointMetadata
         /// Whether a dataset is loaded to train or evaluate it on.
         var hasDataset: Bool
+        /// The session run the model became.
+        var run: Int
+        /// The store run that saved the checkpoint (and still ends where it does), if any.
+        var storeRun: Int64?
 
-        /// `loaded sa trained 3 epochs on synthetic from FILE`, with a hint when no dataset is loaded.
+        /// `loaded sa trained 3 epochs on synthetic from FILE`, naming its store run, with a hint when no dataset is loaded.
         func lines(in layout: TextLayout) -> [String] {
             ["loaded \(metadata.modelName) trained \(metadata.epoch) epochs on \(metadata.dataset.name) from \(file)"
+                + (storeRun.map { " (run \($0) in the run store)" } ?? "")
                 + (hasDataset ? "" : " (load a dataset with the same channels and classes to train or evaluate it)")]
         }
 
-        /// `model`, `file`, `epochs`, `dataset`.
+        /// `model`, `file`, `epochs`, `dataset`, `run`, `store_run`.
         var result: CommandResult {
             CommandResult(command: "load", fields: [
                 ("model", .string(model)), ("file", .string(url.path)),
                 ("epochs", .int(metadata.epoch)), ("dataset", .string(metadata.dataset.name)),
+                ("run", .int(run)), ("store_run", storeRun.map { .int(Int($0)) } ?? .null),
             ])
         }
     }
@@ -153,8 +159,16 @@ private extension Interpreter {
             }
             // Where TensorBoard logs go is this session's choice, not the checkpoint's.
             session.config.tensorBoardDirectory = logFolder
+            // The run that saved this file, while it still ends where the file does (a run trained on after its
+            // save is another model now).
+            let saver = runStore.flatMap { store in try? store.run(checkpointPath: url.path) }
+            let saved = saver.flatMap { $0.epochCount == metadata.history.count ? $0 : nil }
+            let label = saved.map { "checkpoint \(file.value) of run \($0.id)" }
+                ?? saver.map { "checkpoint \(file.value) of run \($0.id) at epoch \(metadata.history.count); that run trained on to epoch \($0.epochCount)" }
+                ?? "checkpoint \(file.value), saved by no recorded run"
+            adoptCurrentModel(dataset: metadata.dataset.name, config: session.config, epochs: metadata.history, storeID: saved?.id, label: label)
             return LoadCommand.LoadedModel(model: session.model?.spec.description ?? metadata.modelName, file: file.value, url: url,
-                                           metadata: metadata, hasDataset: session.dataset != nil)
+                                           metadata: metadata, hasDataset: session.dataset != nil, run: session.runs.count, storeRun: saved?.id)
         } catch let error as CheckpointError {
             throw ShellError(error.message, at: file.offset)
         }

@@ -72,7 +72,7 @@ private extension Interpreter {
         var attention: (maps: AttentionMaps, layer: Int)?
         switch what {
         case "history":
-            guard let run = session.currentRun ?? session.runs.last, !run.epochs.isEmpty else {
+            guard let run = try runWithHistory(arguments) else {
                 throw ShellError("no training history yet: run 'train' first", at: arguments.command.offset)
             }
             svg = Plot.trainingHistory([PlotRun(name: "#\(run.id) \(run.model)", epochs: run.epochs)])

@@ -15,6 +15,8 @@ struct RunListing: CommandOutput {
     var command: String
     /// The runs listed.
     var runs: Runs
+    /// For `runs RUN`: that run's id and its epochs (each with its learning rate), listed after the table.
+    var epochs: (run: Int64, records: [EpochRecord])?
 
     /// The run store's `table`, its JSON rows read back from the table's own JSON rendering.
     /// - Throws: when that rendering does not parse (a bug in `RunTable`).
@@ -26,27 +28,48 @@ struct RunListing: CommandOutput {
     func lines(in layout: TextLayout) -> [String] {
         switch runs {
         case .stored(let table, _):
-            return table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            return table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + epochLines
         case .session(let runs):
             return runs.isEmpty ? ["no runs yet in this session: 'train' makes one"] : RunListing.table(runs)
         }
     }
 
-    /// `runs`: one object per run.
+    /// The epochs of `runs RUN`, under the header `train` prints.
+    private var epochLines: [String] {
+        guard let (run, records) = epochs else { return [] }
+        guard !records.isEmpty else { return ["run \(run) has no epochs of its own"] }
+        return ["epochs of run \(run):", TrainingView.header] + records.map(TrainingView.line)
+    }
+
+    /// `runs`: one object per run; for `runs RUN`, also `epochs`.
     var result: CommandResult {
         switch runs {
-        case .stored(_, let rows): return CommandResult(command: command, fields: [("runs", rows)])
+        case .stored(_, let rows):
+            return CommandResult(command: command, fields: [("runs", rows)]
+                                 + (epochs.map { [("epochs", .array($0.records.map { .object(TrainCommand.Epoch(record: $0).result.fields) }))] } ?? []))
         case .session(let runs): return CommandResult(command: command, fields: [("runs", .array(runs.map(\.json)))])
         }
     }
 
-    /// This session's runs as a table: id, dataset, model, key config, accuracy, P/R/F1, loss, train seconds, latency.
+    /// Everything that shaped a session run, in short: optimizer, lr, batch, weight decay, dropout, augmentation,
+    /// seed, what a later `train` changed, and its label.
+    private static func settingsText(_ run: SessionRun) -> String {
+        let config = run.config
+        var parts = ["\(config.optimizer.rawValue) lr \(TrainingView.scientific(config.learningRate)) b\(config.batchSize)",
+                     "wd \(TrainingView.scientific(config.weightDecay))"]
+        if let dropout = config.dropout { parts.append("dropout \(dropout)") }
+        if let augmentation = run.augmentation { parts.append("augment \(augmentation)") }
+        parts.append("seed \(config.seed)")
+        if let changes = run.changes { parts.append("(\(changes))") }
+        if let label = run.label { parts.append("— \(label)") }
+        return parts.joined(separator: " ")
+    }
+
+    /// This session's runs as a table: id, dataset, model, settings, accuracy, P/R/F1, loss, train seconds, latency.
     private static func table(_ runs: [SessionRun]) -> [String] {
         let rows = runs.map { run -> [String] in
             let m = run.evaluation?.metrics
-            return ["#\(run.id)", run.dataset, run.model,
-                    "\(run.config.optimizer.rawValue) lr \(TrainingView.scientific(run.config.learningRate)) b\(run.config.batchSize)"
-                        + (run.precision.map { " \($0.rawValue)" } ?? ""),
+            return ["#\(run.id)", run.dataset, run.model, settingsText(run) + (run.precision.map { " \($0.rawValue)" } ?? ""),
                     String(run.epochs.count), m.map { TrainingView.fixed($0.accuracy * 100, 2) + "%" } ?? "—",
                     m.map { TrainingView.fixed($0.precisionMacro, 3) } ?? "—", m.map { TrainingView.fixed($0.recallMacro, 3) } ?? "—",
                     m.map { TrainingView.fixed($0.f1Macro, 3) } ?? "—",

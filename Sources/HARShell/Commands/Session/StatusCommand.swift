@@ -23,6 +23,8 @@ struct StatusCommand: ShellCommand {
         var threads: ThreadBudget?
         /// The session's latest run.
         var lastRun: SessionRun?
+        /// The current model's run; nil when there is no model or it belongs to no run.
+        var currentRun: SessionRun?
         /// The script commands are recorded to.
         var recording: URL?
         /// What `amp` resolves to on this machine, and why.
@@ -48,18 +50,29 @@ struct StatusCommand: ShellCommand {
                     "threads    \(threads?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")",
                     "precision  \(precision)",
                     "last run   \(run ?? "none")"]
+                + currentLines
                 + (recording.map { ["recording  \($0.path)"] } ?? [])
         }
 
-        /// `dataset`, `model`, `augmentation`, `optimizer`, `config`, `run`, `recording`, `threads`, `train_precision`,
-        /// `train_precision_reason`.
+        /// Which run the current model is: none (its evaluations are not recorded), or the run `tune` or `load model`
+        /// made it.
+        private var currentLines: [String] {
+            if model != nil, currentRun == nil {
+                return ["current    the current model belongs to no run (not trained since 'model'; its evaluations are not recorded)"]
+            }
+            guard let currentRun, let label = currentRun.label else { return [] }
+            return ["current    run #\(currentRun.id): \(label)"]
+        }
+
+        /// `dataset`, `model`, `augmentation`, `optimizer`, `config`, `run`, `current_run`, `recording`, `threads`,
+        /// `train_precision`, `train_precision_reason`.
         var result: CommandResult {
             CommandResult(command: "status", fields: [
                 ("dataset", dataset.map { .string($0.name) } ?? .null),
                 ("model", model.map { .string($0.spec.description) } ?? .null),
                 ("augmentation", augmentation.map { .string($0.description) } ?? .null),
                 ("optimizer", .string(optimizer)), ("config", ConfigKey.json(config)),
-                ("run", lastRun?.json ?? .null),
+                ("run", lastRun?.json ?? .null), ("current_run", currentRun.map { .int($0.id) } ?? .null),
                 ("recording", recording.map { .string($0.path) } ?? .null),
                 ("threads", .int(threads?.count ?? ThreadBudget.inEffect)),
                 ("train_precision", .string(precision.precision.rawValue)), ("train_precision_reason", .string(precision.reason)),
@@ -73,6 +86,7 @@ struct StatusCommand: ShellCommand {
         let session = shell.session
         return Status(dataset: session.dataset, model: session.model, augmentation: session.augmentation, config: session.config,
                       hasTrainer: session.trainer != nil, threads: shell.threadBudget, lastRun: session.runs.last,
-                      recording: session.recording, precision: .onThisMachine(session.config.mixedPrecision))
+                      currentRun: session.currentRun, recording: session.recording,
+                      precision: .onThisMachine(session.config.mixedPrecision))
     }
 }

@@ -16,16 +16,17 @@ struct CrossValidateCommand: ShellCommand {
 
         /// The per-fold table and the summary line.
         func lines(in layout: TextLayout) -> [String] {
-            validation.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [validation.summary]
+            validation.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [validation.summary + (validation.runID.map { " — recorded as run \($0), its folds beneath it" } ?? "")]
         }
 
-        /// `folds`, `scheme`, means and standard deviations of accuracy and macro F1, `stopped`, `per_fold`.
+        /// `folds`, `scheme`, means and standard deviations of accuracy and macro F1, `stopped`, `store_run`, `per_fold`.
         var result: CommandResult {
             CommandResult(command: "cv", fields: [
                 ("folds", .int(validation.folds.count)), ("scheme", .string(validation.scheme.description)),
                 ("accuracy_mean", .double(validation.meanAccuracy)), ("accuracy_std", .double(validation.stdAccuracy)),
                 ("f1_macro_mean", .double(validation.meanF1)), ("f1_macro_std", .double(validation.stdF1)),
                 ("stopped", .string(validation.cancelled ? "interrupted" : "completed")),
+                ("store_run", validation.runID.map { .int(Int($0)) } ?? .null),
                 ("per_fold", .array(validation.folds.map { fold in
                     .object([("fold", .int(fold.index)), ("test_subjects", .array(fold.testSubjects.map { .int($0) })),
                              ("accuracy", .double(fold.metrics.accuracy)), ("f1_macro", .double(fold.metrics.f1Macro))])

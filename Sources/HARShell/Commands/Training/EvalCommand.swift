@@ -17,6 +17,10 @@ struct EvalCommand: ShellCommand {
         var metrics: ClassificationMetrics
         /// Batch-1 latency and batched throughput, when measured.
         var timing: InferenceTiming?
+        /// The session run the evaluation belongs to; nil when the model belongs to none.
+        var run: Int? = nil
+        /// Why the evaluation is recorded nowhere (or in the session only), said after the figures; nil when recorded.
+        var unrecorded: String? = nil
         /// The precision the evaluated model's run trained in; nil for a model without a run in this session.
         /// Evaluation itself always computes in float32: the weights are float32, and the same checkpoint then scores
         /// the same on every CPU (docs/LEARNING.md, "Mixed precision").
@@ -36,11 +40,12 @@ struct EvalCommand: ShellCommand {
                 lines.append("latency (batch 1): p50 \(TrainingView.fixed(timing.latencyP50, 2)) ms, p95 \(TrainingView.fixed(timing.latencyP95, 2)) ms;"
                              + " throughput \(grouped(Int(timing.throughput.rounded()))) windows/s (batch \(timing.batch))")
             }
+            if let unrecorded { lines.append(unrecorded) }
             lines.append("computed in float32" + (trainedIn.map { " (the model trained in \($0.rawValue))" } ?? ""))
             return lines
         }
 
-        /// `split`, `accuracy`, macro and weighted P/R/F1, `per_class`, `confusion`, latency and throughput,
+        /// `split`, `accuracy`, macro and weighted P/R/F1, `per_class`, `confusion`, latency and throughput, `run`,
         /// `eval_precision` and `train_precision`.
         var result: CommandResult {
             CommandResult(command: "eval", fields: [
@@ -56,6 +61,7 @@ struct EvalCommand: ShellCommand {
                 ("latency_ms_p50", timing.map { .double($0.latencyP50) } ?? .null),
                 ("latency_ms_p95", timing.map { .double($0.latencyP95) } ?? .null),
                 ("throughput_windows_per_s", timing.map { .double($0.throughput) } ?? .null),
+                ("run", run.map(JSONValue.int) ?? .null),
                 ("eval_precision", .string(TrainingPrecision.float32.rawValue)),
                 ("train_precision", trainedIn.map { .string($0.rawValue) } ?? .null),
             ])
@@ -89,6 +95,7 @@ private extension Interpreter {
             }
         }
         session.lastEvaluation = result
-        return EvalCommand.Evaluation(split: word, metrics: result.metrics, timing: timing, trainedIn: session.currentRun?.precision)
+        return EvalCommand.Evaluation(split: word, metrics: result.metrics, timing: timing, run: session.currentRun?.id,
+                                      unrecorded: unrecordedEvaluationReason, trainedIn: session.currentRun?.precision)
     }
 }

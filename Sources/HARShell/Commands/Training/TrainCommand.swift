@@ -3,14 +3,17 @@ import HARKit
 
 /// `train [EPOCHS]`: continues training the current model, recording the run epoch by epoch.
 struct TrainCommand: ShellCommand {
-    static let spec = CommandSpec("train", family: .training, usage: "train [EPOCHS] [continue]",
+    static let spec = CommandSpec("train", family: .training, usage: "train [EPOCHS] [continue] [seeds=N]",
                                   summary: "continue training the current model; one line per epoch",
                                   details: ["Early stopping (set patience N) restores the best weights.",
                                             "Each `train` starts the learning-rate schedule (set schedule) afresh at `set lr`;",
                                             "`train N continue` goes on with the previous train's schedule instead (step keeps",
                                             "its period and keeps decaying; cosine spans the earlier epochs and these).",
-                                            "Ctrl-C stops after the current batch, keeps the model, and returns to the prompt."],
-                                  examples: ["train", "train 30", "train 10 continue"], keywords: ["continue"], positionals: 2)
+                                            "Ctrl-C stops after the current batch, keeps the model, and returns to the prompt.",
+                                            "seeds=N trains N fresh models of the current spec (seeds S, S+1, …), evaluates each on the",
+                                            "test split and reports one result, mean ± std; the current model is left as it was."],
+                                  examples: ["train", "train 30", "train 10 continue", "train 10 seeds=3"], keywords: ["continue"],
+                                  positionals: 2, options: [OptionSpec("seeds", .integer(2...1000))])
 
     /// One finished epoch, said the moment it finishes: a line under `TrainingView.header` and a `--json` line.
     struct Epoch: CommandOutput {
@@ -56,9 +59,21 @@ struct TrainCommand: ShellCommand {
         }
     }
 
+    /// One model's training, or (`seeds=N`) several fresh models' as one result.
+    enum Output: CommandOutputForms {
+        case trained(Trained), repeated(RepeatedTraining)
+
+        var form: any CommandOutput {
+            switch self {
+            case .trained(let trained): return trained
+            case .repeated(let repeated): return repeated
+            }
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> Trained { try shell.train(arguments) }
+    func run(in shell: Interpreter) throws -> Output { try shell.train(arguments) }
 
     /// The epoch count (nil: `set epochs`) and whether `continue` was given, in either order.
     static func countAndContinuation(_ arguments: Arguments) throws -> (count: Int?, continuing: Bool) {
@@ -77,10 +92,16 @@ struct TrainCommand: ShellCommand {
 }
 
 private extension Interpreter {
-    func train(_ arguments: Arguments) throws -> TrainCommand.Trained {
+    func train(_ arguments: Arguments) throws -> TrainCommand.Output {
         let (count, continuing) = try TrainCommand.countAndContinuation(arguments)
         let requested = count ?? session.config.epochs
         let epochs = scaledEpochs(requested)
+        if let seeds = arguments.integerOption("seeds") {
+            guard !continuing else {
+                throw ShellError("seeds=N trains fresh models, so there is no schedule to continue: drop 'continue'", at: arguments.command.offset)
+            }
+            return .repeated(try trainSeeds(seeds, epochs: epochs, arguments))
+        }
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
         let trainer: Trainer
@@ -99,8 +120,11 @@ private extension Interpreter {
         run.augmentation = session.augmentation?.description
         let isNewRun = session.currentRun == nil
         let recording = recording(of: "run \(run.id)")
-        let start = RunStart(dataset: dataset, model: model.spec, config: session.config)
-        let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds, start: start) } ?? recording.begin(start)
+        let settings = RunSettings(fromEpoch: run.epochs.count + 1, config: session.config, augmentation: run.augmentation)
+        run.record(settings)
+        let start = RunStart(dataset: dataset, model: model.spec, config: session.config, augmentation: run.augmentation)
+        let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds, start: start, settings: settings) }
+            ?? recording.begin(start)
         run.storeID = recorder.runID
         output.text("training \(model.spec) on \(dataset.name) for \(epochs) epoch\(epochs == 1 ? "" : "s")"
                     + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")
@@ -139,6 +163,6 @@ private extension Interpreter {
         if outcome.reason == .cancelled {
             replay = outcome.records.isEmpty ? .omitted : .rewritten("train \(outcome.records.count)" + (continuing ? " continue" : ""))
         }
-        return TrainCommand.Trained(outcome: outcome, run: run.id)
+        return .trained(TrainCommand.Trained(outcome: outcome, run: run.id))
     }
 }

@@ -17,17 +17,28 @@ struct TuneCommand: ShellCommand {
     struct Tuned: CommandOutput {
         /// Every trial, the best and whether Ctrl-C stopped the search.
         var search: TuningResult
+        /// The session run the best trial's model became; nil when no trial finished.
+        var run: Int?
 
         /// The trials' table, then the best trial or why there is none.
         func lines(in layout: TextLayout) -> [String] {
             search.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [
                 search.best.map { best in
                     "best: trial \(best.index) \(best.settingsText) (val F1 \(TrainingView.fixed(best.score, 4))); its settings and trained model are now current"
+                        + (run.map { " (run #\($0))" } ?? "")
                 } ?? "no trial finished its budget\(search.cancelled ? " (stopped by Ctrl-C)" : ""); settings unchanged",
-            ]
+            ] + testLine
         }
 
-        /// `trials`, `stopped`, `best` (null when no trial finished), and with a best trial the `config` left set.
+        /// The search's result: its best trial once on the test split, and where the store holds it.
+        private var testLine: [String] {
+            guard let best = search.best, let metrics = search.bestTestMetrics else { return [] }
+            return ["the search's result: trial \(best.index) on the test split, accuracy \(TrainingView.fixed(metrics.accuracy * 100, 2))%, "
+                    + "macro F1 \(TrainingView.fixed(metrics.f1Macro, 3))" + (search.runID.map { " (run \($0) in the store)" } ?? "")]
+        }
+
+        /// `trials`, `stopped`, `best` (null when no trial finished), and with a best trial the `config` left set, the
+        /// session `run` it became, the search's `store_run` and the best trial's `test_accuracy` and `test_f1_macro`.
         var result: CommandResult {
             let stopped = JSONValue.string(search.cancelled ? "interrupted" : "completed")
             guard let best = search.best else {
@@ -37,7 +48,10 @@ struct TuneCommand: ShellCommand {
                 ("trials", .int(search.trials.count)), ("stopped", stopped),
                 ("best", .object([("trial", .int(best.index)), ("settings", .object(best.settings.keys.sorted().map { ($0, .string(best.settings[$0]!)) })),
                                   ("val_macro_f1", .double(best.score)), ("model", .string(best.spec.description))])),
-                ("config", ConfigKey.json(best.config)),
+                ("config", ConfigKey.json(best.config)), ("run", run.map(JSONValue.int) ?? .null),
+                ("store_run", search.runID.map { .int(Int($0)) } ?? .null),
+                ("test_accuracy", search.bestTestMetrics.map { .double($0.accuracy) } ?? .null),
+                ("test_f1_macro", search.bestTestMetrics.map { .double($0.f1Macro) } ?? .null),
             ])
         }
     }
@@ -76,7 +90,9 @@ private extension Interpreter {
             session.config = best.config
             session.model = trainer.model
             session.trainer = trainer
+            adoptCurrentModel(dataset: dataset.name, config: best.config, epochs: best.history, storeID: best.runID,
+                              label: "tune: best trial \(best.index) of \(result.trials.count), \(best.settingsText)")
         }
-        return TuneCommand.Tuned(search: result)
+        return TuneCommand.Tuned(search: result, run: result.best == nil ? nil : session.runs.count)
     }
 }
