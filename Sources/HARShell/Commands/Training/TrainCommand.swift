@@ -75,7 +75,7 @@ private extension Interpreter {
             session.trainer = trainer
         }
         var run = session.currentRun ?? SessionRun(id: session.runs.count + 1, dataset: dataset.name, model: model.spec.description,
-                                                    config: session.config, modelIdentity: ObjectIdentifier(model))
+                                                    config: session.config, trainedModel: model)
         run.config = session.config
         run.augmentation = session.augmentation?.description
         let isNewRun = session.currentRun == nil
