@@ -10,7 +10,7 @@ extension RunTable {
             [.integer(run.id), .text(run.dataset), .text(run.model), run.label.map(TableValue.text) ?? .missing,
              .number(run.config.learningRate, digits: nil), .integer(Int64(run.config.batchSize)),
              .text(String(run.config.seed)), .integer(Int64(run.epochCount)), .text(run.status.rawValue),
-             score(run.testMetrics?.accuracy), score(run.testMetrics?.f1Macro),
+             accuracy(run.testMetrics?.accuracy), score(run.testMetrics?.f1Macro),
              .number(run.trainSeconds, digits: 1), .text(timestamp(run.startedAt))]
         }
         return RunTable(columns: columns.map(Column.init), rows: rows)
@@ -31,7 +31,7 @@ extension RunTable {
         columns += differing.map { ($0, $0) }
         let rows = runs.enumerated().map { index, run -> [TableValue] in
             let metrics = run.testMetrics
-            return [.text(run.dataset), .text(run.model), .integer(run.id), score(metrics?.accuracy),
+            return [.text(run.dataset), .text(run.model), .integer(run.id), accuracy(metrics?.accuracy),
                     score(metrics?.precisionMacro), score(metrics?.recallMacro), score(metrics?.f1Macro),
                     run.finalTrainLoss.map { .number($0, digits: 4) } ?? .missing, .number(run.trainSeconds, digits: 1),
                     run.inference.map { .number($0.latencyP50, digits: 2) } ?? .missing,
@@ -41,7 +41,11 @@ extension RunTable {
         return RunTable(columns: columns.map(Column.init), rows: rows)
     }
 
-    private static func score(_ value: Double?) -> TableValue { value.map { .number($0, digits: 4) } ?? .missing }
+    /// An accuracy as people read it everywhere (`eval`, `runs`, `compare`, `cv`): a percentage with 2 decimals.
+    static func accuracy(_ value: Double?) -> TableValue { value.map(TableValue.percentage) ?? .missing }
+
+    /// A precision, recall or F1 score as people read it everywhere: a fraction with 3 decimals.
+    static func score(_ value: Double?) -> TableValue { value.map { .number($0, digits: 3) } ?? .missing }
 
     /// Every training setting of `run` as text, keyed by its configuration name.
     private static func settingsText(_ run: RunRecord) -> [String: String] {

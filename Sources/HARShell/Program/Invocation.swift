@@ -32,6 +32,7 @@ public struct Invocation: Sendable, Equatable {
     public var skipStartupFile = false
     /// `--json`: one JSON result per command on stdout, messages on stderr.
     public var json = false
+
     /// `--data-dir DIR`.
     public var dataDirectory: String?
 

@@ -54,11 +54,15 @@ public final class ShellProgram {
         self.terminals = terminals
         self.isInterrupted = isInterrupted
         self.clearInterrupt = clearInterrupt
+        // Text goes to standard output, or to standard error under `--json`: its width is that stream's terminal's.
+        let textOnTerminal = invocation.json ? terminals.error : terminals.output
+        let textDescriptor: Int32 = invocation.json ? 2 : 1
         let sink = output ?? TerminalSink(
             json: invocation.json,
             showProgress: terminals.error && !invocation.quiet,
-            textStyle: Style.forTerminal(isTerminal: invocation.json ? terminals.error : terminals.output, environment: environment),
-            errorStyle: Style.forTerminal(isTerminal: terminals.error, environment: environment))
+            textStyle: Style.forTerminal(isTerminal: textOnTerminal, environment: environment),
+            errorStyle: Style.forTerminal(isTerminal: terminals.error, environment: environment),
+            width: { TerminalWidth.resolve(measured: textOnTerminal ? TerminalWidth.measured(fd: textDescriptor) : nil, environment: environment) })
         interpreter = Interpreter(output: sink, dataDirectory: ShellProgram.dataDirectory(invocation, environment),
                                   shouldStop: isInterrupted)
         interpreter.style = Style.forTerminal(isTerminal: terminals.output && !invocation.json, environment: environment)

@@ -13,6 +13,7 @@ public final class TerminalSink: OutputSink {
     private let errorStyle: Style
     private let writeOut: Writer
     private let writeErr: Writer
+    private let width: () -> Int
     private var progressShown = false
 
     /// A sink.
@@ -21,15 +22,21 @@ public final class TerminalSink: OutputSink {
     ///   - showProgress: draw progress bars (stderr is a terminal and not `--quiet`).
     ///   - textStyle: colours for text on its stream; `errorStyle` for stderr.
     ///   - writeOut: writes to stdout; `writeErr` to stderr.
+    ///   - width: the columns text may use, asked before each command's output (a terminal may have been resized).
     public init(json: Bool, showProgress: Bool, textStyle: Style, errorStyle: Style,
-                writeOut: @escaping Writer = TerminalSink.standardOutput, writeErr: @escaping Writer = TerminalSink.standardError) {
+                writeOut: @escaping Writer = TerminalSink.standardOutput, writeErr: @escaping Writer = TerminalSink.standardError,
+                width: @escaping () -> Int = { TerminalWidth.default }) {
         self.json = json
         self.showProgress = showProgress
         self.textStyle = textStyle
         self.errorStyle = errorStyle
         self.writeOut = writeOut
         self.writeErr = writeErr
+        self.width = width
     }
+
+    /// The columns text may use now.
+    public var columns: Int? { width() }
 
     /// Writes to file descriptor 1.
     public static func standardOutput(_ text: String) { writeAll(1, text) }

@@ -17,11 +17,11 @@ struct InfoCommand: ShellCommand {
             let rows = dataset.classNames.enumerated().map { index, name in
                 [name] + splits.map { String(dataset.classCounts(in: $0)[index]) }
             }
-            return ["dataset   \(dataset.name): \(dataset.count) windows, \(dataset.windowLength) steps × \(dataset.channelCount) channels "
+            return ["dataset   \(dataset.name): \(counted(dataset.count, "window")), \(counted(dataset.windowLength, "step")) × \(counted(dataset.channelCount, "channel")) "
                     + "at \(TrainingView.fixed(dataset.sampleRate, 1)) Hz",
                     "protocol  \(dataset.protocolDescription.summary)",
                     "channels  \(dataset.channelNames.joined(separator: " "))"]
-                + TextTable(header: ["class"] + splits.map(\.rawValue), rows: rows, alignments: [.left] + splits.map { _ in .right }).render()
+                + TextTable(header: ["class"] + splits.map(\.rawValue), rows: rows, alignments: [.left] + splits.map { _ in .right }).render(width: layout.width)
                 + splits.map { "\($0.rawValue) subjects: \(dataset.subjects(in: $0).map(String.init).joined(separator: " "))" }
         }
 

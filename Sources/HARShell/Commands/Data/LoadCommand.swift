@@ -30,8 +30,8 @@ struct LoadCommand: ShellCommand {
 
         /// The dataset's shape, rate, classes and split sizes; its protocol; the dropped model.
         func lines(in layout: TextLayout) -> [String] {
-            ["loaded \(dataset.name): \(dataset.count) windows of \(dataset.windowLength)×\(dataset.channelCount) "
-                + "at \(TrainingView.fixed(dataset.sampleRate, 1)) Hz, \(dataset.classNames.count) classes; "
+            ["loaded \(dataset.name): \(counted(dataset.count, "window")) of \(dataset.windowLength)×\(dataset.channelCount) "
+                + "at \(TrainingView.fixed(dataset.sampleRate, 1)) Hz, \(counted(dataset.classNames.count, "class", plural: "classes")); "
                 + DatasetSplit.allCases.map { "\($0.rawValue) \(dataset.indices(in: $0).count)" }.joined(separator: ", "),
              "protocol: \(dataset.protocolDescription.summary)"]
                 + (droppedModel.map { ["model \($0.spec) dropped: it was built for \($0.inputShape), this dataset has \(shape)"] } ?? [])
@@ -65,7 +65,7 @@ struct LoadCommand: ShellCommand {
 
         /// `loaded sa trained 3 epochs on synthetic from FILE`, with a hint when no dataset is loaded.
         func lines(in layout: TextLayout) -> [String] {
-            ["loaded \(metadata.modelName) trained \(metadata.epoch) epochs on \(metadata.dataset.name) from \(file)"
+            ["loaded \(metadata.modelName) trained \(counted(metadata.epoch, "epoch")) on \(metadata.dataset.name) from \(file)"
                 + (hasDataset ? "" : " (load a dataset with the same channels and classes to train or evaluate it)")]
         }
 

@@ -16,7 +16,7 @@ struct CrossValidateCommand: ShellCommand {
 
         /// The per-fold table and the summary line.
         func lines(in layout: TextLayout) -> [String] {
-            validation.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [validation.summary]
+            TextTable(validation.table).render(width: layout.width) + [validation.summary]
         }
 
         /// `folds`, `scheme`, means and standard deviations of accuracy and macro F1, `stopped`, `per_fold`.
@@ -50,10 +50,10 @@ private extension Interpreter {
         let result: CrossValidationResult
         do {
             let validation = try CrossValidation(folds: folds, epochs: epochs)
-            output.text("cross-validating \(model.spec) on \(dataset.name): \(folds), \(epochs) epochs per fold — Ctrl-C stops")
+            output.text("cross-validating \(model.spec) on \(dataset.name): \(folds), \(counted(epochs, "epoch")) per fold — Ctrl-C stops")
             result = try validation.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a fold"), progress: { [output] fold in
                 output.text("fold \(fold.index): test subjects \(fold.testSubjects.map(String.init).joined(separator: " ")), "
-                            + "accuracy \(TrainingView.fixed(fold.metrics.accuracy * 100, 2))%, macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))")
+                            + "accuracy \(TableValue.percentage(fold.metrics.accuracy).display), macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))")
             }, shouldStop: shouldStop)
         } catch let error as TuningError {
             throw ShellError(error.message, at: arguments.command.offset)

@@ -83,7 +83,7 @@ private extension Interpreter {
         let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds) }
             ?? recording.begin(RunStart(dataset: dataset, model: model.spec, config: session.config))
         run.storeID = recorder.runID
-        output.text("training \(model.spec) on \(dataset.name) for \(epochs) epoch\(epochs == 1 ? "" : "s")"
+        output.text("training \(model.spec) on \(dataset.name) for \(counted(epochs, "epoch"))"
                     + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")
         output.text(TrainingView.header)
         var epochStart = Date()
