@@ -3,9 +3,10 @@ import HARKit
 @testable import HARShell
 import TestSupport
 
-/// One convention for what the shell prints (issue 20 §6): accuracy as a percentage in every text, and counts that
-/// agree in number.
-final class OutputConventionTests: IsolatedTestCase {
+/// One convention for what the shell prints (issue 20 §6): accuracy as a percentage in every text, counts that
+/// agree in number, one meaning per `--json` field name, and a single-document `--json` mode. (A thread-restoring
+/// case: `ShellProgram.run` applies the thread setting to libtorch.)
+final class OutputConventionTests: ThreadRestoringTestCase {
     /// A session with a temporary run store, small synthetic windows and a tiny attention model.
     private func preparedShell() throws -> (Interpreter, OutputBuffer) {
         let (shell, out) = makeInterpreter()
@@ -59,5 +60,59 @@ final class OutputConventionTests: IsolatedTestCase {
         XCTAssertTrue(out.lines.contains { $0.hasPrefix("loaded sa") && $0.hasSuffix(" trained 1 epoch on synthetic from \(file.path)") },
                       out.transcript)
         XCTAssertFalse(out.transcript.contains(" 1 epochs"), out.transcript)
+    }
+
+    /// `load` had `"channels": 6` where `info` had `"channels": [...]`: a field name means one thing in every result.
+    func testLoadAndInfoGiveEachFieldOneMeaning() throws {
+        let (shell, out) = makeInterpreter()
+        XCTAssertEqual(shell.execute("load synthetic window=32 overlap=0; info"), .success)
+        let dataset = try XCTUnwrap(shell.session.dataset)
+        let load = try XCTUnwrap(out.results.first { $0.command == "load" }), info = try XCTUnwrap(out.results.last)
+        for result in [load, info] {
+            XCTAssertEqual(result["channels"]?.arrayValue?.compactMap(\.stringValue), dataset.channelNames, result.command)
+            XCTAssertEqual(result["classes"]?.arrayValue?.compactMap(\.stringValue), dataset.classNames, result.command)
+            XCTAssertEqual(result["channel_count"], .int(dataset.channelCount), result.command)
+            XCTAssertEqual(result["class_count"], .int(dataset.classNames.count), result.command)
+        }
+        for (name, value) in load.fields {
+            guard let other = info[name] else { continue }
+            XCTAssertEqual(kind(of: value), kind(of: other), "'\(name)' is a \(kind(of: value)) in load and a \(kind(of: other)) in info")
+        }
+    }
+
+    private func kind(of value: JSONValue) -> String {
+        switch value {
+        case .array: return "list"
+        case .object: return "object"
+        case .string: return "string"
+        case .int, .double: return "number"
+        case .bool: return "bool"
+        case .null: return "null"
+        }
+    }
+
+    /// `--json-document` prints one JSON value, an array of every result (a failure's too), when `har` ends.
+    func testJSONDocumentModePrintsOneArrayOfEveryResult() throws {
+        var stdout = ""
+        let sink = TerminalSink(json: true, document: true, showProgress: false, textStyle: Style(colour: false),
+                                errorStyle: Style(colour: false), writeOut: { stdout += $0 }, writeErr: { _ in })
+        let invocation = try Invocation.parse(["--json-document", "--no-rc", "--keep-going", "-c", "set lr 0.1; set batch -1", "-c", "show seed"])
+        XCTAssertTrue(invocation.json && invocation.jsonDocument)
+        let program = ShellProgram(invocation: invocation, environment: ["HOME": temporaryFolder().path, "HAR_RUNS": "/dev/null/runs.sqlite"],
+                                   terminals: ShellProgram.Terminals(input: false, output: false, error: false), output: sink)
+        XCTAssertEqual(program.run(), 1)
+        let document = try JSONValue(parsing: Data(stdout.utf8))
+        XCTAssertEqual(document.arrayValue?.compactMap { $0["command"]?.stringValue }, ["set", "set", "show"])
+        let lines = stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 5, stdout)
+        XCTAssertEqual(lines.first, "[")
+        XCTAssertEqual(lines.last, "]")
+        XCTAssertEqual(lines.dropFirst().dropLast().map { $0.hasPrefix("{\"command\":\"set\",\"ok\":false") }, [false, true, false], stdout)
+
+        stdout = ""
+        let empty = TerminalSink(json: true, document: true, showProgress: false, textStyle: Style(colour: false),
+                                 errorStyle: Style(colour: false), writeOut: { stdout += $0 }, writeErr: { _ in })
+        empty.finish()
+        XCTAssertEqual(stdout, "[]\n", "no results is an empty array, still one JSON value")
     }
 }

@@ -25,13 +25,15 @@ struct InfoCommand: ShellCommand {
                 + splits.map { "\($0.rawValue) subjects: \(dataset.subjects(in: $0).map(String.init).joined(separator: " "))" }
         }
 
-        /// `dataset`, `window`, `channels`, `classes`, `rate_hz`, and per split `windows`, `subjects`, `class_counts`.
+        /// `dataset`, `window`, `channels`, `classes` (names), `channel_count`, `class_count`, `rate_hz`, and per split
+        /// `windows`, `subjects`, `class_counts`.
         var result: CommandResult {
             let splits = DatasetSplit.allCases
             var fields: [(String, JSONValue)] = [
                 ("dataset", .string(dataset.name)), ("window", .int(dataset.windowLength)),
                 ("channels", .array(dataset.channelNames.map { .string($0) })),
-                ("classes", .array(dataset.classNames.map { .string($0) })), ("rate_hz", .double(dataset.sampleRate)),
+                ("classes", .array(dataset.classNames.map { .string($0) })), ("channel_count", .int(dataset.channelCount)),
+                ("class_count", .int(dataset.classNames.count)), ("rate_hz", .double(dataset.sampleRate)),
             ]
             for split in splits {
                 fields.append((split == .validation ? "val" : split.rawValue, .object([

@@ -42,11 +42,13 @@ struct LoadCommand: ShellCommand {
             InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
         }
 
-        /// `dataset`, `windows`, `window`, `channels`, `classes`, `rate_hz`.
+        /// `dataset`, `windows`, `window`, `channels` and `classes` (names, as `info` has them), `channel_count`,
+        /// `class_count`, `rate_hz`.
         var result: CommandResult {
             CommandResult(command: "load", fields: [
                 ("dataset", .string(dataset.name)), ("windows", .int(dataset.count)), ("window", .int(dataset.windowLength)),
-                ("channels", .int(dataset.channelCount)), ("classes", .int(dataset.classNames.count)),
+                ("channels", .array(dataset.channelNames.map { .string($0) })), ("channel_count", .int(dataset.channelCount)),
+                ("classes", .array(dataset.classNames.map { .string($0) })), ("class_count", .int(dataset.classNames.count)),
                 ("rate_hz", .double(dataset.sampleRate)),
             ])
         }
