@@ -68,7 +68,7 @@ final class ModelTests: IsolatedTestCase {
 
     func testUnknownModelNameSuggestsTheNearestValidOne() {
         XCTAssertThrowsError(try ModelSpec("atn+lstm")) { error in
-            XCTAssertTrue("\(error)".contains("did you mean 'attn'"), "\(error)")
+            XCTAssertTrue("\(error)".contains("did you mean 'attn+lstm'"), "\(error)")
         }
         XCTAssertThrowsError(try ModelSpec("sa", options: ["widht": "3"])) { error in
             XCTAssertTrue("\(error)".contains("did you mean 'width'"), "\(error)")

@@ -39,7 +39,7 @@ final class BinaryTests: IsolatedTestCase {
         try "set lr 0.1\n\nmodel atn+lstm\n".write(to: script, atomically: true, encoding: .utf8)
         let run = try HarBinary.run(["--no-rc", script.path])
         XCTAssertEqual(run.status, 1)
-        XCTAssertTrue(run.stderr.contains("\(script.path):3: unknown model 'atn' — did you mean 'attn'?"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("\(script.path):3: unknown model 'atn+lstm' — did you mean 'attn+lstm'?"), run.stderr)
     }
 
     func testJSONModePrintsOneObjectPerCommandOnStdout() throws {

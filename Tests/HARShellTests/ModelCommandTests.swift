@@ -25,8 +25,9 @@ final class ModelCommandTests: IsolatedTestCase {
 
     func testModelSpecErrorsPointAtTheWrongWord() {
         let cases: [(String, String, Int)] = [
-            ("model atn+lstm", "unknown model 'atn' — did you mean 'attn'?", 6),
-            ("model sa+lsmt", "unknown model 'lsmt'", 9),
+            ("model atn+lstm", "unknown model 'atn+lstm' — did you mean 'attn+lstm'?", 6),
+            ("model sa+lsmt", "unknown model 'sa+lsmt' — did you mean 'sa+lstm'?", 9),
+            ("model transfomer", "unknown model 'transfomer' — did you mean 'transformer'?", 6),
             ("model sa widht=8", "unknown model option 'widht' — did you mean 'width'?", 9),
             ("model sa dropout=1.5", "dropout must be in [0, 1), got 1.5", 9),
         ]

@@ -23,14 +23,14 @@ public final class RunRecorder {
         write { runID = try start($0) }
     }
 
-    /// Trains `trainer` for `epochs` epochs, recording each epoch as it finishes; `events` sees every event after the
-    /// recorder. A call that throws ends the run as `failed` with the error's text before rethrowing; otherwise the
-    /// run stays `running` until `end(_:)` or `end(after:)`.
+    /// Trains `trainer` for `epochs` epochs (`continuingSchedule`: see `Trainer.train`), recording each epoch as it
+    /// finishes; `events` sees every event after the recorder. A call that throws ends the run as `failed` with the
+    /// error's text before rethrowing; otherwise the run stays `running` until `end(_:)` or `end(after:)`.
     /// - Throws: what `Trainer.train` throws.
-    public func train(_ trainer: Trainer, epochs: Int, events: ((TrainingEvent) -> Void)? = nil,
+    public func train(_ trainer: Trainer, epochs: Int, continuingSchedule: Bool = false, events: ((TrainingEvent) -> Void)? = nil,
                       shouldStop: @escaping () -> Bool = { false }) throws -> TrainingOutcome {
         do {
-            return try trainer.train(epochs: epochs, events: { [self] event in
+            return try trainer.train(epochs: epochs, continuingSchedule: continuingSchedule, events: { [self] event in
                 if case .epochFinished(let record) = event { epochFinished(record) }
                 events?(event)
             }, shouldStop: shouldStop)

@@ -26,6 +26,13 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
     public static var knownNames: [String] {
         stems + readers + standalone + aliases.keys.sorted()
     }
+    /// Every form a model spec may take, in words: the single models, the hybrids and the aliases.
+    public static var validForms: String {
+        let aliasText = aliases.keys.sorted().map { "\($0)=\(aliases[$0]!)" }.joined(separator: ", ")
+        return (stems + readers + standalone).joined(separator: ", ")
+            + ", or a hybrid STEM+READER with STEM \(stems.joined(separator: "|")) and READER \(readers.joined(separator: "|"))"
+            + " (e.g. sa+lstm, cnn+gru); aliases \(aliasText)"
+    }
     /// Typical specs, for help and completion.
     public static let examples = ["sa", "cnn", "ca", "resnet", "lstm", "gru", "transformer", "deepconvlstm",
                                   "attn+lstm", "sa+lstm", "sa+gru", "sa+transformer", "cnn+lstm"]
@@ -49,10 +56,10 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
         guard !parts.isEmpty, parts.count <= 2, !parts.contains("") else {
             throw ModelSpecError("model spec '\(text)' must be NAME or STEM+READER (e.g. sa+lstm)", word: text)
         }
-        let canonical = try parts.map { part -> String in
-            let resolved = ModelSpec.aliases[part] ?? part
+        let canonical = try parts.indices.map { index -> String in
+            let resolved = ModelSpec.aliases[parts[index]] ?? parts[index]
             guard (ModelSpec.stems + ModelSpec.readers + ModelSpec.standalone).contains(resolved) else {
-                throw ModelSpecError.unknown("model", part, valid: ModelSpec.knownNames)
+                throw ModelSpecError.unknownModel(parts, at: index)
             }
             return resolved
         }
@@ -107,6 +114,23 @@ public struct ModelSpecError: HARKitError {
     public let word: String
 
     init(_ message: String, word: String) { (self.message, self.word) = (message, word) }
+
+    /// `unknown model 'atn+lstm' — did you mean 'attn+lstm'? (valid: …)`: the whole spec, the nearest name for its
+    /// unknown part `parts[index]` (a stem or alias first in a hybrid, a reader second) and every valid form, hybrids
+    /// included; `word` is the unknown part, for the caret.
+    static func unknownModel(_ parts: [String], at index: Int) -> ModelSpecError {
+        let word = parts[index]
+        let stemNames = ModelSpec.stems + ModelSpec.aliases.filter { ModelSpec.stems.contains($0.value) }.keys.sorted()
+        let candidates = parts.count == 1 ? ModelSpec.knownNames : (index == 0 ? stemNames : ModelSpec.readers)
+        let guess = candidates.min { editDistance($0, word) < editDistance($1, word) }
+            .flatMap { editDistance($0, word) <= max(2, word.count / 3) ? $0 : nil }
+        var corrected = parts
+        let hint = guess.map { guess -> String in
+            corrected[index] = guess
+            return " — did you mean '\(corrected.joined(separator: "+"))'?"
+        } ?? ""
+        return ModelSpecError("unknown model '\(parts.joined(separator: "+"))'\(hint) (valid: \(ModelSpec.validForms))", word: word)
+    }
 
     static func unknown(_ what: String, _ word: String, valid: [String]) -> ModelSpecError {
         let guess = valid.min { editDistance($0, word) < editDistance($1, word) }

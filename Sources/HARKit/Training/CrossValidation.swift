@@ -53,11 +53,13 @@ public struct CrossValidation {
     /// - Parameters:
     ///   - recording: where each fold is recorded as a run (label "cv fold I/K"), epoch by epoch.
     ///   - progress: called after each fold.
+    ///   - events: every training event of every fold, with the fold's 1-based number (for a progress bar).
     ///   - shouldStop: polled between batches; the folds finished so far are returned.
     /// - Throws: `TuningError` for an impossible fold scheme; errors of model building or training (a run store that
     ///   fails is reported through `recording`, never thrown).
     public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, recording: RunRecording = .none,
-                    progress: ((CrossValidationFold) -> Void)? = nil, shouldStop: @escaping () -> Bool = { false }) throws -> CrossValidationResult {
+                    progress: ((CrossValidationFold) -> Void)? = nil, events: ((_ fold: Int, TrainingEvent) -> Void)? = nil,
+                    shouldStop: @escaping () -> Bool = { false }) throws -> CrossValidationResult {
         let groups = try testSubjects(of: dataset.subjects, seed: config.seed)
         var results: [CrossValidationFold] = []
         for (index, test) in groups.enumerated() {
@@ -67,7 +69,8 @@ public struct CrossValidation {
             let trainer = try Trainer(model: try ModelFactory.make(spec, input: input), dataset: fold, config: config)
             let label = "cv fold \(index + 1)/\(groups.count) (test subjects \(test.map(String.init).joined(separator: ",")))"
             let recorder = recording.begin(RunStart(dataset: fold, model: spec, config: config, label: label))
-            let outcome = try recorder.train(trainer, epochs: epochs, shouldStop: shouldStop)
+            let outcome = try recorder.train(trainer, epochs: epochs, events: events.map { events in { events(index + 1, $0) } },
+                                             shouldStop: shouldStop)
             if outcome.reason == .cancelled {
                 recorder.end(RunEnd(status: .cancelled, message: "cross-validation was stopped", trainSeconds: recorder.trainSeconds))
                 return CrossValidationResult(folds: results, scheme: folds, cancelled: true)

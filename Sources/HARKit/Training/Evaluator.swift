@@ -9,6 +9,10 @@ public struct Evaluator {
     public let dataset: HARDataset
     /// Windows per forward pass.
     public var batchSize = 512
+    /// Called after each batch with the batches done and the batches in all (a progress bar).
+    public var progress: ((_ done: Int, _ total: Int) -> Void)?
+    /// Polled before each batch; when it says yes the evaluation stops there and throws `EvaluationStopped`.
+    public var shouldStop: () -> Bool = { false }
 
     /// An evaluator of `model` on `dataset`.
     public init(model: any HARModel, dataset: HARDataset) { (self.model, self.dataset) = (model, dataset) }
@@ -30,7 +34,8 @@ public struct Evaluator {
     }
 
     /// Evaluates `split`.
-    /// - Throws: `DatasetError` when the split is empty, `TorchError` when a forward pass fails.
+    /// - Throws: `DatasetError` when the split is empty, `TorchError` when a forward pass fails, `EvaluationStopped`
+    ///   when `shouldStop` said yes.
     public func evaluate(split: DatasetSplit) throws -> Result {
         let wasTraining = model.isTraining
         model.setTraining(false)
@@ -38,12 +43,16 @@ public struct Evaluator {
         let batcher = try Batcher(dataset: dataset, split: split, batchSize: batchSize, shuffle: false, seed: 0, augmentation: nil)
         var predictions: [Int] = [], labels: [Int] = [], indices: [Int] = [], lossSum = 0.0
         try withInferenceMode {
-            for batch in try batcher.batches(epoch: 0) {
+            let order = batcher.order(epoch: 0), total = batcher.batchCount
+            for number in 0..<total {
+                if shouldStop() { throw EvaluationStopped(split: split, batchesDone: number, batches: total) }
+                let batch = try batcher.batch(number, of: order, epoch: 0)
                 let logits = try model(batch.x.converted(to: model.dtype)).converted(to: .float32)
                 lossSum += try Functional.crossEntropy(logits: logits, labels: batch.labels, reduction: .sum).item()
                 predictions += try logits.argmax(alongAxis: 1).scalars(as: Int64.self).map { Int($0) }
                 labels += try batch.labels.scalars(as: Int64.self).map { Int($0) }
                 indices += batch.indices
+                progress?(number + 1, total)
             }
         }
         guard !indices.isEmpty else { throw DatasetError("the \(split.rawValue) split is empty") }

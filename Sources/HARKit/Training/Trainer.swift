@@ -19,6 +19,19 @@ public final class Trainer {
     public private(set) var optimizer: any Optimizer
     /// Every finished epoch of this model, across `train` calls (restored from a checkpoint by `Checkpoint.restore(into:)`).
     public internal(set) var history: [EpochRecord] = []
+    /// The learning-rate schedule the latest `train` call ran, which `train(epochs:continuingSchedule: true)` picks up.
+    private var schedule: SchedulePosition?
+
+    /// Where a learning-rate schedule began in `history`, over how many epochs it runs, and its StepLR period.
+    private struct SchedulePosition {
+        var start: Int
+        var span: Int
+        var stepSize: Int
+    }
+
+    /// The epochs of the latest `train` call's schedule finished so far (those of earlier calls it continued
+    /// included); nil before the first `train`.
+    public var scheduleEpochsDone: Int? { schedule.map { history.count - $0.start } }
 
     /// A trainer with a fresh optimizer for `model`.
     /// - Throws: `ModelError` when the model does not fit the dataset's windows.
@@ -58,16 +71,23 @@ public final class Trainer {
 
     /// The learning rate of the `index`-th epoch (0-based) of a `train` call of `epochs` epochs.
     public func learningRate(epochIndex index: Int, of epochs: Int) -> Double {
+        learningRate(epochIndex: index, of: epochs, stepSize: config.effectiveStepSize(epochs: epochs))
+    }
+
+    /// The learning rate of the `index`-th epoch (0-based) of a schedule over `epochs` epochs with StepLR period `stepSize`.
+    private func learningRate(epochIndex index: Int, of epochs: Int, stepSize: Int) -> Double {
         let schedule: (any LRSchedule)?
         switch config.schedule {
         case .none: schedule = nil
-        case .step: schedule = try? StepLR(base: config.learningRate, stepSize: config.effectiveStepSize(epochs: epochs), gamma: config.gamma)
+        case .step: schedule = try? StepLR(base: config.learningRate, stepSize: stepSize, gamma: config.gamma)
         case .cosine: schedule = try? CosineLR(base: config.learningRate, epochs: epochs)
         }
         return schedule?.learningRate(atEpoch: index) ?? config.learningRate
     }
 
-    /// Runs up to `epochs` epochs. The schedule runs over this call's epochs, starting from `config.learningRate`.
+    /// Runs up to `epochs` epochs. The schedule runs over this call's epochs, starting from `config.learningRate`;
+    /// with `continuingSchedule` it instead goes on from where the previous call's schedule is: StepLR keeps its
+    /// period and keeps decaying, cosine spans the previous call's epochs and these (a first call starts afresh).
     /// - Parameters:
     ///   - events: called on the training thread for progress display.
     ///   - shouldStop: polled between batches; returning true ends the run after the current batch.
@@ -75,25 +95,36 @@ public final class Trainer {
     /// - Throws: `TuningError` for an epoch count below 1; `TorchError` for failures other than divergence (which ends
     ///   the run with its reason); the model's
     ///   weights, the optimizer's state and learning rate, and `history` are then as they were before the call.
-    public func train(epochs: Int, events: ((TrainingEvent) -> Void)? = nil, shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
+    public func train(epochs: Int, continuingSchedule: Bool = false, events: ((TrainingEvent) -> Void)? = nil,
+                      shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
         guard epochs >= 1 else { throw TuningError("epochs must be at least 1, got \(epochs)") }
         let batcher = try Batcher(dataset: dataset, split: .train, batchSize: config.batchSize, shuffle: true, seed: config.seed,
                                   augmentation: augmentation, dropsLoneWindow: true)
-        return try train(epochs: epochs, batcher: batcher, events: events, shouldStop: shouldStop)
+        return try train(epochs: epochs, batcher: batcher, continuingSchedule: continuingSchedule, events: events, shouldStop: shouldStop)
     }
 
     /// `train(epochs:events:shouldStop:)` drawing its batches from `batcher` instead of the shuffled training split
     /// (the training-equivalence test feeds the reference's batches in the reference's order through it).
-    func train(epochs: Int, batcher: Batcher, events: ((TrainingEvent) -> Void)?, shouldStop: () -> Bool) throws -> TrainingOutcome {
+    func train(epochs: Int, batcher: Batcher, continuingSchedule: Bool = false, events: ((TrainingEvent) -> Void)?,
+               shouldStop: () -> Bool) throws -> TrainingOutcome {
         // A call that fails changes nothing (the shell's failed command leaves the session as it was): back to
-        // the weights, optimizer state, learning rate, mode and history it started from.
+        // the weights, optimizer state, learning rate, schedule, mode and history it started from.
         let start = try TrainingSnapshot(model: model, optimizer: optimizer)
-        let (startHistory, startRate, wasTraining) = (history, optimizer.learningRate, model.isTraining)
+        let (startHistory, startSchedule, startRate, wasTraining) = (history, schedule, optimizer.learningRate, model.isTraining)
+        let position: SchedulePosition
+        if continuingSchedule, let previous = schedule {
+            let done = history.count - previous.start
+            position = SchedulePosition(start: previous.start, span: done + epochs, stepSize: config.stepSize ?? previous.stepSize)
+        } else {
+            position = SchedulePosition(start: history.count, span: epochs, stepSize: config.effectiveStepSize(epochs: epochs))
+        }
+        schedule = position
         do {
-            return try runEpochs(epochs, batcher: batcher, events: events, shouldStop: shouldStop)
+            return try runEpochs(epochs, schedule: position, batcher: batcher, events: events, shouldStop: shouldStop)
         } catch {
             try? start.restore(model: model, optimizer: optimizer)
             history = startHistory
+            schedule = startSchedule
             optimizer.learningRate = startRate
             model.setTraining(wasTraining)
             throw error
@@ -101,15 +132,16 @@ public final class Trainer {
     }
 
     /// The epochs of one `train` call.
-    private func runEpochs(_ epochs: Int, batcher: Batcher, events: ((TrainingEvent) -> Void)?, shouldStop: () -> Bool) throws -> TrainingOutcome {
+    private func runEpochs(_ epochs: Int, schedule: SchedulePosition, batcher: Batcher, events: ((TrainingEvent) -> Void)?,
+                           shouldStop: () -> Bool) throws -> TrainingOutcome {
         if let threads = config.threads { try Runtime.setThreads(threads) }
         let monitor = EarlyStopping(patience: config.patience, minDelta: config.minDelta)
         var records: [EpochRecord] = []
-        for index in 0..<epochs {
+        for _ in 0..<epochs {
             let epoch = history.count + 1
             let started = Date()
             let lastGood = try TrainingSnapshot(model: model, optimizer: optimizer)
-            optimizer.learningRate = learningRate(epochIndex: index, of: epochs)
+            optimizer.learningRate = learningRate(epochIndex: history.count - schedule.start, of: schedule.span, stepSize: schedule.stepSize)
             Runtime.manualSeed(config.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
             let result = try runEpoch(epoch: epoch, batcher: batcher, events: events, shouldStop: shouldStop)
             switch result {

@@ -38,15 +38,30 @@ public struct Tuner {
         return budgets
     }
 
+    /// The epochs the search trains in all when no trial fails or stops early: every rung trains the trials it keeps
+    /// from the previous rung's budget up to its own (a third of them, rounded up, survive each rung).
+    public var plannedEpochs: Int {
+        var (alive, trained, total) = (trials, 0, 0)
+        let budgets = rungs
+        for (rung, budget) in budgets.enumerated() {
+            total += alive * (budget - trained)
+            trained = budget
+            if rung < budgets.count - 1 { alive = max(1, (alive + reduction - 1) / reduction) }
+        }
+        return total
+    }
+
     /// Runs the search on `dataset` from `spec` and `config` (the settings not searched).
     /// - Parameters:
     ///   - recording: where every trial is recorded as a run (label "tune trial I/N"), epoch by epoch.
     ///   - progress: called whenever a trial has trained a rung or been pruned.
+    ///   - events: every training event of every trial, with the trial's 1-based number (for a progress bar).
     ///   - shouldStop: polled between batches; the search then ends with the trials so far.
     /// - Throws: `TuningError` when the dataset has no validation windows or a setting cannot be applied (a run store
     ///   that fails is reported through `recording`, never thrown).
     public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, recording: RunRecording = .none,
-                    progress: ((TuningTrial) -> Void)? = nil, shouldStop: @escaping () -> Bool = { false }) throws -> TuningResult {
+                    progress: ((TuningTrial) -> Void)? = nil, events: ((_ trial: Int, TrainingEvent) -> Void)? = nil,
+                    shouldStop: @escaping () -> Bool = { false }) throws -> TuningResult {
         guard !dataset.indices(in: .validation).isEmpty else {
             throw TuningError("tuning scores trials on validation windows, and dataset '\(dataset.name)' has none (set val above 0 and load again)")
         }
@@ -81,7 +96,9 @@ public struct Tuner {
         let budgets = rungs
         rungLoop: for (rung, budget) in budgets.enumerated() {
             for i in alive {
-                let outcome = try recorders[i].train(trainers[i]!, epochs: budget - trained, shouldStop: shouldStop)
+                let trial = all[i].index
+                let outcome = try recorders[i].train(trainers[i]!, epochs: budget - trained,
+                                                     events: events.map { events in { events(trial, $0) } }, shouldStop: shouldStop)
                 all[i].history += outcome.records
                 all[i].score = all[i].history.compactMap(\.validationMacroF1).max() ?? .nan
                 switch outcome.reason {

@@ -49,6 +49,11 @@ extension Interpreter {
         let prefixed = dataset.classNames.indices.filter { dataset.classNames[$0].hasPrefix(argument.value) }
         if prefixed.count == 1 { return prefixed[0] }
         if let index = Int(argument.value), dataset.classNames.indices.contains(index) { return index }
+        if prefixed.count > 1 {
+            let names = prefixed.map { dataset.classNames[$0] }
+            throw ShellError("ambiguous class '\(argument.value)': it could be \(names.dropLast().joined(separator: ", ")) or \(names.last!); "
+                             + "write more of the name", at: argument.offset)
+        }
         throw ShellError(Suggestion.unknown("class", argument.value, among: dataset.classNames), at: argument.offset)
     }
 

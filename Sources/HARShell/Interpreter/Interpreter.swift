@@ -46,6 +46,19 @@ public final class Interpreter {
     public private(set) var hasUnrecordedRuns = false
 
     var scriptDepth = 0
+    /// How the running command goes into the history and the recording; a command sets it when what it did differs
+    /// from what was typed (`train 20` stopped by Ctrl-C after 3 epochs replays as `train 3`).
+    var replay = Replay.asTyped
+
+    /// How a command that succeeded is written for replay.
+    enum Replay: Equatable {
+        /// As typed.
+        case asTyped
+        /// As this line instead.
+        case rewritten(String)
+        /// Not at all: it changed nothing a script could repeat.
+        case omitted
+    }
 
     /// An interpreter over a fresh session.
     /// - Parameters:
@@ -60,10 +73,15 @@ public final class Interpreter {
         self.shouldStop = shouldStop
     }
 
-    /// Runs every command of one line (or `;`-separated commands), stopping at the first failure.
-    /// - Parameter origin: where the line came from, for messages (`script.har:3`); nil for the prompt.
+    /// Runs every command of one line (or `;`-separated commands), stopping at the first failure unless `keepGoing`,
+    /// and after any command during which Ctrl-C arrived (`train 30; eval` stopped in `train` never starts `eval`;
+    /// `shouldStop` already true when the line begins is left to the commands, which stop at their first poll).
+    /// - Parameters:
+    ///   - origin: where the line came from, for messages (`script.har:3`); nil for the prompt.
+    ///   - keepGoing: report a failing command and run the rest of the line (`--keep-going`).
+    /// - Returns: `.failure` when a command failed or Ctrl-C left commands of the line unrun.
     @discardableResult
-    public func execute(_ line: String, origin: String? = nil) -> Outcome {
+    public func execute(_ line: String, origin: String? = nil, keepGoing: Bool = false) -> Outcome {
         let commands: [ParsedCommand]
         do {
             commands = try Parser.parse(line)
@@ -75,11 +93,19 @@ public final class Interpreter {
             report(ShellError("\(error)"), command: "parse", source: line, origin: origin)
             return .failure
         }
-        for command in commands {
-            let outcome = execute(command, source: line, origin: origin)
-            if outcome != .success { return outcome }
+        var failed = false
+        let stoppedAlready = shouldStop()  // a stop asked before the line began is not this line's Ctrl-C
+        for (index, command) in commands.enumerated() {
+            if index > 0, !stoppedAlready, shouldStop() { return .failure }
+            switch execute(command, source: line, origin: origin) {
+            case .success: continue
+            case .quit: return .quit
+            case .failure:
+                failed = true
+                if !keepGoing { return .failure }
+            }
         }
-        return .success
+        return failed ? .failure : .success
     }
 
     /// Runs a script's text line by line; stops at the first failure unless `keepGoing`.
@@ -89,7 +115,7 @@ public final class Interpreter {
     public func executeScript(_ text: String, name: String, keepGoing: Bool = false) -> Outcome {
         var failed = false
         for line in ScriptReader.lines(of: text) {
-            switch execute(line.text, origin: "\(name):\(line.number)") {
+            switch execute(line.text, origin: "\(name):\(line.number)", keepGoing: keepGoing) {
             case .success: continue
             case .quit: return .quit
             case .failure:
@@ -113,8 +139,11 @@ public final class Interpreter {
             let arguments = Arguments(command, spec: type.spec)
             try type.validate(arguments)
             try arguments.check()
+            let outerReplay = replay  // a command of `run FILE` must not change how `run FILE` itself replays
+            replay = .asTyped
+            defer { replay = outerReplay }
             emit(try type.init(arguments: arguments).run(in: self))
-            remember(command, succeeded: true, replayable: type.spec.replayable)
+            remember(command, succeeded: true, replayable: type.spec.replayable && replay != .omitted)
             return type.endsSession ? .quit : .success
         } catch {
             // A command that is not one transaction (`run`: the commands of the script before its failing one keep
@@ -136,7 +165,8 @@ public final class Interpreter {
     /// Adds a top-level command to the history and, when it succeeded and is replayable, to the recording.
     private func remember(_ command: ParsedCommand, succeeded: Bool, replayable: Bool) {
         guard scriptDepth == 0 else { return }
-        let written = command.written
+        var written = command.written
+        if succeeded, case .rewritten(let line) = replay { written = line }
         session.history.append(HistoryEntry(command: written, succeeded: succeeded, replayable: replayable))
         guard succeeded, replayable, let target = session.recording else { return }
         do {

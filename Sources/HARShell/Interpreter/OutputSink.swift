@@ -31,18 +31,25 @@ public struct Progress: Sendable, Equatable {
     public var total: Int
     /// Seconds since the step started.
     public var elapsed: Double
+    /// Units done counting the one under way in part (2.25 epochs a quarter into the third), for the bar and the ETA;
+    /// `done` is shown as the count.
+    public var exactDone: Double
 
-    /// A progress report.
-    public init(label: String, done: Int, total: Int, elapsed: Double) {
+    /// A progress report; `exactDone` defaults to `done`.
+    public init(label: String, done: Int, total: Int, elapsed: Double, exactDone: Double? = nil) {
         self.label = label
         self.done = done
         self.total = total
         self.elapsed = elapsed
+        self.exactDone = exactDone ?? Double(done)
     }
 
-    /// Estimated seconds left, from the rate so far; nil before the first unit.
+    /// The fraction of the step done, in [0, 1].
+    public var fraction: Double { total > 0 ? min(1, max(0, exactDone / Double(total))) : 0 }
+
+    /// Estimated seconds left, from the rate so far; nil before any work is done.
     public var remaining: Double? {
-        guard done > 0, total >= done else { return nil }
-        return elapsed / Double(done) * Double(total - done)
+        guard exactDone > 0, Double(total) >= exactDone else { return nil }
+        return elapsed / exactDone * (Double(total) - exactDone)
     }
 }

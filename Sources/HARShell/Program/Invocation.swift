@@ -49,7 +49,7 @@ public struct Invocation: Sendable, Equatable {
           har < FILE             run commands from standard input
         options:
           -i                     stay interactive after the scripts and commands
-          --keep-going           in scripts, report an error and continue (default: stop)
+          --keep-going           in scripts and -c, report an error and continue (default: stop)
           --quiet                no banner, no progress bars
           --no-rc                skip the start-up file ~/.harrc
           --data-dir DIR         where datasets are looked for and downloaded (also HAR_DATA)

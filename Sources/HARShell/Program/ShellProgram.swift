@@ -140,7 +140,7 @@ public final class ShellProgram {
         for step in invocation.steps {
             let outcome: Interpreter.Outcome
             switch step {
-            case .commands(let text): outcome = interpreter.execute(text)
+            case .commands(let text): outcome = interpreter.execute(text, keepGoing: invocation.keepGoing)
             case .script(let path): outcome = runScript(path)
             }
             if isInterrupted() { return ExitStatus.interrupted }
@@ -230,7 +230,7 @@ public final class ShellProgram {
             let start = pending?.start ?? number
             let text = (pending?.text ?? "") + line
             pending = nil
-            switch interpreter.execute(text, origin: "\(name):\(start)") {
+            switch interpreter.execute(text, origin: "\(name):\(start)", keepGoing: invocation.keepGoing) {
             case .success: continue
             case .quit: return failed ? .failure : .quit
             case .failure:

@@ -2,8 +2,7 @@
 public enum ProgressBar {
     /// The bar for `progress`, `width` characters of bar between the brackets.
     public static func render(_ progress: Progress, width: Int = 30) -> String {
-        let fraction = progress.total > 0 ? min(1, max(0, Double(progress.done) / Double(progress.total))) : 0
-        let filled = Int((fraction * Double(width)).rounded(.down))
+        let filled = Int((progress.fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         var line = "\(progress.label) [\(bar)] \(progress.done)/\(progress.total)  \(clock(progress.elapsed))"
         if let remaining = progress.remaining { line += " eta \(clock(remaining))" }

@@ -25,6 +25,12 @@ enum ScriptFile {
         }
     }
 
+    /// Whether nothing is at `url` yet, or an empty file (a recording into it starts a new script).
+    static func isEmptyOrMissing(_ url: URL) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
+        return (size ?? 0) == 0
+    }
+
     /// The text of the script at `url`.
     static func read(_ url: URL) throws -> String {
         var isDirectory: ObjCBool = false

@@ -31,6 +31,8 @@ public struct Session {
     public var runs: [SessionRun] = []
     /// The latest `eval` of the current model on the current dataset (predictions included), if any.
     public var lastEvaluation: Evaluator.Result?
+    /// The model `model SPEC` built with fresh weights (nil after other ways of getting a model: `load model`, `tune`).
+    public var builtModel: ObjectIdentifier?
 
     /// A fresh session with the reference recipe.
     public init() {}
@@ -41,6 +43,15 @@ public struct Session {
         trainer = nil
         lastEvaluation = nil
     }
+
+    /// Whether the current model still has the weights `model SPEC` gave it: built here and no epoch of it trained.
+    public var modelIsUntrained: Bool {
+        guard let model, builtModel == ObjectIdentifier(model) else { return false }
+        return currentRun?.epochs.isEmpty ?? true
+    }
+
+    /// The successful replayable commands so far, as script lines: running them in a fresh session recreates this one.
+    public var replayableHistory: [String] { history.filter { $0.succeeded && $0.replayable }.map(\.command) }
 
     /// The run of the current model, if it has trained.
     public var currentRun: SessionRun? {

@@ -42,7 +42,7 @@ final class HTTPFetcher: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         } while fetcher.done.wait(timeout: .now() + 0.1) == .timedOut
         session.finishTasksAndInvalidate()
         if stopped { throw DatasetError("download of \(url.absoluteString) stopped by Ctrl-C after \(fetcher.received) bytes") }
-        if let failure = fetcher.failure { throw DatasetError("download of \(url.absoluteString) failed: \(failure)") }
+        if let failure = fetcher.failure { throw DatasetError(NetworkFailure.describe(failure, url: url)) }
         guard (200..<300).contains(fetcher.status) else { throw DatasetError("download of \(url.absoluteString) failed: HTTP status \(fetcher.status)") }
         if let expected = fetcher.expected, expected != fetcher.received {
             throw DatasetError("download of \(url.absoluteString) is truncated: received \(fetcher.received) of \(expected) bytes")

@@ -3,7 +3,7 @@ import HARKit
 /// `set KEY VALUE`: changes a training setting, the live optimizer's too.
 struct SetCommand: ShellCommand {
     static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE",
-                                  summary: "change a training setting; takes effect at once",
+                                  summary: "change a training setting; takes effect at once unless it says when",
                                   details: ["`set KEY default` restores the default. `show` lists every key with its meaning."],
                                   examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set clip off"],
                                   keywords: ConfigKey.all.map(\.name), positionals: 2, completions: [.settings, .settingValues])
@@ -18,18 +18,25 @@ struct SetCommand: ShellCommand {
         var previous: String
         /// The threads libtorch computes with now (`set threads`), and the usable cores they are measured against.
         var threads: (budget: ThreadBudget, cores: ThreadBudget)?
+        /// When the setting takes effect, where that is not at once (`SettingAdvice.note`).
+        var note: String?
+        /// Why the value is almost surely a mistake, if it is (`SettingAdvice.warning`).
+        var mistake: String?
 
         /// `lr = 0.001 (was 0.0005)`, or `(unchanged)`; for `threads`, the threads libtorch now computes with.
         func lines(in layout: TextLayout) -> [String] {
             ["\(key) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))")]
-                + (threads.map { ["libtorch computes with \($0.budget)"] } ?? [])
+                + (threads.map { ["libtorch computes with \($0.budget)"] } ?? []) + (note.map { [$0] } ?? [])
         }
 
-        /// More threads than usable cores slow training down.
+        /// A likely mistake (`set lr 10`); more threads than usable cores slow training down.
         var warnings: [String] {
-            guard let threads, threads.budget.count > threads.cores.count else { return [] }
-            let (budget, cores) = threads
-            return ["\(budget.count) threads on \(counted(cores.count, "usable CPU")) (\(cores.reason)) oversubscribe them and slow training down"]
+            var said = mistake.map { [$0] } ?? []
+            if let threads, threads.budget.count > threads.cores.count {
+                let (budget, cores) = threads
+                said.append("\(budget.count) threads on \(counted(cores.count, "usable CPU")) (\(cores.reason)) oversubscribe them and slow training down")
+            }
+            return said
         }
 
         /// `key`, `value`, `previous`.
@@ -66,6 +73,8 @@ struct SetCommand: ShellCommand {
         try shell.session.trainer?.apply(shell.session.config)
         var change = Change(key: key.name, value: value, previous: previous)
         if key.name == "threads" { change.threads = (try shell.applyThreadSetting(), ThreadBudget.automatic()) }
+        change.note = SettingAdvice.note(for: key.name, in: shell.session)
+        change.mistake = SettingAdvice.warning(for: key.name, in: shell.session.config)
         return change
     }
 }

@@ -30,7 +30,7 @@ struct AugmentCommand: ShellCommand {
 
 private extension Interpreter {
     func augment(_ arguments: Arguments) throws -> AugmentCommand.Augmenting {
-        let items = arguments.command.arguments
+        let items = arguments.command.arguments.flatMap(\.listItems)
         guard !items.isEmpty else { throw ShellError("missing SPEC — usage: \(arguments.spec.usage)", at: arguments.command.offset) }
         if items.count == 1, items[0].isPositional, items[0].value == "off" {
             session.augmentation = nil

@@ -11,7 +11,7 @@ struct InfoCommand: ShellCommand {
         /// The dataset.
         var dataset: HARDataset
 
-        /// Shapes and rate, protocol, channels, a table of class counts per split, subjects per split.
+        /// Shapes and rate, protocol, channels, a table of class counts per split, subjects per split, what validation holds out.
         func lines(in layout: TextLayout) -> [String] {
             let splits = DatasetSplit.allCases
             let rows = dataset.classNames.enumerated().map { index, name in
@@ -23,6 +23,7 @@ struct InfoCommand: ShellCommand {
                     "channels  \(dataset.channelNames.joined(separator: " "))"]
                 + TextTable(header: ["class"] + splits.map(\.rawValue), rows: rows, alignments: [.left] + splits.map { _ in .right }).render(width: layout.width)
                 + splits.map { "\($0.rawValue) subjects: \(dataset.subjects(in: $0).map(String.init).joined(separator: " "))" }
+                + [DatasetView.validationLine(dataset)]
         }
 
         /// `dataset`, `window`, `channels`, `classes` (names), `channel_count`, `class_count`, `rate_hz`, and per split

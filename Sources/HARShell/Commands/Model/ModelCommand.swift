@@ -61,6 +61,7 @@ private extension Interpreter {
         let replaced = session.model?.spec
         session.dropModel()
         session.model = built
+        session.builtModel = ObjectIdentifier(built)
         return ModelCommand.Built(spec: spec, shape: shape, parameters: built.parameterCount, replaced: replaced)
     }
 }

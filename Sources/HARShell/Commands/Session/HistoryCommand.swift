@@ -66,7 +66,7 @@ private extension Interpreter {
     func history(_ arguments: Arguments) throws -> HistoryCommand.Output {
         if let first = arguments.positional(0), !first.quoted, first.value == "save" {
             let file = try arguments.required(1, "FILE")
-            let lines = session.history.filter { $0.succeeded && $0.replayable }.map(\.command)
+            let lines = session.replayableHistory
             let stamp = ISO8601DateFormatter().string(from: Date())
             let text = (["# har \(HARKit.version) session history, saved \(stamp)"] + lines).joined(separator: "\n") + "\n"
             do { try ScriptFile.write(text, to: resolve(file.value)) } catch let error as ShellError {

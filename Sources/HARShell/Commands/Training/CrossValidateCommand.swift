@@ -51,10 +51,13 @@ private extension Interpreter {
         do {
             let validation = try CrossValidation(folds: folds, epochs: epochs)
             output.text("cross-validating \(model.spec) on \(dataset.name): \(folds), \(counted(epochs, "epoch")) per fold — Ctrl-C stops")
+            let foldCount = try validation.testSubjects(of: dataset.subjects, seed: session.config.seed).count
+            let bar = EpochsProgress(output: output, totalEpochs: foldCount * epochs)
+            defer { bar.clear() }
             result = try validation.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a fold"), progress: { [output] fold in
                 output.text("fold \(fold.index): test subjects \(fold.testSubjects.map(String.init).joined(separator: " ")), "
                             + "accuracy \(TableValue.percentage(fold.metrics.accuracy).display), macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))")
-            }, shouldStop: shouldStop)
+            }, events: { bar.update($1, of: "fold \($0)/\(foldCount)") }, shouldStop: shouldStop)
         } catch let error as TuningError {
             throw ShellError(error.message, at: arguments.command.offset)
         }

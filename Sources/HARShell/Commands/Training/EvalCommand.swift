@@ -4,6 +4,8 @@ import HARKit
 struct EvalCommand: ShellCommand {
     static let spec = CommandSpec("eval", family: .training, usage: "eval [test|val|train]",
                                   summary: "accuracy, macro/weighted P/R/F1, per-class table, confusion matrix, latency",
+                                  details: ["A progress bar over the batches on a terminal; Ctrl-C stops after the current batch (nothing recorded).",
+                                            "A model built by `model` that never trained warns: its accuracy is chance."],
                                   examples: ["eval", "eval val"], keywords: ["test", "val", "train"], keywordKind: "split",
                                   positionals: 1)
 
@@ -68,7 +70,10 @@ private extension Interpreter {
         let split: DatasetSplit = word == "val" ? .validation : (word == "train" ? .train : .test)
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
-        let result = try Evaluator(model: model, dataset: dataset).evaluate(split: split)
+        if session.modelIsUntrained {
+            output.warning("\(model.spec) has never been trained: expect chance accuracy (run 'train' first)")
+        }
+        let result = try evaluateWithProgress(model, on: dataset, split: split, arguments: arguments)
         let timing = try InferenceTiming.measure(model, repetitions: timingRepetitions, batch: 256)
         if var run = session.currentRun {
             run.evaluation = SessionRun.Evaluation(split: word, metrics: result.metrics, timing: timing)

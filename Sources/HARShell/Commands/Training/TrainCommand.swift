@@ -3,11 +3,14 @@ import HARKit
 
 /// `train [EPOCHS]`: continues training the current model, recording the run epoch by epoch.
 struct TrainCommand: ShellCommand {
-    static let spec = CommandSpec("train", family: .training, usage: "train [EPOCHS]",
+    static let spec = CommandSpec("train", family: .training, usage: "train [EPOCHS] [continue]",
                                   summary: "continue training the current model; one line per epoch",
                                   details: ["Early stopping (set patience N) restores the best weights.",
+                                            "Each `train` starts the learning-rate schedule (set schedule) afresh at `set lr`;",
+                                            "`train N continue` goes on with the previous train's schedule instead (step keeps",
+                                            "its period and keeps decaying; cosine spans the earlier epochs and these).",
                                             "Ctrl-C stops after the current batch, keeps the model, and returns to the prompt."],
-                                  examples: ["train", "train 30"], positionals: 1)
+                                  examples: ["train", "train 30", "train 10 continue"], keywords: ["continue"], positionals: 2)
 
     /// One finished epoch, said the moment it finishes: a line under `TrainingView.header` and a `--json` line.
     struct Epoch: CommandOutput {
@@ -56,12 +59,27 @@ struct TrainCommand: ShellCommand {
     let arguments: Arguments
 
     func run(in shell: Interpreter) throws -> Trained { try shell.train(arguments) }
+
+    /// The epoch count (nil: `set epochs`) and whether `continue` was given, in either order.
+    static func countAndContinuation(_ arguments: Arguments) throws -> (count: Int?, continuing: Bool) {
+        var count: Int?, continuing = false
+        for word in arguments.positionals {
+            if !word.quoted, word.value == "continue", !continuing {
+                continuing = true
+            } else if count == nil {
+                count = try arguments.integer(word, "epoch count", in: 1...100_000)
+            } else {
+                throw ShellError("unexpected argument '\(word.value)' — usage: \(spec.usage)", at: word.offset)
+            }
+        }
+        return (count, continuing)
+    }
 }
 
 private extension Interpreter {
     func train(_ arguments: Arguments) throws -> TrainCommand.Trained {
-        let requested = try arguments.positional(0).map { try arguments.integer($0, "epoch count", in: 1...100_000) }
-            ?? session.config.epochs
+        let (count, continuing) = try TrainCommand.countAndContinuation(arguments)
+        let requested = count ?? session.config.epochs
         let epochs = scaledEpochs(requested)
         let model = try currentModel(for: arguments)
         let dataset = try currentDataset(for: arguments)
@@ -85,11 +103,15 @@ private extension Interpreter {
         run.storeID = recorder.runID
         output.text("training \(model.spec) on \(dataset.name) for \(counted(epochs, "epoch"))"
                     + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")
+        if continuing {
+            output.text(trainer.scheduleEpochsDone.map { "continuing the learning-rate schedule after its epoch \($0)" }
+                        ?? "no earlier train of this model to continue: the learning-rate schedule starts afresh")
+        }
         output.text(TrainingView.header)
         var epochStart = Date()
         let outcome: TrainingOutcome
         do {
-            outcome = try recorder.train(trainer, epochs: epochs, events: { [self] event in
+            outcome = try recorder.train(trainer, epochs: epochs, continuingSchedule: continuing, events: { [self] event in
                 switch event {
                 case .epochStarted(let epoch, let batches):
                     epochStart = Date()
@@ -113,6 +135,9 @@ private extension Interpreter {
         run.stopped = outcome.reason
         run.evaluation = nil
         if isNewRun { session.runs.append(run) } else { session.runs[session.runs.count - 1] = run }
+        if outcome.reason == .cancelled {
+            replay = outcome.records.isEmpty ? .omitted : .rewritten("train \(outcome.records.count)" + (continuing ? " continue" : ""))
+        }
         return TrainCommand.Trained(outcome: outcome, run: run.id)
     }
 }

@@ -63,9 +63,11 @@ private extension Interpreter {
             let space = try SearchSpace(parsing: ranges.map { "\($0.key ?? "")=\($0.value)" }.joined(separator: ", "))
             let tuner = try Tuner(space: space, trials: trials, epochs: epochs)
             output.text("tuning \(model.spec) on \(dataset.name): \(counted(trials, "trial")), up to \(counted(epochs, "epoch")) each, rungs \(tuner.rungs) — Ctrl-C stops")
+            let bar = EpochsProgress(output: output, totalEpochs: tuner.plannedEpochs)
+            defer { bar.clear() }
             result = try tuner.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a trial"), progress: { [output] trial in
                 output.text("trial \(trial.index): \(trial.settingsText) — \(trial.status), val F1 \(trial.score.isNaN ? "—" : TrainingView.fixed(trial.score, 4))")
-            }, shouldStop: shouldStop)
+            }, events: { bar.update($1, of: "trial \($0)/\(trials)") }, shouldStop: shouldStop)
         } catch let error as TuningError {
             throw ShellError(error.message, at: ranges[0].offset)
         }
