@@ -23,8 +23,12 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("load-dsads"), help: "Also time loading DSADS from this folder (data/aNN/pM/sKK.txt) with the given held-out subject; with --vs-peer beside scripts/bench_dsads_load.py.")
     var dsadsFolder: String?
     @Option(help: "Held-out subject for --load-dsads.") var heldOut = 6
+    @Option(name: .customLong("vs-onnx"), help: "Python interpreter with onnxruntime and numpy (e.g. .build/python-tools/bin/python): also export each model to ONNX and print its batch-1 latency in ONNX Runtime beside harlab's, as a ratio (scripts/onnx_latency.py).")
+    var onnxPython: String?
     @Flag(help: "First measure the float32 arithmetic ceiling (theoretical peak and libtorch GEMM) and report each model's training GFLOP/s as fractions of it.")
     var peak = false
+    @Option(name: .customLong("tensorboard-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with a TensorBoard log and one without, and report what the log costs an epoch.")
+    var tensorBoardPairs = 0
 
     func run() throws {
         if let dsadsFolder { try benchmarkLoading(dsadsFolder) }
@@ -44,12 +48,22 @@ struct BenchCommand: ParsableCommand {
             fflush(stdout)
         }
         let settings = TrainingBenchmark.Settings(threads: threads, samples: samples, epochs: epochs, batch: batch, bf16: bf16, repetitions: reps)
+        if tensorBoardPairs > 0 {
+            for model in models.split(separator: ",").map(String.init) {
+                for shape in shapes { say(try TensorBoardOverhead.measure(model: model, shape: shape, settings: settings, pairs: tensorBoardPairs).jsonLine) }
+            }
+            return
+        }
         let peer = try peerPython.map { try PeerBenchmark(python: $0, script: peerScript, settings: settings) }
         for model in models.split(separator: ",").map(String.init) {
             for shape in shapes {
                 let ours = try TrainingBenchmark.run(model: model, shape: shape, settings: settings)
                 say(ours.jsonLine)
                 fflush(stdout)
+                if let onnxPython {
+                    say(try ONNXLatencyBenchmark.run(model: model, shape: shape, threads: threads, repetitions: reps, python: onnxPython).jsonLine)
+                    fflush(stdout)
+                }
                 guard let peer else { continue }
                 let theirs = try peer.run(model: model, shape: shape)
                 say(theirs.jsonLine)

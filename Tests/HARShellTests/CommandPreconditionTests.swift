@@ -34,7 +34,7 @@ final class CommandPreconditionTests: IsolatedTestCase {
             ("eval tset", "unknown split 'tset' — did you mean 'test'?", 5),
             ("train many", "invalid epoch count 'many': expected an integer in 1…100000", 6),
             ("inspect atention", "unknown inspect target 'atention' — did you mean 'attention'?", 8),
-            ("export xml runs.xml", "unknown export format 'xml' (one of: csv, json, markdown)", 7),
+            ("export xml runs.xml", "unknown export format 'xml' (one of: csv, json, markdown, onnx)", 7),
             ("load uci into x", "unexpected argument 'into' — usage: load NAME [from PATH] [key=value…]", 9),
             ("tune trials=3", "missing KEY=RANGE — usage: tune KEY=RANGE[, …] [trials=N] [epochs=N]", 0),
         ]

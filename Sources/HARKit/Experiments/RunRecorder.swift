@@ -16,6 +16,8 @@ public final class RunRecorder {
 
     private let store: RunStore?
     private let onProblem: (RunStoreError) -> Void
+    /// What follows the run besides the store: its TensorBoard log, when one is configured.
+    private var observers: [RunObserver] = []
 
     init(store: RunStore?, onProblem: @escaping (RunStoreError) -> Void, start: (RunStore) throws -> Int64) {
         self.store = store
@@ -40,15 +42,20 @@ public final class RunRecorder {
         }
     }
 
+    /// Adds `observer`, which hears of every epoch and end recorded from now on.
+    func observe(_ observer: RunObserver) { observers.append(observer) }
+
     /// Records one finished epoch.
     public func epochFinished(_ record: EpochRecord) {
         trainSeconds += record.seconds
+        for observer in observers { observer.epochFinished(record) }
         guard let runID else { return }
         write { try $0.append(record, to: runID) }
     }
 
     /// Records how the run ended.
     public func end(_ end: RunEnd) {
+        for observer in observers { observer.runEnded(end) }
         guard let runID else { return }
         write { try $0.finish(runID, end) }
     }

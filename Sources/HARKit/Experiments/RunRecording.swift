@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the runs of `train`, `tune` and `cv` are recorded, and who hears when recording fails.
 ///
 /// One failure policy for every command: a run store that cannot be written never fails or stops the training it
@@ -11,6 +13,9 @@ public struct RunRecording {
     public var unavailable: RunStoreError?
     /// Told of the first store failure of each run.
     public var onProblem: (RunStoreError) -> Void
+    /// Told of the first failure of each run's TensorBoard log (the config's `tensorBoardDirectory`), which then
+    /// stops; the training goes on.
+    public var onLogProblem: (TensorBoardError) -> Void = { _ in }
 
     /// Recording into `store` (or, when it is nil because opening failed, reporting `unavailable` for each run),
     /// reporting failures to `onProblem`.
@@ -26,18 +31,34 @@ public struct RunRecording {
     /// Starts recording a new run (status `running`, owned by this process).
     public func begin(_ start: RunStart) -> RunRecorder {
         if store == nil, let unavailable { onProblem(unavailable) }
-        return RunRecorder(store: store, onProblem: onProblem) { try $0.begin(start) }
+        let recorder = RunRecorder(store: store, onProblem: onProblem) { try $0.begin(start) }
+        startLog(of: recorder, start: start, resumed: false)
+        return recorder
     }
 
     /// Continues recording run `id` of the store (a later `train` of the same model): it is `running` again, and
-    /// `earlierSeconds` of training already belong to it.
-    public func resume(_ id: Int64, earlierSeconds: Double) -> RunRecorder {
+    /// `earlierSeconds` of training already belong to it. `start` describes the run as it continues (its settings now),
+    /// for its TensorBoard log; nil logs nothing.
+    public func resume(_ id: Int64, earlierSeconds: Double, start: RunStart? = nil) -> RunRecorder {
         let recorder = RunRecorder(store: store, onProblem: onProblem) { store in
             try store.resume(id)
             return id
         }
         recorder.trainSeconds = earlierSeconds
+        if let start { startLog(of: recorder, start: start, resumed: true) }
         return recorder
+    }
+
+    /// Starts the TensorBoard log of `recorder`'s run when `start.config` names a log directory; a log that cannot
+    /// start is reported to `onLogProblem`.
+    private func startLog(of recorder: RunRecorder, start: RunStart, resumed: Bool) {
+        guard let directory = start.config.tensorBoardDirectory else { return }
+        do {
+            recorder.observe(try TensorBoardRunLog(directory: URL(fileURLWithPath: directory), runID: recorder.runID, start: start,
+                                                   resumed: resumed, onProblem: onLogProblem))
+        } catch {
+            onLogProblem(error as? TensorBoardError ?? TensorBoardError("TensorBoard log in '\(directory)': \(error)"))
+        }
     }
 
     /// Records more about run `id` (its evaluation, its checkpoint) without changing its status.

@@ -10,7 +10,11 @@ public final class ComposedModel: HARModel {
     public let stem: (any FeatureStem)?
     /// Reads the features into logits.
     public let reader: any SequenceReader
-    public var isTraining = true
+    /// Training or evaluation mode. The reader's children are listed as the model's own (for PyTorch's parameter
+    /// names), so `setTraining` does not reach the reader itself: its dropout before the head reads this value.
+    public var isTraining = true {
+        didSet { reader.isTraining = isTraining }
+    }
 
     init(spec: ModelSpec, input: InputShape, stem: (any FeatureStem)?, reader: any SequenceReader) {
         self.spec = spec

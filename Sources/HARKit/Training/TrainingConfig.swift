@@ -44,6 +44,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var clipNorm: Double?
     /// Label smoothing of the cross-entropy loss.
     public var labelSmoothing = 0.0
+    /// The folder every run's TensorBoard log goes to (an absolute path), one subfolder per run; nil logs nothing.
+    public var tensorBoardDirectory: String?
 
     /// The reference recipe.
     public init() {}

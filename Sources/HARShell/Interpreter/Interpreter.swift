@@ -180,11 +180,17 @@ public final class Interpreter {
     /// How the runs of `what` (`run 3`, `a fold`) are recorded: into `runStore`, with a store failure — or a store
     /// that could not be opened — said as a warning on standard error (never a failed command: the training goes on)
     /// and remembered in `hasUnrecordedRuns`.
+    /// A TensorBoard log that cannot be written is said and remembered the same way.
     func recording(of what: String) -> RunRecording {
-        RunRecording(store: runStore, unavailable: runStoreProblem) { [weak self] problem in
+        var recording = RunRecording(store: runStore, unavailable: runStoreProblem) { [weak self] problem in
             self?.output.warning("\(what) is not recorded in the run store: \(problem)")
             self?.hasUnrecordedRuns = true
         }
+        recording.onLogProblem = { [weak self] problem in
+            self?.output.warning("the TensorBoard log of \(what) stopped: \(problem)")
+            self?.hasUnrecordedRuns = true
+        }
+        return recording
     }
 
     /// `path` with `~` expanded from `homeDirectory`, relative to the current directory.

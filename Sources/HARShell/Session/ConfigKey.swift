@@ -61,6 +61,11 @@ public struct ConfigKey: Sendable {
                      domain: "> 0 or off") { $0 > 0 },
         real("label_smoothing", "label smoothing of the cross-entropy loss", \.labelSmoothing,
              domain: "in [0, 1)") { $0 >= 0 && $0 < 1 },
+        ConfigKey(name: "tensorboard", meaning: "folder of TensorBoard logs: every run's epoch scalars and hyperparameters, a subfolder each (off: none)",
+                  domain: "a folder or off", completions: ["off"], read: { $0.tensorBoardDirectory ?? "off" }, write: { config, text in
+                      guard !text.isEmpty else { throw invalid("tensorboard", text, "a folder or off") }
+                      config.tensorBoardDirectory = text.lowercased() == "off" ? nil : text
+                  }),
     ]
 
     static func invalid(_ key: String, _ text: String, _ domain: String) -> ShellError {

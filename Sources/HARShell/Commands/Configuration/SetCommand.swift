@@ -1,10 +1,12 @@
+import Foundation
 import HARKit
 
 /// `set KEY VALUE`: changes a training setting, the live optimizer's too.
 struct SetCommand: ShellCommand {
     static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE",
                                   summary: "change a training setting; takes effect at once unless it says when",
-                                  details: ["`set KEY default` restores the default. `show` lists every key with its meaning."],
+                                  details: ["`set KEY default` restores the default. `show` lists every key with its meaning.",
+                                            "`set tensorboard DIR` logs every later run of train, tune and cv for TensorBoard (scalars per epoch, hyperparameters), a folder per run; `set tensorboard off` stops."],
                                   examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set clip off"],
                                   keywords: ConfigKey.all.map(\.name), positionals: 2, completions: [.settings, .settingValues])
 
@@ -69,6 +71,9 @@ struct SetCommand: ShellCommand {
                 throw ShellError(error.message, at: valueArgument.offset)
             }
         }
+        if key.name == "tensorboard", let folder = shell.session.config.tensorBoardDirectory {
+            shell.session.config.tensorBoardDirectory = try SetCommand.logFolder(folder, in: shell, at: valueArgument.offset)
+        }
         let value = key.read(shell.session.config)
         try shell.session.trainer?.apply(shell.session.config)
         var change = Change(key: key.name, value: value, previous: previous)
@@ -76,5 +81,17 @@ struct SetCommand: ShellCommand {
         change.note = SettingAdvice.note(for: key.name, in: shell.session)
         change.mistake = SettingAdvice.warning(for: key.name, in: shell.session.config)
         return change
+    }
+
+    /// The TensorBoard log folder `text` as an absolute path (`~` and relative paths resolved), made when missing,
+    /// so that a folder that cannot be written is said now, at the word, and not at the first run.
+    private static func logFolder(_ text: String, in shell: Interpreter, at offset: Int) throws -> String {
+        let url = shell.resolve(text).standardizedFileURL
+        do {
+            try TensorBoardFolder.make(url)
+        } catch let error as TensorBoardError {
+            throw ShellError(error.message, at: offset)
+        }
+        return url.path
     }
 }

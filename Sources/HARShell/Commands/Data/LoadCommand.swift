@@ -142,6 +142,7 @@ private extension Interpreter {
         do {
             let checkpoint = try Checkpoint(contentsOf: url)
             let metadata = checkpoint.metadata
+            let logFolder = session.config.tensorBoardDirectory
             session.dropModel()
             if let dataset = session.dataset {
                 let trainer = try checkpoint.makeTrainer(dataset: dataset, augmentation: session.augmentation)
@@ -152,6 +153,8 @@ private extension Interpreter {
                 session.model = try checkpoint.makeModel()
                 session.config = metadata.config
             }
+            // Where TensorBoard logs go is this session's choice, not the checkpoint's.
+            session.config.tensorBoardDirectory = logFolder
             return LoadCommand.LoadedModel(model: session.model?.spec.description ?? metadata.modelName, file: file.value, url: url,
                                            metadata: metadata, hasDataset: session.dataset != nil)
         } catch let error as CheckpointError {

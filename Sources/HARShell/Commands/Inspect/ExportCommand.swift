@@ -1,12 +1,15 @@
 import Foundation
 import HARKit
 
-/// `export csv|json|markdown FILE`: the runs table as a file.
+/// `export csv|json|markdown FILE`: the runs table as a file; `export onnx FILE`: the current model (ExportONNX.swift).
 struct ExportCommand: ShellCommand {
-    static let spec = CommandSpec("export", family: .inspect, usage: "export csv|json|markdown FILE",
-                                  summary: "write the runs table", examples: ["export csv runs.csv"],
-                                  keywords: ["csv", "json", "markdown"], keywordKind: "export format", positionals: 2,
-                                  completions: [.keywords, .files])
+    static let spec = CommandSpec("export", family: .inspect, usage: "export csv|json|markdown FILE | export onnx FILE [zscore=graph|metadata]",
+                                  summary: "write the runs table, or the current model as an ONNX file for ONNX Runtime (atomic write)",
+                                  examples: ["export csv runs.csv", "export onnx sa.onnx"],
+                                  keywords: ["csv", "json", "markdown", "onnx"], keywordKind: "export format", positionals: 2,
+                                  completions: [.keywords, .files],
+                                  forms: ["onnx": ArgumentForm(positionals: 2, options: [OptionSpec("zscore", completions: ["graph", "metadata"])],
+                                                               completions: [.keywords, .files])])
 
     /// The runs table written.
     struct Exported: CommandOutput {
@@ -26,9 +29,24 @@ struct ExportCommand: ShellCommand {
         }
     }
 
+    /// The runs table or a model.
+    enum Output: CommandOutputForms {
+        case table(Exported), onnx(ONNXExported)
+
+        var form: any CommandOutput {
+            switch self {
+            case .table(let exported): return exported
+            case .onnx(let exported): return exported
+            }
+        }
+    }
+
     let arguments: Arguments
 
-    func run(in shell: Interpreter) throws -> Exported { try shell.export(arguments) }
+    func run(in shell: Interpreter) throws -> Output {
+        if arguments.keyword == "onnx" { return .onnx(try shell.exportONNX(arguments)) }
+        return .table(try shell.export(arguments))
+    }
 }
 
 private extension Interpreter {

@@ -98,8 +98,8 @@ private extension Interpreter {
         run.augmentation = session.augmentation?.description
         let isNewRun = session.currentRun == nil
         let recording = recording(of: "run \(run.id)")
-        let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds) }
-            ?? recording.begin(RunStart(dataset: dataset, model: model.spec, config: session.config))
+        let start = RunStart(dataset: dataset, model: model.spec, config: session.config)
+        let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds, start: start) } ?? recording.begin(start)
         run.storeID = recorder.runID
         output.text("training \(model.spec) on \(dataset.name) for \(counted(epochs, "epoch"))"
                     + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")
