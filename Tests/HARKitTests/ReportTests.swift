@@ -28,7 +28,7 @@ final class ReportTests: IsolatedTestCase {
         }
         XCTAssertFalse(html.contains("Training curves · dsads"), "a run without epochs has no curves")
         XCTAssertTrue(html.contains("cnn &lt;wide&gt;") && !html.contains("cnn <wide>"), "names are escaped")
-        XCTAssertTrue(html.contains("<td class=\"number\">0.9000</td>"))
+        XCTAssertTrue(html.contains("<td class=\"number\">90.00%</td>"), "accuracy reads as a percentage, as in the shell")
         XCTAssertTrue(html.contains("<a href=\"#training-curves-uci-har\">"))
         let trialRows = html.components(separatedBy: "<td class=\"number\">").filter { $0.hasPrefix("0.8000</td>") || $0.hasPrefix("0.6000</td>") }
         XCTAssertEqual(trialRows.first?.prefix(6), "0.8000", "trials are sorted by score")

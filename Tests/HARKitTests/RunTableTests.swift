@@ -20,26 +20,25 @@ final class RunTableTests: IsolatedTestCase {
         return [run(1, "uci-har", "sa", correct: 9, lr: 5e-4), run(2, "wisdm", "cnn", correct: 7, lr: 1e-3), run(3, "dsads", "sa+lstm", correct: nil, lr: 5e-4)]
     }
 
-    func testComparisonAsTerminalTextAlignsNumbersRight() {
-        let text = RunTable.comparison(sampleRuns()).rendered(as: .text)
-        XCTAssertEqual(text, """
-            dataset  model    run  kind   label       settings                                   accuracy  ± acc  precision  recall      F1  ± F1  final loss  train s  latency ms  windows/s
-            ───────  ───────  ───  ─────  ──────────  ─────────────────────────────────────────  ────────  ─────  ─────────  ──────  ──────  ────  ──────────  ───────  ──────────  ─────────
-            uci-har  sa         1  train  –           adamw lr 0.0005 batch 128 wd 0.001 seed 0    0.9000  –         0.9167  0.9167  0.9048  –         0.1235     12.3        1.23       4568
-            wisdm    cnn        2  train  a, "b" | c  adamw lr 0.001 batch 128 wd 0.001 seed 0     0.7000  –         0.8333  0.7500  0.6889  –         0.1235     12.3        1.23       4568
-            dsads    sa+lstm    3  train  –           adamw lr 0.0005 batch 128 wd 0.001 seed 0         –  –              –       –       –  –              –     12.3           –          –
-
-            """)
+    /// Accuracy reads as a percentage and P/R/F1 with 3 decimals, as `eval` prints them; machines get the fractions.
+    func testComparisonCellsReadAsEvalPrintsThem() {
+        let row = RunTable.comparison(sampleRuns()).rows[0]
+        XCTAssertEqual(row.map(\.display), ["uci-har", "sa", "1", "train", "–", "adamw lr 0.0005 batch 128 wd 0.001 seed 0",
+                                            "90.00%", "–", "0.917", "0.917", "0.905", "–", "0.1235", "12.3", "1.23", "4568"])
+        XCTAssertEqual(row[6].exact, "0.9")
+        XCTAssertEqual(TableValue.percentage(1.0 / 32).display, "3.13%", "a tie rounds up, as everywhere the shell prints an accuracy")
+        XCTAssertTrue(RunTable.comparison(sampleRuns()).isNumericColumn(6))
+        XCTAssertFalse(RunTable.comparison(sampleRuns()).isNumericColumn(1))
     }
 
     /// Precision, recall and F1 by hand: with 9 of 10 right the one miss is a 'lie' window predicted 'walk'
     /// (P = 3/4, 3/3, 3/3; R = 1, 1, 3/4); with 7 of 10 the last three 'lie' windows are predicted 'walk'.
     func testComparisonFiguresAreTheRunsMetrics() {
         let rows = RunTable.comparison(sampleRuns()).rows
-        XCTAssertEqual(rows[0][8], .number((0.75 + 1 + 1) / 3, digits: 4))
-        XCTAssertEqual(rows[0][9], .number((1 + 1 + 0.75) / 3, digits: 4))
-        XCTAssertEqual(rows[1][6], .number(0.7, digits: 4))
-        XCTAssertEqual(rows[1][10], .number((2.0 * 0.5 / 1.5 + 1 + 2.0 * 0.25 / 1.25) / 3, digits: 4))
+        XCTAssertEqual(rows[0][8], .number((0.75 + 1 + 1) / 3, digits: 3))
+        XCTAssertEqual(rows[0][9], .number((1 + 1 + 0.75) / 3, digits: 3))
+        XCTAssertEqual(rows[1][6], .percentage(0.7))
+        XCTAssertEqual(rows[1][10], .number((2.0 * 0.5 / 1.5 + 1 + 2.0 * 0.25 / 1.25) / 3, digits: 3))
     }
 
     func testMarkdownEscapesPipesAndMarksNumericColumns() {
@@ -47,7 +46,7 @@ final class RunTableTests: IsolatedTestCase {
         let lines = markdown.split(separator: "\n")
         XCTAssertEqual(lines[0], "| run | kind | of | dataset | window | split | model | label | optimizer | lr | batch | wd | dropout | augmentation | seed | trained in | changes | epochs | status | accuracy | ± acc | F1 | ± F1 | train s | started |")
         XCTAssertEqual(lines[1], "|---:|---|---|---|---|---|---|---|---|---:|---:|---:|---|---|---|---|---|---:|---|---:|---|---:|---|---:|---|")
-        XCTAssertEqual(lines[3], #"| 2 | train | – | wisdm | – | – | cnn | a, "b" \| c | adamw | 0.001 | 128 | 0.001 | – | – | 0 | bfloat16 | – | 3 | finished | 0.7000 | – | 0.6889 | – | 12.3 | 2027-01-15 08:00 |"#)
+        XCTAssertEqual(lines[3], #"| 2 | train | – | wisdm | – | – | cnn | a, "b" \| c | adamw | 0.001 | 128 | 0.001 | – | – | 0 | bfloat16 | – | 3 | finished | 70.00% | – | 0.689 | – | 12.3 | 2027-01-15 08:00 |"#)
         XCTAssertEqual(lines.count, 5)
     }
 

@@ -68,8 +68,8 @@ final class RunsCrossValidationTests: IsolatedTestCase {
         XCTAssertEqual(result.stdAccuracy, 0.1, accuracy: 1e-12, "sqrt(((-0.1)² + 0 + 0.1²) / 2)")
         XCTAssertEqual(result.table.rows.count, 5)
         XCTAssertEqual(result.table.rows[3][0], .text("mean"))
-        XCTAssertEqual(result.table.rows[4][3].display, "0.1000")
-        XCTAssertTrue(result.summary.hasPrefix("accuracy 0.8000 ± 0.1000, macro F1 "), result.summary)
+        XCTAssertEqual(result.table.rows[4][3].display, "10.00%")
+        XCTAssertTrue(result.summary.hasPrefix("accuracy 80.00% ± 10.00%, macro F1 "), result.summary)
         XCTAssertTrue(result.summary.hasSuffix(" over 3 folds (leave-one-subject-out)"), result.summary)
     }
 

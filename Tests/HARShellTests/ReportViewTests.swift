@@ -50,8 +50,8 @@ final class ReportViewTests: IsolatedTestCase {
         XCTAssertEqual(line, "    7 4.0e+30      81.3%    75.0%   0.732   5.0e-04    12.3")
         XCTAssertEqual(line.count, TrainingView.header.count)
         diverging.trainLoss = 12_345.678
-        XCTAssertEqual(TrainingView.line(diverging), "    7 12345.6780      81.3%    75.0%   0.732   5.0e-04    12.3",
-                       "a value wider than its column stays apart from its neighbour")
+        XCTAssertEqual(TrainingView.line(diverging), "    7 12345.7      81.3%    75.0%   0.732   5.0e-04    12.3",
+                       "a value is fitted to its column (fewer decimals) instead of pushing the others right")
     }
 
     func testStopWords() {

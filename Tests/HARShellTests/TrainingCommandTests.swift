@@ -143,6 +143,18 @@ final class TrainingCommandTests: IsolatedTestCase {
         XCTAssertNil(shell.session.augmentation)
     }
 
+    /// A model built after the trained one was dropped is a new run, even in the memory the old one freed (a run kept
+    /// its model as an `ObjectIdentifier`, and a same-sized model allocated at the old address continued the old run).
+    func testAModelBuiltAfterTheTrainedOneWasDroppedStartsANewRun() {
+        let (shell, out) = preparedShell()
+        XCTAssertEqual(shell.execute("train 1"), .success, out.errors.map(\.error.message).joined())
+        XCTAssertNotNil(shell.session.currentRun)
+        for _ in 0..<20 {
+            XCTAssertEqual(shell.execute("reset model; model sa width=4 depth=1"), .success)
+            XCTAssertNil(shell.session.currentRun, "a new model has not trained yet")
+        }
+    }
+
     func testModelWithoutAttentionHasNoMapAndResetDropsState() {
         let (shell, out) = preparedShell()
         XCTAssertEqual(shell.execute("model cnn width=4 depth=1"), .success)

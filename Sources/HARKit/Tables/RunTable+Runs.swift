@@ -21,7 +21,7 @@ extension RunTable {
                     .number(run.config.weightDecay, digits: nil), run.config.dropout.map { .number($0, digits: nil) } ?? .missing,
                     run.augmentation.map(TableValue.text) ?? .missing, .text(String(run.config.seed)), run.precision.map { .text($0.rawValue) } ?? .missing,
                     changes(run).map(TableValue.text) ?? .missing, .integer(Int64(run.epochCount)), .text(run.status.rawValue),
-                    score(run.accuracy), run.spread.map { score($0.accuracyStd) } ?? .missing,
+                    accuracy(run.accuracy), run.spread.map { accuracy($0.accuracyStd) } ?? .missing,
                     score(run.f1Macro), run.spread.map { score($0.f1MacroStd) } ?? .missing,
                     .number(run.trainSeconds, digits: 1), .text(timestamp(run.startedAt))]
         }
@@ -58,10 +58,10 @@ extension RunTable {
         let latency: TableValue = run.inference.map { .number($0.latencyP50, digits: 2) } ?? .missing
         let throughput: TableValue = run.inference.map { .number($0.throughput, digits: 0) } ?? .missing
         let label: TableValue = run.label.map(TableValue.text) ?? .missing
-        let accuracyStd: TableValue = spread.map { score($0.accuracyStd) } ?? .missing
+        let accuracyStd: TableValue = spread.map { accuracy($0.accuracyStd) } ?? .missing
         let f1Std: TableValue = spread.map { score($0.f1MacroStd) } ?? .missing
         return [.text(run.dataset), .text(run.model), .integer(run.id), .text(run.kind.rawValue), label, .text(settingsSummary(run)),
-                score(run.accuracy), accuracyStd, score(precision), score(recall), score(run.f1Macro), f1Std,
+                accuracy(run.accuracy), accuracyStd, score(precision), score(recall), score(run.f1Macro), f1Std,
                 loss, .number(run.trainSeconds, digits: 1), latency, throughput]
     }
 
@@ -114,7 +114,12 @@ extension RunTable {
         try? RunJSON.value(DatasetProtocol.self, from: run.datasetProtocol, what: "run \(run.id)'s protocol")
     }
 
-    private static func score(_ value: Double?) -> TableValue { value.map { .number($0, digits: 4) } ?? .missing }
+
+    /// An accuracy as people read it everywhere (`eval`, `runs`, `compare`, `cv`): a percentage with 2 decimals.
+    static func accuracy(_ value: Double?) -> TableValue { value.map(TableValue.percentage) ?? .missing }
+
+    /// A precision, recall or F1 score as people read it everywhere: a fraction with 3 decimals.
+    static func score(_ value: Double?) -> TableValue { value.map { .number($0, digits: 3) } ?? .missing }
 
     /// Every training setting of `run` (its latest) and its augmentation as text, keyed by configuration name.
     private static func settingsText(_ run: RunRecord) -> [String: String] {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A table of runs (the `runs` list, or the `compare` table) that renders as terminal text, Markdown, CSV or JSON.
+/// A table of runs (the `runs` list, or the `compare` table) that renders as Markdown, CSV or JSON (the shell lays it
+/// out as terminal text, fitted to the terminal's width).
 public struct RunTable: Sendable, Equatable {
     /// One column: a stable machine key (CSV header, JSON field) and a title for people.
     public struct Column: Sendable, Equatable {
@@ -26,28 +27,15 @@ public struct RunTable: Sendable, Equatable {
     /// The table in `format`.
     public func rendered(as format: TableFormat) -> String {
         switch format {
-        case .text: return text()
         case .markdown: return markdown()
         case .csv: return csv()
         case .json: return json()
         }
     }
 
-    private func isNumericColumn(_ index: Int) -> Bool {
+    /// Whether column `index` holds numbers (and nothing else but missing values): right-aligned for people.
+    public func isNumericColumn(_ index: Int) -> Bool {
         rows.contains { $0[index].isNumeric } && rows.allSatisfy { $0[index].isNumeric || $0[index] == .missing }
-    }
-
-    private func text() -> String {
-        let cells = rows.map { $0.map(\.display) }
-        let widths = columns.indices.map { i in ([columns[i].title] + cells.map { $0[i] }).map(\.count).max() ?? 0 }
-        func line(_ values: [String]) -> String {
-            values.indices.map { i in
-                let pad = String(repeating: " ", count: widths[i] - values[i].count)
-                return isNumericColumn(i) ? pad + values[i] : values[i] + pad
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
-        return ([line(columns.map(\.title)), rule] + cells.map(line)).joined(separator: "\n") + "\n"
     }
 
     private func markdown() -> String {

@@ -1,7 +1,5 @@
 /// The text formats a table can be written in.
 public enum TableFormat: String, Sendable, CaseIterable {
-    /// Aligned columns for a terminal.
-    case text
     /// A GitHub-flavoured Markdown table.
     case markdown
     /// Comma-separated values (RFC 4180), full precision.

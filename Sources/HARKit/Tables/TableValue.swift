@@ -1,6 +1,7 @@
 import Foundation
 
-/// One cell of a runs table: text, a whole number, a real number shown with a given precision, or nothing.
+/// One cell of a runs table: text, a whole number, a real number shown with a given precision, a fraction shown as a
+/// percentage, or nothing.
 public enum TableValue: Sendable, Equatable {
     /// Text, left-aligned.
     case text(String)
@@ -8,19 +9,21 @@ public enum TableValue: Sendable, Equatable {
     case integer(Int64)
     /// A real number shown with `digits` decimals (or in shortest form when `digits` is nil), right-aligned.
     case number(Double, digits: Int?)
+    /// A fraction (an accuracy) that people read as a percentage with 2 decimals (`86.67%`); machines get the fraction.
+    case percentage(Double)
     /// No value (not measured, not evaluated).
     case missing
 
     /// Whether the cell holds a number (right-aligned in text and Markdown).
-    var isNumeric: Bool {
+    public var isNumeric: Bool {
         switch self {
-        case .integer, .number: return true
+        case .integer, .number, .percentage: return true
         case .text, .missing: return false
         }
     }
 
-    /// The value as people read it: rounded numbers, "–" for nothing.
-    var display: String {
+    /// The value as people read it: rounded numbers, percentages, "–" for nothing.
+    public var display: String {
         switch self {
         case .text(let text): return text
         case .integer(let value): return String(value)
@@ -28,6 +31,11 @@ public enum TableValue: Sendable, Equatable {
             guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
             if let digits { return String(format: "%.\(digits)f", value) }
             return String(format: "%g", value)
+        case .percentage(let fraction):
+            // Rounded half away from zero in hundredths of a percent first, so a tie (1/32 = 3.125%) reads 3.13% here
+            // and wherever else the shell prints an accuracy (it prints this display).
+            guard fraction.isFinite else { return TableValue.number(fraction, digits: nil).display }
+            return String(format: "%.2f%%", (fraction * 10_000).rounded() / 100)
         case .missing: return "–"
         }
     }
@@ -37,7 +45,8 @@ public enum TableValue: Sendable, Equatable {
         switch self {
         case .text(let text): return text
         case .integer(let value): return String(value)
-        case .number(let value, _): return value.isFinite ? "\(value)" : (value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"))
+        case .number(let value, _), .percentage(let value):
+            return value.isFinite ? "\(value)" : (value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"))
         case .missing: return ""
         }
     }
@@ -47,7 +56,7 @@ public enum TableValue: Sendable, Equatable {
         switch self {
         case .text(let text): return TableValue.jsonString(text)
         case .integer(let value): return String(value)
-        case .number(let value, _): return value.isFinite ? "\(value)" : "\"\(exact)\""
+        case .number(let value, _), .percentage(let value): return value.isFinite ? "\(value)" : "\"\(exact)\""
         case .missing: return "null"
         }
     }

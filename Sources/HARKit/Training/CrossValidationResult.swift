@@ -42,19 +42,20 @@ public struct CrossValidationResult: Sendable {
                        ("f1_macro", "F1"), ("run", "run")]
         var rows = folds.map { fold -> [TableValue] in
             [.text(String(fold.index)), .text(fold.testSubjects.map(String.init).joined(separator: ",")), .integer(Int64(fold.testWindows)),
-             .number(fold.metrics.accuracy, digits: 4), .number(fold.metrics.f1Macro, digits: 4), fold.runID.map(TableValue.integer) ?? .missing]
+             RunTable.accuracy(fold.metrics.accuracy), RunTable.score(fold.metrics.f1Macro), fold.runID.map(TableValue.integer) ?? .missing]
         }
         if !folds.isEmpty {
             rows.append([.text("mean"), .missing, .integer(Int64(folds.reduce(0) { $0 + $1.testWindows })),
-                         .number(meanAccuracy, digits: 4), .number(meanF1, digits: 4), .missing])
-            rows.append([.text("± std"), .missing, .missing, .number(stdAccuracy, digits: 4), .number(stdF1, digits: 4), .missing])
+                         RunTable.accuracy(meanAccuracy), RunTable.score(meanF1), .missing])
+            rows.append([.text("± std"), .missing, .missing, RunTable.accuracy(stdAccuracy), RunTable.score(stdF1), .missing])
         }
         return RunTable(columns: columns.map(RunTable.Column.init), rows: rows)
     }
 
-    /// "accuracy 0.9123 ± 0.0150, macro F1 0.9050 ± 0.0161 over 5 folds (leave-one-subject-out)".
+    /// "accuracy 91.23% ± 1.50%, macro F1 0.905 ± 0.016 over 5 folds (leave-one-subject-out)".
     public var summary: String {
-        String(format: "accuracy %.4f ± %.4f, macro F1 %.4f ± %.4f", meanAccuracy, stdAccuracy, meanF1, stdF1)
+        "accuracy \(TableValue.percentage(meanAccuracy).display) ± \(TableValue.percentage(stdAccuracy).display), "
+            + String(format: "macro F1 %.3f ± %.3f", meanF1, stdF1)
             + " over \(folds.count) fold\(folds.count == 1 ? "" : "s") (\(scheme))"
     }
 

@@ -34,11 +34,13 @@ extension CommandOutputForms {
 struct TextLayout {
     /// Colours (on a terminal without `NO_COLOR`) or none.
     var style: Style
+    /// The columns a line may take (the terminal's width, `COLUMNS`, or a default off a terminal); nil for no limit.
+    var width: Int? = nil
 }
 
 extension Interpreter {
-    /// The layout of this interpreter's text output.
-    var textLayout: TextLayout { TextLayout(style: style) }
+    /// The layout of this interpreter's text output, its width asked of the sink now.
+    var textLayout: TextLayout { TextLayout(style: style, width: output.columns) }
 
     /// Writes `value`'s lines and warnings to the output and its structured result.
     func emit(_ value: some CommandOutput) {

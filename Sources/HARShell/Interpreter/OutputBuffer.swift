@@ -10,6 +10,8 @@ public final class OutputBuffer: OutputSink {
     public private(set) var progressReports: [Progress] = []
     /// Warnings, in order.
     public private(set) var warnings: [String] = []
+    /// The columns text may use, as a terminal of that width would give; nil (the default) for no limit.
+    public var columns: Int?
 
     /// An empty buffer.
     public init() {}

@@ -12,6 +12,13 @@ public protocol OutputSink: AnyObject {
     /// Something the user must know that is not the command's output (a run that could not be recorded):
     /// the terminal prints it on standard error, so it is seen even when standard output goes elsewhere.
     func warning(_ message: String)
+    /// The columns text may use (tables and matrices fit their layout to it); nil for no limit.
+    var columns: Int? { get }
+}
+
+extension OutputSink {
+    /// No limit unless the sink knows one.
+    public var columns: Int? { nil }
 }
 
 /// How far a long-running step has come, for a progress bar with ETA.

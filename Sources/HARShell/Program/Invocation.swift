@@ -32,6 +32,8 @@ public struct Invocation: Sendable, Equatable {
     public var skipStartupFile = false
     /// `--json`: one JSON result per command on stdout, messages on stderr.
     public var json = false
+    /// `--json-document`: as `--json`, but every result in one JSON array on stdout when `har` ends.
+    public var jsonDocument = false
     /// `--data-dir DIR`.
     public var dataDirectory: String?
 
@@ -52,11 +54,12 @@ public struct Invocation: Sendable, Equatable {
           --no-rc                skip the start-up file ~/.harrc
           --data-dir DIR         where datasets are looked for and downloaded (also HAR_DATA)
           --json                 print each command's result as one JSON object per line
+          --json-document        as --json, but all results in one JSON array, printed when har ends
           --version, --help      print the version or this help
         exit status: 0 success, 1 a command failed, 2 bad invocation, 130 interrupted
         """
 
-    private static let flags = ["-c", "-i", "--keep-going", "--quiet", "--no-rc", "--data-dir", "--json", "--version", "--help"]
+    private static let flags = ["-c", "-i", "--keep-going", "--quiet", "--no-rc", "--data-dir", "--json", "--json-document", "--version", "--help"]
 
     /// Parses `arguments` (without the program name).
     /// - Throws: `ShellError` naming the offending argument (exit status 2).
@@ -84,6 +87,7 @@ public struct Invocation: Sendable, Equatable {
                 case "--quiet", "-q": invocation.quiet = true
                 case "--no-rc": invocation.skipStartupFile = true
                 case "--json": invocation.json = true
+                case "--json-document": invocation.json = true; invocation.jsonDocument = true
                 case "--data-dir": invocation.dataDirectory = try value(for: "--data-dir")
                 case "--version", "-V": invocation.action = .version
                 case "--help", "-h": invocation.action = .help

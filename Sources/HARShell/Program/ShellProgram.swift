@@ -41,6 +41,8 @@ public final class ShellProgram {
     private let terminals: Terminals
     private let isInterrupted: () -> Bool
     private let clearInterrupt: () -> Void
+    /// The terminal sink, told when `har` ends (under `--json-document` it prints the results then).
+    private let terminalSink: TerminalSink?
 
     /// A program for `invocation`.
     /// - Parameters:
@@ -54,11 +56,16 @@ public final class ShellProgram {
         self.terminals = terminals
         self.isInterrupted = isInterrupted
         self.clearInterrupt = clearInterrupt
+        // Text goes to standard output, or to standard error under `--json`: its width is that stream's terminal's.
+        let textOnTerminal = invocation.json ? terminals.error : terminals.output
+        let textDescriptor: Int32 = invocation.json ? 2 : 1
         let sink = output ?? TerminalSink(
-            json: invocation.json,
+            json: invocation.json, document: invocation.jsonDocument,
             showProgress: terminals.error && !invocation.quiet,
-            textStyle: Style.forTerminal(isTerminal: invocation.json ? terminals.error : terminals.output, environment: environment),
-            errorStyle: Style.forTerminal(isTerminal: terminals.error, environment: environment))
+            textStyle: Style.forTerminal(isTerminal: textOnTerminal, environment: environment),
+            errorStyle: Style.forTerminal(isTerminal: terminals.error, environment: environment),
+            width: { TerminalWidth.resolve(measured: textOnTerminal ? TerminalWidth.measured(fd: textDescriptor) : nil, environment: environment) })
+        terminalSink = sink as? TerminalSink
         interpreter = Interpreter(output: sink, dataDirectory: ShellProgram.dataDirectory(invocation, environment),
                                   shouldStop: isInterrupted)
         interpreter.style = Style.forTerminal(isTerminal: terminals.output && !invocation.json, environment: environment)
@@ -101,9 +108,15 @@ public final class ShellProgram {
         invocation.action == .run && (invocation.interactive || invocation.steps.isEmpty)
     }
 
-    /// Runs everything the invocation asks for and returns the exit status.
+    /// Runs everything the invocation asks for and returns the exit status; under `--json-document` the results
+    /// are printed as one array at the end.
     /// - Parameter interactiveInput: the line source of the interactive loop (libedit on a terminal).
     public func run(interactiveInput: () -> LineSource = { StandardInputLines() }) -> Int32 {
+        defer { terminalSink?.finish() }
+        return runSteps(interactiveInput: interactiveInput)
+    }
+
+    private func runSteps(interactiveInput: () -> LineSource) -> Int32 {
         switch invocation.action {
         case .version:
             interpreter.output.text("har \(HARKit.version)")

@@ -12,17 +12,18 @@ public enum TerminalHeatMap {
     ///   - values: time × channel values (every row the same length).
     ///   - channels: a name per channel.
     ///   - maxColumns: the most time columns drawn; longer series are averaged in equal bins.
-    public static func render(_ values: [[Double]], channels: [String], style: Style, maxColumns: Int = 64) -> [String] {
+    ///   - width: the columns a line may take (fewer time columns when the labels leave less room); nil for no limit.
+    public static func render(_ values: [[Double]], channels: [String], style: Style, maxColumns: Int = 64, width: Int? = nil) -> [String] {
         guard let first = values.first, !first.isEmpty else { return ["(empty map)"] }
         let steps = values.count
-        let columns = min(steps, max(1, maxColumns))
+        let labelWidth = min(24, channels.map(\.count).max() ?? 0)
+        let columns = min(steps, max(1, min(maxColumns, width.map { $0 - labelWidth - 2 } ?? maxColumns)))
         let binned: [[Double]] = (0..<columns).map { column in
             let lo = column * steps / columns, hi = max(lo + 1, (column + 1) * steps / columns)
             return (0..<first.count).map { c in (lo..<hi).reduce(0) { $0 + values[$1][c] } / Double(hi - lo) }
         }
         let flat = binned.flatMap { $0 }.filter(\.isFinite)
         let lo = flat.min() ?? 0, hi = flat.max() ?? 0
-        let labelWidth = min(24, channels.map(\.count).max() ?? 0)
         var lines: [String] = []
         for c in 0..<first.count {
             let name = c < channels.count ? channels[c] : "ch\(c)"

@@ -8,28 +8,39 @@ public final class TerminalSink: OutputSink {
     public typealias Writer = (String) -> Void
 
     private let json: Bool
+    private let document: Bool
+    private var documentResults: [CommandResult] = []
     private let showProgress: Bool
     private let textStyle: Style
     private let errorStyle: Style
     private let writeOut: Writer
     private let writeErr: Writer
+    private let width: () -> Int
     private var progressShown = false
 
     /// A sink.
     /// - Parameters:
     ///   - json: print results as JSON lines on stdout and text on stderr.
+    ///   - document: with `json`, keep the results and print them as one JSON array at `finish()` instead.
     ///   - showProgress: draw progress bars (stderr is a terminal and not `--quiet`).
     ///   - textStyle: colours for text on its stream; `errorStyle` for stderr.
     ///   - writeOut: writes to stdout; `writeErr` to stderr.
-    public init(json: Bool, showProgress: Bool, textStyle: Style, errorStyle: Style,
-                writeOut: @escaping Writer = TerminalSink.standardOutput, writeErr: @escaping Writer = TerminalSink.standardError) {
+    ///   - width: the columns text may use, asked before each command's output (a terminal may have been resized).
+    public init(json: Bool, document: Bool = false, showProgress: Bool, textStyle: Style, errorStyle: Style,
+                writeOut: @escaping Writer = TerminalSink.standardOutput, writeErr: @escaping Writer = TerminalSink.standardError,
+                width: @escaping () -> Int = { TerminalWidth.default }) {
         self.json = json
+        self.document = document
         self.showProgress = showProgress
         self.textStyle = textStyle
         self.errorStyle = errorStyle
         self.writeOut = writeOut
         self.writeErr = writeErr
+        self.width = width
     }
+
+    /// The columns text may use now.
+    public var columns: Int? { width() }
 
     /// Writes to file descriptor 1.
     public static func standardOutput(_ text: String) { writeAll(1, text) }
@@ -53,11 +64,21 @@ public final class TerminalSink: OutputSink {
         (json ? writeErr : writeOut)(line + "\n")
     }
 
-    /// Prints the result as a JSON line under `--json`; otherwise the text already said it.
+    /// Prints the result as a JSON line under `--json` (keeps it for `finish()` under `--json-document`); otherwise the
+    /// text already said it.
     public func result(_ result: CommandResult) {
         guard json else { return }
+        if document { documentResults.append(result); return }
         clearProgress()
         writeOut(result.json.serialized + "\n")
+    }
+
+    /// Under `--json-document`, prints every result kept as one JSON array (`[]` for none), one result per line.
+    public func finish() {
+        guard json, document else { return }
+        clearProgress()
+        writeOut(documentResults.isEmpty ? "[]\n" : "[\n" + documentResults.map(\.json.serialized).joined(separator: ",\n") + "\n]\n")
+        documentResults = []
     }
 
     /// Prints the error with its caret to stderr.

@@ -55,7 +55,7 @@ public struct Session {
 
     /// The run of the current model, if it has trained.
     public var currentRun: SessionRun? {
-        guard let model, let last = runs.last, last.modelIdentity == ObjectIdentifier(model) else { return nil }
+        guard let model, let last = runs.last, last.trainedModel === model else { return nil }
         return last
     }
 }

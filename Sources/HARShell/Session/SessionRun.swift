@@ -21,8 +21,10 @@ public struct SessionRun {
     public var stopped: StopReason?
     /// The latest evaluation, if any.
     public var evaluation: Evaluation?
-    /// Which model object the run belongs to.
-    public var modelIdentity: ObjectIdentifier
+    /// The model object the run trains. Weak: once that model is replaced or dropped the run is over, and a model built
+    /// later in the memory it freed is never taken for it (an `ObjectIdentifier` kept here once was, and `train` then
+    /// continued the old run with the new model).
+    public weak var trainedModel: (any HARModel)?
     /// The run's id in the run store, when recorded there.
     public var storeID: Int64?
     /// Which settings trained which epochs (a new entry whenever a later `train` changed them).

@@ -22,7 +22,7 @@ struct ShowCommand: ShellCommand {
                 let value = key.read(config)
                 return [key.name, value + (value == key.defaultValue ? "" : " *"), key.defaultValue, key.domain, key.meaning]
             }
-            return TextTable(header: ["key", "value", "default", "values", "meaning"], rows: rows).render()
+            return TextTable(header: ["key", "value", "default", "values", "meaning"], rows: rows).render(width: layout.width)
                 + (keys.count > 1 ? ["* changed from the default"] : [])
                 + (precision.map { ["amp \($0.mode.rawValue): training computes in \($0)"] } ?? [])
         }

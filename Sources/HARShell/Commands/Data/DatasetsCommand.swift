@@ -40,7 +40,7 @@ struct DatasetsCommand: ShellCommand {
         func lines(in layout: TextLayout) -> [String] {
             ["data dir: \(dataDirectory.path)"]
                 + TextTable(header: ["dataset", "aliases", "status", "path"],
-                            rows: entries.map { [$0.name, $0.aliases.joined(separator: " "), $0.presence, $0.folder?.path ?? ""] }).render()
+                            rows: entries.map { [$0.name, $0.aliases.joined(separator: " "), $0.presence, $0.folder?.path ?? ""] }).render(width: layout.width)
         }
 
         /// `data_dir`, `datasets` (`name`, `aliases`, `present`, `path` each).

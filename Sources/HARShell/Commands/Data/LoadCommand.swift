@@ -30,8 +30,8 @@ struct LoadCommand: ShellCommand {
 
         /// The dataset's shape, rate, classes and split sizes; its protocol; the dropped model.
         func lines(in layout: TextLayout) -> [String] {
-            ["loaded \(dataset.name): \(dataset.count) windows of \(dataset.windowLength)×\(dataset.channelCount) "
-                + "at \(TrainingView.fixed(dataset.sampleRate, 1)) Hz, \(dataset.classNames.count) classes; "
+            ["loaded \(dataset.name): \(counted(dataset.count, "window")) of \(dataset.windowLength)×\(dataset.channelCount) "
+                + "at \(TrainingView.fixed(dataset.sampleRate, 1)) Hz, \(counted(dataset.classNames.count, "class", plural: "classes")); "
                 + DatasetSplit.allCases.map { "\($0.rawValue) \(dataset.indices(in: $0).count)" }.joined(separator: ", "),
              "protocol: \(dataset.protocolDescription.summary)"]
                 + (droppedModel.map { ["model \($0.spec) dropped: it was built for \($0.inputShape), this dataset has \(shape)"] } ?? [])
@@ -42,11 +42,13 @@ struct LoadCommand: ShellCommand {
             InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
         }
 
-        /// `dataset`, `windows`, `window`, `channels`, `classes`, `rate_hz`.
+        /// `dataset`, `windows`, `window`, `channels` and `classes` (names, as `info` has them), `channel_count`,
+        /// `class_count`, `rate_hz`.
         var result: CommandResult {
             CommandResult(command: "load", fields: [
                 ("dataset", .string(dataset.name)), ("windows", .int(dataset.count)), ("window", .int(dataset.windowLength)),
-                ("channels", .int(dataset.channelCount)), ("classes", .int(dataset.classNames.count)),
+                ("channels", .array(dataset.channelNames.map { .string($0) })), ("channel_count", .int(dataset.channelCount)),
+                ("classes", .array(dataset.classNames.map { .string($0) })), ("class_count", .int(dataset.classNames.count)),
                 ("rate_hz", .double(dataset.sampleRate)),
             ])
         }
@@ -69,7 +71,7 @@ struct LoadCommand: ShellCommand {
 
         /// `loaded sa trained 3 epochs on synthetic from FILE`, naming its store run, with a hint when no dataset is loaded.
         func lines(in layout: TextLayout) -> [String] {
-            ["loaded \(metadata.modelName) trained \(metadata.epoch) epochs on \(metadata.dataset.name) from \(file)"
+            ["loaded \(metadata.modelName) trained \(counted(metadata.epoch, "epoch")) on \(metadata.dataset.name) from \(file)"
                 + (storeRun.map { " (run \($0) in the run store)" } ?? "")
                 + (hasDataset ? "" : " (load a dataset with the same channels and classes to train or evaluate it)")]
         }

@@ -28,7 +28,7 @@ struct InspectCommand: ShellCommand {
                     + [parameter.mean, parameter.standardDeviation, parameter.min, parameter.max].map { TrainingView.fixed($0, 4) }
             }
             return TextTable(header: ["parameter", "shape", "count", "mean", "std", "min", "max"], rows: rows,
-                             alignments: [.left, .left, .right, .right, .right, .right, .right]).render()
+                             alignments: [.left, .left, .right, .right, .right, .right, .right]).render(width: layout.width)
         }
 
         /// `target`, `parameters` (`name`, `shape`, `count`, `mean`, `std`, `min`, `max` each).

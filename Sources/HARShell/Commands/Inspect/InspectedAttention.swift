@@ -13,8 +13,8 @@ struct InspectedAttention: CommandOutput {
     /// A caption line, then the heat map.
     func lines(in layout: TextLayout) -> [String] {
         let shown = maps.layers[layer]
-        return ["attention \(shown.name) (\(shown.values.count) steps × \(maps.channelNames.count) channels), \(maps.caption)"]
-            + TerminalHeatMap.render(shown.values, channels: maps.channelNames, style: layout.style)
+        return ["attention \(shown.name) (\(counted(shown.values.count, "step")) × \(counted(maps.channelNames.count, "channel"))), \(maps.caption)"]
+            + TerminalHeatMap.render(shown.values, channels: maps.channelNames, style: layout.style, width: layout.width)
     }
 
     /// `target`, `layer`, `layers`, `split`, `windows`, `caption`, `channels`, `map`.

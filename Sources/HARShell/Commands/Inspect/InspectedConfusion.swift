@@ -12,7 +12,7 @@ struct InspectedConfusion: CommandOutput {
     /// A caption line, then the matrix.
     func lines(in layout: TextLayout) -> [String] {
         ["confusion on \(split.rawValue) (rows: true class, columns: predicted)"]
-            + ConfusionMatrixView.render(metrics.confusion.counts, classes: metrics.perClass.map(\.name), style: layout.style)
+            + ConfusionMatrixView.render(metrics.confusion.counts, classes: metrics.perClass.map(\.name), style: layout.style, width: layout.width)
     }
 
     /// `target`, `split`, `classes`, `confusion`.

@@ -15,7 +15,7 @@ struct InspectedHistory: CommandOutput {
         if epochs.contains(where: { $0.validationAccuracy != nil }) {
             series.append(TerminalLineChart.Series("val acc", epochs.map { $0.validationAccuracy ?? .nan }))
         }
-        return ["run #\(run.id): \(run.model) on \(run.dataset), \(epochs.count) epochs"] + TerminalLineChart.render(series)
+        return ["run #\(run.id): \(run.model) on \(run.dataset), \(counted(epochs.count, "epoch"))"] + TerminalLineChart.render(series)
     }
 
     /// `target`, `run`, `epochs` (each as `train`'s epoch line).

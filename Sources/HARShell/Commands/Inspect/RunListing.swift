@@ -28,9 +28,9 @@ struct RunListing: CommandOutput {
     func lines(in layout: TextLayout) -> [String] {
         switch runs {
         case .stored(let table, _):
-            return table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + epochLines
+            return TextTable(table).render(width: layout.width) + epochLines
         case .session(let runs):
-            return runs.isEmpty ? ["no runs yet in this session: 'train' makes one"] : RunListing.table(runs)
+            return runs.isEmpty ? ["no runs yet in this session: 'train' makes one"] : RunListing.table(runs).render(width: layout.width)
         }
     }
 
@@ -66,17 +66,17 @@ struct RunListing: CommandOutput {
     }
 
     /// This session's runs as a table: id, dataset, model, settings, accuracy, P/R/F1, loss, train seconds, latency.
-    private static func table(_ runs: [SessionRun]) -> [String] {
+    private static func table(_ runs: [SessionRun]) -> TextTable {
         let rows = runs.map { run -> [String] in
             let m = run.evaluation?.metrics
             return ["#\(run.id)", run.dataset, run.model, settingsText(run) + (run.precision.map { " \($0.rawValue)" } ?? ""),
-                    String(run.epochs.count), m.map { TrainingView.fixed($0.accuracy * 100, 2) + "%" } ?? "—",
+                    String(run.epochs.count), m.map { TableValue.percentage($0.accuracy).display } ?? "—",
                     m.map { TrainingView.fixed($0.precisionMacro, 3) } ?? "—", m.map { TrainingView.fixed($0.recallMacro, 3) } ?? "—",
                     m.map { TrainingView.fixed($0.f1Macro, 3) } ?? "—",
                     run.epochs.last.map { TrainingView.fixed($0.trainLoss, 4) } ?? "—", TrainingView.fixed(run.trainSeconds, 1),
                     run.evaluation?.timing.map { TrainingView.fixed($0.latencyP50, 2) } ?? "—"]
         }
         return TextTable(header: ["run", "dataset", "model", "config", "epochs", "accuracy", "P", "R", "F1", "loss", "train s", "ms/window"],
-                         rows: rows, alignments: [.left, .left, .left, .left] + Array(repeating: .right, count: 8)).render()
+                         rows: rows, alignments: [.left, .left, .left, .left] + Array(repeating: .right, count: 8))
     }
 }

@@ -23,7 +23,7 @@ struct ModelCommand: ShellCommand {
 
         /// `model sa: 128×9 → 6 classes, 1234 parameters (replaces cnn)`.
         func lines(in layout: TextLayout) -> [String] {
-            ["model \(spec): \(shape), \(parameters) parameters" + (replaced.map { " (replaces \($0))" } ?? "")]
+            ["model \(spec): \(shape), \(counted(parameters, "parameter"))" + (replaced.map { " (replaces \($0))" } ?? "")]
         }
 
         /// `model`, `input`, `parameters`.

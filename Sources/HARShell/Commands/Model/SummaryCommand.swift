@@ -22,7 +22,7 @@ struct SummaryCommand: ShellCommand {
             }
             return ["model \(spec): \(shape)"]
                 + TextTable(header: ["layer", "type", "output", "parameters", "mult-adds"], rows: rows,
-                            alignments: [.left, .left, .left, .right, .right]).render()
+                            alignments: [.left, .left, .left, .right, .right]).render(width: layout.width)
                 + ["total: \(grouped(summary.parameters)) parameters (\(grouped(summary.trainableParameters)) trainable), "
                     + "\(grouped(summary.macs)) mult-adds per window"]
         }

@@ -20,7 +20,7 @@ struct SaveCommand: ShellCommand {
         var file: String, url: URL
 
         /// `saved sa (synthetic, 3 epochs) to FILE`.
-        func lines(in layout: TextLayout) -> [String] { ["saved \(model) (\(dataset), \(epochs) epochs) to \(file)"] }
+        func lines(in layout: TextLayout) -> [String] { ["saved \(model) (\(dataset), \(counted(epochs, "epoch"))) to \(file)"] }
 
         /// `model`, `file`.
         var result: CommandResult { CommandResult(command: "save", fields: [("model", .string(model.description)), ("file", .string(url.path))]) }
@@ -36,7 +36,7 @@ struct SaveCommand: ShellCommand {
         var folder: String, url: URL
 
         /// `saved synthetic (600 windows) as .npy to DIR`.
-        func lines(in layout: TextLayout) -> [String] { ["saved \(dataset) (\(windows) windows) as .npy to \(folder)"] }
+        func lines(in layout: TextLayout) -> [String] { ["saved \(dataset) (\(counted(windows, "window"))) as .npy to \(folder)"] }
 
         /// `data`, `folder`, `windows`.
         var result: CommandResult {

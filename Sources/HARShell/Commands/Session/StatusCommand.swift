@@ -38,11 +38,11 @@ struct StatusCommand: ShellCommand {
 
         /// One labelled line per part of the session.
         func lines(in layout: TextLayout) -> [String] {
-            let dataset = dataset.map { "\($0.name): \($0.count) windows of \($0.windowLength)×\($0.channelCount), \($0.classNames.count) classes" }
-            let model = model.map { "\($0.spec): \($0.parameterCount) parameters" }
+            let dataset = dataset.map { "\($0.name): \(counted($0.count, "window")) of \($0.windowLength)×\($0.channelCount), \(counted($0.classNames.count, "class", plural: "classes"))" }
+            let model = model.map { "\($0.spec): \(counted($0.parameterCount, "parameter"))" }
             let run = lastRun.map { run in
-                "#\(run.id) \(run.model) on \(run.dataset), \(run.epochs.count) epochs"
-                    + (run.evaluation.map { ", \($0.split) accuracy \(TrainingView.fixed($0.metrics.accuracy * 100, 2))%" } ?? "")
+                "#\(run.id) \(run.model) on \(run.dataset), \(counted(run.epochs.count, "epoch"))"
+                    + (run.evaluation.map { ", \($0.split) accuracy \(TableValue.percentage($0.metrics.accuracy).display)" } ?? "")
             }
             return ["dataset    \(dataset ?? "none loaded")", "model      \(model ?? "none built")",
                     "augment    \(augmentation?.description ?? "off")", "optimizer  \(optimizer)",

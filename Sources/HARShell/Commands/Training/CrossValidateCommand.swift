@@ -16,7 +16,7 @@ struct CrossValidateCommand: ShellCommand {
 
         /// The per-fold table and the summary line.
         func lines(in layout: TextLayout) -> [String] {
-            validation.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [validation.summary + (validation.runID.map { " — recorded as run \($0), its folds beneath it" } ?? "")]
+            TextTable(validation.table).render(width: layout.width) + [validation.summary + (validation.runID.map { " — recorded as run \($0), its folds beneath it" } ?? "")]
         }
 
         /// `folds`, `scheme`, means and standard deviations of accuracy and macro F1, `stopped`, `store_run`, `per_fold`.
@@ -51,13 +51,13 @@ private extension Interpreter {
         let result: CrossValidationResult
         do {
             let validation = try CrossValidation(folds: folds, epochs: epochs)
-            output.text("cross-validating \(model.spec) on \(dataset.name): \(folds), \(epochs) epochs per fold — Ctrl-C stops")
+            output.text("cross-validating \(model.spec) on \(dataset.name): \(folds), \(counted(epochs, "epoch")) per fold — Ctrl-C stops")
             let foldCount = try validation.testSubjects(of: dataset.subjects, seed: session.config.seed).count
             let bar = EpochsProgress(output: output, totalEpochs: foldCount * epochs)
             defer { bar.clear() }
             result = try validation.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a fold"), progress: { [output] fold in
                 output.text("fold \(fold.index): test subjects \(fold.testSubjects.map(String.init).joined(separator: " ")), "
-                            + "accuracy \(TrainingView.fixed(fold.metrics.accuracy * 100, 2))%, macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))")
+                            + "accuracy \(TableValue.percentage(fold.metrics.accuracy).display), macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))")
             }, events: { bar.update($1, of: "fold \($0)/\(foldCount)") }, shouldStop: shouldStop)
         } catch let error as TuningError {
             throw ShellError(error.message, at: arguments.command.offset)

@@ -32,13 +32,15 @@ struct EvalCommand: ShellCommand {
                          + "\(three(metrics.recallMacro))/\(three(metrics.f1Macro))  weighted F1 \(three(metrics.f1Weighted))"]
             let rows = metrics.perClass.map { [$0.name, three($0.precision), three($0.recall), three($0.f1), String($0.support)] }
             lines += TextTable(header: ["class", "precision", "recall", "F1", "support"], rows: rows,
-                               alignments: [.left, .right, .right, .right, .right]).render()
+                               alignments: [.left, .right, .right, .right, .right]).render(width: layout.width)
             lines.append("")
-            lines += ConfusionMatrixView.render(metrics.confusion.counts, classes: metrics.perClass.map(\.name), style: layout.style)
+            lines += ConfusionMatrixView.render(metrics.confusion.counts, classes: metrics.perClass.map(\.name), style: layout.style,
+                                                width: layout.width)
             if let timing {
-                lines.append("")
-                lines.append("latency (batch 1): p50 \(TrainingView.fixed(timing.latencyP50, 2)) ms, p95 \(TrainingView.fixed(timing.latencyP95, 2)) ms;"
-                             + " throughput \(grouped(Int(timing.throughput.rounded()))) windows/s (batch \(timing.batch))")
+                let latency = "latency (batch 1): p50 \(TrainingView.fixed(timing.latencyP50, 2)) ms, p95 \(TrainingView.fixed(timing.latencyP95, 2)) ms"
+                let throughput = "throughput \(grouped(Int(timing.throughput.rounded()))) windows/s (batch \(timing.batch))"
+                let oneLine = latency + "; " + throughput
+                lines += [""] + (oneLine.count <= (layout.width ?? Int.max) ? [oneLine] : [latency, throughput])
             }
             if let unrecorded { lines.append(unrecorded) }
             lines.append("computed in float32" + (trainedIn.map { " (the model trained in \($0.rawValue))" } ?? ""))
@@ -67,7 +69,7 @@ struct EvalCommand: ShellCommand {
             ])
         }
 
-        private func percent(_ value: Double) -> String { TrainingView.fixed(value * 100, 2) + "%" }
+        private func percent(_ value: Double) -> String { TableValue.percentage(value).display }
         private func three(_ value: Double) -> String { TrainingView.fixed(value, 3) }
     }
 

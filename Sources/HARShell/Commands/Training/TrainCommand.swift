@@ -114,7 +114,7 @@ private extension Interpreter {
             session.trainer = trainer
         }
         var run = session.currentRun ?? SessionRun(id: session.runs.count + 1, dataset: dataset.name, model: model.spec.description,
-                                                    config: session.config, modelIdentity: ObjectIdentifier(model))
+                                                    config: session.config, trainedModel: model)
         run.config = session.config
         run.precision = trainer.precision.precision
         run.augmentation = session.augmentation?.description
@@ -126,7 +126,7 @@ private extension Interpreter {
         let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds, start: start, settings: settings) }
             ?? recording.begin(start)
         run.storeID = recorder.runID
-        output.text("training \(model.spec) on \(dataset.name) for \(epochs) epoch\(epochs == 1 ? "" : "s")"
+        output.text("training \(model.spec) on \(dataset.name) for \(counted(epochs, "epoch"))"
                     + (epochs != requested ? " (\(requested) scaled by \(epochScale))" : "") + " — Ctrl-C stops after the current batch")
         if continuing {
             output.text(trainer.scheduleEpochsDone.map { "continuing the learning-rate schedule after its epoch \($0)" }

@@ -22,7 +22,7 @@ struct TuneCommand: ShellCommand {
 
         /// The trials' table, then the best trial or why there is none.
         func lines(in layout: TextLayout) -> [String] {
-            search.table.rendered(as: .text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [
+            TextTable(search.table).render(width: layout.width) + [
                 search.best.map { best in
                     "best: trial \(best.index) \(best.settingsText) (val F1 \(TrainingView.fixed(best.score, 4))); its settings and trained model are now current"
                         + (run.map { " (run #\($0))" } ?? "")
@@ -76,7 +76,7 @@ private extension Interpreter {
         do {
             let space = try SearchSpace(parsing: ranges.map { "\($0.key ?? "")=\($0.value)" }.joined(separator: ", "))
             let tuner = try Tuner(space: space, trials: trials, epochs: epochs)
-            output.text("tuning \(model.spec) on \(dataset.name): \(trials) trials, up to \(epochs) epochs each, rungs \(tuner.rungs) — Ctrl-C stops")
+            output.text("tuning \(model.spec) on \(dataset.name): \(counted(trials, "trial")), up to \(counted(epochs, "epoch")) each, rungs \(tuner.rungs) — Ctrl-C stops")
             let bar = EpochsProgress(output: output, totalEpochs: tuner.plannedEpochs)
             defer { bar.clear() }
             result = try tuner.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a trial"), progress: { [output] trial in
