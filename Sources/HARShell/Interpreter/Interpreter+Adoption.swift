@@ -9,7 +9,7 @@ extension Interpreter {
     func adoptCurrentModel(dataset: String, config: TrainingConfig, epochs: [EpochRecord], storeID: Int64?, label: String) {
         guard let model = session.model else { return }
         var run = SessionRun(id: session.runs.count + 1, dataset: dataset, model: model.spec.description, config: config,
-                             modelIdentity: ObjectIdentifier(model))
+                             trainedModel: model)
         run.epochs = epochs
         run.storeID = storeID
         run.label = label
