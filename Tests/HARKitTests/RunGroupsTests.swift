@@ -61,7 +61,8 @@ final class RunGroupsTests: IsolatedTestCase {
         try store.setSpread(of: cv, ResultSpread([sampleMetrics(correct: 10), sampleMetrics(correct: 9)]))
         XCTAssertEqual(try store.bestRuns().map(\.id), [cv], "a better mean (0.95) wins, as one row")
         let table = RunTable.comparison(try store.bestRuns())
-        XCTAssertEqual(table.rows[0][table.columns.firstIndex { $0.key == "accuracy_std" }!].display, String(format: "%.4f", (0.005).squareRoot()))
+        XCTAssertEqual(table.rows[0][table.columns.firstIndex { $0.key == "accuracy_std" }!].display, String(format: "%.2f%%", (0.005).squareRoot() * 100),
+                       "the spread of an accuracy reads as the accuracy does, a percentage")
         XCTAssertEqual(RunTable.runs(try store.runs()).rows.map { $0[0] }, [.integer(heldOut), .integer(cv)] + folds.map(TableValue.integer))
 
         try store.delete([cv])

@@ -57,7 +57,7 @@ final class OutputConventionTests: ThreadRestoringTestCase {
                          "saved sa depth=1 width=4 (synthetic, 1 epoch) to \(file.path)"] {
             XCTAssertTrue(out.lines.contains { $0.hasPrefix(expected) }, expected + "\n" + out.transcript)
         }
-        XCTAssertTrue(out.lines.contains { $0.hasPrefix("loaded sa") && $0.hasSuffix(" trained 1 epoch on synthetic from \(file.path)") },
+        XCTAssertTrue(out.lines.contains { $0.hasPrefix("loaded sa") && $0.contains(" trained 1 epoch on synthetic from \(file.path)") },
                       out.transcript)
         XCTAssertFalse(out.transcript.contains(" 1 epochs"), out.transcript)
     }

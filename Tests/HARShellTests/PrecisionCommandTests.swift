@@ -35,7 +35,7 @@ final class PrecisionCommandTests: IsolatedTestCase {
         XCTAssertTrue(out.lines.contains { $0.hasPrefix("precision  \(expected) (\(reason)") }, out.transcript)
         XCTAssertEqual(shell.execute("set amp off; show amp"), .success)
         XCTAssertEqual(out.results.last?["train_precision"], .string("float32"))
-        XCTAssertTrue(out.lines.contains("amp off: training computes in float32 (off: as set)"), out.transcript)
+        XCTAssertTrue(out.lines.contains("amp: training computes in float32 (off: as set)"), out.transcript)
         XCTAssertEqual(shell.execute("show lr"), .success)
         XCTAssertNil(out.results.last?["train_precision"], "only where amp is shown")
     }

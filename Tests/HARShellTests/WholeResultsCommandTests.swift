@@ -132,6 +132,9 @@ final class WholeResultsCommandTests: IsolatedTestCase {
         XCTAssertEqual(accuracies.count, 2)
         XCTAssertEqual(result["accuracy_mean"]?.doubleValue ?? -1, accuracies.reduce(0, +) / 2, accuracy: 1e-12)
         XCTAssertEqual(result["accuracy_std"]?.doubleValue ?? -1, abs(accuracies[0] - accuracies[1]) / 2.0.squareRoot(), accuracy: 1e-12)
+        let mean = String(format: "%.2f%%", (result["accuracy_mean"]?.doubleValue ?? -1) * 100)
+        XCTAssertTrue(out.lines.contains { $0.hasPrefix("accuracy \(mean) ± ") && $0.contains("over 2 seeds") },
+                      "the summary reads accuracy as a percentage, as eval and cv print it: \(out.lines)")
         XCTAssertEqual(try store.runs().map(\.kind), [.seeds, .seed, .seed])
         XCTAssertTrue(shell.session.model === model, "the current model is unchanged")
         XCTAssertEqual(shell.execute("compare"), .success)

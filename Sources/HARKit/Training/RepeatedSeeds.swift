@@ -93,10 +93,11 @@ public struct RepeatedSeedsResult: Sendable {
     /// The repetition's run in the store (the whole result), when recorded.
     public let runID: Int64?
 
-    /// "accuracy 0.9123 ± 0.0150, macro F1 0.9050 ± 0.0161 over 3 seeds".
+    /// "accuracy 91.23% ± 1.50%, macro F1 0.905 ± 0.016 over 3 seeds", in the convention of `eval` and `cv`.
     public var summary: String {
         guard let spread else { return "no seed finished" }
-        return String(format: "accuracy %.4f ± %.4f, macro F1 %.4f ± %.4f", spread.accuracyMean, spread.accuracyStd,
-                      spread.f1MacroMean, spread.f1MacroStd) + " over \(spread.members) seed\(spread.members == 1 ? "" : "s")"
+        return "accuracy \(TableValue.percentage(spread.accuracyMean).display) ± \(TableValue.percentage(spread.accuracyStd).display), "
+            + String(format: "macro F1 %.3f ± %.3f", spread.f1MacroMean, spread.f1MacroStd)
+            + " over \(spread.members) seed\(spread.members == 1 ? "" : "s")"
     }
 }

@@ -24,7 +24,10 @@ struct ShowCommand: ShellCommand {
             }
             return TextTable(header: ["key", "value", "default", "values", "meaning"], rows: rows).render(width: layout.width)
                 + (keys.count > 1 ? ["* changed from the default"] : [])
-                + (precision.map { ["amp \($0.mode.rawValue): training computes in \($0)"] } ?? [])
+                + (precision.map { choice in
+                    let line = "amp: training computes in \(choice.precision.rawValue) (\(choice.reason))"
+                    return layout.width.map { TextTable.wrap(line, to: $0) } ?? [line]
+                } ?? [])
         }
 
         /// `settings`: one object per key; with `amp` shown, `train_precision` and `train_precision_reason` (what it resolves to here, and why).
