@@ -30,21 +30,10 @@ final class CheckpointPyTorchTests: IsolatedTestCase {
         let logits: [[Double]]
     }
 
-    /// Runs `python arguments…`; its standard output, or a failure with its standard error.
+    /// Runs Debian's `python3 arguments…` (bounded by the shared deadline); its status, standard output and error.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: Data, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        (process.standardOutput, process.standardError) = (output, errors)
-        try process.run()
-        var errorText = Data()
-        let reader = DispatchWorkItem { errorText = errors.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(execute: reader)
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        reader.wait()
-        process.waitUntilExit()
-        return (process.terminationStatus, outputData, String(decoding: errorText, as: UTF8.self))
+        let (status, output, error) = try PythonTools.runForData(arguments, interpreter: python)
+        return (status, output, error)
     }
 
     /// Throws `XCTSkip` when `HARLAB_SKIP_PYTORCH=1`, `MissingPyTorch` when Debian's PyTorch is not installed.

@@ -28,10 +28,19 @@ public enum PythonTools {
         }
     }
 
-    /// Runs the interpreter with `arguments`, bounded by `ProcessDeadline`; returns its status, standard output and error.
-    public static func run(_ arguments: [String], timeout: TimeInterval = 300) throws -> (status: Int32, output: String, error: String) {
+    /// Runs `interpreter` (default: the environment's) with `arguments`, bounded by `ProcessDeadline`; returns its
+    /// status, standard output and standard error.
+    public static func run(_ arguments: [String], interpreter: String = python,
+                           timeout: TimeInterval = 300) throws -> (status: Int32, output: String, error: String) {
+        let (status, output, error) = try runForData(arguments, interpreter: interpreter, timeout: timeout)
+        return (status, String(decoding: output, as: UTF8.self), error)
+    }
+
+    /// `run`, with the standard output as bytes (for a JSON answer).
+    public static func runForData(_ arguments: [String], interpreter: String = python,
+                                  timeout: TimeInterval = 300) throws -> (status: Int32, output: Data, error: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
+        process.executableURL = URL(fileURLWithPath: interpreter)
         process.arguments = arguments
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
@@ -45,6 +54,6 @@ public enum PythonTools {
         reader.wait()
         process.waitUntilExit()
         try deadline.check("python \(arguments.first ?? "")")
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorText, as: UTF8.self))
+        return (process.terminationStatus, outputData, String(decoding: errorText, as: UTF8.self))
     }
 }
