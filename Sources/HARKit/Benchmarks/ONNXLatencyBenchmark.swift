@@ -41,18 +41,9 @@ public struct ONNXLatencyBenchmark: Sendable {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("harlab-bench-\(UUID().uuidString).onnx")
         defer { try? FileManager.default.removeItem(at: file) }
         try ONNXExporter.write(model, description: ONNXModelDescription(dataset: dataset), to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, file.path, "--reps", "\(repetitions)", "--threads", "\(threads)"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let latency = object["latency_p50_ms"] as? Double, let tool = object["tool"] as? String else {
-            throw BenchmarkError("the ONNX Runtime latency script failed for \(specText) on \(shape.name) (exit \(process.terminationStatus)): \(line)")
+        let run = try PythonJSONLine(python: python, arguments: [script, file.path, "--reps", "\(repetitions)", "--threads", "\(threads)"])
+        guard let object = run.object, let latency = object["latency_p50_ms"] as? Double, let tool = object["tool"] as? String else {
+            throw BenchmarkError("the ONNX Runtime latency script failed for \(specText) on \(shape.name) (exit \(run.status)): \(run.line)")
         }
         return ONNXLatencyBenchmark(model: specText, dataset: shape.name, threads: threads, harlabMs: harlab.latencyP50,
                                     onnxRuntimeMs: latency, onnxRuntime: tool)

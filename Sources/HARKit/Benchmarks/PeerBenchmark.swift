@@ -39,19 +39,10 @@ public struct PeerBenchmark {
     /// Runs `scripts/bench_dsads_load.py` (pandas, as the reference tool's dataproc.py) on `folder`.
     /// - Returns: its seconds and the JSON line it printed.
     public static func runDSADSLoad(python: String, folder: String, heldOut: Int, script: String = "scripts/bench_dsads_load.py") throws -> (seconds: Double, line: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, folder, "\(heldOut)"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let seconds = object["seconds"] as? Double else {
-            throw BenchmarkError("the pandas DSADS load failed (exit \(process.terminationStatus)): \(line)")
+        let run = try PythonJSONLine(python: python, arguments: [script, folder, "\(heldOut)"])
+        guard let seconds = run.object?["seconds"] as? Double else {
+            throw BenchmarkError("the pandas DSADS load failed (exit \(run.status)): \(run.line)")
         }
-        return (seconds, line)
+        return (seconds, run.line)
     }
 }
