@@ -46,7 +46,7 @@ public struct Report: Sendable {
         var sections: [(heading: String, html: String)] = []
         sections.append(section("Comparison", note: compared.isEmpty ? "No evaluated runs yet." : "Test-set figures of whole results: a cv or seeds row is the mean (± std) over its members, a tune row its best trial's; latency is batch-1 p50.",
                                 body: compared.isEmpty ? "" : table(RunTable.comparison(compared, differingSettings: true))))
-        sections.append(section("Runs", note: runs.isEmpty ? "No runs recorded." : "\(runs.count) run\(runs.count == 1 ? "" : "s").",
+        sections.append(section("Runs", note: runs.isEmpty ? "No runs recorded." : "\(counted(runs.count, "run")).",
                                 body: runs.isEmpty ? "" : table(RunTable.runs(runs))))
         for dataset in orderedDatasets {
             let plotted = compared.filter { $0.dataset == dataset && !(epochs[$0.id] ?? []).isEmpty }.map { PlotRun($0, epochs: epochs[$0.id]!) }

@@ -183,7 +183,7 @@ extension RunStore {
     func unknownRuns(_ ids: [Int64], in db: Database) throws -> RunStoreError {
         let range = try Row.fetchOne(db, sql: "SELECT MIN(id) AS low, MAX(id) AS high, COUNT(*) AS n FROM runs")
         let count: Int = range?["n"] ?? 0
-        let known = count == 0 ? "the store has no runs" : "it has \(count) run\(count == 1 ? "" : "s"), ids \(range!["low"] as Int64)…\(range!["high"] as Int64)"
+        let known = count == 0 ? "the store has no runs" : "it has \(counted(count, "run")), ids \(range!["low"] as Int64)…\(range!["high"] as Int64)"
         let list = ids.map(String.init).joined(separator: ", ")
         return RunStoreError("no \(ids.count == 1 ? "run" : "runs") \(list) in run store '\(url.path)' (\(known))")
     }

@@ -64,7 +64,7 @@ public struct CrossValidation {
         let groups = try testSubjects(of: dataset.subjects, seed: config.seed)
         var results: [CrossValidationFold] = []
         let whole = recording.begin(RunStart(dataset: dataset, model: spec, config: config,
-                                             label: "cv \(groups.count) folds (\(folds)), \(epochs) epoch\(epochs == 1 ? "" : "s") each",
+                                             label: "cv \(groups.count) folds (\(folds)), \(counted(epochs, "epoch")) each",
                                              kind: .cv))
         var cancelled = false
         do {

@@ -56,7 +56,7 @@ public struct CrossValidationResult: Sendable {
     public var summary: String {
         "accuracy \(TableValue.percentage(meanAccuracy).display) ± \(TableValue.percentage(stdAccuracy).display), "
             + String(format: "macro F1 %.3f ± %.3f", meanF1, stdF1)
-            + " over \(folds.count) fold\(folds.count == 1 ? "" : "s") (\(scheme))"
+            + " over \(counted(folds.count, "fold")) (\(scheme))"
     }
 
     static func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }

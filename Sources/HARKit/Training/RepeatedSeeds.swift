@@ -30,7 +30,7 @@ public struct RepeatedSeeds {
                     shouldStop: @escaping () -> Bool = { false }) throws -> RepeatedSeedsResult {
         let seeds = (0..<count).map { config.seed &+ UInt64($0) }
         let whole = recording.begin(RunStart(dataset: dataset, model: spec, config: config, augmentation: augmentation?.description,
-                                             label: "\(count) seeds (\(seeds.first!)…\(seeds.last!)), \(epochs) epoch\(epochs == 1 ? "" : "s") each",
+                                             label: "\(count) seeds (\(seeds.first!)…\(seeds.last!)), \(counted(epochs, "epoch")) each",
                                              kind: .seeds))
         var members: [RepeatedSeedsResult.Member] = []
         var cancelled = false
@@ -98,6 +98,6 @@ public struct RepeatedSeedsResult: Sendable {
         guard let spread else { return "no seed finished" }
         return "accuracy \(TableValue.percentage(spread.accuracyMean).display) ± \(TableValue.percentage(spread.accuracyStd).display), "
             + String(format: "macro F1 %.3f ± %.3f", spread.f1MacroMean, spread.f1MacroStd)
-            + " over \(spread.members) seed\(spread.members == 1 ? "" : "s")"
+            + " over \(counted(spread.members, "seed"))"
     }
 }

@@ -44,7 +44,7 @@ public struct ThreadBudget: Sendable, Equatable, CustomStringConvertible {
             let quota = max(1, Int(cgroupLimit.rounded(.up)))
             return ThreadBudget(count: quota, reason: "the cgroup CPU quota of \(String(format: "%g", cgroupLimit)) CPUs (of \(cpus) in the affinity mask)")
         }
-        return ThreadBudget(count: cpus, reason: "the \(cpus) CPU\(cpus == 1 ? "" : "s") this process may use")
+        return ThreadBudget(count: cpus, reason: "the \(counted(cpus, "CPU")) this process may use")
     }
 
     /// CPUs the quota in a cgroup v2 `cpu.max` ("QUOTA PERIOD" or "max PERIOD") or a v1 quota/period pair allows.

@@ -16,7 +16,7 @@ public struct TuningTrial: Sendable {
         public var description: String {
             switch self {
             case .running: return "running"
-            case .pruned(let epochs): return "pruned after \(epochs) epoch\(epochs == 1 ? "" : "s")"
+            case .pruned(let epochs): return "pruned after \(counted(epochs, "epoch"))"
             case .finished: return "finished"
             case .failed(let message): return "failed: \(message)"
             case .cancelled: return "cancelled"
