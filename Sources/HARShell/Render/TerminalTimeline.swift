@@ -21,7 +21,9 @@ enum TerminalTimeline {
             return lo..<max(lo + 1, (column + 1) * samples / columns)
         }
         func band(_ name: String, _ cell: (Range<Int>) -> String) -> String {
-            name.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " │" + (0..<columns).map { cell(bin($0)) }.joined()
+            var line = name.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " │" + (0..<columns).map { cell(bin($0)) }.joined()
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
         }
         func classCell(_ label: Int?) -> String {
             guard let label else { return " " }
