@@ -61,7 +61,7 @@ final class ReplaySourceTests: IsolatedTestCase {
         var windowsOnly = data
         windowsOnly.recordings = []
         XCTAssertThrowsError(try ReplaySource(windowsOnly, selection: .split(.test))) {
-            XCTAssertTrue(($0 as? ReplayError)?.message.contains("load it again with cache=off") ?? false, "\($0)")
+            XCTAssertTrue(($0 as? ReplayError)?.message.hasSuffix("load it from its original files (with cache=off when it is cached)") ?? false, "\($0)")
         }
     }
 }

@@ -47,8 +47,8 @@ public struct ReplaySource: Sendable {
     ///   selection is empty.
     public init(_ dataset: HARDataset, selection: Selection) throws {
         guard !dataset.recordings.isEmpty else {
-            throw ReplayError("\(dataset.name) was read as windows (an .npy folder or the dataset cache), so it keeps no continuous "
-                              + "recordings to replay: load it again with cache=off")
+            throw ReplayError("\(dataset.name) was read as windows (from an .npy folder or the dataset cache) and keeps no continuous "
+                              + "recordings to replay: load it from its original files (with cache=off when it is cached)")
         }
         let stride = dataset.protocolDescription.stride, window = dataset.windowLength
         var chosen: [(index: Int, windows: [Int])] = []
