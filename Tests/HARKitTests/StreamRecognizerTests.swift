@@ -19,7 +19,12 @@ final class StreamRecognizerTests: IsolatedTestCase {
 
     /// A raw (not normalised) signal of `count` samples whose windows the model tells apart.
     private func signal(_ count: Int) -> [[Float]] {
-        (0..<count).map { i in (0..<3).map { c in Float(sin(Double(i) * 0.3 * Double(c + 1)) * 3 + Double(i % 17) * 0.2 - Double(c)) } }
+        (0..<count).map { i in
+            (0..<3).map { c -> Float in
+                let wave: Double = sin(Double(i) * 0.3 * Double(c + 1)) * 3
+                return Float(wave + Double(i % 17) * 0.2 - Double(c))
+            }
+        }
     }
 
     func testStreamPredictionsEqualTheModelsBatchPredictionsOnTheSameWindows() throws {
