@@ -33,8 +33,8 @@ final class LiveDemoExampleTests: IsolatedTestCase {
         XCTAssertEqual(process.terminationStatus, 0, text)
         let seconds = Date().timeIntervalSince(started)
         XCTAssertGreaterThanOrEqual(seconds, 8832 / 50 / 10, "speed=10 paces the 176.6 s of recording")
-        for piece in ["replaying subject 16: 6 recordings (8,832 samples, 176.6 s) at 10× into 128×6 windows every 64 samples",
-                      "replay done: 176.6 s of recording (8,832 samples, 137 predictions)", "smoothed: per-sample accuracy ",
+        for piece in ["replaying subject 16: 6 recordings (8832 samples, 176.6 s) at 10× into 128×6 windows every 64 samples",
+                      "replay done: 176.6 s of recording (8832 samples, 137 predictions)", "smoothed: per-sample accuracy ",
                       "(truth: 5)", "sa depth=2 width=16 · synthetic · subject 16: 6 recordings", "true      │", "predicted │", "wrong     │",
                       "wrote timeline to live-demo-timeline.svg"] {
             XCTAssertTrue(text.contains(piece), "missing '\(piece)' in:\n\(text)")

@@ -55,7 +55,7 @@ final class ReplayCommandTests: IsolatedTestCase {
         XCTAssertEqual(summary.timeline.predictions.count, (6 * 1472 - 128) / 64 + 1)
         XCTAssertEqual(summary.metrics, ReplayMetrics(summary.timeline))
         XCTAssertEqual(summary.metrics.trueSwitches, 5)
-        XCTAssertTrue(out.lines[0].hasPrefix("replaying subject 16: 6 recordings (8,832 samples, 176.6 s) at max into 128×6 windows every 64 samples"),
+        XCTAssertTrue(out.lines[0].hasPrefix("replaying subject 16: 6 recordings (8832 samples, 176.6 s) at max into 128×6 windows every 64 samples"),
                       out.lines[0])
         let predictionLines = out.lines.filter { $0.contains("   true ") }
         XCTAssertEqual(predictionLines.count, summary.timeline.predictions.count, "off a terminal: a line per prediction")
