@@ -9,19 +9,22 @@ extension Plot {
         let present = Set(timeline.truth + timeline.predictions.map(\.smoothedLabel)).sorted()
         let legend = PlotLegend(entries: present.map { PlotLegend.Entry(name: className($0, in: timeline), color: PlotPalette.series($0)) }
                                 + [PlotLegend.Entry(name: "disagreement", color: disagreementColor)])
-        let legendHeight = legend.height(width: width - 80)
+        let legendHeight = legend.height(width: width - 110)
         let bandsBottom = bandTop + 3 * bandHeight + 2 * gap
         var canvas = SVGCanvas(width: width, height: bandsBottom + confidenceHeight + legendHeight + 10)
         canvas.text(title, at: (width / 2, 22), size: 15, anchor: .middle, bold: true)
         let seconds = max(timeline.duration, 1 / timeline.sampleRate)
-        let left = 64.0, right = width - 16
-        func x(_ sample: Int) -> Double { left + Double(sample) / timeline.sampleRate / seconds * (right - left) }
+        // The bands share the confidence chart's time axis (its plot area starts 64 pixels into its frame).
+        let labelRoom = 30.0, left = labelRoom + 64, right = width - 16
+        let scale = PlotScale(covering: [0, seconds], from: left, to: right, tickCount: 8)
+        func x(_ sample: Int) -> Double { scale.position(Double(sample) / timeline.sampleRate) }
         func time(_ sample: Int) -> String { String(format: "%.1f s", Double(sample) / timeline.sampleRate) }
 
         let rows = ["true", "predicted", "wrong"]
         for (row, name) in rows.enumerated() {
             let y = bandTop + Double(row) * (bandHeight + gap)
-            canvas.rectangle(SVGCanvas.Frame(x: left, y: y, width: right - left, height: row == 2 ? bandHeight / 2 : bandHeight), fill: "#f4f4f4")
+            canvas.rectangle(SVGCanvas.Frame(x: left, y: y, width: x(timeline.truth.count) - left, height: row == 2 ? bandHeight / 2 : bandHeight),
+                             fill: "#f4f4f4")
             canvas.text(name, at: (left - 8, y + (row == 2 ? bandHeight / 4 : bandHeight / 2) + 4), size: 12, anchor: .end)
         }
         for segment in timeline.trueSegments {
@@ -46,9 +49,9 @@ extension Plot {
                                  series: [LineSeries(name: "confidence", points: timeline.predictions.map {
                                      (x: Double($0.sample) / timeline.sampleRate, y: $0.confidence)
                                  }, color: "#444")], yIncludes: [0, 1], integerX: false)
-        chart.draw(into: &canvas, frame: SVGCanvas.Frame(x: 0, y: bandsBottom, width: width, height: confidenceHeight),
+        chart.draw(into: &canvas, frame: SVGCanvas.Frame(x: labelRoom, y: bandsBottom, width: width - labelRoom, height: confidenceHeight),
                    extraPoints: [(x: 0, y: 0), (x: seconds, y: 1)])
-        legend.draw(into: &canvas, frame: SVGCanvas.Frame(x: 64, y: bandsBottom + confidenceHeight, width: width - 80, height: legendHeight))
+        legend.draw(into: &canvas, frame: SVGCanvas.Frame(x: left, y: bandsBottom + confidenceHeight, width: right - left, height: legendHeight))
         return canvas.document
     }
 
