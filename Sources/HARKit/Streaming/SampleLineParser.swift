@@ -65,6 +65,9 @@ public struct SampleLineParser: Sendable {
     }
 
     private func sample(_ fields: [Substring], layout: Layout) throws -> Sample {
+        if fields.count != layout.fieldCount, let word = fields.first(where: { Double($0) == nil }) {
+            throw MalformedSample(line: lineNumber, "'\(word)' is not a number")
+        }
         guard fields.count == layout.fieldCount else {
             throw MalformedSample(line: lineNumber, "\(fields.count) values, expected \(layout.fieldCount)"
                                   + (layout.hasTimestamp ? " (a timestamp and \(layout.columns.count) channels)" : ""))
