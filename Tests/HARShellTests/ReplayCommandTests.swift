@@ -96,6 +96,16 @@ final class ReplayCommandTests: IsolatedTestCase {
         XCTAssertEqual(shell.execute("plot timeline"), .success)
     }
 
+    /// On a terminal the predictions redraw `stream`'s live bar, with the truth, instead of writing lines.
+    func testOnATerminalThePredictionsRedrawTheLiveBar() throws {
+        let (shell, out) = try trainedShell()
+        out.showsLiveStatus = true
+        XCTAssertEqual(shell.execute("replay recording 91 speed=max"), .success, out.errors.last?.error.message ?? "")
+        XCTAssertEqual(out.statusLines.count, 22)
+        XCTAssertTrue(out.statusLines.allSatisfy { $0.contains("  true walking ") }, out.statusLines.joined(separator: "\n"))
+        XCTAssertFalse(out.lines.contains { $0.contains("   true ") })
+    }
+
     /// A real-time factor paces the samples: recording 91 (1472 samples at 50 Hz, 29.4 s) at speed=100 takes ≥ 0.29 s.
     func testASpeedFactorPacesTheSamples() throws {
         let (shell, out) = try trainedShell()

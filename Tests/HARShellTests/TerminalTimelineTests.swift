@@ -15,24 +15,25 @@ final class TerminalTimelineTests: IsolatedTestCase {
     /// marks the samples whose shown label differs (no trailing blanks), and nothing is shown before the first prediction.
     func testOneColumnPerSampleSpellsTheBands() {
         let lines = TerminalTimeline.render(Self.timeline, style: Style(colour: false), width: 80)
-        XCTAssertEqual(lines[0], "true      │111122223311")
-        XCTAssertEqual(lines[1], "predicted │ 11111122221")
+        XCTAssertEqual(lines[0], "true      │AAAABBBBCCAA")
+        XCTAssertEqual(lines[1], "predicted │ AAAAAABBBBA")
         XCTAssertEqual(lines[2], "wrong     │    ××× ×××")
         XCTAssertEqual(lines[3], "           0…6.0 s (0.50 s per column)")
-        XCTAssertEqual(lines[4], "1 a  2 b  3 c")
+        XCTAssertEqual(lines[4], "A a  B b  C c")
     }
 
     /// Narrower than the samples: each column shows its bin's most frequent class.
     func testNarrowBandsShowEachBinsMostFrequentClass() {
         let lines = TerminalTimeline.render(Self.timeline, style: Style(colour: false), width: 11 + 4)
-        XCTAssertEqual(lines[0], "true      │1221")
-        XCTAssertEqual(lines[1], "predicted │1122")
+        XCTAssertEqual(lines[0], "true      │ABBA")
+        XCTAssertEqual(lines[1], "predicted │AABB")
     }
 
-    func testColourPaintsEachClassKeyOnItsBackground() {
+    /// With colour a class is the live bar's cell: a space on the class's background.
+    func testColourPaintsEachClassAsTheLiveBarDoes() {
         let lines = TerminalTimeline.render(Self.timeline, style: Style(colour: true), width: 80)
-        XCTAssertTrue(lines[0].contains("\u{1B}[48;5;32m1\u{1B}[0m"))
-        XCTAssertTrue(lines[0].contains("\u{1B}[48;5;208m2\u{1B}[0m"))
+        XCTAssertTrue(lines[0].hasPrefix("true      │" + String(repeating: StreamBar.cell(0, style: Style(colour: true)), count: 4)))
+        XCTAssertTrue(lines[0].contains("\u{1B}[48;5;166m \u{1B}[0m"))
         XCTAssertTrue(lines[2].contains("\u{1B}[31m×\u{1B}[0m"))
     }
 }

@@ -1,13 +1,9 @@
 import HARKit
 
 /// A replay's activity timeline in the terminal: a band per line (true, predicted, wrong), time running left to
-/// right in equal bins, each bin showing its most frequent activity. Each class has a key character (1…9, then
-/// A…Z) and, with colour, a background colour of its own; a legend line names them.
+/// right in equal bins, each bin showing its most frequent activity as `stream`'s live bar shows a class
+/// (`StreamBar.cell`: a coloured cell, or its letter without colour); a legend line names them.
 enum TerminalTimeline {
-    /// xterm-256 colours close to the plots' series colours (Tableau 10), reused in order.
-    static let palette = [32, 208, 34, 160, 97, 94, 175, 244, 142, 38]
-    /// Key characters of the classes, reused in order.
-    static let keys = Array("123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
     /// The bands of `timeline` in at most `width` columns (64 bins when nil).
     static func render(_ timeline: ActivityTimeline, style: Style, width: Int? = nil) -> [String] {
@@ -25,11 +21,7 @@ enum TerminalTimeline {
             while line.hasSuffix(" ") { line.removeLast() }
             return line
         }
-        func classCell(_ label: Int?) -> String {
-            guard let label else { return " " }
-            let key = String(keys[label % keys.count])
-            return style.colour ? style.background(key, palette[label % palette.count]) : key
-        }
+        func classCell(_ label: Int?) -> String { label.map { StreamBar.cell($0, style: style) } ?? " " }
         let truth = band("true") { classCell(mostFrequent(timeline.truth[$0])) }
         let predicted = band("predicted") { classCell(mostFrequent(shown[$0].compactMap { $0 })) }
         let wrong = band("wrong") { range in

@@ -1,4 +1,3 @@
-import Foundation
 import HARKit
 
 /// `replay test|val|train|subject N|recording N`: the loaded dataset's continuous recordings fed through the `stream`
@@ -49,30 +48,22 @@ struct ReplayCommand: ShellCommand {
         }
     }
 
-    /// One prediction against the truth, written the moment it is made.
+    /// One prediction against the truth, written the moment it is made (off a terminal or under `--json`).
     struct Predicted: CommandOutput {
-        /// The prediction.
-        var prediction: StreamPrediction
-        /// The class names, indexed as `prediction.probabilities`.
-        var names: [String]
+        /// The prediction as `stream` writes it.
+        var stream: StreamCommand.Predicted
         /// The true class of the window's last sample.
         var truth: String
 
-        /// `12.40 s  walking 93%  → walking   true walking`, and `✗` when the shown label is not the true one.
+        /// `stream`'s line (`12.40 s  walking 93%  → walking`), then `true ACTIVITY`, and `✗` when the shown label is wrong.
         func lines(in layout: TextLayout) -> [String] {
-            let p = prediction
-            return ["\(TrainingView.fixed(p.time, 2)) s  \(p.activityName) \(Int((p.confidence * 100).rounded()))%  → \(p.smoothedName)"
-                    + "   true \(truth)" + (p.smoothedName == truth ? "" : "  ✗")]
+            stream.lines(in: layout).map { $0 + "   true \(truth)" + (stream.prediction.smoothedName == truth ? "" : "  ✗") }
         }
 
-        /// `event` "prediction", `time`, `sample`, `activity`, `confidence`, `smoothed`, `probabilities` (by class), `truth`.
+        /// `stream`'s fields (`event` "prediction", `time`, `sample`, `activity`, `confidence`, `smoothed`,
+        /// `probabilities`), then `truth`.
         var result: CommandResult {
-            let p = prediction
-            return CommandResult(command: "replay", fields: [
-                ("event", .string("prediction")), ("time", .double(p.time)), ("sample", .int(p.sampleIndex)),
-                ("activity", .string(p.activityName)), ("confidence", .double(p.confidence)), ("smoothed", .string(p.smoothedName)),
-                ("probabilities", .object(zip(names, p.probabilities).map { ($0, .double($1)) })), ("truth", .string(truth)),
-            ])
+            CommandResult(command: "replay", fields: stream.result.fields + [("truth", .string(truth))])
         }
     }
 
@@ -146,23 +137,27 @@ private extension Interpreter {
         emit(ReplayCommand.Started(source: source, configuration: configuration, speed: speed))
         var replayer = Replayer(source: source, recognizer: recognizer, speed: speed)
         replayer.shouldStop = shouldStop
-        let names = configuration.classNames, started = Date()
-        let expected = source.rows >= configuration.windowLength ? (source.rows - configuration.windowLength) / configuration.hop + 1 : 0
-        var made = 0
+        let names = configuration.classNames
+        var history: [Int] = []
         replayer.onPrediction = { [self] prediction, truth in
-            made += 1
-            emit(ReplayCommand.Predicted(prediction: prediction, names: names, truth: names[truth]))
-            output.progress(Progress(label: "replay \(TrainingView.fixed(prediction.time, 1)) s: \(prediction.smoothedName), true \(names[truth])",
-                                     done: made, total: expected, elapsed: Date().timeIntervalSince(started)))
+            guard output.showsLiveStatus else {
+                emit(ReplayCommand.Predicted(stream: StreamCommand.Predicted(prediction: prediction, names: names), truth: names[truth]))
+                return
+            }
+            history.append(prediction.smoothed)
+            if history.count > StreamCommand.barHistory { history.removeFirst() }
+            let verdict = "  true \(names[truth]) " + (prediction.smoothed == truth ? style.green("✓") : style.red("✗"))
+            let room = output.columns.map { $0 - names[truth].count - 9 }
+            output.status(StreamBar.render(history: history, prediction: prediction, style: style, width: room) + verdict)
         }
         let outcome: Replayer.Outcome
         do {
             outcome = try replayer.run()
         } catch {
-            output.progress(nil)
+            output.status(nil)
             throw error
         }
-        output.progress(nil)
+        output.status(nil)
         let summary = ReplaySummary(title: "\(model.spec) · \(dataset.name) · \(source.description)", timeline: outcome.timeline)
         session.lastReplay = summary
         return ReplayCommand.Replayed(summary: summary, speed: speed, stopped: outcome.stopped, seconds: outcome.seconds)
