@@ -29,6 +29,8 @@ struct BenchCommand: ParsableCommand {
     var peak = false
     @Option(name: .customLong("tensorboard-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with a TensorBoard log and one without, and report what the log costs an epoch.")
     var tensorBoardPairs = 0
+    @Flag(help: "Instead of the peer comparison: the stream path's sustained input rate (sample lines/s, and the headroom over 25 Hz) and its latency from a sample's arrival on localhost TCP to its prediction (p50/p95), per model and shape.")
+    var stream = false
 
     func run() throws {
         if let dsadsFolder { try benchmarkLoading(dsadsFolder) }
@@ -48,6 +50,12 @@ struct BenchCommand: ParsableCommand {
             fflush(stdout)
         }
         let settings = TrainingBenchmark.Settings(threads: threads, samples: samples, epochs: epochs, batch: batch, bf16: bf16, repetitions: reps)
+        if stream {
+            for model in models.split(separator: ",").map(String.init) {
+                for shape in shapes { say(try StreamBenchmark.run(model: model, shape: shape, predictions: reps, threads: threads).jsonLine) }
+            }
+            return
+        }
         if tensorBoardPairs > 0 {
             for model in models.split(separator: ",").map(String.init) {
                 for shape in shapes { say(try TensorBoardOverhead.measure(model: model, shape: shape, settings: settings, pairs: tensorBoardPairs).jsonLine) }
