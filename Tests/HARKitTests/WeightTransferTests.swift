@@ -124,10 +124,12 @@ final class WeightTransferTests: IsolatedTestCase {
         XCTAssertEqual(frozen.stem, initialStem, "the frozen stem is unchanged")
         XCTAssertNotEqual(frozen.head, initialHead, "the head trained")
         XCTAssertEqual(slow.head, full.head, "the head's learning rate is untouched")
+        var largest: Float = 0
         for (index, weights) in initialStem.enumerated() {
             let fullStep = zip(full.stem[index], weights).map { $0 - $1 }, slowStep = zip(slow.stem[index], weights).map { $0 - $1 }
-            XCTAssertGreaterThan(fullStep.map(abs).max() ?? 0, 1e-4, "premise: the stem moves")
+            largest = max(largest, fullStep.map(abs).max() ?? 0)
             XCTAssertLessThanOrEqual(zip(slowStep, fullStep).map { abs($0 - 0.1 * $1) }.max() ?? 1, 1e-6, "stem tensor \(index)")
         }
+        XCTAssertGreaterThan(largest, 1e-3, "premise: the stem moves (a convolution's bias before batch norm gets no gradient)")
     }
 }

@@ -40,7 +40,7 @@ extension Interpreter {
             let spec = try checkpoint.metadata.modelSpec()
             built = try ModelFactory.make(spec, input: try currentInputShape(for: arguments), seed: session.config.seed)
             transfer = try checkpoint.transfer(into: built, channelNames: dataset.channelNames, classNames: dataset.classNames)
-        } catch let error as HARKitError {
+        } catch let error as any HARKitError {
             throw ShellError(error.message, at: sourceArgument.offset)
         }
         if stemRate != nil, !built.namedParameters().contains(where: { $0.name.hasPrefix("body.") }) {
@@ -60,7 +60,7 @@ extension Interpreter {
     /// `freeze=stem` (0) or `stem_lr=F` (F ≥ 0), or nil when neither was given.
     private func stemLearningRate(_ arguments: Arguments) throws -> Double? {
         let freeze = arguments.option("freeze"), rate = arguments.option("stem_lr")
-        if let freeze, let rate { throw ShellError("give freeze=stem or stem_lr=\(rate.value), not both", at: rate.offset) }
+        if freeze != nil, let rate { throw ShellError("give freeze=stem or stem_lr=\(rate.value), not both", at: rate.offset) }
         if let freeze {
             guard freeze.value == "stem" else { throw ShellError("invalid value '\(freeze.value)' for freeze: expected stem", at: freeze.offset) }
             return 0

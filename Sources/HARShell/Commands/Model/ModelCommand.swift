@@ -10,9 +10,9 @@ struct ModelCommand: ShellCommand {
                                   examples: ["model sa", "model attn+lstm hidden=128", "model transformer layers=2 heads=4",
                                              "model from #5 freeze=stem", "model from sa-dsads.ckpt stem_lr=0.1"],
                                   keywords: Vocabulary.models + ["from"], positionals: 1, options: OptionSpec.keys(Vocabulary.modelOptions),
-                                  optionKind: "model option",
                                   forms: ["from": ArgumentForm(positionals: 2, options: [OptionSpec("freeze", completions: ["stem"]), OptionSpec("stem_lr")],
-                                                               completions: [.keywords, .files])])
+                                                               completions: [.keywords, .files])],
+                                  optionKind: "model option")
 
     /// The model built, and the one it replaced.
     struct Built: CommandOutput {
