@@ -3,10 +3,13 @@ import HARKit
 /// Per-subject scores as `eval` and `cv` show them: the table (unless the caller's own table is already per subject),
 /// the spread line with the worst subject, and the same figures for `--json`.
 enum SubjectScoresView {
-    /// The per-subject table (when `withTable`) and the `per subject (N): … worst subject S …` line; nothing without subjects.
+    /// The per-subject table (when `withTable`) and the `per subject (N): …; worst subject S …` line (two lines, split at
+    /// the semicolon, where it is wider than `width`); nothing without subjects.
     static func lines(_ scores: SubjectScores, withTable: Bool = true, width: Int?) -> [String] {
         guard !scores.rows.isEmpty else { return [] }
-        return (withTable ? [""] + TextTable(scores.table).render(width: width) : []) + [scores.summary]
+        let summary = scores.summary
+        let fitted = summary.count <= (width ?? .max) ? [summary] : summary.components(separatedBy: "; ")
+        return (withTable ? [""] + TextTable(scores.table).render(width: width) : []) + fitted
     }
 
     /// `per_subject` (list of `{"subject","windows","accuracy","f1_macro"}`) and `subject_spread`
