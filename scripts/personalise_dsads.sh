@@ -6,7 +6,8 @@
 #   fine-tune   `model from` that model, every layer trained on the P% (FT_EPOCHS epochs)
 #   frozen stem `model from` that model with `freeze=stem`: only the reader and head train
 #   scratch     a fresh model of the same spec trained on the same P% for the same epochs
-# Prints one tab-separated line per run and a Markdown table (docs/LEARNING.md, "Personalisation").
+# Every seed repeats all of it (its own subjects-1–5 model). Prints one tab-separated line per run and a Markdown table
+# of mean ± sample std over the seeds (docs/LEARNING.md, "Personalisation").
 #
 #   scripts/personalise_dsads.sh [run|summary]     (default: run)
 #
@@ -17,7 +18,7 @@
 #   FT_EPOCHS    epochs on subject 6's labelled share, for fine-tuning and scratch alike [20]
 #   FT_BATCH     batch size on subject 6's share [32]
 #   PERCENTS     the labelled shares of subject 6 ["5 10 20"]
-#   SEED         [0]   THREADS  libtorch threads per run [1]
+#   SEEDS        one repetition per seed ["0 1 2"]   THREADS  libtorch threads per run [1]
 #   HARLAB_DSADS the DSADS folder (holding a01…) or zip [../shared/data/dsads-subjects-1-6.zip]
 #   WORK         where the model of subjects 1–5, the run store and RESULTS go [personalise-dsads]
 #
@@ -34,7 +35,7 @@ PRE_EPOCHS=${PRE_EPOCHS:-1}
 FT_EPOCHS=${FT_EPOCHS:-20}
 FT_BATCH=${FT_BATCH:-32}
 PERCENTS=${PERCENTS:-"5 10 20"}
-SEED=${SEED:-0}
+SEEDS=${SEEDS:-"0 1 2"}
 THREADS=${THREADS:-1}
 DSADS=${HARLAB_DSADS:-../shared/data/dsads-subjects-1-6.zip}
 WORK=${WORK:-personalise-dsads}
@@ -55,45 +56,53 @@ dsads_folder() {
     echo "$target"
 }
 
-# Runs `har -c COMMANDS` (which begin with a load) and appends `arm percent training_windows accuracy f1_macro`.
+# Runs `har -c COMMANDS` (which begin with a load) with `seed` and appends
+# `seed arm percent training_windows accuracy f1_macro` to RESULTS; a run already there is not run again.
 run_arm() {
-    local arm=$1 percent=$2 commands=$3
-    if [[ -f "$RESULTS" ]] && awk -F'\t' -v a="$arm" -v p="$percent" '$1==a && $2==p { found=1 } END { exit !found }' "$RESULTS"; then
+    local seed=$1 arm=$2 percent=$3 commands=$4
+    if [[ -f "$RESULTS" ]] && awk -F'\t' -v s="$seed" -v a="$arm" -v p="$percent" '$1==s && $2==a && $3==p { found=1 } END { exit !found }' "$RESULTS"; then
         return
     fi
-    local log="$WORK/$arm-$percent.jsonl"
-    "$HAR" --quiet --no-rc --json -c "set threads $THREADS; set seed $SEED; $commands" > "$log"
+    local log="$WORK/$arm-$percent-seed$seed.jsonl"
+    "$HAR" --quiet --no-rc --json -c "set threads $THREADS; set seed $seed; $commands" > "$log"
     local accuracy f1 windows
     accuracy=$(jq -r 'select(.command == "eval") | .accuracy' "$log")
     f1=$(jq -r 'select(.command == "eval") | .f1_macro' "$log")
     windows=$(jq -r 'select(.command == "info") | .train.windows' "$log")
-    [[ -n "$accuracy" && -n "$f1" ]] || { echo "no eval result for $arm $percent:" >&2; cat "$log" >&2; exit 1; }
-    printf '%s\t%s\t%s\t%s\t%s\n' "$arm" "$percent" "$windows" "$accuracy" "$f1" | tee -a "$RESULTS"
+    [[ -n "$accuracy" && -n "$f1" ]] || { echo "no eval result for seed $seed $arm $percent:" >&2; cat "$log" >&2; exit 1; }
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$seed" "$arm" "$percent" "$windows" "$accuracy" "$f1" | tee -a "$RESULTS"
 }
 
 run() {
-    local data; data=$(dsads_folder)
-    if [[ ! -f "$WORK/subjects-1-5.ckpt" ]]; then
-        run_arm pretrained 0 "load dsads from \"$data\" split=subjects:6 validation=0; info; model $MODEL; train $PRE_EPOCHS; eval; save model \"$WORK/subjects-1-5.ckpt\""
-    fi
-    for percent in $PERCENTS; do
-        local load="load dsads from \"$data\" subjects=6 split=ratio:$percent:$((100 - percent)) validation=0; info; set batch $FT_BATCH"
-        run_arm none "$percent" "$load; load model \"$WORK/subjects-1-5.ckpt\"; eval"
-        run_arm fine-tune "$percent" "$load; model from \"$WORK/subjects-1-5.ckpt\"; train $FT_EPOCHS; eval"
-        run_arm frozen-stem "$percent" "$load; model from \"$WORK/subjects-1-5.ckpt\" freeze=stem; train $FT_EPOCHS; eval"
-        run_arm scratch "$percent" "$load; model $MODEL; train $FT_EPOCHS; eval"
+    local data seed; data=$(dsads_folder)
+    for seed in $SEEDS; do
+        local pretrained="$WORK/subjects-1-5-seed$seed.ckpt"
+        if [[ ! -f "$pretrained" ]]; then
+            run_arm "$seed" pretrained 0 "load dsads from \"$data\" split=subjects:6 validation=0; info; model $MODEL; train $PRE_EPOCHS; eval; save model \"$pretrained\""
+        fi
+        for percent in $PERCENTS; do
+            local load="load dsads from \"$data\" subjects=6 split=ratio:$percent:$((100 - percent)) validation=0; info; set batch $FT_BATCH"
+            run_arm "$seed" none "$percent" "$load; load model \"$pretrained\"; eval"
+            run_arm "$seed" fine-tune "$percent" "$load; model from \"$pretrained\"; train $FT_EPOCHS; eval"
+            run_arm "$seed" frozen-stem "$percent" "$load; model from \"$pretrained\" freeze=stem; train $FT_EPOCHS; eval"
+            run_arm "$seed" scratch "$percent" "$load; model $MODEL; train $FT_EPOCHS; eval"
+        done
     done
 }
 
-# One row per labelled share, accuracy / macro F1 per arm.
+# One row per labelled share: per arm, accuracy and macro F1 as mean ± sample std over the seeds run (seeds in brackets).
 summary() {
-    echo "| subject 6 labelled (accuracy / macro F1 on the rest) | no adaptation | fine-tune | frozen stem | scratch |"
+    echo "| subject 6 labelled | no adaptation | fine-tune | frozen stem | scratch |"
     echo "|---|---|---|---|---|"
     awk -F'\t' '
-        { cell[$1, $2] = sprintf("%.2f%% / %.3f", 100 * $4, $5); windows[$2] = $3; if ($2 > 0 && !($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
-        END { for (i = 1; i <= n; i++) { p = order[i]
-                  printf "| first %s%% (%s windows) | %s | %s | %s | %s |\n", p, windows[p], cell["none", p], cell["fine-tune", p], cell["frozen-stem", p], cell["scratch", p] }
-              if (("pretrained", 0) in cell) printf "\nThe subjects-1–5 model on all of subject 6 (statistics of subjects 1–5): %s\n", cell["pretrained", 0] }' "$RESULTS"
+        { key = $2 SUBSEP $3; n[key]++; a[key] += $5; aa[key] += $5 * $5; f[key] += $6; ff[key] += $6 * $6; windows[$3] = $4
+          if ($3 > 0 && !($3 in seen)) { seen[$3] = 1; order[++count] = $3 } }
+        function sd(sum, squares, k) { return k > 1 ? sqrt(((squares - sum * sum / k) > 0 ? squares - sum * sum / k : 0) / (k - 1)) : 0 }
+        function cell(arm, p,   k) { k = arm SUBSEP p; if (!(k in n)) return "–"
+            return sprintf("%.2f ± %.2f%% / %.3f ± %.3f (%d)", 100 * a[k] / n[k], 100 * sd(a[k], aa[k], n[k]), f[k] / n[k], sd(f[k], ff[k], n[k]), n[k]) }
+        END { for (i = 1; i <= count; i++) { p = order[i]
+                  printf "| first %s%% (%s windows) | %s | %s | %s | %s |\n", p, windows[p], cell("none", p), cell("fine-tune", p), cell("frozen-stem", p), cell("scratch", p) }
+              printf "\nThe subjects-1–5 models on all of subject 6 (statistics of subjects 1–5): %s\n", cell("pretrained", 0) }' "$RESULTS"
 }
 
 case "$what" in
