@@ -48,6 +48,9 @@ final class ModelFromCommandTests: IsolatedTestCase {
         XCTAssertEqual(try store.runs().last?.config.stemLearningRate, 0, "recorded with the run's settings")
         XCTAssertEqual(shell.execute("model from \(file) stem_lr=0.1"), .success, errors(out))
         XCTAssertEqual(shell.session.config.stemLearningRate, 0.1)
+        XCTAssertEqual(shell.execute("model cnn width=4 depth=1"), .success, errors(out))
+        XCTAssertTrue(out.warnings.last?.hasPrefix("stem_lr is 0.1: this fresh model's stem will train at 0.1 × lr") == true,
+                      "a fresh model under a slowed stem says so: \(out.warnings)")
     }
 
     /// Each wrong source or option fails at its word and leaves the session as it was.

@@ -72,6 +72,9 @@ private extension Interpreter {
         session.dropModel()
         session.model = built
         session.builtModel = ObjectIdentifier(built)
+        if let rate = session.config.stemLearningRate {
+            output.warning("stem_lr is \(ConfigKey.format(rate)): this fresh model's stem will train \(rate == 0 ? "not at all" : "at \(ConfigKey.format(rate)) × lr") ('set stem_lr 1' trains it as the rest)")
+        }
         return ModelCommand.Built(spec: spec, shape: shape, parameters: built.parameterCount, replaced: replaced)
     }
 }
