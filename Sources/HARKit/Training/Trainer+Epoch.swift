@@ -28,7 +28,7 @@ extension Trainer {
             try optimizer.zeroGrad()
             let x = try batch.x.converted(to: dtype)
             let logits = try Autocast.run(enabled: autocast) { try model(x) }.converted(to: dtype)
-            let loss = try classificationLoss(logits: logits, batch: batch, weight: classWeights)
+            let loss = try classificationLoss(logits: logits, batch: batch, classWeights: classWeights)
             var total = loss
             if let penalty = try penaltyTerm(penalized) {
                 total = try total + penalty
@@ -55,12 +55,12 @@ extension Trainer {
             seconds: seconds, windowsPerSecond: seconds > 0 ? Double(seen) / seconds : 0))
     }
 
-    /// Cross-entropy against the batch's labels (each class weighing `weight`'s entry, when given), blended with the
-    /// partners' labels when mixup mixed the batch.
-    func classificationLoss(logits: Tensor, batch: Batch, weight: Tensor? = nil) throws -> Tensor {
-        let own = try Functional.crossEntropy(logits: logits, labels: batch.labels, weight: weight, labelSmoothing: config.labelSmoothing)
+    /// Cross-entropy against the batch's labels (each class weighing its entry of `classWeights`, when given), blended
+    /// with the partners' labels when mixup mixed the batch.
+    func classificationLoss(logits: Tensor, batch: Batch, classWeights: Tensor? = nil) throws -> Tensor {
+        let own = try Functional.crossEntropy(logits: logits, labels: batch.labels, weight: classWeights, labelSmoothing: config.labelSmoothing)
         guard let mix = batch.mix, let partners = batch.mixLabels else { return own }
-        let other = try Functional.crossEntropy(logits: logits, labels: partners, weight: weight, labelSmoothing: config.labelSmoothing)
+        let other = try Functional.crossEntropy(logits: logits, labels: partners, weight: classWeights, labelSmoothing: config.labelSmoothing)
         let weight = Double(mix.weight)
         return try (own * weight) + (other * (1 - weight))
     }
