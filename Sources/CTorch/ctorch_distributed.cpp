@@ -9,8 +9,11 @@
 // A libtorch without them (a PyTorch wheel's has no gloo/ folder) still builds: see the end of this file.
 #if __has_include(<gloo/context.h>)
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <chrono>
+#include <random>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 
@@ -23,7 +26,7 @@ using ctorch::unwrap;
 #ifdef CT_HAS_GLOO
 
 struct ct_store_opaque {
-  c10::intrusive_ptr<c10d::TCPStore> store;
+  c10::intrusive_ptr<c10d::Store> store;
 };
 
 struct ct_process_group_opaque {
@@ -72,11 +75,38 @@ void unflatten_into(const at::Tensor &buffer, const std::vector<at::Tensor> &tar
   }
 }
 
+/// Hosts or joins a TCPStore. Joining retries a refused connection until the timeout (c10d 1.13 gives up on the
+/// first refusal, so a rank started before rank 0 listens would fail at once), each attempt bounded by the time left.
+c10::intrusive_ptr<c10d::TCPStore> open_store(const std::string &host, c10d::TCPStoreOptions options) {
+  const auto timeout = options.timeout;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  c10::intrusive_ptr<c10d::TCPStore> tcp;
+  while (!tcp) {
+    try {
+      tcp = c10::make_intrusive<c10d::TCPStore>(host, options);
+    } catch (const std::exception &) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (options.isServer || left.count() <= 0) throw;
+      std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(250)));
+      options.timeout = std::max(left, std::chrono::milliseconds(1));
+    }
+  }
+  tcp->setTimeout(timeout);
+  // c10d 1.13 bounds a client's reads only after its first wait (which sets the socket's receive timeout), so a
+  // store that accepts the connection but never answers (another torch version's store, a stopped host) would
+  // hang the first add or get. One set and wait of a key of this process's own first bounds every later read.
+  std::string probe = "harlab/probe/" + std::to_string(std::random_device{}()) + "-" + std::to_string(std::random_device{}());
+  tcp->set(probe, std::vector<uint8_t>{1});
+  tcp->wait(std::vector<std::string>{probe}, timeout);
+  tcp->deleteKey(probe);
+  return tcp;
+}
+
 }  // namespace
 
 extern "C" {
 
-ct_store ct_store_connect(const char *host, int port, int is_host, int world_size, int64_t timeout_ms) {
+ct_store ct_store_connect(const char *host, int port, int is_host, int world_size, const char *prefix, int64_t timeout_ms) {
   CT_PROTECT(nullptr, {
     if (port < 1 || port > 65535) throw std::invalid_argument("port must be in 1...65535, got " + std::to_string(port));
     if (world_size < 1) throw std::invalid_argument("world size must be at least 1, got " + std::to_string(world_size));
@@ -88,7 +118,9 @@ ct_store ct_store_connect(const char *host, int port, int is_host, int world_siz
     // the process group's creation is the wait for every rank.
     options.waitWorkers = false;
     options.timeout = milliseconds(timeout_ms);
-    auto store = c10::make_intrusive<c10d::TCPStore>(std::string(required(host, "host")), options);
+    auto tcp = open_store(required(host, "host"), options);
+    c10::intrusive_ptr<c10d::Store> store = tcp;
+    if (prefix != nullptr && prefix[0] != '\0') store = c10::make_intrusive<c10d::PrefixStore>(prefix, store);
     return new ct_store_opaque{std::move(store)};
   })
 }
@@ -256,7 +288,7 @@ namespace {
 }  // namespace
 
 extern "C" {
-ct_store ct_store_connect(const char *, int, int, int, int64_t) { CT_PROTECT(nullptr, { no_gloo(); }) }
+ct_store ct_store_connect(const char *, int, int, int, const char *, int64_t) { CT_PROTECT(nullptr, { no_gloo(); }) }
 void ct_store_free(ct_store) {}
 int ct_store_set(ct_store, const char *, const uint8_t *, int64_t) { CT_PROTECT(-1, { no_gloo(); }) }
 uint8_t *ct_store_get(ct_store, const char *, int64_t *) { CT_PROTECT(nullptr, { no_gloo(); }) }

@@ -24,9 +24,11 @@ typedef struct ct_process_group_opaque *ct_process_group;
 
 /**
  * Hosts (`is_host` non-zero: listens on `port`, waits for `world_size` clients including itself) or joins the store
- * at `host`:`port`. Joining retries a refused connection until `timeout_ms` has passed.
+ * at `host`:`port`. Joining retries a refused connection until `timeout_ms` has passed. A non-empty `prefix` puts
+ * every key of this handle (and of process groups over it) under that prefix (c10d's PrefixStore), as PyTorch's
+ * workers do in a store a launcher's agent hosts.
  */
-ct_store ct_store_connect(const char *host, int port, int is_host, int world_size, int64_t timeout_ms);
+ct_store ct_store_connect(const char *host, int port, int is_host, int world_size, const char *prefix, int64_t timeout_ms);
 void ct_store_free(ct_store store);
 /** Sets `key` to `n` bytes of `value`. */
 int ct_store_set(ct_store store, const char *key, const uint8_t *value, int64_t n);

@@ -34,8 +34,9 @@ public final class DataParallel {
         let place = "\(launch.masterAddress):\(launch.masterPort)"
         let store: DistributedStore
         do {
-            store = try DistributedStore(host: launch.masterAddress, port: launch.masterPort, isHost: launch.rank == 0,
-                                         worldSize: launch.worldSize, timeout: launch.timeout)
+            store = try DistributedStore(host: launch.masterAddress, port: launch.masterPort,
+                                         isHost: launch.rank == 0 && launch.agentStorePrefix == nil, worldSize: launch.worldSize,
+                                         prefix: launch.agentStorePrefix ?? "", timeout: launch.timeout)
         } catch let error as TorchError {
             throw storeFailure(error, launch: launch, place: place)
         }
@@ -56,12 +57,17 @@ public final class DataParallel {
     /// The clear form of a store that could not be hosted or reached.
     private static func storeFailure(_ error: TorchError, launch: LaunchEnvironment, place: String) -> DistributedError {
         let seconds = String(format: "%g", launch.timeout)
-        if launch.rank == 0 {
+        if launch.rank == 0 && launch.agentStorePrefix == nil {
             if error.message.contains("Address already in use") || error.message.contains("errno: 98") {
                 return DistributedError("rank 0 cannot host the job's store on port \(launch.masterPort): the port is in use "
                                         + "(another job or program holds it; choose another MASTER_PORT)")
             }
             return DistributedError("rank 0 cannot host the job's store on port \(launch.masterPort): \(error.message)")
+        }
+        if launch.agentStorePrefix != nil {
+            return DistributedError("rank \(launch.rank) could not use the store the launcher's agent hosts at \(place) within \(seconds) s "
+                                    + "(TORCHELASTIC_USE_AGENT_STORE=True: the agent of torchrun 2.x speaks a store protocol libtorch 1.13 "
+                                    + "does not; start the ranks without it, as the README's Distributed training section shows): \(error.message)")
         }
         return DistributedError("rank \(launch.rank) could not reach the job's store at \(place) within \(seconds) s "
                                 + "(is rank 0 running, and are MASTER_ADDR and MASTER_PORT right?): \(error.message)")

@@ -3,7 +3,9 @@ import Foundation
 /// The launch contract of a distributed job, as PyTorch's `env://` initialisation, `torchrun` and Kubeflow's
 /// PyTorchJob set it: `MASTER_ADDR`, `MASTER_PORT`, `RANK`, `WORLD_SIZE` (and `LOCAL_RANK` when present).
 /// harlab's own knobs: `HARLAB_DIST_TIMEOUT` (seconds every rendezvous and collective may wait; default 30) and
-/// PyTorch's `GLOO_SOCKET_IFNAME` (the network interface Gloo binds to).
+/// PyTorch's `GLOO_SOCKET_IFNAME` (the network interface Gloo binds to). Under `torchrun`
+/// (`TORCHELASTIC_USE_AGENT_STORE=True`) the launcher's agent hosts the store and every rank joins it, as PyTorch's
+/// own workers do.
 public struct LaunchEnvironment: Sendable, Equatable {
     /// The address of the host of rank 0 (where the store listens).
     public var masterAddress: String
@@ -15,10 +17,15 @@ public struct LaunchEnvironment: Sendable, Equatable {
     public var worldSize: Int
     /// This process's rank on its machine, when the launcher said.
     public var localRank: Int?
+    /// The number of ranks on this machine, when the launcher said (`LOCAL_WORLD_SIZE`).
+    public var localWorldSize: Int?
     /// The bound on every wait: joining, rendezvous and each collective.
     public var timeout: TimeInterval
     /// The network interface Gloo binds to, when given.
     public var interface: String?
+    /// The key prefix of this attempt's workers when a launcher's agent hosts the store (`torchrun`), as PyTorch's
+    /// `env://` uses it (`/worker/attempt_N`); nil when rank 0 hosts the store.
+    public var agentStorePrefix: String?
 
     /// The default bound on every wait, in seconds (Gloo's own default is 30 minutes).
     public static let defaultTimeout: TimeInterval = 30
@@ -60,7 +67,17 @@ public struct LaunchEnvironment: Sendable, Equatable {
         return LaunchEnvironment(
             masterAddress: address, masterPort: try integer("MASTER_PORT", in: 1...65_535), rank: rank, worldSize: worldSize,
             localRank: try environment["LOCAL_RANK"].map { _ in try integer("LOCAL_RANK", in: 0...65_535) },
-            timeout: timeout, interface: environment["GLOO_SOCKET_IFNAME"].flatMap { $0.isEmpty ? nil : $0 })
+            localWorldSize: try environment["LOCAL_WORLD_SIZE"].map { _ in try integer("LOCAL_WORLD_SIZE", in: 1...65_536) },
+            timeout: timeout, interface: environment["GLOO_SOCKET_IFNAME"].flatMap { $0.isEmpty ? nil : $0 },
+            agentStorePrefix: environment["TORCHELASTIC_USE_AGENT_STORE"] == "True"
+                ? "/worker/attempt_\(try environment["TORCHELASTIC_RESTART_COUNT"].map { _ in try integer("TORCHELASTIC_RESTART_COUNT", in: 0...65_535) } ?? 0)"
+                : nil)
+    }
+
+    /// How many ranks of the job run on this machine: `LOCAL_WORLD_SIZE` when the launcher says (torchrun does), all
+    /// of them when the master is on loopback (a job on one machine), else one.
+    public var ranksOnThisMachine: Int {
+        localWorldSize ?? (isLoopback ? worldSize : 1)
     }
 
     /// Whether the master address is this machine's loopback (Gloo then binds to loopback too).

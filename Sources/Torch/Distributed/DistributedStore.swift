@@ -12,18 +12,20 @@ public final class DistributedStore {
     ///   - port: the master's port.
     ///   - isHost: whether this process hosts the store (rank 0).
     ///   - worldSize: the number of ranks of the job.
+    ///   - prefix: a prefix for every key of this store and of process groups over it (empty: none), as PyTorch's
+    ///     workers use in a store a launcher's agent hosts (`/worker/attempt_0`).
     ///   - timeout: how long joining retries a refused connection, and how long any later wait on a key lasts.
     /// - Throws: `TorchError` with c10d's message when the port is in use, or when no store answered in time.
-    public init(host: String, port: Int, isHost: Bool, worldSize: Int, timeout: TimeInterval) throws {
+    public init(host: String, port: Int, isHost: Bool, worldSize: Int, prefix: String = "", timeout: TimeInterval) throws {
         handle = try checkedPointer(ct_store_connect(host, Int32(clamping: port), isHost ? 1 : 0, Int32(clamping: worldSize),
-                                                     milliseconds(timeout)))
+                                                     prefix, milliseconds(timeout)))
     }
 
     deinit { ct_store_free(handle) }
 
     /// Sets `key` to `value`.
     public func set(_ key: String, _ value: [UInt8]) throws {
-        try value.withUnsafeBufferPointer { try checked(ct_store_set(handle, key, $0.baseAddress, Int64($0.count))) }
+        _ = try value.withUnsafeBufferPointer { try checked(ct_store_set(handle, key, $0.baseAddress, Int64($0.count))) }
     }
 
     /// The value of `key`, waiting for another rank to set it (up to the store's timeout).

@@ -44,7 +44,7 @@ public final class ProcessGroup {
 
     /// Overwrites `tensors` on every rank with rank `root`'s, sent as one flattened buffer.
     public func broadcast(_ tensors: [Tensor], from root: Int = 0) throws {
-        try withHandles(tensors) { try checked(ct_process_group_broadcast_all(handle, $0, $1, Int32(clamping: root))) }
+        _ = try withHandles(tensors) { try checked(ct_process_group_broadcast_all(handle, $0, $1, Int32(clamping: root))) }
     }
 
     /// Every rank's `tensor` (the same shape on all), stacked along a new first axis in rank order.
@@ -58,7 +58,7 @@ public final class ProcessGroup {
     /// - Parameter scale: this rank's share of the global batch (its windows / the batch's), so that the sum is
     ///   the gradient of the global batch's mean loss.
     public func sumGradients(of parameters: [Tensor], scale: Double, values: inout [Double]) throws {
-        try withHandles(parameters) { handles, count in
+        _ = try withHandles(parameters) { handles, count in
             try values.withUnsafeMutableBufferPointer {
                 try checked(ct_process_group_sum_gradients(handle, handles, count, scale, $0.baseAddress, Int32($0.count)))
             }

@@ -5,7 +5,7 @@ extension Tensor {
     /// that they hold the same weights), different for almost any difference.
     public static func checksum(of tensors: [Tensor]) throws -> UInt64 {
         var value: UInt64 = 0
-        try withHandles(tensors) { try checked(ct_tensors_checksum($0, $1, &value)) }
+        _ = try withHandles(tensors) { try checked(ct_tensors_checksum($0, $1, &value)) }
         return value
     }
 }

@@ -21,7 +21,7 @@ final class DataParallelTests: IsolatedTestCase {
             Thread {
                 let result = Result {
                     let launch = LaunchEnvironment(masterAddress: "127.0.0.1", masterPort: port, rank: rank, worldSize: worldSize,
-                                                   localRank: rank, timeout: timeout, interface: nil)
+                                                   localRank: rank, localWorldSize: nil, timeout: timeout, interface: nil, agentStorePrefix: nil)
                     return try body(try DataParallel.join(launch))
                 }
                 lock.lock()

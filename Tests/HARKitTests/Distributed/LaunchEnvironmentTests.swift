@@ -16,11 +16,35 @@ final class LaunchEnvironmentTests: IsolatedTestCase {
         environment["LOCAL_RANK"] = "1"
         environment["HARLAB_DIST_TIMEOUT"] = "7.5"
         environment["GLOO_SOCKET_IFNAME"] = "eth1"
+        environment["LOCAL_WORLD_SIZE"] = "2"
         let launch = try XCTUnwrap(LaunchEnvironment.from(environment))
-        XCTAssertEqual(launch, LaunchEnvironment(masterAddress: "10.0.0.7", masterPort: 29500, rank: 1, worldSize: 4, localRank: 1,
-                                                 timeout: 7.5, interface: "eth1"))
+        XCTAssertEqual(launch, LaunchEnvironment(masterAddress: "10.0.0.7", masterPort: 29500, rank: 1, worldSize: 4, localRank: 1, localWorldSize: 2,
+                                                 timeout: 7.5, interface: "eth1", agentStorePrefix: nil))
         XCTAssertFalse(launch.isLoopback)
+        XCTAssertEqual(launch.ranksOnThisMachine, 2)
+        var local = job
+        local["MASTER_ADDR"] = "127.0.0.1"
+        XCTAssertEqual(try LaunchEnvironment.from(local)?.ranksOnThisMachine, 4, "a loopback job runs every rank here")
         XCTAssertEqual(try LaunchEnvironment.from(job)?.timeout, LaunchEnvironment.defaultTimeout)
+    }
+
+    /// Under torchrun the agent hosts the store: every rank joins it under PyTorch's per-attempt prefix.
+    func testTorchrunsAgentStoreIsJoinedUnderTheAttemptsPrefix() throws {
+        var environment = job
+        environment["TORCHELASTIC_USE_AGENT_STORE"] = "True"
+        environment["TORCHELASTIC_RESTART_COUNT"] = "2"
+        XCTAssertEqual(try LaunchEnvironment.from(environment)?.agentStorePrefix, "/worker/attempt_2")
+    }
+
+    /// Ranks on one machine share its threads; a count the user gave through OMP_NUM_THREADS stays.
+    func testRanksOnOneMachineShareItsThreads() {
+        let machine = ThreadBudget.resolve(ompNumThreads: nil, affinityCPUs: 8, cgroupLimit: nil)
+        XCTAssertEqual(machine.shared(by: 3).count, 2)
+        XCTAssertTrue(machine.shared(by: 3).reason.hasSuffix("shared by 3 ranks on this machine"))
+        XCTAssertEqual(machine.shared(by: 16).count, 1)
+        XCTAssertEqual(machine.shared(by: 1), machine)
+        let asked = ThreadBudget.resolve(ompNumThreads: "1", affinityCPUs: 8, cgroupLimit: nil)
+        XCTAssertEqual(asked.shared(by: 2), asked)
     }
 
     func testAMissingVariableIsNamed() {

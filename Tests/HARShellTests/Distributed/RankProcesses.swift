@@ -52,8 +52,8 @@ final class RankProcesses {
             for (key, value) in environment { variables[key] = value }
             process.environment = variables
             let stdout = folder.appendingPathComponent("rank\(index).out"), stderr = folder.appendingPathComponent("rank\(index).err")
-            FileManager.default.createFile(atPath: stdout.path, contents: nil)
-            FileManager.default.createFile(atPath: stderr.path, contents: nil)
+            try Data().write(to: stdout)
+            try Data().write(to: stderr)
             process.standardOutput = try FileHandle(forWritingTo: stdout)
             process.standardError = try FileHandle(forWritingTo: stderr)
             process.standardInput = FileHandle.nullDevice
@@ -75,7 +75,7 @@ final class RankProcesses {
         let end = Date().addingTimeInterval(seconds)
         while !ranks[index].output.contains(text) {
             guard Date() < end, ranks[index].process.isRunning else {
-                throw ProcessTimeout(what: "rank \(index) writing '\(text)' (it wrote: \(ranks[index].output) \(ranks[index].errors))", seconds: seconds)
+                throw RankWaitFailure(description: "rank \(index) did not write '\(text)' within \(Int(seconds)) s or ended first:\n" + transcript)
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
@@ -91,4 +91,10 @@ final class RankProcesses {
     deinit {
         for rank in ranks where rank.process.isRunning { kill(rank.process.processIdentifier, SIGKILL) }
     }
+}
+
+/// A rank that did not write what a test waited for.
+struct RankWaitFailure: Error, CustomStringConvertible {
+    /// What was awaited, and every rank's output.
+    let description: String
 }
