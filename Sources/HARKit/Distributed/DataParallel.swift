@@ -83,14 +83,22 @@ public final class DataParallel {
     }
 
     /// Every rank posts `fingerprint` under `key` and compares every rank's with rank 0's; all ranks see the same
-    /// first difference and fail with it.
+    /// first difference and fail with it. Rank 0 hosts the store, so before it fails it waits (bounded) until each
+    /// other rank has read its fingerprint: otherwise its exit could take the store away before they learn why.
     private static func agree(on fingerprint: JobFingerprint, key: String, store: DistributedStore, launch: LaunchEnvironment) throws {
         try wrapped("rank \(launch.rank) waiting for the fingerprints of all \(launch.worldSize) ranks", launch) {
             try store.set("\(key)/\(launch.rank)", try fingerprint.encoded())
-            let reference = launch.rank == 0 ? fingerprint : try JobFingerprint.decoded(try store.get("\(key)/0"), from: 0)
+            var reference = fingerprint
+            if launch.rank != 0 {
+                reference = try JobFingerprint.decoded(try store.get("\(key)/0"), from: 0)
+                try store.set("\(key)/read/\(launch.rank)", [1])
+            }
             for other in 1..<max(1, launch.worldSize) {
                 let theirs = other == launch.rank ? fingerprint : try JobFingerprint.decoded(try store.get("\(key)/\(other)"), from: other)
                 if let difference = reference.difference(from: theirs, rank: 0, otherRank: other) {
+                    if launch.rank == 0 {
+                        for waiting in 1..<launch.worldSize { _ = try? store.get("\(key)/read/\(waiting)") }
+                    }
                     throw DistributedError("the ranks of the job disagree: \(difference)")
                 }
             }

@@ -29,7 +29,7 @@ final class DistributedTrainingTests: IsolatedTestCase {
             for other in job.ranks.dropFirst() {
                 XCTAssertEqual(other.output, "", "only rank 0 prints — " + context)
                 // (c10d's own log lines, such as a retried connection, may appear; no message of harlab's)
-                XCTAssertFalse(other.errors.contains("error") || other.errors.contains("warning"), context)
+                XCTAssertFalse(other.errors.contains("error:") || other.errors.contains("warning:"), context)
             }
             let runs = try RunStore(url: job.store).runs()
             XCTAssertEqual(runs.count, 1, "only rank 0 records — " + context)
