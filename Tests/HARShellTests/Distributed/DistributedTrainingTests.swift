@@ -83,6 +83,20 @@ final class DistributedTrainingTests: IsolatedTestCase {
         XCTAssertGreaterThanOrEqual(runs.first?.epochCount ?? 0, 1, "the epochs before the failure are kept")
     }
 
+    /// Ctrl-C (SIGINT) on one rank only: the stop travels in the next step's all-reduce, so both ranks end the
+    /// epoch there; rank 0 says so and records the run as cancelled, rank 1 exits 130 as an interrupted `har` does.
+    func testCtrlCOnOneRankStopsEveryRankAtTheSameStep() throws {
+        let job = try RankProcesses(worldSizes: [2, 2], timeout: 10) { _ in
+            "\(Self.load); model sa width=2 depth=1; set batch 32; train 500"
+        }
+        try job.waitForOutput(of: 0, containing: "    1 ")
+        kill(job.ranks[1].process.processIdentifier, SIGINT)
+        try job.wait(seconds: 60)
+        XCTAssertEqual(job.ranks.map(\.status), [0, 130], job.transcript)
+        XCTAssertTrue(job.ranks[0].output.contains("by Ctrl-C; the model keeps its weights"), job.transcript)
+        XCTAssertEqual(try RunStore(url: job.store).runs().map(\.status), [.cancelled], job.transcript)
+    }
+
     /// Rank 1 alone: nobody hosts the store, so it gives up after HARLAB_DIST_TIMEOUT (2 s) and says where it looked.
     func testAMasterNobodyHostsIsNamedAfterTheTimeout() throws {
         let started = Date()
