@@ -137,13 +137,6 @@ public final class DataParallel {
         }
     }
 
-    /// Rank 0's `values` on every rank (so that decisions made from them, like early stopping, agree).
-    func primaryValues(_ values: [Double], what: String) throws -> [Double] {
-        let tensor = try Tensor(values)
-        try collective("agreeing on rank 0's \(what)") { try group.broadcast(tensor, from: 0) }
-        return try tensor.scalars(as: Double.self)
-    }
-
     /// Checks that every rank holds bitwise the same weights after `epoch`.
     /// - Throws: `DistributedError` naming the ranks whose weights differ from rank 0's.
     func checkSameWeights(_ model: any HARModel, epoch: Int) throws {
@@ -159,7 +152,7 @@ public final class DataParallel {
     }
 
     /// Runs one collective; its failure says which step of the job failed and the bound.
-    private func collective<T>(_ doing: String, _ body: () throws -> T) throws -> T {
+    func collective<T>(_ doing: String, _ body: () throws -> T) throws -> T {
         try DataParallel.wrapped("rank \(rank) \(doing)", launch, body)
     }
 }

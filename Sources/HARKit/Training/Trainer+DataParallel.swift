@@ -70,13 +70,11 @@ extension Trainer {
             seconds: seconds, windowsPerSecond: seconds > 0 ? seen / seconds : 0))
     }
 
-    /// Rank 0's validation scores in `record` on every rank, so that early stopping decides the same everywhere.
-    func adoptPrimaryValidation(_ parallel: DataParallel, into record: inout EpochRecord) throws {
-        let mine = [record.validationLoss, record.validationAccuracy, record.validationMacroF1].map { $0 ?? .nan }
-        let agreed = try parallel.primaryValues(mine, what: "validation scores of epoch \(record.epoch)")
-        func value(_ x: Double) -> Double? { x.isNaN ? nil : x }
-        record.validationLoss = value(agreed[0])
-        record.validationAccuracy = value(agreed[1])
-        record.validationMacroF1 = value(agreed[2])
+    /// The loss and metrics of the validation split: evaluated in shares by the ranks of a data-parallel job (every
+    /// rank gets the whole split's scores, so early stopping decides the same everywhere), else here.
+    func validationScores() throws -> (loss: Double, metrics: ClassificationMetrics) {
+        if let dataParallel { return try dataParallel.evaluate(model, on: dataset, split: .validation) }
+        let result = try Evaluator(model: model, dataset: dataset).evaluate(split: .validation)
+        return (result.loss, result.metrics)
     }
 }

@@ -159,12 +159,11 @@ public final class Trainer {
                 return TrainingOutcome(records: records, reason: .cancelled, restoredEpoch: nil)
             case .finished(var record):
                 if !dataset.indices(in: .validation).isEmpty {
-                    let validation = try Evaluator(model: model, dataset: dataset).evaluate(split: .validation)
+                    let validation = try validationScores()
                     record.validationLoss = validation.loss
                     record.validationAccuracy = validation.metrics.accuracy
                     record.validationMacroF1 = validation.metrics.f1Macro
                 }
-                if let dataParallel { try adoptPrimaryValidation(dataParallel, into: &record) }
                 record.seconds = Date().timeIntervalSince(started)
                 history.append(record)
                 records.append(record)
