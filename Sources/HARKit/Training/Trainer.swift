@@ -101,8 +101,9 @@ public final class Trainer {
     public func train(epochs: Int, continuingSchedule: Bool = false, events: ((TrainingEvent) -> Void)? = nil,
                       shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
         guard epochs >= 1 else { throw TuningError("epochs must be at least 1, got \(epochs)") }
-        let batcher = try Batcher(dataset: dataset, split: .train, batchSize: config.batchSize, shuffle: true, seed: config.seed,
+        var batcher = try Batcher(dataset: dataset, split: .train, batchSize: config.batchSize, shuffle: true, seed: config.seed,
                                   augmentation: augmentation, dropsLoneWindow: true)
+        batcher.sampler = config.sampler ?? .shuffle
         return try train(epochs: epochs, batcher: batcher, continuingSchedule: continuingSchedule, events: events, shouldStop: shouldStop)
     }
 
