@@ -78,6 +78,9 @@ final class StreamRecognizerTests: IsolatedTestCase {
         XCTAssertThrowsError(try parser.parse("0.08,3,oops,2")) { XCTAssertEqual($0 as? MalformedSample, MalformedSample(line: 5, "'oops' (x) is not a finite number")) }
         XCTAssertThrowsError(try parser.parse("0.08,3,1")) { XCTAssertEqual(($0 as? MalformedSample)?.line, 6) }
         XCTAssertThrowsError(try parser.parse("0.08,nan,1,2")) { XCTAssertTrue($0 is MalformedSample) }
+        XCTAssertThrowsError(try parser.parse("0.08,3,,2")) { XCTAssertEqual($0 as? MalformedSample, MalformedSample(line: 8, "no value for x")) }
+        XCTAssertThrowsError(try parser.parse("0.08,3,1,2,")) { XCTAssertEqual($0 as? MalformedSample, MalformedSample(line: 9, "an empty value")) }
+        XCTAssertEqual(try parser.parse(" 0.12 ; 6 ; 4 ; 5 ")?.values, [4, 5, 6])
     }
 
     func testParserRefusesAHeaderOrFirstLineThatDoesNotFitTheModel() {

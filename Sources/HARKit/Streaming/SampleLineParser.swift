@@ -1,4 +1,4 @@
-/// Reads a stream's text lines into samples: comma-, space- or tab-separated channel values, optionally led by a
+/// Reads a stream's text lines into samples: comma-, semicolon-, space- or tab-separated channel values, optionally led by a
 /// timestamp, optionally after one header line naming the columns.
 ///
 /// The first line that is not blank or a `#` comment fixes the layout. A header (a line with a word that is not a
@@ -52,7 +52,7 @@ public struct SampleLineParser: Sendable {
         lineNumber += 1
         let text = line.trimmingWhitespace
         if text.isEmpty || text.hasPrefix("#") { return nil }
-        let fields = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" || $0 == ";" })
+        let fields = Self.fields(of: text)
         guard let layout else {
             if fields.contains(where: { Double($0) == nil }) {
                 layout = try headerLayout(fields.map { String($0).trimmingQuotes })
@@ -64,9 +64,18 @@ public struct SampleLineParser: Sendable {
         return try sample(fields, layout: layout)
     }
 
+    /// The fields of a line: split at commas and semicolons, and within those at runs of spaces and tabs; an empty
+    /// field between two commas stays (and is then not a number, so `1,,3` never reads as two values).
+    static func fields(of text: Substring) -> [Substring] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "," || $0 == ";" }).flatMap { field -> [Substring] in
+            let trimmed = field.trimmingWhitespace
+            return trimmed.isEmpty ? [trimmed] : trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        }
+    }
+
     private func sample(_ fields: [Substring], layout: Layout) throws -> Sample {
         if fields.count != layout.fieldCount, let word = fields.first(where: { Double($0) == nil }) {
-            throw MalformedSample(line: lineNumber, "'\(word)' is not a number")
+            throw MalformedSample(line: lineNumber, word.isEmpty ? "an empty value" : "'\(word)' is not a number")
         }
         guard fields.count == layout.fieldCount else {
             throw MalformedSample(line: lineNumber, "\(fields.count) values, expected \(layout.fieldCount)"
@@ -84,7 +93,8 @@ public struct SampleLineParser: Sendable {
         for (channel, column) in layout.columns.enumerated() {
             let field = fields[offset + column]
             guard let value = Float(field), value.isFinite else {
-                throw MalformedSample(line: lineNumber, "'\(field)' (\(channelNames[channel])) is not a finite number")
+                throw MalformedSample(line: lineNumber, field.isEmpty ? "no value for \(channelNames[channel])"
+                                      : "'\(field)' (\(channelNames[channel])) is not a finite number")
             }
             values[channel] = value
         }
