@@ -8,6 +8,7 @@ public enum CommandTable {
         DatasetsCommand.self, DownloadCommand.self, LoadCommand.self, InfoCommand.self, AugmentCommand.self,
         ModelCommand.self, SummaryCommand.self,
         SetCommand.self, ShowCommand.self,
+        RecipeCommand.self,
         TrainCommand.self, EvalCommand.self, TuneCommand.self, CrossValidateCommand.self,
         InspectCommand.self, PlotCommand.self, RunsCommand.self, CompareCommand.self, LabelCommand.self, ReportCommand.self, ExportCommand.self,
         SaveCommand.self,
