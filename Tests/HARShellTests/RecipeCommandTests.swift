@@ -59,7 +59,15 @@ final class RecipeCommandTests: IsolatedTestCase {
             XCTAssertEqual(shell.execute(line), .failure, line)
             XCTAssertEqual(shell.session.config, before, line)
         }
-        XCTAssertTrue(out.errors.contains { $0.error.message.contains("warmup= goes with 'set schedule KIND'") }, out.transcript)
+        XCTAssertTrue(out.errors.contains { $0.error.message.hasPrefix("'set' takes no options") }, out.transcript)
+    }
+
+    /// `warmup=` completes after `set schedule KIND` only; `recipe` completes its names.
+    func testCompletionOffersWarmupAfterScheduleOnlyAndTheRecipes() {
+        let completer = Completer(session: Session())
+        XCTAssertEqual(completer.complete("set schedule cosine war").candidates, ["warmup="])
+        XCTAssertEqual(completer.complete("set optimizer ").candidates, ["adam", "adamw", "default", "sgd"])
+        XCTAssertEqual(completer.complete("recipe r").candidates, ["reference", "robust"])
     }
 
     /// `cv` trains its folds with the session's augmentation (it used to ignore `augment`), and the store records

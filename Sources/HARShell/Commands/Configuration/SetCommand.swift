@@ -8,8 +8,9 @@ struct SetCommand: ShellCommand {
                                   details: ["`set KEY default` restores the default. `show` lists every key with its meaning.",
                                             "`set tensorboard DIR` logs every later run of train, tune and cv for TensorBoard (scalars per epoch, hyperparameters), a folder per run; `set tensorboard off` stops."],
                                   examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set schedule cosine warmup=2", "set clip off"],
-                                  keywords: ConfigKey.all.map(\.name), positionals: 2,
-                                  options: [OptionSpec("warmup", .integer(0...100_000, orWords: ["off"]))], completions: [.settings, .settingValues])
+                                  keywords: ConfigKey.all.map(\.name), positionals: 2, completions: [.settings, .settingValues],
+                                  forms: ["schedule": ArgumentForm(positionals: 2, options: [OptionSpec("warmup", .integer(0...100_000, orWords: ["off"]))],
+                                                                   completions: [.settings, .settingValues])])
 
     /// What `set` did: the key, its value now and before.
     struct Change: CommandOutput {
@@ -68,10 +69,7 @@ struct SetCommand: ShellCommand {
             throw ShellError(Suggestion.unknown("setting", keyArgument.value, among: names), at: keyArgument.offset)
         }
         let valueArgument = try arguments.required(1, "VALUE for \(key.name) (\(key.domain))")
-        let warmupOption = arguments.option("warmup")
-        if let warmupOption, key.name != "schedule" {
-            throw ShellError("warmup= goes with 'set schedule KIND'; write 'set warmup N' on its own", at: warmupOption.offset)
-        }
+        let warmupOption = arguments.option("warmup") // only `set schedule`'s form takes it
         let previous = key.read(shell.session.config)
         let previousWarmup = ConfigKey.named("warmup")!.read(shell.session.config)
         if valueArgument.value.lowercased() == "default", !valueArgument.quoted {
