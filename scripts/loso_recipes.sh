@@ -4,7 +4,11 @@
 # the same epoch budget, seed and threads; per held-out subject accuracy and macro F1, then mean ± sample std per
 # (model, recipe) and the paired difference robust − reference. docs/LEARNING.md holds what this produced.
 #
-#   scripts/loso_recipes.sh [run|summary]     (default: run, then summary)
+#   scripts/loso_recipes.sh [run|summary|partial]     (default: run, then summary)
+#
+# `partial` summarises every fold evaluated so far, read from the run store beside RESULTS (a cut-short sweep's
+# finished folds, which RESULTS only gets when a whole cross-validation ends); a fold's recipe is `robust` when it
+# trained with augmentation, else `reference`.
 #
 # Protocol: every fold trains a fresh model on the five other subjects (all their windows: `set val 0`, no early
 # stopping, nothing selected on any subject) with z-scoring refitted on them, and is evaluated once on the held-out
@@ -63,6 +67,14 @@ run_one() {
         "$log" | tee -a "$RESULTS"
 }
 
+# The folds evaluated so far in the run store, as RESULTS lines.
+store_rows() {
+    sqlite3 -separator $'\t' "${RESULTS%.tsv}.sqlite" \
+        "SELECT model, CASE WHEN augmentation IS NULL THEN 'reference' ELSE 'robust' END, '$EPOCHS', seed,
+                replace(substr(label, instr(label, 'subjects ') + 9), ')', ''), accuracy, f1_macro
+         FROM runs WHERE kind = 'fold' AND accuracy IS NOT NULL ORDER BY id"
+}
+
 # Per subject, then mean ± sample std per (model, recipe), then the paired difference robust − reference per model.
 summary() {
     [[ -f "$RESULTS" ]] || { echo "no results yet in $RESULTS"; return; }
@@ -103,5 +115,6 @@ case "$what" in
         done
         [[ "$what" == all ]] && summary ;;
     summary) summary ;;
-    *) echo "usage: $0 [run|summary]" >&2; exit 2 ;;
+    partial) store_rows > "${RESULTS%.tsv}-partial.tsv"; RESULTS="${RESULTS%.tsv}-partial.tsv" summary ;;
+    *) echo "usage: $0 [run|summary|partial]" >&2; exit 2 ;;
 esac
