@@ -72,7 +72,8 @@ store_rows() {
     sqlite3 -separator $'\t' "${RESULTS%.tsv}.sqlite" \
         "SELECT model, CASE WHEN augmentation IS NULL THEN 'reference' ELSE 'robust' END, '$EPOCHS', seed,
                 replace(substr(label, instr(label, 'subjects ') + 9), ')', ''), accuracy, f1_macro
-         FROM runs WHERE kind = 'fold' AND accuracy IS NOT NULL ORDER BY id"
+         FROM runs WHERE kind = 'fold' AND accuracy IS NOT NULL ORDER BY id" |
+        awk -F'\t' -v OFS='\t' '{ gsub(/ ?dropout=[0-9.]+/, "", $1); print }' # the recipe's dropout, so folds pair by model
 }
 
 # Per subject, then mean ± sample std per (model, recipe), then the paired difference robust − reference per model.
