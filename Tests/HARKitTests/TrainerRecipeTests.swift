@@ -54,19 +54,20 @@ final class TrainerRecipeTests: IsolatedTestCase {
         XCTAssertEqual(trainer.learningRate(epochIndex: 0, of: 1), 0.8, "a one-epoch run keeps one scheduled epoch: no warm-up")
     }
 
-    /// The moving average a ← d·a + (1 − d)·w after each step, from the starting weights, replaces the trained
-    /// weights at the end of `train`; training itself follows the live weights. Broken versions tried: the average
-    /// not loaded at the end (the weights are the live w₃), and the average started from the first step's weights.
+    /// The moving average a ← dₙ·a + (1 − dₙ)·w after step n, dₙ = min(d, (1 + n)/(10 + n)), from the starting
+    /// weights, replaces the trained weights at the end of `train`; training itself follows the live weights. With
+    /// d = 0.25 the first three steps use 0.1, 2/11 and 0.25 (the cap). Broken versions tried: the average not loaded
+    /// at the end (the weights are the live w₃). A fixed d without the warm-up gives another average (its first step keeps
+    /// 0.25 of the start, not 0.1: far beyond the tolerance).
     func testMovingAverageOfTheWeightsReplacesThemAfterTraining() throws {
-        let decay = 0.6
-        let trainer = try makeTrainer { $0.schedule = .none; $0.averagingDecay = decay }
+        let trainer = try makeTrainer { $0.schedule = .none; $0.averagingDecay = 0.25 }
         let records = try trainer.train(epochs: 3).records
         var live = Probe.start, average = Probe.start
         var losses: [Double] = []
-        for _ in 0..<3 {
+        for d in [0.1, 2.0 / 11, 0.25] {
             losses.append(Probe.crossEntropy(live, Probe.inputs, targets: Probe.plainTargets()).loss)
             live = step(live, rate: 0.8)
-            average = zip(average, live).map { decay * $0 + (1 - decay) * $1 }
+            average = zip(average, live).map { d * $0 + (1 - d) * $1 }
         }
         XCTAssertEqual(records.count, 3)
         for (record, loss) in zip(records, losses) { XCTAssertEqual(record.trainLoss, loss, accuracy: 2e-6, "epoch \(record.epoch) trains the live weights") }

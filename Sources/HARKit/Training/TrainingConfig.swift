@@ -52,8 +52,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// lr·(e + 1)/(W + 1); the schedule then runs over the remaining epochs. Optional so that configurations stored
     /// before it existed read back, and the reference recipe's JSON is unchanged.
     public var warmupEpochs: Int?
-    /// Decay of an exponential moving average of the weights, updated after every optimizer step, which replaces the
-    /// trained weights at the end of a `train` call (nil: off).
+    /// Decay of an exponential moving average of the weights, updated after every optimizer step (the n-th with
+    /// decay min(d, (1 + n)/(10 + n))), which replaces the trained weights at the end of a `train` call (nil: off).
     public var averagingDecay: Double?
 
     /// The reference recipe.
