@@ -55,6 +55,14 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// Decay of an exponential moving average of the weights, updated after every optimizer step (the n-th with
     /// decay min(d, (1 + n)/(10 + n))), which replaces the trained weights at the end of a `train` call (nil: off).
     public var averagingDecay: Double?
+    // learn
+    /// Per-class weights of the cross-entropy loss; nil weighs every class 1. (Optional, as the fields below, so that
+    /// configs stored before it existed still decode.)
+    public var classWeights: ClassWeights?
+    /// How each training epoch draws its windows; nil is `Sampler.shuffle`.
+    public var sampler: Sampler?
+    /// The stem's learning rate as a multiple of `learningRate` (0 freezes the stem's weights); nil is 1.
+    public var stemLearningRate: Double?
 
     /// The reference recipe.
     public init() {}

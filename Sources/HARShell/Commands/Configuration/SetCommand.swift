@@ -85,6 +85,7 @@ struct SetCommand: ShellCommand {
         if let warmupOption {
             shell.session.config.warmupEpochs = ["0", "off"].contains(warmupOption.value) ? nil : ConfigKey.exactInteger(warmupOption.value)
         }
+        try ConfigKey.checkClassWeights(shell.session.config, against: shell.session.dataset, at: valueArgument.offset)
         let value = key.read(shell.session.config)
         try shell.session.trainer?.apply(shell.session.config)
         var change = Change(key: key.name, value: value, previous: previous)
