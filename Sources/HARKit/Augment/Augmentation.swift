@@ -14,9 +14,26 @@ public enum Augmentation: Sendable, Equatable, CustomStringConvertible {
     case timewarp(sigma: Float)
     /// Blends each window with another of the batch, weight λ ~ Beta(α, α); the trainer mixes the two losses with the same λ.
     case mixup(alpha: Float)
+    /// Multiplies each tri-axial sensor group of a window (all three axes alike, so the direction is kept) by one factor
+    /// drawn from N(1, σ); a channel outside any group gets its own factor.
+    case sensorscale(sigma: Float)
+    /// Multiplies each tri-axial sensor group (all three axes alike) by a smooth random curve over time: four knots
+    /// ~ N(1, σ), linearly interpolated (magnitude warping); a channel outside any group gets its own curve.
+    case magwarp(sigma: Float)
+    /// Mixup between subjects: like `mixup`, but each window's partner is drawn from the windows of the batch that come
+    /// from another subject (any window when the whole batch is one subject's).
+    case subjectmix(alpha: Float)
+
+    /// Whether this step blends windows (and so runs after every other step).
+    public var isMixing: Bool {
+        switch self {
+        case .mixup, .subjectmix: return true
+        default: return false
+        }
+    }
 
     /// The augmentation names, in the order `augment` lists them.
-    public static let names = ["jitter", "scale", "rotate", "crop", "flip", "timewarp", "mixup"]
+    public static let names = ["jitter", "scale", "rotate", "crop", "flip", "timewarp", "mixup", "sensorscale", "magwarp", "subjectmix"]
 
     /// The named augmentation with `value`, or its default strength when `value` is nil.
     /// - Throws: `DatasetError` for an unknown name (with the valid ones) or a value out of range.
@@ -33,6 +50,9 @@ public enum Augmentation: Sendable, Equatable, CustomStringConvertible {
         case "flip": self = .flip(probability: try checked(value ?? 0.5, 0...1, "a probability"))
         case "timewarp": self = .timewarp(sigma: try checked(value ?? 0.2, 0...2, "a speed σ"))
         case "mixup": self = .mixup(alpha: try checked(value ?? 0.2, 0.001...100, "a Beta α"))
+        case "sensorscale": self = .sensorscale(sigma: try checked(value ?? 0.1, 0...10, "a scale σ"))
+        case "magwarp": self = .magwarp(sigma: try checked(value ?? 0.2, 0...10, "a knot σ"))
+        case "subjectmix": self = .subjectmix(alpha: try checked(value ?? 0.2, 0.001...100, "a Beta α"))
         default: throw DatasetError("unknown augmentation '\(name)': valid ones are \(Augmentation.names.joined(separator: ", "))")
         }
     }
@@ -47,6 +67,9 @@ public enum Augmentation: Sendable, Equatable, CustomStringConvertible {
         case .flip(let v): return "flip=\(v)"
         case .timewarp(let v): return "timewarp=\(v)"
         case .mixup(let v): return "mixup=\(v)"
+        case .sensorscale(let v): return "sensorscale=\(v)"
+        case .magwarp(let v): return "magwarp=\(v)"
+        case .subjectmix(let v): return "subjectmix=\(v)"
         }
     }
 }

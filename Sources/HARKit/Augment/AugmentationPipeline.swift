@@ -2,12 +2,12 @@ import Foundation
 
 /// An ordered list of augmentations applied to each training batch, seeded so that a run repeats exactly.
 public struct AugmentationPipeline: Sendable, Equatable, CustomStringConvertible {
-    /// The steps, applied in order (mixup, if present, last).
+    /// The steps, applied in order (mixup and subjectmix, if present, last).
     public var steps: [Augmentation]
 
     /// A pipeline of `steps`.
     public init(steps: [Augmentation]) {
-        self.steps = steps.filter { if case .mixup = $0 { return false } else { return true } } + steps.filter { if case .mixup = $0 { return true } else { return false } }
+        self.steps = steps.filter { !$0.isMixing } + steps.filter(\.isMixing)
     }
 
     /// Parses `jitter=0.05, rotate=30, crop` (a bare name takes its default strength).
@@ -39,8 +39,9 @@ public struct AugmentationPipeline: Sendable, Equatable, CustomStringConvertible
     }
 
     /// Transforms `values` (`count` windows of `[T, C]`) in place; returns the mixup blend when the pipeline has one.
+    /// `subjects` (one per window, when known) lets `subjectmix` pair windows of different subjects.
     public func apply(to values: inout [Float], count: Int, windowLength: Int, channels: Int, groups: SensorGroups,
-                      using random: inout SeededGenerator) -> Mix? {
+                      subjects: [Int]? = nil, using random: inout SeededGenerator) -> Mix? {
         var mix: Mix?
         let size = windowLength * channels
         for step in steps {
@@ -79,12 +80,25 @@ public struct AugmentationPipeline: Sendable, Equatable, CustomStringConvertible
                 }
             case .mixup(let alpha):
                 let weight = random.beta(alpha)
-                let partners = (0..<count).shuffled(using: &random)
-                let original = values
+                mix = Self.blend(&values, size: size, partners: (0..<count).shuffled(using: &random), weight: weight)
+            case .subjectmix(let alpha):
+                let weight = random.beta(alpha)
+                let partners = Self.partnersFromOtherSubjects(subjects ?? [], count: count, using: &random)
+                mix = Self.blend(&values, size: size, partners: partners, weight: weight)
+            case .sensorscale(let sigma):
                 for n in 0..<count {
-                    for k in 0..<size { values[n * size + k] = weight * original[n * size + k] + (1 - weight) * original[partners[n] * size + k] }
+                    for group in groups.sensors(channels: channels) {
+                        let factor = 1 + sigma * random.gaussian()
+                        for t in 0..<windowLength { for c in group { values[n * size + t * channels + c] *= factor } }
+                    }
                 }
-                mix = Mix(partners: partners, weight: weight)
+            case .magwarp(let sigma):
+                for n in 0..<count {
+                    for group in groups.sensors(channels: channels) {
+                        let curve = TimeSeriesOps.smoothCurve(steps: windowLength, sigma: sigma, using: &random)
+                        for t in 0..<windowLength { for c in group { values[n * size + t * channels + c] *= curve[t] } }
+                    }
+                }
             }
         }
         return mix

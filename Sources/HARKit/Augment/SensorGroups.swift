@@ -28,4 +28,12 @@ public struct SensorGroups: Sendable, Equatable {
         }
         units = unitOrder.map { groups[$0]! }
     }
+
+    /// The channels that one sensor's factor scales together: each tri-axial group, then every channel of `channels`
+    /// outside all groups on its own.
+    public func sensors(channels: Int) -> [[Int]] {
+        let triads = units.flatMap { $0 }
+        let grouped = Set(triads.joined())
+        return triads + (0..<channels).filter { !grouped.contains($0) }.map { [$0] }
+    }
 }

@@ -48,4 +48,14 @@ enum TimeSeriesOps {
         let total = cumulative.last ?? 0
         return cumulative.map { total > 0 ? $0 / total * Float(steps - 1) : 0 }
     }
+
+    /// A smooth random multiplier per time step: four knots ~ N(1, σ), spread evenly over the window and joined linearly.
+    static func smoothCurve(steps: Int, sigma: Float, using random: inout SeededGenerator) -> [Float] {
+        let knots = (0..<4).map { _ in 1 + sigma * random.gaussian() }
+        return (0..<steps).map { t in
+            let u = Float(t) / Float(max(steps - 1, 1)) * Float(knots.count - 1)
+            let k = min(Int(u), knots.count - 2)
+            return knots[k] + (knots[k + 1] - knots[k]) * (u - Float(k))
+        }
+    }
 }

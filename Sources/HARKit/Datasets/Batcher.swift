@@ -82,7 +82,7 @@ public struct Batcher {
         if let augmentation {
             var random = SeededGenerator(seed: seed, stream: 0x4155_47, UInt64(truncatingIfNeeded: epoch), UInt64(number))
             mix = augmentation.apply(to: &values, count: chosen.count, windowLength: dataset.windowLength, channels: dataset.channelCount,
-                                     groups: groups, using: &random)
+                                     groups: groups, subjects: chosen.map { dataset.subjects[$0] }, using: &random)
         }
         let x = try Tensor(values, shape: [chosen.count, 1, dataset.windowLength, dataset.channelCount])
         let labels = try Tensor(chosen.map { Int64(dataset.labels[$0]) }, shape: [chosen.count])

@@ -24,13 +24,15 @@ public struct CrossValidation {
     public var folds: Folds
     /// Epochs each fold trains.
     public var epochs: Int
+    /// The augmentation every fold's training batches get (nil: none).
+    public var augmentation: AugmentationPipeline?
 
-    /// Cross-validation with `folds`, training `epochs` epochs per fold.
+    /// Cross-validation with `folds`, training `epochs` epochs per fold with `augmentation`.
     /// - Throws: `TuningError` when `epochs` is below 1 or `k` below 2.
-    public init(folds: Folds, epochs: Int) throws {
+    public init(folds: Folds, epochs: Int, augmentation: AugmentationPipeline? = nil) throws {
         guard epochs >= 1 else { throw TuningError("epochs must be at least 1, got \(epochs)") }
         if case .subjectGroups(let k) = folds, k < 2 { throw TuningError("cross-validation needs at least 2 folds, got \(k)") }
-        (self.folds, self.epochs) = (folds, epochs)
+        (self.folds, self.epochs, self.augmentation) = (folds, epochs, augmentation)
     }
 
     /// The test subjects of each fold.
@@ -63,7 +65,7 @@ public struct CrossValidation {
                     shouldStop: @escaping () -> Bool = { false }) throws -> CrossValidationResult {
         let groups = try testSubjects(of: dataset.subjects, seed: config.seed)
         var results: [CrossValidationFold] = []
-        let whole = recording.begin(RunStart(dataset: dataset, model: spec, config: config,
+        let whole = recording.begin(RunStart(dataset: dataset, model: spec, config: config, augmentation: augmentation?.description,
                                              label: "cv \(groups.count) folds (\(folds)), \(counted(epochs, "epoch")) each",
                                              kind: .cv))
         var cancelled = false
@@ -93,9 +95,10 @@ public struct CrossValidation {
             let fold = try CrossValidation.foldDataset(dataset, testSubjects: test, config: config)
             Runtime.manualSeed(config.seed)
             let input = InputShape(time: fold.windowLength, channels: fold.channelCount, classes: fold.classNames.count)
-            let trainer = try Trainer(model: try ModelFactory.make(spec, input: input), dataset: fold, config: config)
+            let trainer = try Trainer(model: try ModelFactory.make(spec, input: input), dataset: fold, config: config, augmentation: augmentation)
             let label = "cv fold \(index + 1)/\(groups.count) (test subjects \(test.map(String.init).joined(separator: ",")))"
-            let recorder = recording.begin(RunStart(dataset: fold, model: spec, config: config, label: label, kind: .fold,
+            let recorder = recording.begin(RunStart(dataset: fold, model: spec, config: config, augmentation: augmentation?.description,
+                                                    label: label, kind: .fold,
                                                     groupID: whole.runID))
             let outcome = try recorder.train(trainer, epochs: epochs, events: events.map { events in { events(index + 1, $0) } },
                                              shouldStop: shouldStop)

@@ -21,6 +21,7 @@ extension Trainer {
         let dtype = model.dtype
         let autocast = precision.autocast
         var lossSum = 0.0, penaltySum = 0.0, correct = 0.0, seen = 0
+        try prepareWeightAverage()
         let classWeights = try classWeightTensor(dtype: dtype)
         for index in 0..<batchCount {
             if shouldStop() { return .cancelled }
@@ -41,6 +42,7 @@ extension Trainer {
             try total.backward()
             if let clip = config.clipNorm { try clipGradNorm(model.parameters, maxNorm: clip) }
             try stepOptimizer()
+            try weightAverage?.update(from: model)
             let size = batch.indices.count
             lossSum += lossValue * Double(size)
             correct += try logits.argmax(alongAxis: 1).equal(batch.labels).sum().item()

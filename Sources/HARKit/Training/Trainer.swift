@@ -23,6 +23,9 @@ public final class Trainer {
     public var dataParallel: DataParallel?
     /// The learning-rate schedule the latest `train` call ran, which `train(epochs:continuingSchedule: true)` picks up.
     private var schedule: SchedulePosition?
+    // recipe
+    /// The running average of the weights when `config.averagingDecay` is set (see `WeightAverage`).
+    var weightAverage: WeightAverage?
 
     /// Where a learning-rate schedule began in `history`, over how many epochs it runs, and its StepLR period.
     private struct SchedulePosition {
@@ -81,13 +84,15 @@ public final class Trainer {
 
     /// The learning rate of the `index`-th epoch (0-based) of a schedule over `epochs` epochs with StepLR period `stepSize`.
     private func learningRate(epochIndex index: Int, of epochs: Int, stepSize: Int) -> Double {
+        let warmup = min(config.warmupEpochs ?? 0, epochs - 1)
+        if index < warmup { return config.learningRate * Double(index + 1) / Double(warmup + 1) }
         let schedule: (any LRSchedule)?
         switch config.schedule {
         case .none: schedule = nil
         case .step: schedule = try? StepLR(base: config.learningRate, stepSize: stepSize, gamma: config.gamma)
-        case .cosine: schedule = try? CosineLR(base: config.learningRate, epochs: epochs)
+        case .cosine: schedule = try? CosineLR(base: config.learningRate, epochs: epochs - warmup)
         }
-        return schedule?.learningRate(atEpoch: index) ?? config.learningRate
+        return schedule?.learningRate(atEpoch: index - warmup) ?? config.learningRate
     }
 
     /// Runs up to `epochs` epochs. The schedule runs over this call's epochs, starting from `config.learningRate`;
@@ -117,6 +122,7 @@ public final class Trainer {
         // the weights, optimizer state, learning rate, schedule, mode and history it started from.
         let start = try TrainingSnapshot(model: model, optimizer: optimizer)
         let (startHistory, startSchedule, startRate, wasTraining) = (history, schedule, optimizer.learningRate, model.isTraining)
+        let startAverage = weightAverage
         let position: SchedulePosition
         if continuingSchedule, let previous = schedule {
             let done = history.count - previous.start
@@ -132,6 +138,7 @@ public final class Trainer {
             history = startHistory
             schedule = startSchedule
             optimizer.learningRate = startRate
+            weightAverage = startAverage
             model.setTraining(wasTraining)
             throw error
         }
@@ -179,6 +186,8 @@ public final class Trainer {
         if monitor.isEnabled, let best = monitor.bestEpoch, best != history.last?.epoch {
             try monitor.restoreBest(into: model)
             restored = best
+        } else {
+            _ = try useAveragedWeights()
         }
         return TrainingOutcome(records: records, reason: .completed, restoredEpoch: restored)
     }

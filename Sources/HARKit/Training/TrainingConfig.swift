@@ -47,6 +47,14 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var labelSmoothing = 0.0
     /// The folder every run's TensorBoard log goes to (an absolute path), one subfolder per run; nil logs nothing.
     public var tensorBoardDirectory: String?
+    // recipe
+    /// Epochs of linear learning-rate warm-up before the schedule (nil: none). Epoch e < W of a run trains at
+    /// lr·(e + 1)/(W + 1); the schedule then runs over the remaining epochs. Optional so that configurations stored
+    /// before it existed read back, and the reference recipe's JSON is unchanged.
+    public var warmupEpochs: Int?
+    /// Decay of an exponential moving average of the weights, updated after every optimizer step (the n-th with
+    /// decay min(d, (1 + n)/(10 + n))), which replaces the trained weights at the end of a `train` call (nil: off).
+    public var averagingDecay: Double?
     // learn
     /// Per-class weights of the cross-entropy loss; nil weighs every class 1. (Optional, as the fields below, so that
     /// configs stored before it existed still decode.)

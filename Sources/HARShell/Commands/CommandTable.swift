@@ -8,6 +8,7 @@ public enum CommandTable {
         DatasetsCommand.self, DownloadCommand.self, LoadCommand.self, InfoCommand.self, AugmentCommand.self,
         ModelCommand.self, SummaryCommand.self,
         SetCommand.self, ShowCommand.self,
+        RecipeCommand.self,
         TrainCommand.self, EvalCommand.self, TuneCommand.self, CrossValidateCommand.self,
         StreamCommand.self,
         ReplayCommand.self,

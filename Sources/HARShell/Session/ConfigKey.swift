@@ -70,6 +70,10 @@ public struct ConfigKey: Sendable {
                      domain: "> 0 or off") { $0 > 0 },
         real("label_smoothing", "label smoothing of the cross-entropy loss", \.labelSmoothing,
              domain: "in [0, 1)") { $0 >= 0 && $0 < 1 },
+        optionalInteger("warmup", "epochs of linear learning-rate warm-up before the schedule (off: none)", \.warmupEpochs,
+                        none: "off", domain: "≥ 1 or off") { $0 >= 1 && $0 <= 100_000 },
+        optionalReal("ema", "decay of the moving average of the weights that replaces them after train (off: none)",
+                     \.averagingDecay, none: "off", domain: "in (0, 1) or off") { $0 > 0 && $0 < 1 },
         ConfigKey(name: "tensorboard", meaning: "folder of TensorBoard logs: every run's epoch scalars and hyperparameters, a subfolder each (off: none)",
                   domain: "a folder or off", completions: ["off"], read: { $0.tensorBoardDirectory ?? "off" }, write: { config, text in
                       guard !text.isEmpty else { throw invalid("tensorboard", text, "a folder or off") }

@@ -3,12 +3,14 @@ import HARKit
 
 /// `set KEY VALUE`: changes a training setting, the live optimizer's too.
 struct SetCommand: ShellCommand {
-    static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE",
+    static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE | set schedule KIND warmup=N",
                                   summary: "change a training setting; takes effect at once unless it says when",
                                   details: ["`set KEY default` restores the default. `show` lists every key with its meaning.",
                                             "`set tensorboard DIR` logs every later run of train, tune and cv for TensorBoard (scalars per epoch, hyperparameters), a folder per run; `set tensorboard off` stops."],
-                                  examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set clip off"],
-                                  keywords: ConfigKey.all.map(\.name), positionals: 2, completions: [.settings, .settingValues])
+                                  examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set schedule cosine warmup=2", "set clip off"],
+                                  keywords: ConfigKey.all.map(\.name), positionals: 2, completions: [.settings, .settingValues],
+                                  forms: ["schedule": ArgumentForm(positionals: 2, options: [OptionSpec("warmup", .integer(0...100_000, orWords: ["off"]))],
+                                                                   completions: [.settings, .settingValues])])
 
     /// What `set` did: the key, its value now and before.
     struct Change: CommandOutput {
@@ -24,10 +26,13 @@ struct SetCommand: ShellCommand {
         var note: String?
         /// Why the value is almost surely a mistake, if it is (`SettingAdvice.warning`).
         var mistake: String?
+        /// `set schedule KIND warmup=N`'s warm-up: its value now and before.
+        var warmup: (value: String, previous: String)?
 
         /// `lr = 0.001 (was 0.0005)`, or `(unchanged)`; for `threads`, the threads libtorch now computes with.
         func lines(in layout: TextLayout) -> [String] {
             ["\(key) = \(value)" + (previous == value ? " (unchanged)" : " (was \(previous))")]
+                + (warmup.map { ["warmup = \($0.value)" + ($0.previous == $0.value ? " (unchanged)" : " (was \($0.previous))")] } ?? [])
                 + (threads.map { ["libtorch computes with \($0.budget)"] } ?? []) + (note.map { [$0] } ?? [])
         }
 
@@ -41,9 +46,10 @@ struct SetCommand: ShellCommand {
             return said
         }
 
-        /// `key`, `value`, `previous`.
+        /// `key`, `value`, `previous`; `warmup` and `warmup_previous` when `warmup=` came with `schedule`.
         var result: CommandResult {
-            CommandResult(command: "set", fields: [("key", .string(key)), ("value", .string(value)), ("previous", .string(previous))])
+            CommandResult(command: "set", fields: [("key", .string(key)), ("value", .string(value)), ("previous", .string(previous))]
+                          + (warmup.map { [("warmup", .string($0.value)), ("warmup_previous", .string($0.previous))] } ?? []))
         }
     }
 
@@ -63,7 +69,9 @@ struct SetCommand: ShellCommand {
             throw ShellError(Suggestion.unknown("setting", keyArgument.value, among: names), at: keyArgument.offset)
         }
         let valueArgument = try arguments.required(1, "VALUE for \(key.name) (\(key.domain))")
+        let warmupOption = arguments.option("warmup") // only `set schedule`'s form takes it
         let previous = key.read(shell.session.config)
+        let previousWarmup = ConfigKey.named("warmup")!.read(shell.session.config)
         if valueArgument.value.lowercased() == "default", !valueArgument.quoted {
             try key.write(&shell.session.config, key.defaultValue)
         } else {
@@ -74,10 +82,14 @@ struct SetCommand: ShellCommand {
         if key.name == "tensorboard", let folder = shell.session.config.tensorBoardDirectory {
             shell.session.config.tensorBoardDirectory = try SetCommand.logFolder(folder, in: shell, at: valueArgument.offset)
         }
+        if let warmupOption {
+            shell.session.config.warmupEpochs = ["0", "off"].contains(warmupOption.value) ? nil : ConfigKey.exactInteger(warmupOption.value)
+        }
         try ConfigKey.checkClassWeights(shell.session.config, against: shell.session.dataset, at: valueArgument.offset)
         let value = key.read(shell.session.config)
         try shell.session.trainer?.apply(shell.session.config)
         var change = Change(key: key.name, value: value, previous: previous)
+        if warmupOption != nil { change.warmup = (ConfigKey.named("warmup")!.read(shell.session.config), previousWarmup) }
         if key.name == "threads" { change.threads = (try shell.applyThreadSetting(), ThreadBudget.automatic()) }
         change.note = SettingAdvice.note(for: key.name, in: shell.session)
         change.mistake = SettingAdvice.warning(for: key.name, in: shell.session.config)

@@ -15,6 +15,8 @@ struct ShowCommand: ShellCommand {
         var config: TrainingConfig
         /// What `amp` resolves to on this machine, when `amp` is among the keys shown.
         var precision: PrecisionChoice?
+        /// Which `recipe` the settings and augmentation follow (`custom` when none), when every key is shown.
+        var recipe: String?
 
         /// A table of key, value (`*` when changed), default, values and meaning.
         func lines(in layout: TextLayout) -> [String] {
@@ -24,6 +26,7 @@ struct ShowCommand: ShellCommand {
             }
             return TextTable(header: ["key", "value", "default", "values", "meaning"], rows: rows).render(width: layout.width)
                 + (keys.count > 1 ? ["* changed from the default"] : [])
+                + (recipe.map { ["recipe: \($0) (`recipe` lists what it sets)"] } ?? [])
                 + (precision.map { choice in
                     let line = "amp: training computes in \(choice.precision.rawValue) (\(choice.reason))"
                     return layout.width.map { TextTable.wrap(line, to: $0) } ?? [line]
@@ -38,7 +41,7 @@ struct ShowCommand: ShellCommand {
                              ("default", .string(key.defaultValue)), ("values", .string(key.domain)),
                              ("meaning", .string(key.meaning))])
                 })),
-            ] + (precision.map { [("train_precision", .string($0.precision.rawValue)), ("train_precision_reason", .string($0.reason))] } ?? []))
+            ] + (recipe.map { [("recipe", .string($0))] } ?? []) + (precision.map { [("train_precision", .string($0.precision.rawValue)), ("train_precision_reason", .string($0.reason))] } ?? []))
         }
     }
 
@@ -54,6 +57,8 @@ struct ShowCommand: ShellCommand {
         }
         let config = shell.session.config
         let precision = keys.contains { $0.name == "amp" } ? PrecisionChoice.onThisMachine(config.mixedPrecision) : nil
-        return Settings(keys: keys, config: config, precision: precision)
+        var settings = Settings(keys: keys, config: config, precision: precision)
+        if keys.count > 1 { settings.recipe = TrainingRecipe.matching(config, augmentation: shell.session.augmentation)?.rawValue ?? "custom" }
+        return settings
     }
 }

@@ -54,7 +54,7 @@ private extension Interpreter {
         let dataset = try currentDataset(for: arguments)
         let result: CrossValidationResult
         do {
-            let validation = try CrossValidation(folds: folds, epochs: epochs)
+            let validation = try CrossValidation(folds: folds, epochs: epochs, augmentation: session.augmentation)
             output.text("cross-validating \(model.spec) on \(dataset.name): \(folds), \(counted(epochs, "epoch")) per fold — Ctrl-C stops")
             let foldCount = try validation.testSubjects(of: dataset.subjects, seed: session.config.seed).count
             let bar = EpochsProgress(output: output, totalEpochs: foldCount * epochs)
