@@ -259,4 +259,5 @@ int ct_has_mkldnn(void);
 #endif
 
 #endif /* CTORCH_H */
+#include "ctorch_distributed.h"
 #include "ctorch_recurrent.h"
