@@ -2,7 +2,9 @@
 """The PyTorch peer benchmark for every model `har-bench` compares: the reference's own (`sa`, `cnn`, `lstm`, built
 by ../shared/bench/peer_pytorch.py) plus PyTorch versions of harlab's hybrids the reference lacks, `attn+lstm`
 and `sa+transformer`, built layer for layer as harlab builds them (Sources/HARKit/Models: ModelFactory,
-ConvStem, RecurrentReader, TransformerReader) with the same state-dict names and parameter counts.
+ConvStem, RecurrentReader, TransformerReader) with the same state-dict names and parameter counts; every other
+model (`ca`, `resnet`, `gru`, `transformer`, `deepconvlstm`, other hybrids) from scripts/har_models_torch.py, the
+PyTorch models written from the architecture descriptions for ModelParityTests.
 
 Same command line and JSON output as peer_pytorch.py, whose training and inference timing it reuses:
   ~/peer/bin/python scripts/peer_models.py --models attn+lstm --datasets uci --threads 2
@@ -21,6 +23,8 @@ if not os.path.exists(os.path.join(PEER_DIR, "peer_pytorch.py")):
     sys.exit(f"peer_pytorch.py not found in {PEER_DIR} (set PEER_BENCH_DIR to its folder)")
 sys.path.insert(0, PEER_DIR)
 import peer_pytorch  # noqa: E402  (the reference benchmark: SHAPES, ConvNet, LSTMNet, train_throughput, inference)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import har_models_torch  # noqa: E402  (every harlab model, independently written)
 
 
 def attention_stem(width, depth):
@@ -81,12 +85,15 @@ class AttentionTransformer(nn.Module):
 
 
 def build(model, T, C, classes):
-    """The reference's models from peer_pytorch.py, plus harlab's hybrids under harlab's spec names."""
+    """The reference's models from peer_pytorch.py, harlab's hybrids under harlab's spec names, and any other model
+    from har_models_torch.py."""
     if model in ("attn+lstm", "sa+lstm"):
         return AttentionLSTM(T, C, classes)
     if model in ("sa+transformer", "attn+transformer"):
         return AttentionTransformer(T, C, classes)
-    return peer_pytorch.build(model, T, C, classes)
+    if model in ("sa", "cnn", "lstm"):
+        return peer_pytorch.build(model, T, C, classes)
+    return har_models_torch.HARNet(model, T, C, classes)
 
 
 def main():

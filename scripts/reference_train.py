@@ -5,7 +5,8 @@ Reads a folder in the reference tool's .npy layout (x_train.npy, y_train.npy, x_
 harlab writes one as the cache of every loaded dataset, or with the shell's `export`) and trains the
 reference model from ../shared/bench/peer_pytorch.py with the reference recipe: AdamW (lr 5e-4,
 weight decay 1e-3), StepLR (step epochs/3, gamma 0.5), cross-entropy, batch 128, shuffled each epoch.
-Prints one JSON line: accuracy and macro F1 on the test arrays after the last epoch.
+Prints one JSON line: accuracy and macro F1 on the test arrays after the last epoch, each epoch's seconds
+(the training loop only) and the thread count.
 
 Not a harlab dependency: run it with a Python that has torch and numpy, e.g.
   ~/peer/bin/python scripts/reference_train.py FOLDER --model sa --epochs 5
@@ -38,13 +39,14 @@ def main():
     p.add_argument("--model", default="sa")
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2, help="torch threads; 0 keeps PyTorch's own default")
     p.add_argument("--peer", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "bench"))
     a = p.parse_args()
     sys.path.insert(0, a.peer)
     import peer_pytorch
 
-    torch.set_num_threads(a.threads)
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     load = lambda name: np.load(os.path.join(a.folder, name))
     x_train, y_train = torch.tensor(load("x_train.npy")).float(), torch.tensor(load("y_train.npy")).long()
@@ -58,8 +60,9 @@ def main():
     schedule = torch.optim.lr_scheduler.StepLR(opt, step_size=max(1, a.epochs // 3), gamma=0.5)
     loader = DataLoader(TensorDataset(x_train, y_train), batch_size=128, shuffle=True)
     loss_fn = nn.CrossEntropyLoss()
-    start, losses = time.perf_counter(), []
+    start, losses, epoch_seconds = time.perf_counter(), [], []
     for _ in range(a.epochs):
+        epoch_start = time.perf_counter()
         net.train()
         total, seen = 0.0, 0
         for xb, yb in loader:
@@ -70,6 +73,7 @@ def main():
             total += loss.item() * len(xb)
             seen += len(xb)
         losses.append(round(total / seen, 4))
+        epoch_seconds.append(round(time.perf_counter() - epoch_start, 3))
         schedule.step()
     net.eval()
     with torch.no_grad():
@@ -78,6 +82,7 @@ def main():
     print(json.dumps({"tool": "pytorch-" + torch.__version__, "model": a.model, "epochs": a.epochs, "train_windows": len(x_train),
                       "test_windows": len(x_test), "accuracy": round(float(np.mean(predictions == labels)), 4),
                       "f1_macro": round(macro_f1(labels, predictions, classes), 4), "train_losses": losses,
+                      "epoch_seconds": epoch_seconds, "threads": torch.get_num_threads(),
                       "seconds": round(time.perf_counter() - start, 1)}))
 
 

@@ -89,9 +89,16 @@ public enum Functional {
     }
 
     /// The fused multi-layer LSTM kernel. `parameters` lists w_ih, w_hh, b_ih, b_hh per layer and direction.
+    /// Evaluation without autograd takes the cheaper inference path (see `usesRecurrentInferencePath`).
     public static func lstm(_ x: Tensor, parameters: [Tensor], layers: Int, dropout: Double = 0, training: Bool = false,
                             bidirectional: Bool = false, batchFirst: Bool = true,
                             initial: (h: Tensor, c: Tensor)? = nil) throws -> (output: Tensor, h: Tensor, c: Tensor) {
+        if try usesRecurrentInferencePath(.lstm, x, parameters: parameters, layers: layers, training: training, bidirectional: bidirectional) {
+            let result = try recurrentInference(.lstm, x, parameters: parameters, layers: layers, batchFirst: batchFirst,
+                                                initialH: initial?.h, initialC: initial?.c)
+            guard let c = result.c else { throw TorchError("the LSTM inference path returned no cell state") }
+            return (result.output, result.h, c)
+        }
         var y: ct_tensor?, h: ct_tensor?, c: ct_tensor?
         let handles: [ct_tensor?] = parameters.map { $0.handle }
         try withExtendedLifetime(parameters) {
@@ -102,8 +109,14 @@ public enum Functional {
     }
 
     /// The fused multi-layer GRU kernel. `parameters` lists w_ih, w_hh, b_ih, b_hh per layer and direction.
+    /// Evaluation without autograd takes the cheaper inference path (see `usesRecurrentInferencePath`).
     public static func gru(_ x: Tensor, parameters: [Tensor], layers: Int, dropout: Double = 0, training: Bool = false,
                            bidirectional: Bool = false, batchFirst: Bool = true, initial: Tensor? = nil) throws -> (output: Tensor, h: Tensor) {
+        if try usesRecurrentInferencePath(.gru, x, parameters: parameters, layers: layers, training: training, bidirectional: bidirectional) {
+            let result = try recurrentInference(.gru, x, parameters: parameters, layers: layers, batchFirst: batchFirst,
+                                                initialH: initial, initialC: nil)
+            return (result.output, result.h)
+        }
         var y: ct_tensor?, h: ct_tensor?
         let handles: [ct_tensor?] = parameters.map { $0.handle }
         try withExtendedLifetime(parameters) {

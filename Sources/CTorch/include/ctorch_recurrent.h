@@ -1,0 +1,47 @@
+/*
+ * ctorch_recurrent.h: a cheaper LSTM/GRU for inference (no autograd).
+ *
+ * libtorch 1.13's at::lstm/at::gru multiply the hidden state by W_hh with a
+ * GEMM at every time step; OpenBLAS packs the whole W_hh for each such call,
+ * which at batch 1 costs several times the arithmetic. This path computes the
+ * input projection of all time steps as one GEMM per layer, then per step one
+ * GEMV (batch 1) or GEMM for the hidden state plus the gate maths in place on
+ * preallocated buffers. Same arithmetic as PyTorch's cells, so the same outputs
+ * up to rounding.
+ */
+#ifndef CTORCH_RECURRENT_H
+#define CTORCH_RECURRENT_H
+
+#include <stdint.h>
+#include "CTorch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Which recurrent cell: PyTorch's gate orders (LSTM i, f, g, o; GRU r, z, n). */
+typedef enum { CT_CELL_LSTM = 0, CT_CELL_GRU = 1 } ct_cell;
+
+/**
+ * 1 when ct_nn_recurrent_inference computes this call: evaluation mode (`training` 0), autograd not recording
+ * on this thread (no_grad or inference mode), CPU autocast off, one direction, a batched 3-D input of at least
+ * one step, and float32 or float64 CPU tensors of one dtype with biases (4 tensors per layer). Else 0
+ * (the caller uses ct_nn_lstm/ct_nn_gru), or -1 on a bad handle.
+ */
+int ct_nn_recurrent_inference_applies(ct_cell cell, ct_tensor x, const ct_tensor *params, int nparams, int64_t layers,
+                                      int training, int bidirectional);
+
+/**
+ * The stacked unidirectional `cell` in evaluation mode, as ct_nn_lstm/ct_nn_gru compute it (same arguments; `c0`
+ * and `out_c` are ignored for GRU). Fails with a message naming the unmet condition when
+ * ct_nn_recurrent_inference_applies would say 0.
+ */
+int ct_nn_recurrent_inference(ct_cell cell, ct_tensor x, ct_tensor h0, ct_tensor c0, const ct_tensor *params,
+                              int nparams, int64_t layers, int batch_first, ct_tensor *out_y, ct_tensor *out_h,
+                              ct_tensor *out_c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CTORCH_RECURRENT_H */

@@ -1,0 +1,160 @@
+import XCTest
+@testable import Torch
+import TestSupport
+
+/// The inference path of LSTM and GRU (`ctorch_recurrent.cpp`: one projection GEMM per layer, a GEMV or small GEMM
+/// per step) gives libtorch's fused kernel's outputs, and runs exactly where no autograd or training needs that kernel.
+///
+/// Tolerances: every output is a short chain of sums of at most 2·hidden + 1 = 17 (small) or 97 (wide) products of
+/// O(1) values through sigmoid/tanh (slope ≤ 1), over ≤ 12 steps whose recurrence damps errors (|f|, |z| < 1). Any
+/// summation order, vector width or FMA use keeps each sum within 97·ε of its magnitude, so 200·ε per step (float32
+/// 2.4e-5, float64 4.4e-14) times the steps is an order above the worst case on any CPU, and far below a wrong gate.
+final class RecurrentInferenceTests: IsolatedTestCase {
+    private func tolerance(_ dtype: DType, steps: Int) -> Double {
+        (dtype == .float64 ? 2.2e-16 : 1.19e-7) * 200 * Double(steps)
+    }
+
+    /// Outputs and final states of both paths on the same layer and input, in both dtypes, batch 1 and 3, with and
+    /// without an initial state, batch-first and time-major.
+    func testInferencePathMatchesTheFusedKernel() throws {
+        Runtime.manualSeed(11)
+        for dtype in [DType.float64, .float32] {
+            for (batch, batchFirst, withState) in [(1, true, false), (3, true, true), (1, false, true), (3, false, false)] {
+                let (steps, hidden) = (12, 48)
+                let lstm = try LSTM(inputSize: 5, hiddenSize: hidden, layers: 2, batchFirst: batchFirst)
+                let gru = try GRU(inputSize: 5, hiddenSize: hidden, layers: 2, batchFirst: batchFirst)
+                try lstm.convert(to: dtype)
+                try gru.convert(to: dtype)
+                lstm.setTraining(false)
+                gru.setTraining(false)
+                let x = try Tensor.randn(batchFirst ? [batch, steps, 5] : [steps, batch, 5], dtype: dtype)
+                let h0 = withState ? try Tensor.randn([2, batch, hidden], dtype: dtype) : nil
+                let c0 = withState ? try Tensor.randn([2, batch, hidden], dtype: dtype) : nil
+                let initial = h0.flatMap { h in c0.map { (h: h, c: $0) } }
+                let what = "\(dtype) batch \(batch) batchFirst \(batchFirst) state \(withState)"
+                let tolerance = tolerance(dtype, steps: steps)
+
+                let fusedLSTM = try lstm.forward(x, initial: initial)
+                let fastLSTM = try withInferenceMode { try lstm.forward(x, initial: initial) }
+                try assertClose(fastLSTM.output, fusedLSTM.output, tolerance: tolerance, "LSTM output, \(what)")
+                try assertClose(fastLSTM.state.h, fusedLSTM.state.h, tolerance: tolerance, "LSTM h, \(what)")
+                try assertClose(fastLSTM.state.c, fusedLSTM.state.c, tolerance: tolerance, "LSTM c, \(what)")
+
+                let fusedGRU = try gru.forward(x, initial: h0)
+                let fastGRU = try withInferenceMode { try gru.forward(x, initial: h0) }
+                try assertClose(fastGRU.output, fusedGRU.output, tolerance: tolerance, "GRU output, \(what)")
+                try assertClose(fastGRU.state, fusedGRU.state, tolerance: tolerance, "GRU h, \(what)")
+            }
+        }
+    }
+
+    /// Both cells against the textbook equations, written out here in Double over plain arrays (PyTorch's gate order:
+    /// LSTM i, f, g, o; GRU r, z, n with the reset gate applied to W_hn·h + b_hn).
+    func testInferencePathMatchesTheCellEquations() throws {
+        Runtime.manualSeed(5)
+        let (batch, steps, inputs, hidden) = (2, 6, 3, 4)
+        let x = try Tensor.randn([batch, steps, inputs], dtype: .float64)
+        let lstm = try LSTM(inputSize: inputs, hiddenSize: hidden, layers: 2)
+        let gru = try GRU(inputSize: inputs, hiddenSize: hidden, layers: 2)
+        for layer in [lstm, gru] as [any Module] {
+            try layer.convert(to: .float64)
+            layer.setTraining(false)
+        }
+        let expectedLSTM = try CellEquations(module: lstm, layers: 2).run(x: x.scalars(as: Double.self), batch: batch, steps: steps,
+                                                                         inputs: inputs, cell: .lstm)
+        let expectedGRU = try CellEquations(module: gru, layers: 2).run(x: x.scalars(as: Double.self), batch: batch, steps: steps,
+                                                                       inputs: inputs, cell: .gru)
+        let actualLSTM = try withInferenceMode { try lstm(x).scalars(as: Double.self) }
+        let actualGRU = try withInferenceMode { try gru(x).scalars(as: Double.self) }
+        for (name, actual, expected) in [("LSTM", actualLSTM, expectedLSTM), ("GRU", actualGRU, expectedGRU)] {
+            XCTAssertEqual(actual.count, expected.count, name)
+            let worst = zip(actual, expected).map { Swift.abs($0 - $1) }.max() ?? .infinity
+            XCTAssertLessThan(worst, 1e-12, "\(name): inference path differs from the cell equations")
+        }
+    }
+
+    /// Training, recording autograd, autocast, a second direction and an unbatched input keep the fused kernel;
+    /// evaluation under `withNoGrad` or `withInferenceMode` takes the inference path.
+    func testInferencePathRunsOnlyWithoutAutograd() throws {
+        let layer = try LSTM(inputSize: 3, hiddenSize: 4, layers: 2)
+        let parameters = layer.namedParameters().map(\.tensor)
+        let x = try Tensor.randn([2, 5, 3])
+        func applies(training: Bool = false, bidirectional: Bool = false, input: Tensor? = nil) throws -> Bool {
+            try Functional.usesRecurrentInferencePath(.lstm, input ?? x, parameters: parameters, layers: 2, training: training,
+                                                      bidirectional: bidirectional)
+        }
+        XCTAssertFalse(try applies(), "autograd is recording")
+        XCTAssertTrue(try withInferenceMode { try applies() })
+        XCTAssertTrue(try withNoGrad { try applies() })
+        XCTAssertFalse(try withInferenceMode { try applies(training: true) })
+        XCTAssertFalse(try withInferenceMode { try applies(bidirectional: true) })
+        XCTAssertFalse(try withInferenceMode { try applies(input: try Tensor.randn([5, 3])) })
+        XCTAssertFalse(try withInferenceMode { try applies(input: try Tensor.randn([2, 5, 3], dtype: .float64)) }, "mixed dtypes")
+        XCTAssertFalse(try Autocast.run { try withInferenceMode { try applies() } }, "CPU autocast is on")
+    }
+
+    /// Weights that do not fit the input fail with a message naming the layer, not a crash or a wrong answer.
+    func testMisfittingWeightsAreNamed() throws {
+        let layer = try LSTM(inputSize: 3, hiddenSize: 4, layers: 2)
+        var parameters = layer.namedParameters().map(\.tensor)
+        parameters[5] = try Tensor.randn([16, 5])
+        XCTAssertThrowsError(try withInferenceMode {
+            try Functional.lstm(try Tensor.randn([1, 5, 3]), parameters: parameters, layers: 2)
+        }) { error in
+            XCTAssertTrue("\(error)".contains("layer 1"), "\(error)")
+        }
+    }
+}
+
+/// LSTM and GRU step equations over plain arrays, independent of libtorch's kernels.
+private struct CellEquations {
+    /// Per layer: w_ih rows, w_hh rows, b_ih, b_hh.
+    let weights: [(wih: [[Double]], whh: [[Double]], bih: [Double], bhh: [Double])]
+
+    init(module: any Module, layers: Int) throws {
+        let named = Dictionary(uniqueKeysWithValues: module.namedParameters().map { ($0.name, $0.tensor) })
+        func rows(_ name: String) throws -> [[Double]] {
+            let tensor = try XCTUnwrap(named[name], name)
+            let values = try tensor.scalars(as: Double.self), width = tensor.shape[1]
+            return stride(from: 0, to: values.count, by: width).map { Array(values[$0..<$0 + width]) }
+        }
+        weights = try (0..<layers).map { l in
+            (try rows("weight_ih_l\(l)"), try rows("weight_hh_l\(l)"),
+             try XCTUnwrap(named["bias_ih_l\(l)"]).scalars(as: Double.self), try XCTUnwrap(named["bias_hh_l\(l)"]).scalars(as: Double.self))
+        }
+    }
+
+    /// The last layer's outputs `[batch, steps, hidden]`, flattened, for batch-first `x`.
+    func run(x: [Double], batch: Int, steps: Int, inputs: Int, cell: RecurrentCell) -> [Double] {
+        func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+        func sigmoid(_ v: Double) -> Double { 1 / (1 + Foundation.exp(-v)) }
+        var sequences = (0..<batch).map { b in (0..<steps).map { t in Array(x[(b * steps + t) * inputs..<(b * steps + t + 1) * inputs]) } }
+        for w in weights {
+            let hidden = w.whh[0].count
+            sequences = sequences.map { sequence in
+                var h = [Double](repeating: 0, count: hidden), c = h, outputs: [[Double]] = []
+                for input in sequence {
+                    let gi = w.wih.indices.map { dot(w.wih[$0], input) + w.bih[$0] }
+                    let gh = w.whh.indices.map { dot(w.whh[$0], h) + w.bhh[$0] }
+                    if cell == .lstm {
+                        for j in 0..<hidden {
+                            let i = sigmoid(gi[j] + gh[j]), f = sigmoid(gi[hidden + j] + gh[hidden + j])
+                            let g = Foundation.tanh(gi[2 * hidden + j] + gh[2 * hidden + j]), o = sigmoid(gi[3 * hidden + j] + gh[3 * hidden + j])
+                            c[j] = f * c[j] + i * g
+                            h[j] = o * Foundation.tanh(c[j])
+                        }
+                    } else {
+                        h = (0..<hidden).map { j in
+                            let r = sigmoid(gi[j] + gh[j]), z = sigmoid(gi[hidden + j] + gh[hidden + j])
+                            let n = Foundation.tanh(gi[2 * hidden + j] + r * gh[2 * hidden + j])
+                            return (1 - z) * n + z * h[j]
+                        }
+                    }
+                    outputs.append(h)
+                }
+                return outputs
+            }
+        }
+        return sequences.flatMap { $0.flatMap { $0 } }
+    }
+}
