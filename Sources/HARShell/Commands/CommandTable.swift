@@ -10,6 +10,7 @@ public enum CommandTable {
         SetCommand.self, ShowCommand.self,
         TrainCommand.self, EvalCommand.self, TuneCommand.self, CrossValidateCommand.self,
         StreamCommand.self,
+        ReplayCommand.self,
         InspectCommand.self, PlotCommand.self, RunsCommand.self, CompareCommand.self, LabelCommand.self, ReportCommand.self, ExportCommand.self,
         SaveCommand.self,
     ]
