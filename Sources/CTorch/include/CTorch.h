@@ -259,3 +259,4 @@ int ct_has_mkldnn(void);
 #endif
 
 #endif /* CTORCH_H */
+#include "ctorch_fused.h"

@@ -23,6 +23,9 @@ public final class ConvStem: Module {
     /// Time steps after the stages (T').
     public let outputTime: Int
     public var isTraining = true
+    /// Whether spatial-attention stages run as one fused kernel (conv, then attention + batch norm + ReLU in one
+    /// autograd node; `fusedSpatialStage`) instead of layer by layer. Same maths; on by default.
+    public var fusesSpatialAttention = true
 
     /// A stem of `depth` stages starting at `width` feature maps, doubling each stage.
     public init(input: InputShape, width: Int, depth: Int, attention: Attention) throws {
@@ -77,6 +80,10 @@ public final class ConvStem: Module {
         var y = x
         for stage in stages {
             y = try stage.conv(y)
+            if recorder == nil, fusesSpatialAttention, let spatial = stage.attention as? SpatialAttention, Self.fuses(y) {
+                y = try fusedSpatialStage(y, attention: spatial, norm: stage.norm)
+                continue
+            }
             recorder?.record("\(prefix).\(stage.firstIndex)", kind: "Conv2d", output: y, parameters: stage.conv.parameterCount,
                              macs: y.count / max(1, y.shape[0]) * stage.conv.weight.shape.dropFirst().reduce(1, *))
             if let attention = stage.attention {
