@@ -47,7 +47,7 @@ struct SpatialAttentionBlock : public torch::autograd::Function<SpatialAttention
       const at::Tensor squares = plane_m2.sum(0) + (plane_mean - mean).pow(2).sum(0) * double(N);
       const double count = double(B) * double(N);
       variance = squares / count;
-      if (running_mean.defined()) {
+      if (running_mean.numel() > 0) {
         running_mean.copy_(running_mean.to(at::kDouble) * (1 - momentum) + mean * momentum);
         running_var.copy_(running_var.to(at::kDouble) * (1 - momentum) + squares / (count - 1) * momentum);
       }
@@ -151,8 +151,11 @@ variable_list spatial_attention(ct_tensor x_handle, ct_tensor gate_weight, ct_te
   }
   if (training && x.numel() / F <= 1)
     throw std::invalid_argument("expected more than 1 value per feature map when training, got x " + c10::str(x.sizes()));
+  // Absent statistics travel as empty tensors: an undefined tensor argument trips the autograd function's bookkeeping.
+  const at::Tensor none = at::empty({0}, x.options());
   return SpatialAttentionBlock::apply(x, unwrap(gate_weight), unwrap(gate_bias), unwrap(norm_weight), unwrap(norm_bias),
-                                      mean, variance, training, momentum, eps);
+                                      mean.defined() ? mean : none, variance.defined() ? variance : none, training,
+                                      momentum, eps);
 }
 
 }  // namespace
