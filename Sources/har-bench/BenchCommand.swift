@@ -32,6 +32,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("tensorboard-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with a TensorBoard log and one without, and report what the log costs an epoch.")
     var tensorBoardPairs = 0
 
+    @Option(name: .customLong("fusion-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with the fused spatial-attention kernel and one layer by layer, alternating in one process, and report the fused path's speed-up.")
+    var fusionPairs = 0
+
     func run() throws {
         if let dsadsFolder { try benchmarkLoading(dsadsFolder) }
         guard !models.isEmpty else { return }
@@ -54,6 +57,12 @@ struct BenchCommand: ParsableCommand {
         if tensorBoardPairs > 0 {
             for model in models.split(separator: ",").map(String.init) {
                 for shape in shapes { say(try TensorBoardOverhead.measure(model: model, shape: shape, settings: settings, pairs: tensorBoardPairs).jsonLine) }
+            }
+            return
+        }
+        if fusionPairs > 0 {
+            for model in models.split(separator: ",").map(String.init) {
+                for shape in shapes { say(try FusedAttentionGain.measure(model: model, shape: shape, settings: settings, pairs: fusionPairs).jsonLine) }
             }
             return
         }
