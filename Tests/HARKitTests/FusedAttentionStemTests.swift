@@ -3,7 +3,7 @@ import Torch
 @testable import HARKit
 import TestSupport
 
-/// The `sa` model with its fused spatial-attention stages (the default) against the same weights layer by layer:
+/// The `sa` model with its fused spatial-attention stages (opt-in) against the same weights layer by layer:
 /// logits, every parameter's gradient, the running statistics and the attention maps.
 final class FusedAttentionStemTests: IsolatedTestCase {
     /// Two copies of a narrow `sa` model with the same weights, the second one unfused.
@@ -14,6 +14,7 @@ final class FusedAttentionStemTests: IsolatedTestCase {
         let layered = try ModelFactory.make(try ModelSpec("sa", options: ["width": "4"]), input: input)
         for model in [fused, layered] { try model.convert(to: dtype) }
         try layered.loadState(fused.stateDict())
+        fused.setFusedSpatialAttention(true)
         layered.setFusedSpatialAttention(false)
         return (fused, layered)
     }

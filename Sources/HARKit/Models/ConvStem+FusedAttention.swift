@@ -23,7 +23,7 @@ extension ConvStem {
 
 extension Module {
     /// Turns the fused spatial-attention stages of every `ConvStem` in this module's tree on or off (`har-bench
-    /// --unfused` compares the two; both compute the same maths).
+    /// --fused` and `--fusion-pairs` compare the two; both compute the same maths).
     public func setFusedSpatialAttention(_ on: Bool) {
         if let stem = self as? ConvStem { stem.fusesSpatialAttention = on }
         for child in children { child.module.setFusedSpatialAttention(on) }

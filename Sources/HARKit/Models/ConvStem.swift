@@ -23,9 +23,10 @@ public final class ConvStem: Module {
     /// Time steps after the stages (T').
     public let outputTime: Int
     public var isTraining = true
-    /// Whether spatial-attention stages run as one fused kernel (conv, then attention + batch norm + ReLU in one
-    /// autograd node; `fusedSpatialStage`) instead of layer by layer. Same maths; on by default.
-    public var fusesSpatialAttention = true
+    /// Whether spatial-attention stages run attention + batch norm + ReLU as one fused kernel (`fusedSpatialStage`)
+    /// instead of layer by layer. Same maths; off by default, since it measured slower than the layers (README,
+    /// Performance: `har-bench --fusion-pairs`).
+    public var fusesSpatialAttention = false
 
     /// A stem of `depth` stages starting at `width` feature maps, doubling each stage.
     public init(input: InputShape, width: Int, depth: Int, attention: Attention) throws {
