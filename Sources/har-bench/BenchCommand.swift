@@ -17,8 +17,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Training batch size.") var batch = 128
     @Flag(help: "Autocast to bfloat16 (mixed precision on CPU).") var bf16 = false
     @Option(help: "Batch-1 inference repetitions.") var reps = 50
-    @Flag(help: "Run `sa` stems with the fused spatial-attention kernel instead of layer by layer (tool harlab-…-fused), to compare the two.")
+    @Flag(help: "Run `sa` stems with the fused spatial-attention kernel (tool harlab-…-fused); by default it runs under --bf16 only.")
     var fused = false
+    @Flag(help: "Run `sa` stems layer by layer (tool harlab-…-unfused), also under --bf16.")
+    var unfused = false
     @Option(name: .customLong("vs-peer"), help: "Python interpreter with torch: run ../shared/bench/peer_pytorch.py interleaved and print ratios.")
     var peerPython: String?
     @Option(help: "Path of peer_pytorch.py (default: ../shared/bench/peer_pytorch.py from the package root).") var peerScript: String?
@@ -53,7 +55,7 @@ struct BenchCommand: ParsableCommand {
             fflush(stdout)
         }
         var settings = TrainingBenchmark.Settings(threads: threads, samples: samples, epochs: epochs, batch: batch, bf16: bf16, repetitions: reps)
-        settings.fused = fused
+        settings.fused = fused ? true : unfused ? false : nil
         if tensorBoardPairs > 0 {
             for model in models.split(separator: ",").map(String.init) {
                 for shape in shapes { say(try TensorBoardOverhead.measure(model: model, shape: shape, settings: settings, pairs: tensorBoardPairs).jsonLine) }

@@ -3,7 +3,7 @@ import Torch
 @testable import HARKit
 import TestSupport
 
-/// The `sa` model with its fused spatial-attention stages (opt-in) against the same weights layer by layer:
+/// The `sa` model with its fused spatial-attention stages against the same weights layer by layer:
 /// logits, every parameter's gradient, the running statistics and the attention maps.
 final class FusedAttentionStemTests: IsolatedTestCase {
     /// Two copies of a narrow `sa` model with the same weights, the second one unfused.
@@ -46,6 +46,18 @@ final class FusedAttentionStemTests: IsolatedTestCase {
                 XCTAssertLessThan(try (ma.weights - mb.weights).abs().max().item(), 1e-12, ma.layer)
             }
         }
+    }
+
+    /// By default the fused kernel takes bfloat16 activations only (its gate comes back float32, autocast's layers give a
+    /// bfloat16 one); forcing it off gives the layers under autocast too.
+    func testDefaultFusesBFloat16ActivationsOnly() throws {
+        let (automatic, layered) = try pair(dtype: .float32)
+        automatic.setFusedSpatialAttention(nil)
+        let x = try Tensor.randn([2, 1, 24, 3])
+        _ = try Autocast.run(on: .cpu) { try automatic(x) }
+        _ = try Autocast.run(on: .cpu) { try layered(x) }
+        XCTAssertEqual(automatic.attentionMaps.first?.weights.dtype, .float32)
+        XCTAssertEqual(layered.attentionMaps.first?.weights.dtype, .bfloat16)
     }
 
     /// bfloat16 autocast: the fused model's logits stay within bfloat16 rounding of autocast's layer-by-layer ones.

@@ -13,8 +13,9 @@ public enum TrainingBenchmark {
         public var batch: Int
         public var bf16: Bool
         public var repetitions: Int
-        /// Whether `sa` stems run their fused spatial-attention kernel (`har-bench --fused`; layer by layer otherwise).
-        public var fused = false
+        /// Whether `sa` stems run their fused spatial-attention kernel (`har-bench --fused`, `--unfused`); nil: the
+        /// default choice by dtype (`ConvStem.fusesSpatialAttention`).
+        public var fused: Bool?
 
         /// Settings with the peer script's meaning.
         public init(threads: Int, samples: Int, epochs: Int, batch: Int, bf16: Bool, repetitions: Int) {
@@ -62,7 +63,7 @@ public enum TrainingBenchmark {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let timing = try InferenceTiming.measure(model, repetitions: settings.repetitions, batch: 512)
         let summary = try ModelSummary(of: model)
-        return BenchmarkResult(tool: "harlab-\(HARKit.version)" + (settings.fused ? "-fused" : ""), model: specText, dataset: shape.name, threads: settings.threads,
+        return BenchmarkResult(tool: "harlab-\(HARKit.version)" + (settings.fused.map { $0 ? "-fused" : "-unfused" } ?? ""), model: specText, dataset: shape.name, threads: settings.threads,
                                bf16: settings.bf16, batch: settings.batch,
                                trainSamplesPerSecond: Double(settings.samples * outcome.records.count) / seconds,
                                inferLatencyMs: timing.latencyMean, inferWindowsPerSecond: timing.throughput,

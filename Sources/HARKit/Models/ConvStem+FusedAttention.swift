@@ -22,9 +22,10 @@ extension ConvStem {
 }
 
 extension Module {
-    /// Turns the fused spatial-attention stages of every `ConvStem` in this module's tree on or off (`har-bench
-    /// --fused` and `--fusion-pairs` compare the two; both compute the same maths).
-    public func setFusedSpatialAttention(_ on: Bool) {
+    /// Turns the fused spatial-attention stages of every `ConvStem` in this module's tree on or off, or back to the
+    /// default choice by dtype with nil (`ConvStem.fusesSpatialAttention`; `har-bench --fused`, `--unfused` and
+    /// `--fusion-pairs` compare the two; both compute the same maths).
+    public func setFusedSpatialAttention(_ on: Bool?) {
         if let stem = self as? ConvStem { stem.fusesSpatialAttention = on }
         for child in children { child.module.setFusedSpatialAttention(on) }
     }
