@@ -40,6 +40,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if let dsadsFolder { try benchmarkLoading(dsadsFolder) }
         guard !models.isEmpty else { return }
+        guard !(fused && unfused) else { throw ValidationError("--fused and --unfused exclude each other") }
         let shapes = try datasets.split(separator: ",").map { name -> BenchmarkShape in
             guard let shape = BenchmarkShape.named(String(name)) else {
                 throw ValidationError("unknown dataset shape '\(name)' (valid: \(BenchmarkShape.all.map(\.name).joined(separator: ", ")))")
