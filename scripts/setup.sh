@@ -13,6 +13,9 @@ set -euo pipefail
 need=()
 if [ -z "${LIBTORCH:-}" ]; then
   dpkg -s libtorch-dev >/dev/null 2>&1 || need+=(libtorch-dev)
+  # Distributed training compiles against c10d's ProcessGroupGloo, whose header includes Gloo's own headers;
+  # libtorch_cpu already links Debian's libgloo0, libgloo-dev adds only the headers.
+  dpkg -s libgloo-dev >/dev/null 2>&1 || need+=(libgloo-dev)
   # Debian's libtorch takes its matrix products (Linear, LSTM, GRU, attention) from whatever provides
   # libblas.so.3; without OpenBLAS that is the Netlib reference BLAS, many times slower. The OpenMP build
   # shares libtorch's thread pool instead of starting threads of its own.

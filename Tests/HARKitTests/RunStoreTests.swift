@@ -128,7 +128,7 @@ final class RunStoreTests: IsolatedTestCase {
         XCTAssertEqual(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }, "wal")
         XCTAssertEqual(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") },
                        ["v1: runs and epochs", "v2: run owners and interrupted runs", "v3: run kinds, groups, settings history and spreads",
-                        "v4: the precision a run trained in"])
+                        "v4: the precision a run trained in", "v5-learn: per-subject scores"])
     }
 
     func testStoreFromANewerHarlabIsRefused() throws {

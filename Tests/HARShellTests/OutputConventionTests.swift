@@ -38,7 +38,8 @@ final class OutputConventionTests: ThreadRestoringTestCase {
             let foldPercent = TableValue.percentage(fold["accuracy"]?.doubleValue ?? .nan).display
             XCTAssertTrue(out.lines.contains { $0.hasPrefix("\(index + 1) ") && $0.contains(" \(foldPercent) ") }, out.transcript)
         }
-        XCTAssertTrue(out.lines.last?.hasPrefix("accuracy ") == true && out.lines.last?.contains("% ± ") == true, out.lines.last ?? "")
+        XCTAssertTrue(out.lines.contains { $0.hasPrefix("accuracy ") && $0.contains("% ± ") }, out.transcript)
+        XCTAssertTrue(out.lines.contains { $0.hasPrefix("per subject (") && $0.contains("% ± ") }, out.transcript)
     }
 
     func testCountsAgreeInNumber() throws {

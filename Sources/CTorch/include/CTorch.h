@@ -260,3 +260,4 @@ int ct_has_mkldnn(void);
 
 #endif /* CTORCH_H */
 #include "ctorch_fused.h"
+#include "ctorch_distributed.h"

@@ -18,6 +18,8 @@ public struct Batcher {
     public let dropsLoneWindow: Bool
     /// The split's window indices, in dataset order.
     public let indices: [Int]
+    /// How each epoch draws its windows when shuffling (`Sampler.shuffle`: each once).
+    public var sampler = Sampler.shuffle
     private let groups: SensorGroups
 
     /// A batcher over `split` of `dataset`.
@@ -51,6 +53,7 @@ public struct Batcher {
     /// The window order of `epoch`: shuffled from (seed, epoch) when shuffling, else dataset order.
     public func order(epoch: Int) -> [Int] {
         guard shuffle else { return indices }
+        if sampler == .balanced { return balancedOrder(epoch: epoch) }
         var random = SeededGenerator(seed: seed, stream: 0x5348_5546, UInt64(truncatingIfNeeded: epoch))
         return indices.shuffled(using: &random)
     }

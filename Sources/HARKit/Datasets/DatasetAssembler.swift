@@ -8,6 +8,7 @@ enum DatasetAssembler {
         let channels = source.channelNames.count
         var dropped = source.dropped
         var recordings = options.windowing == .reference && !source.isPrewindowed ? concatenatedByGroup(source.recordings) : source.recordings
+        if let kept = options.subjects { recordings = try keeping(kept, of: recordings, source: source) }
         var rate = source.sampleRate
         if let target = options.rate, abs(target - rate) > 1e-9 {
             guard (rate / target).isFinite else { throw DatasetError("rate \(target) Hz is too low to resample recordings of \(rate) Hz") }

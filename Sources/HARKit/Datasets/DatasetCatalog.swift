@@ -26,7 +26,7 @@ public enum DatasetCatalog {
     /// - Parameters:
     ///   - name: `synthetic`, `uci-har`/`uci`, `wisdm`, `pamap2`/`pamap`, `dsads`/`dasa`, `opportunity`/`oppo` or `npy`.
     ///   - path: the unpacked archive's folder or the dataset's own folder in it; nil searches `dataDirectory`.
-    ///   - options: `window`, `overlap`, `split`, `normalize`, `rate`, `windowing`, `seed`, `validation`, `cache`.
+    ///   - options: `window`, `overlap`, `split`, `normalize`, `rate`, `windowing`, `seed`, `validation`, `cache`, `subjects`.
     ///   - dataDirectory: where datasets are looked for and the cache lives.
     /// - Throws: `DatasetError` for an unknown name or option, missing or malformed files, or an impossible protocol.
     public static func load(_ name: String, from path: URL? = nil, options: [String: String] = [:], dataDirectory: URL? = nil) throws -> HARDataset {
@@ -36,6 +36,7 @@ public enum DatasetCatalog {
         case "synthetic":
             return try DatasetAssembler.assemble(SyntheticDataset.source(seed: parsed.seed), options: parsed)
         case "npy":
+            guard parsed.subjects == nil else { throw DatasetError("subjects=: an npy folder holds windows, not subjects' recordings, to keep") }
             guard let folder = path ?? dataDirectory?.appendingPathComponent("npy") else {
                 throw DatasetError("load npy needs a folder: load npy from PATH")
             }

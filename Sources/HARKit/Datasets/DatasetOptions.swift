@@ -11,7 +11,7 @@ public struct DatasetOptions: Sendable, Equatable {
     }
 
     /// The option keys a load accepts.
-    public static let validKeys = ["window", "overlap", "split", "normalize", "rate", "windowing", "seed", "validation", "cache"]
+    public static let validKeys = ["window", "overlap", "split", "normalize", "rate", "windowing", "seed", "validation", "cache", "subjects"]
 
     /// Window length in samples (nil: the dataset's default).
     public var window: Int?
@@ -31,6 +31,8 @@ public struct DatasetOptions: Sendable, Equatable {
     public var validationFraction = 0.1
     /// Whether the preprocessed result is read from / written to the cache.
     public var cache = true
+    /// The only subjects whose recordings are kept (nil: every subject), e.g. one person to fine-tune on.
+    public var subjects: [Int]?
 
     /// The reference defaults of every dataset.
     public init() {}
@@ -63,6 +65,10 @@ public struct DatasetOptions: Sendable, Equatable {
             case "validation", "val":
                 guard let f = Double(value), f >= 0, f < 1 else { throw bad("a fraction in [0, 1)") }
                 validationFraction = f
+            case "subjects":
+                let ids = value.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard !ids.isEmpty, ids.allSatisfy({ $0 != nil }) else { throw bad("subject ids, e.g. 6 or 1,2,3") }
+                subjects = ids.compactMap { $0 }
             case "cache":
                 guard let flag = DatasetOptions.flag(value) else { throw bad("on or off") }
                 cache = flag
@@ -78,6 +84,7 @@ public struct DatasetOptions: Sendable, Equatable {
          "split=\(split?.description ?? "default")", "normalize=\(normalize.map { "\($0)" } ?? "default")",
          "rate=\(rate.map { "\($0)" } ?? "default")", "windowing=\(windowing.rawValue)", "seed=\(seed)",
          "validation=\(validationFraction)"].joined(separator: ";")
+            + (subjects.map { ";subjects=" + $0.map(String.init).joined(separator: ",") } ?? "")
     }
 
     private static func flag(_ value: String) -> Bool? {

@@ -72,6 +72,12 @@ public final class RunRecorder {
         write { try $0.setEvaluation(of: runID, metrics: metrics, inference: inference) }
     }
 
+    /// Records the run's test scores per subject.
+    public func evaluated(bySubject scores: SubjectScores) {
+        guard let runID else { return }
+        write { try $0.setSubjectScores(of: runID, scores) }
+    }
+
     /// Records the spread of this group result over its members (see `RunStore.setSpread(of:_:)`).
     public func summarised(_ spread: ResultSpread) {
         guard let runID else { return }

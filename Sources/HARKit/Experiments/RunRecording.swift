@@ -16,6 +16,9 @@ public struct RunRecording {
     /// Told of the first failure of each run's TensorBoard log (the config's `tensorBoardDirectory`), which then
     /// stops; the training goes on.
     public var onLogProblem: (TensorBoardError) -> Void = { _ in }
+    /// Whether runs get the TensorBoard log their configuration names (false on the ranks of a distributed job
+    /// other than 0, which write no shared files).
+    public var writesTensorBoardLog = true
 
     /// Recording into `store` (or, when it is nil because opening failed, reporting `unavailable` for each run),
     /// reporting failures to `onProblem`.
@@ -55,7 +58,7 @@ public struct RunRecording {
     /// Starts the TensorBoard log of `recorder`'s run when `start.config` names a log directory; a log that cannot
     /// start is reported to `onLogProblem`.
     private func startLog(of recorder: RunRecorder, start: RunStart, resumed: Bool) {
-        guard let directory = start.config.tensorBoardDirectory else { return }
+        guard writesTensorBoardLog, let directory = start.config.tensorBoardDirectory else { return }
         do {
             recorder.observe(try TensorBoardRunLog(directory: URL(fileURLWithPath: directory), runID: recorder.runID, start: start,
                                                    resumed: resumed, onProblem: onLogProblem))

@@ -17,6 +17,8 @@ public struct Report: Sendable {
     public var trials: [TrialScore]
     /// When the page was made.
     public var generatedAt: Date
+    /// Test scores per subject of the compared runs that recorded them, by run id.
+    public var subjects: [Int64: SubjectScores] = [:]
 
     /// A report of `runs` comparing `compared`, with their `epochs`, optional attention maps and tuning trials.
     public init(title: String = "harlab report", runs: [RunRecord], compared: [RunRecord], epochs: [Int64: [EpochRecord]],
@@ -39,6 +41,7 @@ public struct Report: Sendable {
         var epochs: [Int64: [EpochRecord]] = [:]
         for run in compared { epochs[run.id] = try store.epochs(of: run.id) }
         self.init(runs: runs, compared: compared, epochs: epochs, attention: attention, trials: trials)
+        for run in compared { subjects[run.id] = try store.subjectScores(of: run.id) }
     }
 
     /// The page.
@@ -64,6 +67,14 @@ public struct Report: Sendable {
                                                                      title: "run \(run.id) · \(run.model) · \(run.dataset)"),
                                                       caption: "Accuracy \(String(format: "%.4f", metrics.accuracy)), macro F1 \(String(format: "%.4f", metrics.f1Macro)).")
                                     })))
+        }
+        let bySubject = compared.compactMap { run in subjects[run.id].flatMap { $0.rows.isEmpty ? nil : (run, $0) } }
+        if !bySubject.isEmpty {
+            sections.append(section("Per subject", note: "Test accuracy and macro F1 of each subject; the spread is over subjects, each counted once.",
+                                    body: bySubject.map { run, scores in
+                                        "<h3>run \(run.id) · \(escape(run.model)) · \(escape(run.dataset))</h3>\n<p class=\"note\">\(escape(scores.summary))</p>\n"
+                                            + table(scores.table)
+                                    }.joined()))
         }
         if !attention.isEmpty {
             sections.append(section("Spatial attention", note: "Weight of each channel at each (pooled) time step.",

@@ -126,6 +126,10 @@ enum RunStoreSchema {
                 UPDATE runs SET train_precision = CASE WHEN json_extract(config, '$.mixedPrecision') = 1 THEN 'bfloat16' ELSE 'float32' END;
                 """)
         }
+        migrator.registerMigration("v5-learn: per-subject scores") { db in
+            // An evaluation's (or a cross-validation's) accuracy and macro F1 per subject, as SubjectScores JSON.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN subject_scores TEXT")
+        }
         return migrator
     }
 }

@@ -74,7 +74,10 @@ public struct CrossValidation {
             whole.end(RunEnd(status: .failed, message: "fold \(results.count + 1) failed: \(error)", trainSeconds: whole.trainSeconds))
             throw error
         }
-        if !results.isEmpty { whole.summarised(ResultSpread(results.map(\.metrics))) }
+        if !results.isEmpty {
+            whole.summarised(ResultSpread(results.map(\.metrics)))
+            whole.evaluated(bySubject: SubjectScores(rows: results.flatMap(\.subjects.rows)))
+        }
         whole.end(RunEnd(status: cancelled ? .cancelled : .finished,
                          message: cancelled ? "cross-validation was stopped after \(results.count) of \(groups.count) folds" : nil,
                          trainSeconds: whole.trainSeconds))
@@ -104,8 +107,11 @@ public struct CrossValidation {
             recorder.end(after: outcome)
             let evaluation = try Evaluator(model: trainer.model, dataset: fold).evaluate(split: .test)
             recorder.evaluated(evaluation.metrics)
+            let subjects = SubjectScores(evaluation, of: fold)
+            recorder.evaluated(bySubject: subjects)
             let result = CrossValidationFold(index: index + 1, testSubjects: test, testWindows: fold.indices(in: .test).count,
-                                             metrics: evaluation.metrics, history: trainer.history, runID: recorder.runID)
+                                             metrics: evaluation.metrics, history: trainer.history, runID: recorder.runID,
+                                             subjects: subjects)
             results.append(result)
             progress?(result)
         }

@@ -14,6 +14,8 @@ public struct CrossValidationFold: Sendable {
     public let history: [EpochRecord]
     /// The fold's run in the run store, when recorded.
     public let runID: Int64?
+    /// Test accuracy and macro F1 of each held-out subject of the fold (none unless given).
+    public var subjects = SubjectScores(rows: [])
 }
 
 /// The folds of a cross-validation with the mean and standard deviation of accuracy and macro F1 over folds.
@@ -35,6 +37,10 @@ public struct CrossValidationResult: Sendable {
     public var meanF1: Double { CrossValidationResult.mean(folds.map(\.metrics.f1Macro)) }
     /// Sample standard deviation (n − 1) of test macro F1 over folds.
     public var stdF1: Double { CrossValidationResult.std(folds.map(\.metrics.f1Macro)) }
+
+    /// Test accuracy and macro F1 of every held-out subject over all folds (one row per subject; with
+    /// leave-one-subject-out, one per fold).
+    public var subjects: SubjectScores { SubjectScores(rows: folds.flatMap(\.subjects.rows)) }
 
     /// Per-fold rows, then a mean row and a standard-deviation row.
     public var table: RunTable {

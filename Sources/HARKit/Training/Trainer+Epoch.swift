@@ -21,13 +21,14 @@ extension Trainer {
         let dtype = model.dtype
         let autocast = precision.autocast
         var lossSum = 0.0, penaltySum = 0.0, correct = 0.0, seen = 0
+        let classWeights = try classWeightTensor(dtype: dtype)
         for index in 0..<batchCount {
             if shouldStop() { return .cancelled }
             let batch = try batcher.batch(index, of: order, epoch: epoch)
             try optimizer.zeroGrad()
             let x = try batch.x.converted(to: dtype)
             let logits = try Autocast.run(enabled: autocast) { try model(x) }.converted(to: dtype)
-            let loss = try classificationLoss(logits: logits, batch: batch)
+            let loss = try classificationLoss(logits: logits, batch: batch, classWeights: classWeights)
             var total = loss
             if let penalty = try penaltyTerm(penalized) {
                 total = try total + penalty
@@ -39,7 +40,7 @@ extension Trainer {
             }
             try total.backward()
             if let clip = config.clipNorm { try clipGradNorm(model.parameters, maxNorm: clip) }
-            try optimizer.step()
+            try stepOptimizer()
             let size = batch.indices.count
             lossSum += lossValue * Double(size)
             correct += try logits.argmax(alongAxis: 1).equal(batch.labels).sum().item()
@@ -54,11 +55,12 @@ extension Trainer {
             seconds: seconds, windowsPerSecond: seconds > 0 ? Double(seen) / seconds : 0))
     }
 
-    /// Cross-entropy against the batch's labels, blended with the partners' labels when mixup mixed the batch.
-    func classificationLoss(logits: Tensor, batch: Batch) throws -> Tensor {
-        let own = try Functional.crossEntropy(logits: logits, labels: batch.labels, labelSmoothing: config.labelSmoothing)
+    /// Cross-entropy against the batch's labels (each class weighing its entry of `classWeights`, when given), blended
+    /// with the partners' labels when mixup mixed the batch.
+    func classificationLoss(logits: Tensor, batch: Batch, classWeights: Tensor? = nil) throws -> Tensor {
+        let own = try Functional.crossEntropy(logits: logits, labels: batch.labels, weight: classWeights, labelSmoothing: config.labelSmoothing)
         guard let mix = batch.mix, let partners = batch.mixLabels else { return own }
-        let other = try Functional.crossEntropy(logits: logits, labels: partners, labelSmoothing: config.labelSmoothing)
+        let other = try Functional.crossEntropy(logits: logits, labels: partners, weight: classWeights, labelSmoothing: config.labelSmoothing)
         let weight = Double(mix.weight)
         return try (own * weight) + (other * (1 - weight))
     }

@@ -19,6 +19,8 @@ public final class Trainer {
     public private(set) var optimizer: any Optimizer
     /// Every finished epoch of this model, across `train` calls (restored from a checkpoint by `Checkpoint.restore(into:)`).
     public internal(set) var history: [EpochRecord] = []
+    /// The data-parallel job this trainer trains in (nil: it trains alone): see `DataParallel`.
+    public var dataParallel: DataParallel?
     /// The learning-rate schedule the latest `train` call ran, which `train(epochs:continuingSchedule: true)` picks up.
     private var schedule: SchedulePosition?
 
@@ -101,8 +103,9 @@ public final class Trainer {
     public func train(epochs: Int, continuingSchedule: Bool = false, events: ((TrainingEvent) -> Void)? = nil,
                       shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
         guard epochs >= 1 else { throw TuningError("epochs must be at least 1, got \(epochs)") }
-        let batcher = try Batcher(dataset: dataset, split: .train, batchSize: config.batchSize, shuffle: true, seed: config.seed,
+        var batcher = try Batcher(dataset: dataset, split: .train, batchSize: config.batchSize, shuffle: true, seed: config.seed,
                                   augmentation: augmentation, dropsLoneWindow: true)
+        batcher.sampler = config.sampler ?? .shuffle
         return try train(epochs: epochs, batcher: batcher, continuingSchedule: continuingSchedule, events: events, shouldStop: shouldStop)
     }
 
@@ -138,6 +141,7 @@ public final class Trainer {
     private func runEpochs(_ epochs: Int, schedule: SchedulePosition, batcher: Batcher, events: ((TrainingEvent) -> Void)?,
                            shouldStop: () -> Bool) throws -> TrainingOutcome {
         if let threads = config.threads { try Runtime.setThreads(threads) }
+        if let dataParallel { try beginDataParallel(dataParallel) }
         let monitor = EarlyStopping(patience: config.patience, minDelta: config.minDelta)
         var records: [EpochRecord] = []
         for _ in 0..<epochs {
@@ -146,7 +150,8 @@ public final class Trainer {
             let lastGood = try TrainingSnapshot(model: model, optimizer: optimizer)
             optimizer.learningRate = learningRate(epochIndex: history.count - schedule.start, of: schedule.span, stepSize: schedule.stepSize)
             Runtime.manualSeed(config.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
-            let result = try runEpoch(epoch: epoch, batcher: batcher, events: events, shouldStop: shouldStop)
+            let result = try dataParallel.map { try runDataParallelEpoch($0, epoch: epoch, batcher: batcher, events: events, shouldStop: shouldStop) }
+                ?? runEpoch(epoch: epoch, batcher: batcher, events: events, shouldStop: shouldStop)
             switch result {
             case .diverged(let message):
                 try lastGood.restore(model: model, optimizer: optimizer)
@@ -155,7 +160,7 @@ public final class Trainer {
                 return TrainingOutcome(records: records, reason: .cancelled, restoredEpoch: nil)
             case .finished(var record):
                 if !dataset.indices(in: .validation).isEmpty {
-                    let validation = try Evaluator(model: model, dataset: dataset).evaluate(split: .validation)
+                    let validation = try validationScores()
                     record.validationLoss = validation.loss
                     record.validationAccuracy = validation.metrics.accuracy
                     record.validationMacroF1 = validation.metrics.f1Macro

@@ -47,6 +47,14 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var labelSmoothing = 0.0
     /// The folder every run's TensorBoard log goes to (an absolute path), one subfolder per run; nil logs nothing.
     public var tensorBoardDirectory: String?
+    // learn
+    /// Per-class weights of the cross-entropy loss; nil weighs every class 1. (Optional, as the fields below, so that
+    /// configs stored before it existed still decode.)
+    public var classWeights: ClassWeights?
+    /// How each training epoch draws its windows; nil is `Sampler.shuffle`.
+    public var sampler: Sampler?
+    /// The stem's learning rate as a multiple of `learningRate` (0 freezes the stem's weights); nil is 1.
+    public var stemLearningRate: Double?
 
     /// The reference recipe.
     public init() {}

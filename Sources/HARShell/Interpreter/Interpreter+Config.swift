@@ -6,7 +6,8 @@ extension Interpreter {
     /// use (`ThreadBudget.automatic()`), and remembers how many and why for `status`.
     @discardableResult
     func applyThreadSetting() throws -> ThreadBudget {
-        let budget = session.config.threads.map { ThreadBudget(count: $0, reason: "set threads \($0)") } ?? ThreadBudget.automatic()
+        let budget = session.config.threads.map { ThreadBudget(count: $0, reason: "set threads \($0)") }
+            ?? ThreadBudget.automatic().shared(by: dataParallel?.launch.ranksOnThisMachine ?? 1)
         try budget.apply()
         threadBudget = budget
         return budget

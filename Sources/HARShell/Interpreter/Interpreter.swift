@@ -45,6 +45,10 @@ public final class Interpreter {
     /// script or `-c`, so a lost run is never silent).
     public private(set) var hasUnrecordedRuns = false
 
+    /// The distributed job this process is a rank of (`har` joins one when MASTER_ADDR, MASTER_PORT, RANK and
+    /// WORLD_SIZE are set); nil when it runs alone. Its trainers train data-parallel.
+    public var dataParallel: DataParallel?
+
     var scriptDepth = 0
     /// How the running command goes into the history and the recording; a command sets it when what it did differs
     /// from what was typed (`train 20` stopped by Ctrl-C after 3 epochs replays as `train 3`).
@@ -139,6 +143,7 @@ public final class Interpreter {
             let arguments = Arguments(command, spec: type.spec)
             try type.validate(arguments)
             try arguments.check()
+            if skipsOnThisRank(type.spec) { return .success }
             let outerReplay = replay  // a command of `run FILE` must not change how `run FILE` itself replays
             replay = .asTyped
             defer { replay = outerReplay }
@@ -186,6 +191,8 @@ public final class Interpreter {
             self?.output.warning("\(what) is not recorded in the run store: \(problem)")
             self?.hasUnrecordedRuns = true
         }
+        // Only rank 0 of a distributed job records runs and writes TensorBoard logs.
+        recording.writesTensorBoardLog = dataParallel?.isPrimary ?? true
         recording.onLogProblem = { [weak self] problem in
             self?.output.warning("the TensorBoard log of \(what) stopped: \(problem)")
             self?.hasUnrecordedRuns = true

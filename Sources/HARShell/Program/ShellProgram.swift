@@ -43,6 +43,8 @@ public final class ShellProgram {
     private let clearInterrupt: () -> Void
     /// The terminal sink, told when `har` ends (under `--json-document` it prints the results then).
     private let terminalSink: TerminalSink?
+    /// The distributed job the environment describes (MASTER_ADDR, …), nil for none, or why it is wrong.
+    private let launch: Result<LaunchEnvironment?, Error>
 
     /// A program for `invocation`.
     /// - Parameters:
@@ -66,7 +68,10 @@ public final class ShellProgram {
             errorStyle: Style.forTerminal(isTerminal: terminals.error, environment: environment),
             width: { TerminalWidth.resolve(measured: textOnTerminal ? TerminalWidth.measured(fd: textDescriptor) : nil, environment: environment) })
         terminalSink = sink as? TerminalSink
-        interpreter = Interpreter(output: sink, dataDirectory: ShellProgram.dataDirectory(invocation, environment),
+        launch = Result { try LaunchEnvironment.from(environment) }
+        // Every rank of a distributed job runs the same script; only rank 0 speaks (the others' errors still do).
+        let rank = (try? launch.get())?.rank ?? 0
+        interpreter = Interpreter(output: rank == 0 ? sink : SecondaryRankSink(inner: sink, rank: rank), dataDirectory: ShellProgram.dataDirectory(invocation, environment),
                                   shouldStop: isInterrupted)
         interpreter.style = Style.forTerminal(isTerminal: terminals.output && !invocation.json, environment: environment)
         interpreter.homeDirectory = TildePath.home(environment)
@@ -87,6 +92,19 @@ public final class ShellProgram {
         } catch {
             interpreter.runStoreProblem = error as? RunStoreError ?? RunStoreError("\(error)")
             interpreter.output.warning("runs are kept in this session only: \(error)")
+        }
+    }
+
+    /// Joins the distributed job the environment describes, if any; the exit status when that failed (the error
+    /// said on standard error), else nil.
+    private func joinJob() -> Int32? {
+        do {
+            guard let job = try launch.get() else { return nil }
+            interpreter.dataParallel = try DataParallel.join(job)
+            return nil
+        } catch {
+            interpreter.output.error(ShellError("cannot join the distributed job: \(error)"), source: "", origin: nil)
+            return ExitStatus.failure
         }
     }
 
@@ -131,7 +149,8 @@ public final class ShellProgram {
             interpreter.output.error(ShellError("cannot read script '\(path)'"), source: "", origin: nil)
             return ExitStatus.badInvocation
         }
-        openRunStore()
+        if let failure = joinJob() { return failure }
+        if interpreter.dataParallel?.isPrimary ?? true { openRunStore() }
         do { try interpreter.applyThreadSetting() } catch {
             interpreter.output.warning("libtorch keeps its own thread count: \(error)")
         }

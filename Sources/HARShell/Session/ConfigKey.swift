@@ -75,6 +75,7 @@ public struct ConfigKey: Sendable {
                       guard !text.isEmpty else { throw invalid("tensorboard", text, "a folder or off") }
                       config.tensorBoardDirectory = text.lowercased() == "off" ? nil : text
                   }),
+        classWeights, sampler, stemLearningRate,
     ]
 
     static func invalid(_ key: String, _ text: String, _ domain: String) -> ShellError {

@@ -74,6 +74,7 @@ struct SetCommand: ShellCommand {
         if key.name == "tensorboard", let folder = shell.session.config.tensorBoardDirectory {
             shell.session.config.tensorBoardDirectory = try SetCommand.logFolder(folder, in: shell, at: valueArgument.offset)
         }
+        try ConfigKey.checkClassWeights(shell.session.config, against: shell.session.dataset, at: valueArgument.offset)
         let value = key.read(shell.session.config)
         try shell.session.trainer?.apply(shell.session.config)
         var change = Change(key: key.name, value: value, previous: previous)

@@ -46,7 +46,7 @@ struct StatusCommand: ShellCommand {
             }
             return ["dataset    \(dataset ?? "none loaded")", "model      \(model ?? "none built")",
                     "augment    \(augmentation?.description ?? "off")", "optimizer  \(optimizer)",
-                    "config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)",
+                    "config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)" + ConfigKey.imbalanceSummary(config),
                     "threads    \(threads?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")",
                     "precision  \(precision)",
                     "last run   \(run ?? "none")"]

@@ -14,12 +14,16 @@ struct CrossValidateCommand: ShellCommand {
         /// Every fold that ran, the scheme and whether Ctrl-C stopped it.
         var validation: CrossValidationResult
 
-        /// The per-fold table and the summary line.
+        /// The per-fold table, the summary line, then the per-subject table (when a fold held out several subjects)
+        /// and spread with the worst subject.
         func lines(in layout: TextLayout) -> [String] {
             TextTable(validation.table).render(width: layout.width) + [validation.summary + (validation.runID.map { " — recorded as run \($0), its folds beneath it" } ?? "")]
+                + SubjectScoresView.lines(validation.subjects, withTable: validation.folds.contains { $0.testSubjects.count > 1 },
+                                          width: layout.width)
         }
 
-        /// `folds`, `scheme`, means and standard deviations of accuracy and macro F1, `stopped`, `store_run`, `per_fold`.
+        /// `folds`, `scheme`, means and standard deviations of accuracy and macro F1, `stopped`, `store_run`, `per_fold`,
+        /// `per_subject`, `subject_spread`.
         var result: CommandResult {
             CommandResult(command: "cv", fields: [
                 ("folds", .int(validation.folds.count)), ("scheme", .string(validation.scheme.description)),
@@ -31,7 +35,7 @@ struct CrossValidateCommand: ShellCommand {
                     .object([("fold", .int(fold.index)), ("test_subjects", .array(fold.testSubjects.map { .int($0) })),
                              ("accuracy", .double(fold.metrics.accuracy)), ("f1_macro", .double(fold.metrics.f1Macro))])
                 })),
-            ])
+            ] + SubjectScoresView.fields(validation.subjects))
         }
     }
 

@@ -25,6 +25,8 @@ struct EvalCommand: ShellCommand {
         /// Evaluation itself always computes in float32: the weights are float32, and the same checkpoint then scores
         /// the same on every CPU (docs/LEARNING.md, "Mixed precision").
         var trainedIn: TrainingPrecision?
+        /// Accuracy and macro F1 per subject of the split.
+        var subjects = SubjectScores(rows: [])
 
         /// The headline line, a per-class table, the confusion matrix, the latency line and the precision line.
         func lines(in layout: TextLayout) -> [String] {
@@ -42,13 +44,14 @@ struct EvalCommand: ShellCommand {
                 let oneLine = latency + "; " + throughput
                 lines += [""] + (oneLine.count <= (layout.width ?? Int.max) ? [oneLine] : [latency, throughput])
             }
+            lines += SubjectScoresView.lines(subjects, width: layout.width)
             if let unrecorded { lines.append(unrecorded) }
             lines.append("computed in float32" + (trainedIn.map { " (the model trained in \($0.rawValue))" } ?? ""))
             return lines
         }
 
         /// `split`, `accuracy`, macro and weighted P/R/F1, `per_class`, `confusion`, latency and throughput, `run`,
-        /// `eval_precision` and `train_precision`.
+        /// `eval_precision`, `train_precision`, `per_subject` and `subject_spread`.
         var result: CommandResult {
             CommandResult(command: "eval", fields: [
                 ("split", .string(split)), ("accuracy", .double(metrics.accuracy)),
@@ -66,7 +69,7 @@ struct EvalCommand: ShellCommand {
                 ("run", run.map(JSONValue.int) ?? .null),
                 ("eval_precision", .string(TrainingPrecision.float32.rawValue)),
                 ("train_precision", trainedIn.map { .string($0.rawValue) } ?? .null),
-            ])
+            ] + SubjectScoresView.fields(subjects))
         }
 
         private func percent(_ value: Double) -> String { TableValue.percentage(value).display }
@@ -89,15 +92,19 @@ private extension Interpreter {
         }
         let result = try evaluateWithProgress(model, on: dataset, split: split, arguments: arguments)
         let timing = try InferenceTiming.measure(model, repetitions: timingRepetitions, batch: 256)
+        let subjects = SubjectScores(result, of: dataset)
         if var run = session.currentRun {
             run.evaluation = SessionRun.Evaluation(split: word, metrics: result.metrics, timing: timing)
             session.runs[session.runs.count - 1] = run
             if split == .test, let id = run.storeID {
-                recording(of: "the evaluation of run \(run.id)").recorder(for: id).evaluated(result.metrics, inference: timing)
+                let recorder = recording(of: "the evaluation of run \(run.id)").recorder(for: id)
+                recorder.evaluated(result.metrics, inference: timing)
+                recorder.evaluated(bySubject: subjects)
             }
         }
         session.lastEvaluation = result
         return EvalCommand.Evaluation(split: word, metrics: result.metrics, timing: timing, run: session.currentRun?.id,
-                                      unrecorded: unrecordedEvaluationReason, trainedIn: session.currentRun?.precision)
+                                      unrecorded: unrecordedEvaluationReason, trainedIn: session.currentRun?.precision,
+                                      subjects: subjects)
     }
 }

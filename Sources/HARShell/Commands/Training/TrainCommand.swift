@@ -113,6 +113,7 @@ private extension Interpreter {
             trainer = try Trainer(model: model, dataset: dataset, config: session.config, augmentation: session.augmentation)
             session.trainer = trainer
         }
+        trainer.dataParallel = dataParallel
         var run = session.currentRun ?? SessionRun(id: session.runs.count + 1, dataset: dataset.name, model: model.spec.description,
                                                     config: session.config, trainedModel: model)
         run.config = session.config

@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+@testable import HARKit
+import TestSupport
+import Torch
+
+/// The pieces of a data-parallel job, with ranks as threads of this process on loopback: how a global batch is
+/// shared, the weight check at an epoch's end, the rendezvous fingerprints, a rank claimed twice.
+final class DataParallelTests: IsolatedTestCase {
+    /// Joins `worldSize` ranks (`ranks` lists the RANK each thread claims; by default 0..<worldSize) and runs `body`
+    /// on each joined rank; returns each thread's result or error.
+    private func job<T>(worldSize: Int, ranks: [Int]? = nil, timeout: TimeInterval = 20,
+                        _ body: @escaping (DataParallel) throws -> T) throws -> [Result<T, Error>] {
+        let port = try LoopbackPort.free()
+        let claims = ranks ?? Array(0..<worldSize)
+        let results = Slots<Result<T, Error>>(count: claims.count)
+        let done = DispatchGroup()
+        for (slot, rank) in claims.enumerated() {
+            done.enter()
+            Thread {
+                results.set(slot, Result {
+                    let launch = LaunchEnvironment(masterAddress: "127.0.0.1", masterPort: port, rank: rank, worldSize: worldSize,
+                                                   localRank: rank, localWorldSize: nil, timeout: timeout, interface: nil, agentStorePrefix: nil)
+                    return try body(try DataParallel.join(launch))
+                })
+                done.leave()
+            }.start()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 120), .success, "the ranks did not finish")
+        return results.values.map { $0 ?? .failure(DistributedError("rank did not finish")) }
+    }
+
+    /// 5 windows over 2 ranks: 3 and 2, contiguous, in order; with 3 ranks of 2 windows, the last gets none.
+    func testAGlobalBatchIsSharedContiguouslyAndEvenly() throws {
+        let batch = Batch(x: try Tensor((0..<20).map(Float.init), shape: [5, 1, 2, 2]), labels: try Tensor([Int64(0), 1, 2, 3, 4]),
+                          indices: [10, 11, 12, 13, 14], mix: nil, mixLabels: nil)
+        let two = try job(worldSize: 2) { parallel -> [Int] in
+            let share = try parallel.share(of: batch)
+            XCTAssertEqual(share.x.shape, [share.indices.count, 1, 2, 2])
+            return share.indices + (try share.labels.scalars(as: Int64.self).map { Int($0) })
+        }
+        XCTAssertEqual(try two.map { try $0.get() }, [[10, 11, 12, 0, 1, 2], [13, 14, 3, 4]])
+        let small = Batch(x: try Tensor.zeros([2, 1, 2, 2]), labels: try Tensor([Int64(0), 1]), indices: [7, 8], mix: nil, mixLabels: nil)
+        let three = try job(worldSize: 3) { try $0.share(of: small).indices }
+        XCTAssertEqual(try three.map { try $0.get() }, [[7], [8], []])
+    }
+
+    /// Ranks with the same weights pass the epoch check; one changed weight fails it on every rank, naming the rank.
+    func testTheWeightCheckNamesTheRankWhoseWeightsDiffer() throws {
+        let input = InputShape(time: 8, channels: 3, classes: 2)
+        let spec = try ModelSpec("lstm", options: ["hidden": "4", "layers": "1"])
+        let models = try (0..<2).map { _ in try ModelFactory.make(spec, input: input, seed: 5) }
+        let agreeing = try job(worldSize: 2) { parallel in try parallel.checkSameWeights(models[parallel.rank], epoch: 1) }
+        for result in agreeing { XCTAssertNoThrow(try result.get()) }
+        try withNoGrad { try models[1].parameters[0].setData(models[1].parameters[0] + 1e-6) }
+        let differing = try job(worldSize: 2) { parallel in try parallel.checkSameWeights(models[parallel.rank], epoch: 3) }
+        for result in differing {
+            XCTAssertThrowsError(try result.get()) { error in
+                XCTAssertTrue("\(error)".contains("after epoch 3 the weights of rank 1 differ from rank 0's"), "\(error)")
+            }
+        }
+    }
+
+    /// The validation split evaluated in shares by 5 ranks (552 windows: 111, 111, 110, 110, 110) gives every rank
+    /// the metrics of one process evaluating the whole split, and its loss up to summation order: cross-entropy sums
+    /// each batch's losses in float32, and the shares cut other batches (measured: 1e-7 relative; bound 1e-5, float32's
+    /// 6e-8 per rounding over a few hundred terms).
+    func testShardedEvaluationEqualsTheWholeSplitsOnEveryRank() throws {
+        let dataset = try DatasetCatalog.load("synthetic", options: ["window": "32", "overlap": "0"])
+        let input = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
+        let spec = try ModelSpec("lstm", options: ["hidden": "4", "layers": "1"])
+        let models = try (0..<5).map { _ in try ModelFactory.make(spec, input: input, seed: 5) }
+        let whole = try Evaluator(model: models[0], dataset: dataset).evaluate(split: .validation)
+        let results = try job(worldSize: 5) { parallel in try parallel.evaluate(models[parallel.rank], on: dataset, split: .validation) }
+        for (rank, result) in results.enumerated() {
+            let (loss, metrics) = try result.get()
+            XCTAssertEqual(metrics, whole.metrics, "rank \(rank): the same predictions in the same order")
+            XCTAssertEqual(loss, whole.loss, accuracy: 1e-5 * whole.loss, "rank \(rank)")
+        }
+    }
+
+    /// A `train` rendezvous with a different model on rank 1 fails on both ranks with the same message.
+    func testATrainingFingerprintThatDiffersFailsEveryRank() throws {
+        let dataset = try DatasetCatalog.load("synthetic", options: ["window": "32", "overlap": "0"])
+        let prints = try ["sa", "cnn"].map { try JobFingerprint.training(dataset: dataset, model: try ModelSpec($0), config: TrainingConfig()) }
+        let results = try job(worldSize: 2) { parallel in try parallel.agree(on: prints[parallel.rank]) }
+        for result in results {
+            XCTAssertThrowsError(try result.get()) { error in
+                XCTAssertTrue("\(error)".contains("the ranks of the job disagree: rank 1's model does not match rank 0's: rank 0 has sa, rank 1 has cnn"),
+                              "\(error)")
+            }
+        }
+    }
+
+    /// Two processes that both say RANK=1: one of them is told, and rank 0 and the other form the job.
+    func testARankClaimedTwiceIsRefused() throws {
+        let results = try job(worldSize: 2, ranks: [0, 1, 1], timeout: 10) { parallel in parallel.rank }
+        let failures = results.compactMap { result -> String? in
+            if case .failure(let error) = result { return "\(error)" }
+            return nil
+        }
+        XCTAssertEqual(failures.count, 1, "\(failures)")
+        XCTAssertTrue(failures.first?.contains("RANK=1 is claimed by 2 processes") == true, "\(failures)")
+        XCTAssertEqual(try results[0].get(), 0)
+    }
+}
+
+/// One slot per rank, written from the ranks' threads.
+private final class Slots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Value) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [Value?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+}
