@@ -33,6 +33,8 @@ struct BenchCommand: ParsableCommand {
     var peak = false
     @Option(name: .customLong("tensorboard-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with a TensorBoard log and one without, and report what the log costs an epoch.")
     var tensorBoardPairs = 0
+    @Flag(help: "Instead of the peer comparison: the stream path's sustained input rate (sample lines/s, and the headroom over 25 Hz) and its latency from a sample's arrival on localhost TCP to its prediction (p50/p95), per model and shape.")
+    var stream = false
 
     @Option(name: .customLong("fusion-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with the fused spatial-attention kernel and one layer by layer, alternating in one process, and report the fused path's speed-up.")
     var fusionPairs = 0
@@ -57,6 +59,12 @@ struct BenchCommand: ParsableCommand {
         }
         var settings = TrainingBenchmark.Settings(threads: threads, samples: samples, epochs: epochs, batch: batch, bf16: bf16, repetitions: reps)
         settings.fused = fused ? true : unfused ? false : nil
+        if stream {
+            for model in models.split(separator: ",").map(String.init) {
+                for shape in shapes { say(try StreamBenchmark.run(model: model, shape: shape, predictions: reps, threads: threads).jsonLine) }
+            }
+            return
+        }
         if tensorBoardPairs > 0 {
             for model in models.split(separator: ",").map(String.init) {
                 for shape in shapes { say(try TensorBoardOverhead.measure(model: model, shape: shape, settings: settings, pairs: tensorBoardPairs).jsonLine) }

@@ -8,7 +8,7 @@ final class CompleterTests: IsolatedTestCase {
     func testCommandWords() {
         XCTAssertEqual(completer.complete("tr").candidates, ["train"])
         XCTAssertEqual(completer.complete("tr").insertion, "ain ")
-        XCTAssertEqual(completer.complete("s").candidates, ["save", "set", "show", "status", "summary"])
+        XCTAssertEqual(completer.complete("s").candidates, ["save", "set", "show", "status", "stream", "summary"])
         XCTAssertEqual(completer.complete("s").insertion, "")
         XCTAssertEqual(completer.complete("set lr 1; ev").candidates, ["eval"])
         XCTAssertEqual(completer.complete("?tr").candidates, ["?train"])

@@ -14,7 +14,7 @@ final class ExampleTests: IsolatedTestCase {
 
     func testEveryExampleParsesAndUsesKnownCommands() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".har") }.sorted()
-        XCTAssertEqual(files, ["compare-datasets.har", "hybrid-models.har", "quickstart.har", "teaching-demo.har", "tune.har"])
+        XCTAssertEqual(files, ["compare-datasets.har", "hybrid-models.har", "live-demo.har", "quickstart.har", "teaching-demo.har", "tune.har"])
         for file in files {
             let text = try String(contentsOf: examples.appendingPathComponent(file), encoding: .utf8)
             XCTAssertTrue(text.hasPrefix("# \(file)"), "\(file) starts by naming itself")

@@ -20,9 +20,9 @@ struct SVGCanvas {
     /// An empty canvas of `width` × `height` pixels.
     init(width: Double, height: Double) { (self.width, self.height) = (width, height) }
 
-    /// Adds a filled (and optionally outlined) rectangle with an optional hover title.
-    mutating func rectangle(_ frame: Frame, fill: String, stroke: String? = nil, title: String? = nil) {
-        let outline = stroke.map { " stroke=\"\($0)\" stroke-width=\"1\"" } ?? ""
+    /// Adds a filled (and optionally outlined, or see-through) rectangle with an optional hover title.
+    mutating func rectangle(_ frame: Frame, fill: String, stroke: String? = nil, opacity: Double = 1, title: String? = nil) {
+        let outline = (stroke.map { " stroke=\"\($0)\" stroke-width=\"1\"" } ?? "") + (opacity < 1 ? " fill-opacity=\"\(f(opacity))\"" : "")
         let body = title.map { "<title>\(SVGCanvas.escape($0))</title>" } ?? ""
         elements.append("<rect x=\"\(f(frame.x))\" y=\"\(f(frame.y))\" width=\"\(f(frame.width))\" height=\"\(f(frame.height))\" fill=\"\(fill)\"\(outline)>\(body)</rect>")
     }

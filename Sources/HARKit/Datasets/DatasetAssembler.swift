@@ -41,6 +41,7 @@ enum DatasetAssembler {
         var windows = [Float](unsafeUninitializedCapacity: total * size) { _, initialized in initialized = total * size }
         var labels = [Int](), subjects = [Int](), membership = [DatasetSplit]()
         labels.reserveCapacity(total); subjects.reserveCapacity(total); membership.reserveCapacity(total)
+        var windowIndices = counts.map { [Int](repeating: 0, count: $0) }
         windows.withUnsafeMutableBufferPointer { out in
             var next = 0
             for pass in [false, true] {
@@ -48,6 +49,7 @@ enum DatasetAssembler {
                     recording.values.withUnsafeBufferPointer { values in
                         for w in 0..<counts[r] where (perRecording[r][w] == .test) == pass {
                             (out.baseAddress! + next * size).update(from: values.baseAddress! + w * stride * channels, count: size)
+                            windowIndices[r][w] = next
                             next += 1
                             labels.append(recording.label)
                             subjects.append(recording.subject)
@@ -56,6 +58,9 @@ enum DatasetAssembler {
                     }
                 }
             }
+        }
+        let kept = zip(recordings, windowIndices).filter { !$1.isEmpty }.map {
+            DatasetRecording(subject: $0.subject, label: $0.label, values: $0.values, rows: $0.rows, windowIndices: $1)
         }
         recordings = []
         let normalize = options.normalize ?? source.defaultNormalize
@@ -69,9 +74,11 @@ enum DatasetAssembler {
             window: window, overlap: overlap, stride: stride, split: rule.description == "official" ? "official (\(resolved))" : rule.description,
             normalized: normalize, mean: mean, std: std, windowing: options.windowing.rawValue,
             validationFraction: options.validationFraction, seed: options.seed, sourcePath: source.sourcePath, dropped: dropped)
-        return try HARDataset(name: source.name, windows: windows, labels: labels, subjects: subjects, splits: membership,
-                              classNames: source.classNames, channelNames: source.channelNames, sampleRate: rate,
-                              windowLength: window, protocolDescription: description)
+        var dataset = try HARDataset(name: source.name, windows: windows, labels: labels, subjects: subjects, splits: membership,
+                                     classNames: source.classNames, channelNames: source.channelNames, sampleRate: rate,
+                                     windowLength: window, protocolDescription: description)
+        dataset.recordings = kept
+        return dataset
     }
 
     /// The reference tool's grouping: all runs of one (group, label) joined in reading order, groups in order of first appearance.

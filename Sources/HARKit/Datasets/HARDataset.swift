@@ -24,6 +24,9 @@ public struct HARDataset: Sendable {
     public var channelCount: Int
     /// The preprocessing that produced the windows.
     public var protocolDescription: DatasetProtocol
+    /// The continuous recordings the windows were cut from, in reading order; empty when the dataset was read as
+    /// windows (an `.npy` folder, the dataset cache).
+    public var recordings: [DatasetRecording] = []
 
     /// Creates a dataset, checking that every per-window array has one entry per window.
     /// - Throws: `DatasetError` when the arrays disagree in length or a label is out of range.

@@ -15,32 +15,37 @@ public struct Report: Sendable {
     public var attention: [ReportAttention]
     /// Tuning trials to show, if a search ran.
     public var trials: [TrialScore]
+    /// Replays to show (`replay`), if any.
+    public var replays: [ReplaySummary]
     /// When the page was made.
     public var generatedAt: Date
     /// Test scores per subject of the compared runs that recorded them, by run id.
     public var subjects: [Int64: SubjectScores] = [:]
 
-    /// A report of `runs` comparing `compared`, with their `epochs`, optional attention maps and tuning trials.
+    /// A report of `runs` comparing `compared`, with their `epochs`, optional attention maps, tuning trials and replay timelines.
     public init(title: String = "harlab report", runs: [RunRecord], compared: [RunRecord], epochs: [Int64: [EpochRecord]],
-                attention: [ReportAttention] = [], trials: [TrialScore] = [], generatedAt: Date = Date()) {
+                attention: [ReportAttention] = [], trials: [TrialScore] = [], replays: [ReplaySummary] = [],
+                generatedAt: Date = Date()) {
         self.title = title
         self.runs = runs
         self.compared = compared
         self.epochs = epochs
         self.attention = attention
         self.trials = trials
+        self.replays = replays
         self.generatedAt = generatedAt
     }
 
     /// A report of the store: every run, or the runs `ids` side by side; without ids the best run per dataset × model
     /// is compared.
     /// - Throws: `RunStoreError` for an unknown id or an unreadable store.
-    public init(store: RunStore, ids: [Int64] = [], attention: [ReportAttention] = [], trials: [TrialScore] = []) throws {
+    public init(store: RunStore, ids: [Int64] = [], attention: [ReportAttention] = [], trials: [TrialScore] = [],
+                replays: [ReplaySummary] = []) throws {
         let runs = ids.isEmpty ? try store.runs() : try store.runs(ids)
         let compared = ids.isEmpty ? try store.bestRuns() : runs
         var epochs: [Int64: [EpochRecord]] = [:]
         for run in compared { epochs[run.id] = try store.epochs(of: run.id) }
-        self.init(runs: runs, compared: compared, epochs: epochs, attention: attention, trials: trials)
+        self.init(runs: runs, compared: compared, epochs: epochs, attention: attention, trials: trials, replays: replays)
         for run in compared { subjects[run.id] = try store.subjectScores(of: run.id) }
     }
 
@@ -79,6 +84,10 @@ public struct Report: Sendable {
         if !attention.isEmpty {
             sections.append(section("Spatial attention", note: "Weight of each channel at each (pooled) time step.",
                                     body: grid(attention.map { figure(Plot.attention($0.map, channelNames: $0.channelNames, title: $0.title), caption: nil) })))
+        }
+        if !replays.isEmpty {
+            sections.append(section("Replay", note: "True and predicted activity over time; the predicted band is paler where the model was less sure.",
+                                    body: replays.map { figure(Plot.timeline($0.timeline, title: $0.title), caption: $0.caption) }.joined()))
         }
         if !trials.isEmpty {
             let sorted = trials.sorted { ($0.score.isNaN ? -1 : $0.score) > ($1.score.isNaN ? -1 : $1.score) }

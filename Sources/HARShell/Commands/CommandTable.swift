@@ -9,6 +9,8 @@ public enum CommandTable {
         ModelCommand.self, SummaryCommand.self,
         SetCommand.self, ShowCommand.self,
         TrainCommand.self, EvalCommand.self, TuneCommand.self, CrossValidateCommand.self,
+        StreamCommand.self,
+        ReplayCommand.self,
         InspectCommand.self, PlotCommand.self, RunsCommand.self, CompareCommand.self, LabelCommand.self, ReportCommand.self, ExportCommand.self,
         SaveCommand.self,
     ]

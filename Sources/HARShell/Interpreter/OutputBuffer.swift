@@ -12,6 +12,10 @@ public final class OutputBuffer: OutputSink {
     public private(set) var warnings: [String] = []
     /// The columns text may use, as a terminal of that width would give; nil (the default) for no limit.
     public var columns: Int?
+    /// Whether commands should draw a live status line, as on a terminal (false by default: a line per event).
+    public var showsLiveStatus = false
+    /// Live status lines drawn, in order (a clear is not kept).
+    public private(set) var statusLines: [String] = []
 
     /// An empty buffer.
     public init() {}
@@ -26,6 +30,7 @@ public final class OutputBuffer: OutputSink {
         errors = []
         progressReports = []
         warnings = []
+        statusLines = []
     }
 
     /// Keeps a text line.
@@ -36,6 +41,8 @@ public final class OutputBuffer: OutputSink {
     public func error(_ error: ShellError, source: String, origin: String?) { errors.append((error, source, origin)) }
     /// Keeps a progress report (a clear is not kept).
     public func progress(_ progress: Progress?) { if let progress { progressReports.append(progress) } }
+    /// Keeps a live status line (a clear is not kept).
+    public func status(_ line: String?) { if let line { statusLines.append(line) } }
     /// Keeps a warning.
     public func warning(_ message: String) { warnings.append(message) }
 }

@@ -14,11 +14,20 @@ public protocol OutputSink: AnyObject {
     func warning(_ message: String)
     /// The columns text may use (tables and matrices fit their layout to it); nil for no limit.
     var columns: Int? { get }
+    /// Whether the sink redraws one live status line in place (text on a terminal, not `--json`): `stream` then
+    /// shows its activity bar there instead of writing a line per prediction.
+    var showsLiveStatus: Bool { get }
+    /// Redraws the live status line in place (nil clears it); a sink without one ignores it.
+    func status(_ line: String?)
 }
 
 extension OutputSink {
     /// No limit unless the sink knows one.
     public var columns: Int? { nil }
+    /// No live line unless the sink draws one.
+    public var showsLiveStatus: Bool { false }
+    /// Nothing to redraw unless the sink draws a live line.
+    public func status(_ line: String?) {}
 }
 
 /// How far a long-running step has come, for a progress bar with ETA.

@@ -63,7 +63,7 @@ public final class ShellProgram {
         let textDescriptor: Int32 = invocation.json ? 2 : 1
         let sink = output ?? TerminalSink(
             json: invocation.json, document: invocation.jsonDocument,
-            showProgress: terminals.error && !invocation.quiet,
+            showProgress: terminals.error && !invocation.quiet, liveStatus: terminals.output,
             textStyle: Style.forTerminal(isTerminal: textOnTerminal, environment: environment),
             errorStyle: Style.forTerminal(isTerminal: terminals.error, environment: environment),
             width: { TerminalWidth.resolve(measured: textOnTerminal ? TerminalWidth.measured(fd: textDescriptor) : nil, environment: environment) })

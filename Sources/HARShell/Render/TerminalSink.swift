@@ -17,6 +17,8 @@ public final class TerminalSink: OutputSink {
     private let writeErr: Writer
     private let width: () -> Int
     private var progressShown = false
+    private let liveStatus: Bool
+    private var statusShown = false
 
     /// A sink.
     /// - Parameters:
@@ -26,12 +28,14 @@ public final class TerminalSink: OutputSink {
     ///   - textStyle: colours for text on its stream; `errorStyle` for stderr.
     ///   - writeOut: writes to stdout; `writeErr` to stderr.
     ///   - width: the columns text may use, asked before each command's output (a terminal may have been resized).
-    public init(json: Bool, document: Bool = false, showProgress: Bool, textStyle: Style, errorStyle: Style,
+    ///   - liveStatus: redraw `status(_:)` lines in place on standard output (it is a terminal and not `--json`).
+    public init(json: Bool, document: Bool = false, showProgress: Bool, liveStatus: Bool = false, textStyle: Style, errorStyle: Style,
                 writeOut: @escaping Writer = TerminalSink.standardOutput, writeErr: @escaping Writer = TerminalSink.standardError,
                 width: @escaping () -> Int = { TerminalWidth.default }) {
         self.json = json
         self.document = document
         self.showProgress = showProgress
+        self.liveStatus = liveStatus && !json
         self.textStyle = textStyle
         self.errorStyle = errorStyle
         self.writeOut = writeOut
@@ -58,9 +62,22 @@ public final class TerminalSink: OutputSink {
         }
     }
 
+    /// Whether `status(_:)` redraws a line in place.
+    public var showsLiveStatus: Bool { liveStatus }
+
+    /// Redraws the live status line in place on standard output (only with `liveStatus`); nil clears it.
+    public func status(_ line: String?) {
+        guard liveStatus else { return }
+        guard let line else { clearStatus(); return }
+        clearProgress()
+        writeOut("\r" + line + "\u{1B}[K")
+        statusShown = true
+    }
+
     /// Prints a line of text (stderr under `--json`).
     public func text(_ line: String) {
         clearProgress()
+        clearStatus()
         (json ? writeErr : writeOut)(line + "\n")
     }
 
@@ -84,12 +101,14 @@ public final class TerminalSink: OutputSink {
     /// Prints the error with its caret to stderr.
     public func error(_ error: ShellError, source: String, origin: String?) {
         clearProgress()
+        clearStatus()
         writeErr(ErrorView.render(error, source: source, origin: origin, style: errorStyle).joined(separator: "\n") + "\n")
     }
 
     /// Prints `warning: message` to stderr.
     public func warning(_ message: String) {
         clearProgress()
+        clearStatus()
         writeErr(errorStyle.yellow("warning: ") + message + "\n")
     }
 
@@ -99,6 +118,12 @@ public final class TerminalSink: OutputSink {
         guard let progress else { clearProgress(); return }
         writeErr("\r" + ProgressBar.render(progress) + "\u{1B}[K")
         progressShown = true
+    }
+
+    private func clearStatus() {
+        guard statusShown else { return }
+        writeOut("\r\u{1B}[K")
+        statusShown = false
     }
 
     private func clearProgress() {

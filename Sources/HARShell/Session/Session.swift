@@ -31,6 +31,8 @@ public struct Session {
     public var runs: [SessionRun] = []
     /// The latest `eval` of the current model on the current dataset (predictions included), if any.
     public var lastEvaluation: Evaluator.Result?
+    /// The latest `replay` (its title names the model and what was replayed), which `plot timeline` and `report` draw.
+    public var lastReplay: ReplaySummary?
     /// The model `model SPEC` built with fresh weights (nil after other ways of getting a model: `load model`, `tune`).
     public var builtModel: ObjectIdentifier?
 

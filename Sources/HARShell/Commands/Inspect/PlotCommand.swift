@@ -3,12 +3,13 @@ import HARKit
 /// `plot history|confusion|attention [to FILE]`: a chart in the terminal, or as an SVG or PNG file.
 struct PlotCommand: ShellCommand {
     static let spec = CommandSpec("plot", family: .inspect,
-                                  usage: "plot history|confusion|attention [sample=I|class=NAME] [layer=L] [to FILE.svg|FILE.png]",
+                                  usage: "plot history|confusion|attention|timeline [sample=I|class=NAME] [layer=L] [to FILE.svg|FILE.png]",
                                   summary: "draw a chart in the terminal or to a file",
                                   details: ["FILE.png is the SVG rasterised by rsvg-convert (Debian's librsvg2-bin; scripts/setup.sh installs it).",
-                                            "attention takes inspect attention's options and shows the same map."],
-                                  examples: ["plot history", "plot confusion to confusion.svg", "plot attention class=walking to walking.png"],
-                                  keywords: ["history", "confusion", "attention"], keywordKind: "plot", positionals: 3,
+                                            "attention takes inspect attention's options and shows the same map.",
+                                            "timeline draws the latest replay: true and predicted activity over time, with the confidence."],
+                                  examples: ["plot history", "plot confusion to confusion.svg", "plot attention class=walking to walking.png", "plot timeline to timeline.svg"],
+                                  keywords: ["history", "confusion", "attention", "timeline"], keywordKind: "plot", positionals: 3,
                                   forms: ["attention": ArgumentForm(positionals: 3, options: InspectCommand.attentionOptions)])
 
     /// A chart written to a file.
@@ -32,7 +33,7 @@ struct PlotCommand: ShellCommand {
 
     /// A file written, or a chart in the terminal.
     enum Output: CommandOutputForms {
-        case file(Plotted), attention(InspectedAttention), confusion(InspectedConfusion), history(InspectedHistory)
+        case file(Plotted), attention(InspectedAttention), confusion(InspectedConfusion), history(InspectedHistory), timeline(InspectedTimeline)
 
         var form: any CommandOutput {
             switch self {
@@ -40,6 +41,7 @@ struct PlotCommand: ShellCommand {
             case .attention(let attention): return attention
             case .confusion(let confusion): return confusion
             case .history(let history): return history
+            case .timeline(let timeline): return timeline
             }
         }
     }
@@ -59,6 +61,7 @@ private extension Interpreter {
         switch what {
         case "history": return .history(try inspectHistory(arguments, command: "plot"))
         case "confusion": return .confusion(try inspectConfusion(arguments, command: "plot"))
+        case "timeline": return .timeline(InspectedTimeline(command: "plot", summary: try latestReplay(arguments)))
         default: return .attention(try inspectAttention(arguments, command: "plot"))
         }
     }
@@ -81,6 +84,9 @@ private extension Interpreter {
                 throw ShellError("no evaluation yet: run 'eval' first", at: arguments.command.offset)
             }
             svg = Plot.confusion(evaluation.metrics.confusion, classNames: evaluation.metrics.perClass.map(\.name))
+        case "timeline":
+            let replay = try latestReplay(arguments)
+            svg = Plot.timeline(replay.timeline, title: replay.title)
         default:
             let (maps, layer) = try attentionMaps(arguments)
             let shown = try ReportAttention(maps, layer: layer)
@@ -91,5 +97,13 @@ private extension Interpreter {
             throw ShellError(error.message, at: file.offset)
         }
         return PlotCommand.Plotted(target: what, file: file.value, attention: attention)
+    }
+
+    /// The session's latest replay, which `plot timeline` draws.
+    func latestReplay(_ arguments: Arguments) throws -> ReplaySummary {
+        guard let replay = session.lastReplay else {
+            throw ShellError("no replay yet: run 'replay test' (or 'replay subject N') first", at: arguments.command.offset)
+        }
+        return replay
     }
 }

@@ -4,7 +4,7 @@ import HARKit
 /// `report [to FILE.html]`: one self-contained page of the run store's runs.
 struct ReportCommand: ShellCommand {
     static let spec = CommandSpec("report", family: .inspect, usage: "report [to FILE.html]",
-                                  summary: "one self-contained page: run table, curves, confusion matrices, attention maps",
+                                  summary: "one self-contained page: run table, curves, confusion matrices, attention maps, the latest replay's timeline",
                                   examples: ["report", "report to results.html"], positionals: 2)
 
     /// The report written.
@@ -46,7 +46,7 @@ private extension Interpreter {
             }
         }
         do {
-            try Report(store: store, attention: attention).write(to: url)
+            try Report(store: store, attention: attention, replays: session.lastReplay.map { [$0] } ?? []).write(to: url)
         } catch let error as ReportError {
             throw ShellError(error.message, at: file?.offset ?? arguments.command.offset)
         } catch let error as RunStoreError {
