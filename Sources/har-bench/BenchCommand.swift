@@ -17,6 +17,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Training batch size.") var batch = 128
     @Flag(help: "Autocast to bfloat16 (mixed precision on CPU).") var bf16 = false
     @Option(help: "Batch-1 inference repetitions.") var reps = 50
+    @Flag(help: "Run `sa` stems with the fused spatial-attention kernel (tool harlab-…-fused); by default it runs under --bf16 only.")
+    var fused = false
+    @Flag(help: "Run `sa` stems layer by layer (tool harlab-…-unfused), also under --bf16.")
+    var unfused = false
     @Option(name: .customLong("vs-peer"), help: "Python interpreter with torch: run ../shared/bench/peer_pytorch.py interleaved and print ratios.")
     var peerPython: String?
     @Option(help: "Path of peer_pytorch.py (default: ../shared/bench/peer_pytorch.py from the package root).") var peerScript: String?
@@ -32,9 +36,13 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Instead of the peer comparison: the stream path's sustained input rate (sample lines/s, and the headroom over 25 Hz) and its latency from a sample's arrival on localhost TCP to its prediction (p50/p95), per model and shape.")
     var stream = false
 
+    @Option(name: .customLong("fusion-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with the fused spatial-attention kernel and one layer by layer, alternating in one process, and report the fused path's speed-up.")
+    var fusionPairs = 0
+
     func run() throws {
         if let dsadsFolder { try benchmarkLoading(dsadsFolder) }
         guard !models.isEmpty else { return }
+        guard !(fused && unfused) else { throw ValidationError("--fused and --unfused exclude each other") }
         let shapes = try datasets.split(separator: ",").map { name -> BenchmarkShape in
             guard let shape = BenchmarkShape.named(String(name)) else {
                 throw ValidationError("unknown dataset shape '\(name)' (valid: \(BenchmarkShape.all.map(\.name).joined(separator: ", ")))")
@@ -49,7 +57,8 @@ struct BenchCommand: ParsableCommand {
             say(ceiling.jsonLine)
             fflush(stdout)
         }
-        let settings = TrainingBenchmark.Settings(threads: threads, samples: samples, epochs: epochs, batch: batch, bf16: bf16, repetitions: reps)
+        var settings = TrainingBenchmark.Settings(threads: threads, samples: samples, epochs: epochs, batch: batch, bf16: bf16, repetitions: reps)
+        settings.fused = fused ? true : unfused ? false : nil
         if stream {
             for model in models.split(separator: ",").map(String.init) {
                 for shape in shapes { say(try StreamBenchmark.run(model: model, shape: shape, predictions: reps, threads: threads).jsonLine) }
@@ -59,6 +68,12 @@ struct BenchCommand: ParsableCommand {
         if tensorBoardPairs > 0 {
             for model in models.split(separator: ",").map(String.init) {
                 for shape in shapes { say(try TensorBoardOverhead.measure(model: model, shape: shape, settings: settings, pairs: tensorBoardPairs).jsonLine) }
+            }
+            return
+        }
+        if fusionPairs > 0 {
+            for model in models.split(separator: ",").map(String.init) {
+                for shape in shapes { say(try FusedAttentionGain.measure(model: model, shape: shape, settings: settings, pairs: fusionPairs).jsonLine) }
             }
             return
         }

@@ -259,5 +259,6 @@ int ct_has_mkldnn(void);
 #endif
 
 #endif /* CTORCH_H */
+#include "ctorch_fused.h"
 #include "ctorch_distributed.h"
 #include "ctorch_recurrent.h"

@@ -13,6 +13,9 @@ public enum TrainingBenchmark {
         public var batch: Int
         public var bf16: Bool
         public var repetitions: Int
+        /// Whether `sa` stems run their fused spatial-attention kernel (`har-bench --fused`, `--unfused`); nil: the
+        /// default choice by dtype (`ConvStem.fusesSpatialAttention`).
+        public var fused: Bool?
 
         /// Settings with the peer script's meaning.
         public init(threads: Int, samples: Int, epochs: Int, batch: Int, bf16: Bool, repetitions: Int) {
@@ -52,6 +55,7 @@ public enum TrainingBenchmark {
         let dataset = try randomDataset(shape: shape, samples: settings.samples)
         Runtime.manualSeed(0)
         let model = try ModelFactory.make(try ModelSpec(specText), input: shape.input)
+        model.setFusedSpatialAttention(settings.fused)
         let trainer = try Trainer(model: model, dataset: dataset, config: trainingConfig(settings))
         _ = try trainer.train(epochs: 1)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -59,7 +63,7 @@ public enum TrainingBenchmark {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let timing = try InferenceTiming.measure(model, repetitions: settings.repetitions, batch: 512)
         let summary = try ModelSummary(of: model)
-        return BenchmarkResult(tool: "harlab-\(HARKit.version)", model: specText, dataset: shape.name, threads: settings.threads,
+        return BenchmarkResult(tool: "harlab-\(HARKit.version)" + (settings.fused.map { $0 ? "-fused" : "-unfused" } ?? ""), model: specText, dataset: shape.name, threads: settings.threads,
                                bf16: settings.bf16, batch: settings.batch,
                                trainSamplesPerSecond: Double(settings.samples * outcome.records.count) / seconds,
                                inferLatencyMs: timing.latencyMean, inferWindowsPerSecond: timing.throughput,

@@ -23,6 +23,11 @@ public final class ConvStem: Module {
     /// Time steps after the stages (T').
     public let outputTime: Int
     public var isTraining = true
+    /// Whether spatial-attention stages run attention + batch norm + ReLU as one fused kernel (`fusedSpatialStage`)
+    /// instead of layer by layer; the same maths either way. nil (the default) fuses bfloat16 activations (autocast),
+    /// where the kernel measured faster than the layers, and runs float32/float64 layer by layer, where it measured
+    /// slower (README, Performance: `har-bench --fusion-pairs`).
+    public var fusesSpatialAttention: Bool?
 
     /// A stem of `depth` stages starting at `width` feature maps, doubling each stage.
     public init(input: InputShape, width: Int, depth: Int, attention: Attention) throws {
@@ -77,6 +82,10 @@ public final class ConvStem: Module {
         var y = x
         for stage in stages {
             y = try stage.conv(y)
+            if recorder == nil, fusesSpatialAttention ?? (y.dtype == .bfloat16), let spatial = stage.attention as? SpatialAttention, Self.fuses(y) {
+                y = try fusedSpatialStage(y, attention: spatial, norm: stage.norm)
+                continue
+            }
             recorder?.record("\(prefix).\(stage.firstIndex)", kind: "Conv2d", output: y, parameters: stage.conv.parameterCount,
                              macs: y.count / max(1, y.shape[0]) * stage.conv.weight.shape.dropFirst().reduce(1, *))
             if let attention = stage.attention {

@@ -7,7 +7,7 @@ public final class SpatialAttention: Module {
     public let gate: Conv2d
     public var isTraining = true
     /// The gate of the last forward pass, `[B, T, C]`.
-    public private(set) var lastMap: Tensor?
+    public internal(set) var lastMap: Tensor?
 
     /// A module initialised as PyTorch's.
     public init() throws {

@@ -38,9 +38,17 @@ public final class BatchNorm: Module {
 
     /// The forward pass.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        if isTraining { try withNoGrad { try batchesTracked.add(try Tensor.ones([], dtype: .int64)) } }
+        try countTrainingBatch()
         return try Functional.batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
                                         training: isTraining, momentum: momentum, eps: eps)
+    }
+}
+
+extension BatchNorm {
+    /// Counts one batch in `batchesTracked` when training (PyTorch's `num_batches_tracked += 1`), for a fused kernel
+    /// that normalises in this layer's place.
+    public func countTrainingBatch() throws {
+        if isTraining { try withNoGrad { try batchesTracked.add(try Tensor.ones([], dtype: .int64)) } }
     }
 }
 

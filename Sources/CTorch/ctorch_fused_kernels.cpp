@@ -1,0 +1,316 @@
+// The memory passes of the fused spatial-attention block (see ctorch_fused_kernels.h for the maths).
+#include "ctorch_fused_kernels.h"
+
+#include <ATen/Dispatch.h>
+#include <ATen/Parallel.h>
+#include <ATen/cpu/vec/functional.h>
+#include <ATen/cpu/vec/vec.h>
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+#include <vector>
+
+namespace ctorch {
+namespace fused {
+namespace {
+
+using at::vec::Vectorized;
+
+/// How one step of a storage type loads into, and stores from, vectors of the compute type.
+template <typename scalar_t> struct Lanes {
+  using opmath_t = scalar_t;
+  using Vec = Vectorized<opmath_t>;
+  static constexpr int64_t kParts = 1;
+  static constexpr int64_t kStep = Vec::size();
+  static void load(const scalar_t *p, Vec *v) { v[0] = Vec::loadu(p); }
+  static void store(scalar_t *p, const Vec *v) { v[0].store(p); }
+};
+
+/// bfloat16 is computed in float: one step of bfloat16 lanes is two float vectors.
+template <> struct Lanes<c10::BFloat16> {
+  using opmath_t = float;
+  using Vec = Vectorized<float>;
+  static constexpr int64_t kParts = 2;
+  static constexpr int64_t kStep = Vectorized<c10::BFloat16>::size();
+  static void load(const c10::BFloat16 *p, Vec *v) {
+    std::tie(v[0], v[1]) = at::vec::convert_bfloat16_float(Vectorized<c10::BFloat16>::loadu(p));
+  }
+  static void store(c10::BFloat16 *p, const Vec *v) { at::vec::convert_float_bfloat16(v[0], v[1]).store(p); }
+};
+
+template <typename scalar_t> using opmath = typename Lanes<scalar_t>::opmath_t;
+
+/// The sum of a vector's lanes, in double.
+template <typename T> double lane_sum(const Vectorized<T> &v) {
+  T lanes[Vectorized<T>::size()];
+  v.store(lanes);
+  double sum = 0;
+  for (int64_t i = 0; i < Vectorized<T>::size(); i++) sum += lanes[i];
+  return sum;
+}
+
+/// The problem's sizes: B samples, F feature maps of N = T*C elements each.
+struct Sizes {
+  int64_t batch, features, plane, time, channels;
+  Sizes(const at::Tensor &x, int64_t t)
+      : batch(x.size(0)), features(x.size(1)), plane(x.size(2) * x.size(3)), time(t), channels(x.size(3)) {}
+};
+
+template <typename scalar_t>
+void gate_and_plane_statistics_kernel(const at::Tensor &x, const GateConv &conv, int64_t time, at::Tensor &mean_map,
+                                      at::Tensor &gate, at::Tensor &plane_mean, at::Tensor &plane_m2) {
+  using L = Lanes<scalar_t>;
+  using T = opmath<scalar_t>;
+  using Vec = typename L::Vec;
+  constexpr int64_t W = Vec::size();
+  const Sizes n(x, time);
+  const scalar_t *xs = x.data_ptr<scalar_t>();
+  T *ms = mean_map.data_ptr<T>(), *ss = gate.data_ptr<T>();
+  double *pm = plane_mean.defined() ? plane_mean.data_ptr<double>() : nullptr;
+  double *pm2 = plane_m2.defined() ? plane_m2.data_ptr<double>() : nullptr;
+  const T before = T(conv.before), centre = T(conv.centre), after = T(conv.after), bias = T(conv.bias);
+  const int64_t N = n.plane, C = n.channels, vecEnd = N - N % L::kStep;
+  at::parallel_for(0, n.batch, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; b++) {
+      const scalar_t *xb = xs + b * n.features * N;
+      T *m = ms + b * N, *s = ss + b * N;
+      std::fill(m, m + N, T(0));
+      for (int64_t f = 0; f < n.features; f++) {
+        const scalar_t *xf = xb + f * N;
+        Vec v[L::kParts];
+        for (int64_t i = 0; i < vecEnd; i += L::kStep) {
+          L::load(xf + i, v);
+          for (int64_t p = 0; p < L::kParts; p++) (Vec::loadu(m + i + p * W) + v[p]).store(m + i + p * W);
+        }
+        for (int64_t i = vecEnd; i < N; i++) m[i] += T(xf[i]);
+      }
+      for (int64_t i = 0; i < N; i++) m[i] /= T(n.features);
+      for (int64_t i = 0; i < N; i++) {
+        const int64_t t = i / C;
+        const T g = bias + centre * m[i] + (t > 0 ? before * m[i - C] : T(0)) + (t + 1 < n.time ? after * m[i + C] : T(0));
+        s[i] = T(1) / (T(1) + std::exp(-g));
+      }
+      if (pm == nullptr) continue;
+      // Each plane's mean, then its squared deviations from it: two passes over a plane still in cache.
+      for (int64_t f = 0; f < n.features; f++) {
+        const scalar_t *xf = xb + f * N;
+        Vec sum(T(0)), v[L::kParts];
+        T tail = 0;
+        for (int64_t i = 0; i < vecEnd; i += L::kStep) {
+          L::load(xf + i, v);
+          for (int64_t p = 0; p < L::kParts; p++) sum = at::vec::fmadd(v[p], Vec::loadu(s + i + p * W), sum);
+        }
+        for (int64_t i = vecEnd; i < N; i++) tail += T(xf[i]) * s[i];
+        const double mean = (lane_sum(sum) + tail) / double(N);
+        const Vec mu(static_cast<T>(mean));
+        Vec squares(T(0));
+        T tailSquares = 0;
+        for (int64_t i = 0; i < vecEnd; i += L::kStep) {
+          L::load(xf + i, v);
+          for (int64_t p = 0; p < L::kParts; p++) {
+            const Vec d = v[p] * Vec::loadu(s + i + p * W) - mu;
+            squares = at::vec::fmadd(d, d, squares);
+          }
+        }
+        for (int64_t i = vecEnd; i < N; i++) {
+          const T d = T(xf[i]) * s[i] - static_cast<T>(mean);
+          tailSquares += d * d;
+        }
+        pm[b * n.features + f] = mean;
+        pm2[b * n.features + f] = lane_sum(squares) + tailSquares;
+      }
+    }
+  });
+}
+
+template <typename scalar_t>
+void scale_shift_relu_kernel(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, at::Tensor &out) {
+  using L = Lanes<scalar_t>;
+  using T = opmath<scalar_t>;
+  using Vec = typename L::Vec;
+  constexpr int64_t W = Vec::size();
+  const Sizes n(x, x.size(2));
+  const scalar_t *xs = x.data_ptr<scalar_t>();
+  scalar_t *os = out.data_ptr<scalar_t>();
+  const T *ss = gate.data_ptr<T>(), *scales = affine.scale.data_ptr<T>(), *shifts = affine.shift.data_ptr<T>();
+  const int64_t N = n.plane, vecEnd = N - N % L::kStep;
+  at::parallel_for(0, n.batch * n.features, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t bf = begin; bf < end; bf++) {
+      const int64_t f = bf % n.features;
+      const scalar_t *xf = xs + bf * N;
+      scalar_t *of = os + bf * N;
+      const T *s = ss + (bf / n.features) * N;
+      const Vec scale(scales[f]), shift(shifts[f]), zero(T(0));
+      Vec v[L::kParts];
+      for (int64_t i = 0; i < vecEnd; i += L::kStep) {
+        L::load(xf + i, v);
+        for (int64_t p = 0; p < L::kParts; p++)
+          v[p] = at::vec::maximum(at::vec::fmadd(v[p] * Vec::loadu(s + i + p * W), scale, shift), zero);
+        L::store(of + i, v);
+      }
+      for (int64_t i = vecEnd; i < N; i++) of[i] = scalar_t(std::max(T(xf[i]) * s[i] * scales[f] + shifts[f], T(0)));
+    }
+  });
+}
+
+template <typename scalar_t>
+void relu_norm_sums_kernel(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, const at::Tensor &mean,
+                           const at::Tensor &grad_out, at::Tensor &sum_dz, at::Tensor &sum_dz_centred) {
+  using L = Lanes<scalar_t>;
+  using T = opmath<scalar_t>;
+  using Vec = typename L::Vec;
+  constexpr int64_t W = Vec::size();
+  const Sizes n(x, x.size(2));
+  const scalar_t *xs = x.data_ptr<scalar_t>(), *gs = grad_out.data_ptr<scalar_t>();
+  const T *ss = gate.data_ptr<T>(), *scales = affine.scale.data_ptr<T>(), *shifts = affine.shift.data_ptr<T>();
+  const T *means = mean.data_ptr<T>();
+  double *sdz = sum_dz.data_ptr<double>(), *sdc = sum_dz_centred.data_ptr<double>();
+  const int64_t N = n.plane, vecEnd = N - N % L::kStep;
+  at::parallel_for(0, n.features, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t f = begin; f < end; f++) {
+      const Vec scale(scales[f]), shift(shifts[f]), mu(means[f]), zero(T(0));
+      double total = 0, centred = 0;
+      for (int64_t b = 0; b < n.batch; b++) {
+        const int64_t offset = (b * n.features + f) * N;
+        const scalar_t *xf = xs + offset, *gf = gs + offset;
+        const T *s = ss + b * N;
+        Vec dzSum(T(0)), dzCentred(T(0)), v[L::kParts], g[L::kParts];
+        for (int64_t i = 0; i < vecEnd; i += L::kStep) {
+          L::load(xf + i, v);
+          L::load(gf + i, g);
+          for (int64_t p = 0; p < L::kParts; p++) {
+            const Vec y = v[p] * Vec::loadu(s + i + p * W);
+            const Vec dz = Vec::blendv(zero, g[p], at::vec::fmadd(y, scale, shift) > zero);
+            dzSum = dzSum + dz;
+            dzCentred = at::vec::fmadd(dz, y - mu, dzCentred);
+          }
+        }
+        T tail = 0, tailCentred = 0;
+        for (int64_t i = vecEnd; i < N; i++) {
+          const T y = T(xf[i]) * s[i];
+          const T dz = y * scales[f] + shifts[f] > T(0) ? T(gf[i]) : T(0);
+          tail += dz;
+          tailCentred += dz * (y - means[f]);
+        }
+        total += lane_sum(dzSum) + tail;
+        centred += lane_sum(dzCentred) + tailCentred;
+      }
+      sdz[f] = total;
+      sdc[f] = centred;
+    }
+  });
+}
+
+template <typename scalar_t>
+void input_gradient_kernel(const at::Tensor &x, const at::Tensor &gate, const at::Tensor &mean_map,
+                           const Affine &affine, const NormGradient &norm, const GateConv &conv, int64_t time,
+                           const at::Tensor &grad_out, at::Tensor &grad_x, at::Tensor &conv_grads) {
+  using L = Lanes<scalar_t>;
+  using T = opmath<scalar_t>;
+  using Vec = typename L::Vec;
+  constexpr int64_t W = Vec::size();
+  const Sizes n(x, time);
+  const scalar_t *xs = x.data_ptr<scalar_t>(), *gs = grad_out.data_ptr<scalar_t>();
+  scalar_t *dxs = grad_x.data_ptr<scalar_t>();
+  const T *ss = gate.data_ptr<T>(), *ms = mean_map.data_ptr<T>();
+  const T *scales = affine.scale.data_ptr<T>(), *shifts = affine.shift.data_ptr<T>();
+  const T *as = norm.a.data_ptr<T>(), *bs = norm.b.data_ptr<T>(), *ds = norm.d.data_ptr<T>();
+  double *cg = conv_grads.data_ptr<double>();
+  const T before = T(conv.before), centre = T(conv.centre), after = T(conv.after);
+  const int64_t N = n.plane, C = n.channels, F = n.features, vecEnd = N - N % L::kStep;
+  at::parallel_for(0, n.batch, 1, [&](int64_t begin, int64_t end) {
+    // dy * s for the sample's F planes (kept in the compute type until dm/dx is added), dL/ds, and dm / F.
+    std::vector<T> direct(F * N), gateGrad(N), meanGrad(N);
+    for (int64_t b = begin; b < end; b++) {
+      const scalar_t *xb = xs + b * F * N, *gb = gs + b * F * N;
+      const T *s = ss + b * N, *m = ms + b * N;
+      T *dsv = gateGrad.data();
+      std::fill(gateGrad.begin(), gateGrad.end(), T(0));
+      for (int64_t f = 0; f < F; f++) {
+        const scalar_t *xf = xb + f * N, *gf = gb + f * N;
+        T *out = direct.data() + f * N;
+        const Vec scale(scales[f]), shift(shifts[f]), a(as[f]), bc(bs[f]), d(ds[f]), zero(T(0));
+        Vec v[L::kParts], g[L::kParts];
+        for (int64_t i = 0; i < vecEnd; i += L::kStep) {
+          L::load(xf + i, v);
+          L::load(gf + i, g);
+          for (int64_t p = 0; p < L::kParts; p++) {
+            const int64_t k = i + p * W;
+            const Vec sv = Vec::loadu(s + k), y = v[p] * sv;
+            const Vec dz = Vec::blendv(zero, g[p], at::vec::fmadd(y, scale, shift) > zero);
+            const Vec dy = at::vec::fmadd(a, dz, at::vec::fmadd(bc, y, d));
+            (dy * sv).store(out + k);
+            at::vec::fmadd(dy, v[p], Vec::loadu(dsv + k)).store(dsv + k);
+          }
+        }
+        for (int64_t i = vecEnd; i < N; i++) {
+          const T y = T(xf[i]) * s[i];
+          const T dz = y * scales[f] + shifts[f] > T(0) ? T(gf[i]) : T(0);
+          const T dy = as[f] * dz + bs[f] * y + ds[f];
+          out[i] = dy * s[i];
+          dsv[i] += dy * T(xf[i]);
+        }
+      }
+      // Through the sigmoid and the (3,1) gate convolution.
+      double dBefore = 0, dCentre = 0, dAfter = 0, dBias = 0;
+      for (int64_t i = 0; i < N; i++) dsv[i] *= s[i] * (T(1) - s[i]);
+      for (int64_t i = 0; i < N; i++) {
+        const int64_t t = i / C;
+        const bool first = t == 0, last = t + 1 == n.time;
+        dBias += dsv[i];
+        dCentre += double(dsv[i]) * m[i];
+        if (!first) dBefore += double(dsv[i]) * m[i - C];
+        if (!last) dAfter += double(dsv[i]) * m[i + C];
+        meanGrad[i] = (centre * dsv[i] + (last ? T(0) : before * dsv[i + C]) + (first ? T(0) : after * dsv[i - C])) / T(F);
+      }
+      double *cgb = cg + b * 4;
+      cgb[0] = dBefore;
+      cgb[1] = dCentre;
+      cgb[2] = dAfter;
+      cgb[3] = dBias;
+      // dL/dx = dy * s + dm / F, written once.
+      for (int64_t f = 0; f < F; f++) {
+        const T *in = direct.data() + f * N;
+        scalar_t *dx = dxs + (b * F + f) * N;
+        Vec v[L::kParts];
+        for (int64_t i = 0; i < vecEnd; i += L::kStep) {
+          for (int64_t p = 0; p < L::kParts; p++) v[p] = Vec::loadu(in + i + p * W) + Vec::loadu(meanGrad.data() + i + p * W);
+          L::store(dx + i, v);
+        }
+        for (int64_t i = vecEnd; i < N; i++) dx[i] = scalar_t(in[i] + meanGrad[i]);
+      }
+    }
+  });
+}
+
+}  // namespace
+
+void gate_and_plane_statistics(const at::Tensor &x, const GateConv &conv, int64_t time, at::Tensor &mean_map,
+                               at::Tensor &gate, at::Tensor &plane_mean, at::Tensor &plane_m2) {
+  AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, x.scalar_type(), "fused gate", [&] {
+    gate_and_plane_statistics_kernel<scalar_t>(x, conv, time, mean_map, gate, plane_mean, plane_m2);
+  });
+}
+
+void scale_shift_relu(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, at::Tensor &out) {
+  AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, x.scalar_type(), "fused scale shift relu",
+                                 [&] { scale_shift_relu_kernel<scalar_t>(x, gate, affine, out); });
+}
+
+void relu_norm_sums(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, const at::Tensor &mean,
+                    const at::Tensor &grad_out, at::Tensor &sum_dz, at::Tensor &sum_dz_centred) {
+  AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, x.scalar_type(), "fused relu norm sums", [&] {
+    relu_norm_sums_kernel<scalar_t>(x, gate, affine, mean, grad_out, sum_dz, sum_dz_centred);
+  });
+}
+
+void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tensor &mean_map, const Affine &affine,
+                    const NormGradient &norm, const GateConv &conv, int64_t time, const at::Tensor &grad_out,
+                    at::Tensor &grad_x, at::Tensor &conv_grads) {
+  AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, x.scalar_type(), "fused input gradient", [&] {
+    input_gradient_kernel<scalar_t>(x, gate, mean_map, affine, norm, conv, time, grad_out, grad_x, conv_grads);
+  });
+}
+
+}  // namespace fused
+}  // namespace ctorch

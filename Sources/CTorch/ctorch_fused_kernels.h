@@ -1,0 +1,51 @@
+// Private to CTorch: the memory passes of the fused spatial-attention block (ctorch_fused.cpp drives them).
+//
+// The block maps feature maps x [B, F, T, C] (viewed as [B, F, N], N = T*C planes) through
+//   m = mean_F x,  s = sigmoid(conv_(3,1)(m)),  y = x * s,  z = batch_norm(y),  out = relu(z).
+// Each function below is one pass over the large tensors, vectorised with at::vec::Vectorized and
+// parallelised with at::parallel_for. Storage types: float, double, bfloat16 (computed in float). The small
+// per-sample and per-feature tensors (m, s, coefficients) are in the compute type: double for double, else float.
+#pragma once
+
+#include <ATen/ATen.h>
+#include <array>
+
+namespace ctorch {
+namespace fused {
+
+/// The 1→1 gate convolution: kernel taps along time (t-1, t, t+1) and the bias.
+struct GateConv {
+  double before, centre, after, bias;
+};
+
+/// Per-feature coefficients of y → z = y * scale + shift (batch norm folded to one multiply-add).
+struct Affine {
+  at::Tensor scale, shift;  // [F], compute type
+};
+
+/// Pass 1 (per sample): the map mean m and the gate s (both [B, N], compute type) and, when `plane_mean` and
+/// `plane_m2` are defined ([B, F], double), each (sample, feature) plane's mean and sum of squared deviations of
+/// y = x * s. The sample's F planes are read twice while they are still in cache.
+void gate_and_plane_statistics(const at::Tensor &x, const GateConv &conv, int64_t time, at::Tensor &mean_map,
+                               at::Tensor &gate, at::Tensor &plane_mean, at::Tensor &plane_m2);
+
+/// Pass 2: out = relu(x * s * scale + shift), in x's type.
+void scale_shift_relu(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, at::Tensor &out);
+
+/// Backward pass 1 (per feature): with dz = grad_out where z > 0, the sums Σ dz and Σ dz (y - mean) ([F], double).
+void relu_norm_sums(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, const at::Tensor &mean,
+                    const at::Tensor &grad_out, at::Tensor &sum_dz, at::Tensor &sum_dz_centred);
+
+/// Per-feature coefficients of dL/dy = a dz + b y + d (batch norm's backward, training or evaluation form).
+struct NormGradient {
+  at::Tensor a, b, d;  // [F], compute type
+};
+
+/// Backward pass 2 (per sample): dL/dx through the multiply and through the gate, and each sample's share of the gate
+/// convolution's gradients ([B, 4] double: d before, d centre, d after, d bias).
+void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tensor &mean_map, const Affine &affine,
+                    const NormGradient &norm, const GateConv &conv, int64_t time, const at::Tensor &grad_out,
+                    at::Tensor &grad_x, at::Tensor &conv_grads);
+
+}  // namespace fused
+}  // namespace ctorch
