@@ -35,17 +35,7 @@ RESULTS=${RESULTS:-amp-accuracy.tsv}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-# The folder holding a01…a19: DSADS itself, or the zip unpacked once into the temp directory (as the tests do).
-dsads_folder() {
-    if [[ "$DSADS" != *.zip ]]; then echo "$DSADS"; return; fi
-    local target="${TMPDIR:-/tmp}/harlab-$(basename "$DSADS" .zip)-$(id -u)"
-    if [[ ! -e "$target/complete" ]]; then
-        rm -rf "$target"
-        unzip -q "$DSADS" -d "$target" >&2
-        touch "$target/complete"
-    fi
-    echo "$target"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/dsads-folder.sh"
 
 # One training run: appends `dataset model amp seed epochs accuracy f1_macro train_seconds` to RESULTS.
 run_one() {

@@ -39,17 +39,7 @@ THREADS=${THREADS:-1}
 DSADS=${HARLAB_DSADS:-../shared/data/dsads-subjects-1-6.zip}
 RESULTS=${RESULTS:-loso-recipes.tsv}
 
-# The folder holding a01…a19: DSADS itself, or the zip unpacked once into the temp directory (as the tests do).
-dsads_folder() {
-    if [[ "$DSADS" != *.zip ]]; then echo "$DSADS"; return; fi
-    local target="${TMPDIR:-/tmp}/harlab-$(basename "$DSADS" .zip)-$(id -u)"
-    if [[ ! -e "$target/complete" ]]; then
-        rm -rf "$target"
-        unzip -q "$DSADS" -d "$target" >&2
-        touch "$target/complete"
-    fi
-    echo "$target"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/dsads-folder.sh"
 
 # One leave-one-subject-out cross-validation: appends `model recipe epochs seed subject accuracy f1_macro` per fold.
 run_one() {

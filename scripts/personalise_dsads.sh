@@ -44,17 +44,7 @@ WORK=$(cd "$WORK" && pwd)
 RESULTS="$WORK/results.tsv"
 export HAR_RUNS="$WORK/runs.sqlite"
 
-# The folder holding a01…a19: DSADS itself, or the zip unpacked once into the temp directory (as the tests do).
-dsads_folder() {
-    if [[ "$DSADS" != *.zip ]]; then echo "$DSADS"; return; fi
-    local target="${TMPDIR:-/tmp}/harlab-$(basename "$DSADS" .zip)-$(id -u)"
-    if [[ ! -e "$target/complete" ]]; then
-        rm -rf "$target"
-        unzip -q "$DSADS" -d "$target" >&2
-        touch "$target/complete"
-    fi
-    echo "$target"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/dsads-folder.sh"
 
 # Runs `har -c COMMANDS` (which begin with a load) with `seed` and appends
 # `seed arm percent training_windows accuracy f1_macro` to RESULTS; a run already there is not run again.
