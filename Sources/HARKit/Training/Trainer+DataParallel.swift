@@ -5,6 +5,11 @@ extension Trainer {
     /// The start of a data-parallel `train`: every rank checks that all train the same dataset, model and
     /// settings, then takes rank 0's weights.
     func beginDataParallel(_ parallel: DataParallel) throws {
+        // A weighted mean's normaliser is the whole batch's weight sum, which share-weighted gradients do not give.
+        guard config.classWeights == nil else {
+            throw DistributedError("class weights are not supported in data-parallel training yet: 'set class_weights off', "
+                                   + "or use 'set sampler balanced' to balance the classes")
+        }
         try parallel.agree(on: .training(dataset: dataset, model: model.spec, config: config))
         try parallel.adoptPrimaryState(of: model)
     }
@@ -25,6 +30,7 @@ extension Trainer {
         let dtype = model.dtype
         let autocast = precision.autocast
         var lossSum = 0.0, penaltySum = 0.0, correct = 0.0, seen = 0.0
+        try prepareWeightAverage()
         for index in 0..<batchCount {
             let global = try batcher.batch(index, of: order, epoch: epoch)
             let batch = try parallel.share(of: global)
@@ -55,7 +61,8 @@ extension Trainer {
                                  + "lower the learning rate (now \(optimizer.learningRate))")
             }
             if let clip = config.clipNorm { try clipGradNorm(model.parameters, maxNorm: clip) }
-            try optimizer.step()
+            try stepOptimizer()
+            try weightAverage?.update(from: model)
             lossSum += values[0]
             correct += values[1]
             seen += values[2]

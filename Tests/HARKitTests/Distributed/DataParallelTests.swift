@@ -79,6 +79,57 @@ final class DataParallelTests: IsolatedTestCase {
         }
     }
 
+    /// Data-parallel `train` honours the step and averaging settings one process has: a frozen stem (`stem_lr 0`)
+    /// stays as it was on every rank, and the weight average (`ema`) is updated at every step and ends the same on
+    /// every rank; class weights, whose weighted mean the shares cannot give, are refused on every rank with a
+    /// message naming the setting.
+    func testDataParallelTrainingKeepsTheStemRateAndAverageAndRefusesClassWeights() throws {
+        let dataset = try DatasetCatalog.load("synthetic", options: ["window": "32", "overlap": "0"])
+        let input = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
+        func train(_ config: TrainingConfig, _ parallel: DataParallel) throws -> (Trainer, any HARModel) {
+            let model = try ModelFactory.make(try ModelSpec("cnn", options: ["width": "4"]), input: input, seed: 3)
+            let trainer = try Trainer(model: model, dataset: dataset, config: config)
+            trainer.dataParallel = parallel
+            _ = try trainer.train(epochs: 1)
+            return (trainer, model)
+        }
+        func stem(_ model: any HARModel) throws -> [[Float]] {
+            try model.namedParameters().filter { $0.name.hasPrefix("body.") }.map { try $0.tensor.scalars(as: Float.self) }
+        }
+        var frozen = TrainingConfig()
+        frozen.batchSize = 64
+        frozen.stemLearningRate = 0
+        let untrained = try stem(try ModelFactory.make(try ModelSpec("cnn", options: ["width": "4"]), input: input, seed: 3))
+        XCTAssertFalse(untrained.isEmpty)
+        for result in try job(worldSize: 2, timeout: 60, { parallel in try stem(try train(frozen, parallel).1) }) {
+            XCTAssertEqual(try result.get(), untrained, "the frozen stem moved")
+        }
+
+        var averaged = TrainingConfig()
+        averaged.batchSize = 64
+        averaged.averagingDecay = 0.9
+        let steps = try Batcher(dataset: dataset, split: .train, batchSize: 64, shuffle: true, seed: averaged.seed,
+                                augmentation: nil, dropsLoneWindow: true).batchCount
+        let weights = try job(worldSize: 2, timeout: 60) { parallel -> [String: [Float]] in
+            let (trainer, model) = try train(averaged, parallel)
+            XCTAssertEqual(trainer.weightAverage?.updates, steps, "one average update per step")
+            return try Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, try $0.tensor.scalars(as: Float.self)) })
+        }.map { try $0.get() }
+        XCTAssertEqual(weights[0], weights[1], "the averaged weights differ between the ranks")
+
+        var weighted = TrainingConfig()
+        weighted.classWeights = .balanced
+        let refusals = try job(worldSize: 2) { parallel in
+            let model = try ModelFactory.make(try ModelSpec("cnn", options: ["width": "4"]), input: input, seed: 3)
+            let trainer = try Trainer(model: model, dataset: dataset, config: weighted)
+            trainer.dataParallel = parallel
+            _ = try trainer.train(epochs: 1)
+        }
+        for result in refusals {
+            XCTAssertThrowsError(try result.get()) { XCTAssertTrue("\($0)".contains("class weights are not supported in data-parallel training"), "\($0)") }
+        }
+    }
+
     /// A `train` rendezvous with a different model on rank 1 fails on both ranks with the same message.
     func testATrainingFingerprintThatDiffersFailsEveryRank() throws {
         let dataset = try DatasetCatalog.load("synthetic", options: ["window": "32", "overlap": "0"])
