@@ -27,13 +27,16 @@ enum HarBinary {
         var stderr: String
     }
 
-    /// Runs `har` with `arguments`, feeding `input` on standard input, in a fresh HOME with its own run store.
-    static func run(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> Run {
+    /// Runs `har` with `arguments`, feeding `input` on standard input, in a fresh HOME with its own run store; when
+    /// `home` is given, that folder is HOME and also the working directory (where relative output files land).
+    static func run(_ arguments: [String], input: String = "", environment extra: [String: String] = [:],
+                    home given: URL? = nil) throws -> Run {
         let process = Process()
         process.executableURL = try required()
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
-        let home = temporaryFolder()
+        let home = given ?? temporaryFolder()
+        if given != nil { process.currentDirectoryURL = home }
         environment["HOME"] = home.path
         environment["HAR_RUNS"] = home.appendingPathComponent("runs.sqlite").path
         environment.removeValue(forKey: "NO_COLOR")

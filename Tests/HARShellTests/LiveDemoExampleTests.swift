@@ -10,27 +10,12 @@ final class LiveDemoExampleTests: IsolatedTestCase {
         if ProcessInfo.processInfo.environment["HAR_SKIP_EXAMPLES"] == "1" {
             throw XCTSkip("HAR_SKIP_EXAMPLES=1: examples/live-demo.har not run end to end")
         }
-        let har = try HarBinary.required()
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let home = temporaryFolder()
-        let process = Process()
-        process.executableURL = har
-        process.arguments = [root.appendingPathComponent("examples/live-demo.har").path]
-        process.currentDirectoryURL = home
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = home.path
-        environment["HAR_RUNS"] = home.appendingPathComponent("runs.sqlite").path
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
         let started = Date()
-        try process.run()
-        let deadline = ProcessDeadline(killing: process, after: 300)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try deadline.check("examples/live-demo.har")
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        let run = try HarBinary.run([root.appendingPathComponent("examples/live-demo.har").path], home: home)
+        let text = run.stdout + run.stderr
+        XCTAssertEqual(run.status, 0, text)
         let seconds = Date().timeIntervalSince(started)
         XCTAssertGreaterThanOrEqual(seconds, 8832 / 50 / 10, "speed=10 paces the 176.6 s of recording")
         for piece in ["replaying subject 16: 6 recordings (8832 samples, 176.6 s) at 10× into 128×6 windows every 64 samples",

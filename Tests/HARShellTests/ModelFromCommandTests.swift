@@ -6,17 +6,6 @@ import TestSupport
 
 /// `model from #RUN|FILE [freeze=stem|stem_lr=F]` (issue 18 §2) through the shell.
 final class ModelFromCommandTests: IsolatedTestCase {
-    private func preparedShell() throws -> (Interpreter, OutputBuffer, RunStore) {
-        let (shell, out) = makeInterpreter()
-        let store = try RunStore(url: temporaryFolder().appendingPathComponent("runs.sqlite"))
-        shell.runStore = store
-        shell.timingRepetitions = 3
-        XCTAssertEqual(shell.execute("load synthetic window=32 overlap=0; model cnn width=4 depth=1; set batch 64"), .success)
-        return (shell, out, store)
-    }
-
-    private func errors(_ out: OutputBuffer) -> String { out.errors.map(\.error.message).joined(separator: "\n") }
-
     private func values(_ model: (any HARModel)?, prefix: String = "") throws -> [String: [Float]] {
         var all: [String: [Float]] = [:]
         for (name, tensor) in try XCTUnwrap(model).namedParameters() where name.hasPrefix(prefix) {
@@ -28,12 +17,12 @@ final class ModelFromCommandTests: IsolatedTestCase {
     /// The run's checkpoint becomes the new model's starting weights (every tensor, same classes and channels); with
     /// `freeze=stem` the stem stays as loaded through a `train` while the head moves, and `show` says `stem_lr 0`.
     func testModelFromARunsCheckpointStartsFromItsWeightsAndFreezesTheStem() throws {
-        let (shell, out, store) = try preparedShell()
+        let (shell, out, store) = try makeStoreBackedInterpreter(model: "cnn width=4 depth=1")
         let file = temporaryFolder().appendingPathComponent("cnn.ckpt").path
-        XCTAssertEqual(shell.execute("train 1; save model \(file)"), .success, errors(out))
+        XCTAssertEqual(shell.execute("train 1; save model \(file)"), .success, out.errorText)
         let trained = try values(shell.session.model)
         let run = try XCTUnwrap(try store.runs().last?.id)
-        XCTAssertEqual(shell.execute("model from #\(run) freeze=stem"), .success, errors(out))
+        XCTAssertEqual(shell.execute("model from #\(run) freeze=stem"), .success, out.errorText)
         let result = try XCTUnwrap(out.results.last)
         XCTAssertEqual(result["copied"]?.arrayValue?.count, shell.session.model?.stateDict().entries.count)
         XCTAssertEqual(result["fresh"]?.arrayValue?.count, 0)
@@ -42,20 +31,20 @@ final class ModelFromCommandTests: IsolatedTestCase {
         XCTAssertEqual(try values(shell.session.model), trained, "the weights are the run's")
         XCTAssertEqual(shell.execute("show stem_lr"), .success)
         XCTAssertEqual(out.results.last?["settings"]?.arrayValue?.first?["value"], .string("0"))
-        XCTAssertEqual(shell.execute("train 1"), .success, errors(out))
+        XCTAssertEqual(shell.execute("train 1"), .success, out.errorText)
         XCTAssertEqual(try values(shell.session.model, prefix: "body."), trained.filter { $0.key.hasPrefix("body.") }, "the frozen stem")
         XCTAssertNotEqual(try values(shell.session.model, prefix: "head."), trained.filter { $0.key.hasPrefix("head.") }, "the head trained")
         XCTAssertEqual(try store.runs().last?.config.stemLearningRate, 0, "recorded with the run's settings")
-        XCTAssertEqual(shell.execute("model from \(file) stem_lr=0.1"), .success, errors(out))
+        XCTAssertEqual(shell.execute("model from \(file) stem_lr=0.1"), .success, out.errorText)
         XCTAssertEqual(shell.session.config.stemLearningRate, 0.1)
-        XCTAssertEqual(shell.execute("model cnn width=4 depth=1"), .success, errors(out))
+        XCTAssertEqual(shell.execute("model cnn width=4 depth=1"), .success, out.errorText)
         XCTAssertTrue(out.warnings.last?.hasPrefix("stem_lr is 0.1: this fresh model's stem will train at 0.1 × lr") == true,
                       "a fresh model under a slowed stem says so: \(out.warnings)")
     }
 
     /// Each wrong source or option fails at its word and leaves the session as it was.
     func testModelFromFailsAtTheWrongWordAndChangesNothing() throws {
-        let (shell, out, _) = try preparedShell()
+        let (shell, out, _) = try makeStoreBackedInterpreter(model: "cnn width=4 depth=1")
         let before = shell.session.snapshot
         let cases: [(line: String, word: String, says: String)] = [
             ("model from #99", "#99", "99"),

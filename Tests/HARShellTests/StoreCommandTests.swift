@@ -5,18 +5,8 @@ import TestSupport
 
 /// Commands over HARKit's run store, checkpoints, tuner, cross-validation, report and plots, on small synthetic data.
 final class StoreCommandTests: IsolatedTestCase {
-    /// A session with a temporary run store, small synthetic windows and a tiny attention model.
-    private func preparedShell() throws -> (Interpreter, OutputBuffer, RunStore) {
-        let (shell, out) = makeInterpreter()
-        let store = try RunStore(url: temporaryFolder().appendingPathComponent("runs.sqlite"))
-        shell.runStore = store
-        shell.timingRepetitions = 3
-        XCTAssertEqual(shell.execute("load synthetic window=32 overlap=0; model sa width=4 depth=1; set batch 64"), .success)
-        return (shell, out, store)
-    }
-
     func testTrainAndEvalAreRecordedAndRunsComparesAndExportsThem() throws {
-        let (shell, out, store) = try preparedShell()
+        let (shell, out, store) = try makeStoreBackedInterpreter()
         XCTAssertEqual(shell.execute("train 1; eval"), .success, out.errors.map(\.error.message).joined())
         let records = try store.runs()
         XCTAssertEqual(records.count, 1)
@@ -44,7 +34,7 @@ final class StoreCommandTests: IsolatedTestCase {
     }
 
     func testSaveThenLoadModelGivesTheSameEvaluation() throws {
-        let (shell, out, _) = try preparedShell()
+        let (shell, out, _) = try makeStoreBackedInterpreter()
         let file = temporaryFolder().appendingPathComponent("m.ckpt")
         XCTAssertEqual(shell.execute("train 1; eval; save model \(file.path)"), .success, out.errors.map(\.error.message).joined())
         let before = try XCTUnwrap(shell.session.lastEvaluation?.metrics)
@@ -55,7 +45,7 @@ final class StoreCommandTests: IsolatedTestCase {
     }
 
     func testSaveDataWritesTheReferenceLayoutThatLoadsBackAsTheSameWindows() throws {
-        let (shell, out, _) = try preparedShell()
+        let (shell, out, _) = try makeStoreBackedInterpreter()
         let folder = temporaryFolder().appendingPathComponent("synthetic-npy")
         XCTAssertEqual(shell.execute("save data \(folder.path)"), .success, out.errors.map(\.error.message).joined())
         for name in ["x_train.npy", "y_train.npy", "x_test.npy", "y_test.npy"] {
@@ -72,7 +62,7 @@ final class StoreCommandTests: IsolatedTestCase {
     }
 
     func testLoadModelOfADamagedFileFailsAndKeepsTheModel() throws {
-        let (shell, out, _) = try preparedShell()
+        let (shell, out, _) = try makeStoreBackedInterpreter()
         let file = temporaryFolder().appendingPathComponent("bad.ckpt")
         try Data("not a checkpoint".utf8).write(to: file)
         let model = try XCTUnwrap(shell.session.model)
@@ -82,7 +72,7 @@ final class StoreCommandTests: IsolatedTestCase {
     }
 
     func testTuneLeavesTheBestSettingsAndModel() throws {
-        let (shell, out, store) = try preparedShell()
+        let (shell, out, store) = try makeStoreBackedInterpreter()
         XCTAssertEqual(shell.execute("tune lr=1e-3..1e-2:log, batch=32|64 trials=2 epochs=1"), .success,
                        out.errors.map(\.error.message).joined())
         let best = try XCTUnwrap(out.results.last?["best"])
@@ -97,7 +87,7 @@ final class StoreCommandTests: IsolatedTestCase {
     }
 
     func testCrossValidationReportsMeanAndStd() throws {
-        let (shell, out, _) = try preparedShell()
+        let (shell, out, _) = try makeStoreBackedInterpreter()
         XCTAssertEqual(shell.execute("cv folds=2 epochs=1"), .success, out.errors.map(\.error.message).joined())
         let result = try XCTUnwrap(out.results.last)
         let accuracies = result["per_fold"]?.arrayValue?.compactMap { $0["accuracy"]?.doubleValue } ?? []
@@ -107,7 +97,7 @@ final class StoreCommandTests: IsolatedTestCase {
     }
 
     func testReportAndPlotsAreWrittenAsFiles() throws {
-        let (shell, out, _) = try preparedShell()
+        let (shell, out, _) = try makeStoreBackedInterpreter()
         let folder = temporaryFolder()
         XCTAssertEqual(shell.execute("train 1; eval"), .success)
         for line in ["report to \(folder.path)/r.html", "plot history to \(folder.path)/h.svg",
@@ -125,7 +115,7 @@ final class StoreCommandTests: IsolatedTestCase {
 
     /// `help plot` offers FILE.png: it is the SVG rasterised by rsvg-convert (scripts/setup.sh installs librsvg2-bin).
     func testPlotsAreWrittenAsPNGAtTwiceTheSVGsSize() throws {
-        let (shell, out, _) = try preparedShell()
+        let (shell, out, _) = try makeStoreBackedInterpreter()
         let folder = temporaryFolder()
         XCTAssertEqual(shell.execute("train 1; eval"), .success, out.errors.map(\.error.message).joined())
         for what in ["history", "confusion", "attention"] {

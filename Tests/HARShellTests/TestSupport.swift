@@ -1,4 +1,6 @@
 import Foundation
+import XCTest
+import HARKit
 @testable import HARShell
 
 /// An interpreter writing into a buffer, with a fresh temporary folder for files.
@@ -28,4 +30,20 @@ extension Session {
     var snapshot: String {
         "\(config)|\(recording?.path ?? "-")|\(history.filter(\.succeeded).map(\.command))"
     }
+}
+
+/// An interpreter recording into a fresh temporary run store, with small synthetic windows loaded and a tiny
+/// `model` (a `model` command's arguments) built, batch 64, and three inference timing repetitions.
+func makeStoreBackedInterpreter(model: String = "sa width=4 depth=1") throws -> (Interpreter, OutputBuffer, RunStore) {
+    let (shell, out) = makeInterpreter()
+    let store = try RunStore(url: temporaryFolder().appendingPathComponent("runs.sqlite"))
+    shell.runStore = store
+    shell.timingRepetitions = 3
+    XCTAssertEqual(shell.execute("load synthetic window=32 overlap=0; model \(model); set batch 64"), .success)
+    return (shell, out, store)
+}
+
+extension OutputBuffer {
+    /// Every error message written so far, one per line (an assertion's message).
+    var errorText: String { errors.map(\.error.message).joined(separator: "\n") }
 }

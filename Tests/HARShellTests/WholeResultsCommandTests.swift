@@ -6,28 +6,16 @@ import TestSupport
 /// Results that never mislead (issue 20 §1): `compare` ranks whole results only, runs record everything that shaped
 /// them, every evaluated model belongs to a run (or the output says it does not), and repeated seeds are one result.
 final class WholeResultsCommandTests: IsolatedTestCase {
-    /// A session with a temporary run store, small synthetic windows and a tiny attention model.
-    private func preparedShell() throws -> (Interpreter, OutputBuffer, RunStore) {
-        let (shell, out) = makeInterpreter()
-        let store = try RunStore(url: temporaryFolder().appendingPathComponent("runs.sqlite"))
-        shell.runStore = store
-        shell.timingRepetitions = 3
-        XCTAssertEqual(shell.execute("load synthetic window=32 overlap=0; model sa width=4 depth=1; set batch 64"), .success)
-        return (shell, out, store)
-    }
-
-    private func errors(_ out: OutputBuffer) -> String { out.errors.map(\.error.message).joined(separator: "\n") }
-
     /// After a held-out run, a `cv` and a `tune`, `compare` shows one whole result per dataset × model — never a fold
     /// or a trial (it used to show the luckiest fold) — and `runs` lists each fold and trial beneath its result.
     func testCompareAfterCVAndTuneShowsOnlyWholeResults() throws {
-        let (shell, out, store) = try preparedShell()
-        XCTAssertEqual(shell.execute("train 1; eval; cv folds=2 epochs=1; tune lr=1e-3..1e-2:log trials=2 epochs=1"), .success, errors(out))
+        let (shell, out, store) = try makeStoreBackedInterpreter()
+        XCTAssertEqual(shell.execute("train 1; eval; cv folds=2 epochs=1; tune lr=1e-3..1e-2:log trials=2 epochs=1"), .success, out.errorText)
         let all = try store.runs()
         XCTAssertEqual(all.map(\.kind), [.train, .cv, .fold, .fold, .tune, .trial, .trial])
         let members = Set(all.filter { !$0.kind.isWholeResult }.map(\.id))
 
-        XCTAssertEqual(shell.execute("compare"), .success, errors(out))
+        XCTAssertEqual(shell.execute("compare"), .success, out.errorText)
         let compared = try XCTUnwrap(out.results.last?["runs"]?.arrayValue)
         XCTAssertEqual(compared.count, 1, "one dataset × model, one row")
         let shown = try XCTUnwrap(compared.first?["id"]?.intValue)
@@ -42,15 +30,15 @@ final class WholeResultsCommandTests: IsolatedTestCase {
         let cvRow = try XCTUnwrap(listed.firstIndex { $0["id"]?.intValue == cvID })
         XCTAssertEqual(listed[cvRow + 1]["group"]?.intValue, cvID, "the folds follow their cv")
         XCTAssertEqual(listed[cvRow + 2]["group"]?.intValue, cvID)
-        XCTAssertEqual(shell.execute("runs \(cvID)"), .success, errors(out))
+        XCTAssertEqual(shell.execute("runs \(cvID)"), .success, out.errorText)
         XCTAssertEqual(out.results.last?["runs"]?.arrayValue?.count, 3, "the cv and its two folds")
     }
 
     /// `train`, then `set lr` and `augment` and `train` again: the run shows its latest settings, says what changed
     /// from which epoch, and `runs RUN` lists each epoch's learning rate. It used to list the first lr only.
     func testARunRecordsEverySettingThatShapedIt() throws {
-        let (shell, out, store) = try preparedShell()
-        XCTAssertEqual(shell.execute("set schedule none; set dropout 0.3; train 1; set lr 1e-4; augment jitter; train 1"), .success, errors(out))
+        let (shell, out, store) = try makeStoreBackedInterpreter()
+        XCTAssertEqual(shell.execute("set schedule none; set dropout 0.3; train 1; set lr 1e-4; augment jitter; train 1"), .success, out.errorText)
         let run = try XCTUnwrap(try store.runs().first)
         XCTAssertEqual(run.config.learningRate, 1e-4)
         XCTAssertEqual(run.augmentation, "jitter=0.05")
@@ -66,33 +54,33 @@ final class WholeResultsCommandTests: IsolatedTestCase {
     }
 
     func testLabelSetsTheLabelColumn() throws {
-        let (shell, out, store) = try preparedShell()
-        XCTAssertEqual(shell.execute("train 1"), .success, errors(out))
+        let (shell, out, store) = try makeStoreBackedInterpreter()
+        XCTAssertEqual(shell.execute("train 1"), .success, out.errorText)
         let id = try XCTUnwrap(try store.runs().first?.id)
-        XCTAssertEqual(shell.execute("label #\(id) small baseline"), .success, errors(out))
+        XCTAssertEqual(shell.execute("label #\(id) small baseline"), .success, out.errorText)
         XCTAssertEqual(try store.run(id).label, "small baseline")
         XCTAssertEqual(out.results.last?["label"]?.stringValue, "small baseline")
-        XCTAssertEqual(shell.execute("label \(id) \"dropout 0.2, jitter\""), .success, errors(out))
+        XCTAssertEqual(shell.execute("label \(id) \"dropout 0.2, jitter\""), .success, out.errorText)
         XCTAssertEqual(try store.run(id).label, "dropout 0.2, jitter")
-        XCTAssertEqual(shell.execute("label \(id) \"\""), .success, errors(out))
+        XCTAssertEqual(shell.execute("label \(id) \"\""), .success, out.errorText)
         XCTAssertNil(try store.run(id).label)
         XCTAssertEqual(shell.execute("label 99 x"), .failure)
-        XCTAssertTrue(errors(out).contains("no run 99 in run store"), errors(out))
+        XCTAssertTrue(out.errorText.contains("no run 99 in run store"), out.errorText)
         XCTAssertEqual(shell.execute("label \(id)"), .failure)
-        XCTAssertTrue(out.errors.last?.error.message.hasPrefix("missing TEXT") == true, errors(out))
+        XCTAssertTrue(out.errors.last?.error.message.hasPrefix("missing TEXT") == true, out.errorText)
     }
 
     /// After `tune` the evaluated model is the best trial's run; after `load model` it is the run that saved the
     /// checkpoint; a model that belongs to no run says its evaluation is not recorded, and `inspect history`
     /// refuses to show another model's curves. They used to evaluate into no run while `status` named an older one.
     func testEveryEvaluatedModelBelongsToARunOrSaysItDoesNot() throws {
-        let (shell, out, store) = try preparedShell()
-        XCTAssertEqual(shell.execute("train 1; eval"), .success, errors(out))
+        let (shell, out, store) = try makeStoreBackedInterpreter()
+        XCTAssertEqual(shell.execute("train 1; eval"), .success, out.errorText)
         let file = temporaryFolder().appendingPathComponent("m.ckpt")
-        XCTAssertEqual(shell.execute("save model \(file.path)"), .success, errors(out))
+        XCTAssertEqual(shell.execute("save model \(file.path)"), .success, out.errorText)
         let saved = try XCTUnwrap(try store.runs().first)
 
-        XCTAssertEqual(shell.execute("tune lr=1e-3..1e-2:log trials=2 epochs=1; eval"), .success, errors(out))
+        XCTAssertEqual(shell.execute("tune lr=1e-3..1e-2:log trials=2 epochs=1; eval"), .success, out.errorText)
         let tuned = try XCTUnwrap(shell.session.currentRun)
         XCTAssertEqual(out.results.last?["run"]?.intValue, tuned.id)
         let trial = try store.run(try XCTUnwrap(tuned.storeID))
@@ -102,31 +90,31 @@ final class WholeResultsCommandTests: IsolatedTestCase {
         XCTAssertEqual(shell.execute("status"), .success)
         XCTAssertEqual(out.results.last?["current_run"]?.intValue, tuned.id)
 
-        XCTAssertEqual(shell.execute("load model \(file.path); eval"), .success, errors(out))
+        XCTAssertEqual(shell.execute("load model \(file.path); eval"), .success, out.errorText)
         XCTAssertEqual(shell.session.currentRun?.storeID, saved.id, "a loaded checkpoint knows its run")
         XCTAssertEqual(out.results.last?["run"]?.intValue, shell.session.currentRun?.id)
-        XCTAssertEqual(shell.execute("train 1"), .success, errors(out))
+        XCTAssertEqual(shell.execute("train 1"), .success, out.errorText)
         XCTAssertEqual(try store.epochs(of: saved.id).count, 2, "training the loaded model continues its run")
         out.clear()
-        XCTAssertEqual(shell.execute("load model \(file.path); eval"), .success, errors(out))
+        XCTAssertEqual(shell.execute("load model \(file.path); eval"), .success, out.errorText)
         XCTAssertNil(shell.session.currentRun?.storeID, "the file is run \(saved.id) at epoch 1, no longer what that run is")
         XCTAssertTrue(out.transcript.contains("only: it is not in the run store (checkpoint \(file.path) of run \(saved.id) at epoch 1; "
                                               + "that run trained on to epoch 2)"), out.transcript)
 
         out.clear()
-        XCTAssertEqual(shell.execute("model sa width=4 depth=1; eval"), .success, errors(out))
+        XCTAssertEqual(shell.execute("model sa width=4 depth=1; eval"), .success, out.errorText)
         XCTAssertTrue(out.transcript.contains("not recorded: the current model belongs to no run"), out.transcript)
         XCTAssertEqual(out.results.last?["run"], .null)
         XCTAssertEqual(shell.execute("inspect history"), .failure)
-        XCTAssertTrue(errors(out).contains("the current model belongs to no run"), errors(out))
+        XCTAssertTrue(out.errorText.contains("the current model belongs to no run"), out.errorText)
     }
 
     /// `train 1 seeds=2` is one result: mean ± std over two fresh models, recorded as a `seeds` run with its seeds
     /// beneath it, ranked by `compare` as one row; the current model is left as it was.
     func testRepeatedSeedsAreReportedAsMeanAndStd() throws {
-        let (shell, out, store) = try preparedShell()
+        let (shell, out, store) = try makeStoreBackedInterpreter()
         let model = try XCTUnwrap(shell.session.model)
-        XCTAssertEqual(shell.execute("train 1 seeds=2"), .success, errors(out))
+        XCTAssertEqual(shell.execute("train 1 seeds=2"), .success, out.errorText)
         let result = try XCTUnwrap(out.results.last)
         let accuracies = result["seeds"]?.arrayValue?.compactMap { $0["accuracy"]?.doubleValue } ?? []
         XCTAssertEqual(accuracies.count, 2)
