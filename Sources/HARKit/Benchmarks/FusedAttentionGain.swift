@@ -41,13 +41,11 @@ public struct FusedAttentionGain: Sendable {
 
     /// The median of the pairs' layer-by-layer ÷ fused epoch times: above 1 when the fused kernel trains faster.
     public var speedup: Double {
-        let ratios = zip(layered, fused).map { $0 / $1 }.sorted()
-        return ratios.isEmpty ? .nan : ratios[ratios.count / 2]
+        median(zip(layered, fused).map { $0 / $1 })
     }
 
     /// One JSON line: the median epoch seconds each way and the median pairwise speed-up.
     public var jsonLine: String {
-        func median(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.sorted()[values.count / 2] }
         func round(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
         return "{\"bench\":\"fused attention\",\"model\":\"\(model)\",\"dataset\":\"\(shape)\",\"bf16\":\(bf16),\"pairs\":\(fused.count),"
             + "\"epoch_s_fused\":\(round(median(fused))),\"epoch_s_unfused\":\(round(median(layered))),\"speedup\":\(round(speedup))}"

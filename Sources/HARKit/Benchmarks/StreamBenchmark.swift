@@ -71,7 +71,7 @@ public enum StreamBenchmark {
         let start = DispatchTime.now().uptimeNanoseconds
         for line in lines { _ = try stream.feed(line: line) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let latencies = try latencies(model: model, configuration: configuration, lines: lines, predictions: predictions)
+        let latencies = try latencies(model: model, configuration: configuration, lines: lines, predictions: predictions).sorted()
         return Result(model: specText, shape: shape.name, hop: hop, threads: threads, samplesPerSecond: Double(samples) / seconds,
                       sensorRate: sensorRate, latencyP50: percentile(latencies, 0.5), latencyP95: percentile(latencies, 0.95),
                       latencyPredictions: latencies.count)
@@ -105,13 +105,6 @@ public enum StreamBenchmark {
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         return latencies
-    }
-
-    /// The `fraction` quantile of `values` (nearest rank).
-    static func percentile(_ values: [Double], _ fraction: Double) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return sorted[min(sorted.count - 1, max(0, Int((fraction * Double(sorted.count)).rounded(.up)) - 1))]
     }
 }
 

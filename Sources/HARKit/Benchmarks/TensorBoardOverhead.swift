@@ -64,7 +64,6 @@ public struct TensorBoardOverhead: Sendable {
     /// One JSON line: medians of the epochs' wall and CPU seconds each way, of an event write, and the write's share
     /// of an epoch without the log.
     public var jsonLine: String {
-        func median(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.sorted()[values.count / 2] }
         let wallWithout = median(without.map(\.wall)), write = median(writeSeconds)
         func round(_ value: Double, _ digits: Double) -> Double { (value * digits).rounded() / digits }
         return "{\"bench\":\"tensorboard log\",\"model\":\"\(model)\",\"dataset\":\"\(shape)\",\"epochs_each\":\(with.count),"
