@@ -36,13 +36,13 @@ public struct SubjectScores: Sendable, Equatable, Codable {
     }
 
     /// Mean accuracy over subjects (each subject counts once, whatever its windows).
-    public var meanAccuracy: Double { CrossValidationResult.mean(rows.map(\.accuracy)) }
+    public var meanAccuracy: Double { SampleStatistics.mean(rows.map(\.accuracy)) }
     /// Sample standard deviation (n − 1) of accuracy over subjects (0 for one subject).
-    public var stdAccuracy: Double { CrossValidationResult.std(rows.map(\.accuracy)) }
+    public var stdAccuracy: Double { SampleStatistics.standardDeviation(rows.map(\.accuracy)) }
     /// Mean macro F1 over subjects.
-    public var meanF1: Double { CrossValidationResult.mean(rows.map(\.f1Macro)) }
+    public var meanF1: Double { SampleStatistics.mean(rows.map(\.f1Macro)) }
     /// Sample standard deviation (n − 1) of macro F1 over subjects.
-    public var stdF1: Double { CrossValidationResult.std(rows.map(\.f1Macro)) }
+    public var stdF1: Double { SampleStatistics.standardDeviation(rows.map(\.f1Macro)) }
 
     /// The subject with the lowest macro F1 (then the lowest accuracy, then the lowest id); nil without subjects.
     public var worst: Row? {

@@ -21,12 +21,12 @@ public struct ResultSpread: Sendable, Equatable, Codable {
     public init(_ metrics: [ClassificationMetrics]) {
         precondition(!metrics.isEmpty, "a spread needs at least one member")
         members = metrics.count
-        accuracyMean = ResultSpread.mean(metrics.map(\.accuracy))
-        accuracyStd = ResultSpread.std(metrics.map(\.accuracy))
-        f1MacroMean = ResultSpread.mean(metrics.map(\.f1Macro))
-        f1MacroStd = ResultSpread.std(metrics.map(\.f1Macro))
-        precisionMacroMean = ResultSpread.mean(metrics.map(\.precisionMacro))
-        recallMacroMean = ResultSpread.mean(metrics.map(\.recallMacro))
+        accuracyMean = SampleStatistics.mean(metrics.map(\.accuracy))
+        accuracyStd = SampleStatistics.standardDeviation(metrics.map(\.accuracy))
+        f1MacroMean = SampleStatistics.mean(metrics.map(\.f1Macro))
+        f1MacroStd = SampleStatistics.standardDeviation(metrics.map(\.f1Macro))
+        precisionMacroMean = SampleStatistics.mean(metrics.map(\.precisionMacro))
+        recallMacroMean = SampleStatistics.mean(metrics.map(\.recallMacro))
     }
 
     /// A spread with these figures (as the store reads them back).
@@ -35,15 +35,5 @@ public struct ResultSpread: Sendable, Equatable, Codable {
         (self.members, self.accuracyMean, self.accuracyStd, self.f1MacroMean, self.f1MacroStd) =
             (members, accuracyMean, accuracyStd, f1MacroMean, f1MacroStd)
         (self.precisionMacroMean, self.recallMacroMean) = (precisionMacroMean, recallMacroMean)
-    }
-
-    /// The arithmetic mean.
-    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
-    /// The sample standard deviation (n − 1), 0 for one value.
-    static func std(_ values: [Double]) -> Double {
-        guard values.count > 1 else { return 0 }
-        let m = mean(values)
-        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
     }
 }

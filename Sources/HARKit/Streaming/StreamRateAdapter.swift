@@ -86,9 +86,6 @@ struct StreamRateAdapter {
 
     /// The rate whose interval is the median of the intervals between `times`.
     static func medianRate(of times: [Double]) -> Double {
-        let intervals = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
-        let middle = intervals.count / 2
-        let median = intervals.count % 2 == 1 ? intervals[middle] : (intervals[middle - 1] + intervals[middle]) / 2
-        return 1 / median
+        1 / percentile(zip(times.dropFirst(), times).map { $0 - $1 }.sorted(), 0.5)
     }
 }

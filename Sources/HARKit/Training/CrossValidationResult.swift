@@ -30,13 +30,13 @@ public struct CrossValidationResult: Sendable {
     public var runID: Int64?
 
     /// Mean test accuracy over folds.
-    public var meanAccuracy: Double { CrossValidationResult.mean(folds.map(\.metrics.accuracy)) }
+    public var meanAccuracy: Double { SampleStatistics.mean(folds.map(\.metrics.accuracy)) }
     /// Sample standard deviation (n − 1) of test accuracy over folds (0 for one fold).
-    public var stdAccuracy: Double { CrossValidationResult.std(folds.map(\.metrics.accuracy)) }
+    public var stdAccuracy: Double { SampleStatistics.standardDeviation(folds.map(\.metrics.accuracy)) }
     /// Mean test macro F1 over folds.
-    public var meanF1: Double { CrossValidationResult.mean(folds.map(\.metrics.f1Macro)) }
+    public var meanF1: Double { SampleStatistics.mean(folds.map(\.metrics.f1Macro)) }
     /// Sample standard deviation (n − 1) of test macro F1 over folds.
-    public var stdF1: Double { CrossValidationResult.std(folds.map(\.metrics.f1Macro)) }
+    public var stdF1: Double { SampleStatistics.standardDeviation(folds.map(\.metrics.f1Macro)) }
 
     /// Test accuracy and macro F1 of every held-out subject over all folds (one row per subject; with
     /// leave-one-subject-out, one per fold).
@@ -63,13 +63,5 @@ public struct CrossValidationResult: Sendable {
         "accuracy \(TableValue.percentage(meanAccuracy).display) ± \(TableValue.percentage(stdAccuracy).display), "
             + String(format: "macro F1 %.3f ± %.3f", meanF1, stdF1)
             + " over \(counted(folds.count, "fold")) (\(scheme))"
-    }
-
-    static func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
-
-    static func std(_ values: [Double]) -> Double {
-        guard values.count > 1 else { return 0 }
-        let m = mean(values)
-        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
     }
 }
