@@ -86,8 +86,12 @@ final class DataParallelTests: IsolatedTestCase {
     func testDataParallelTrainingKeepsTheStemRateAndAverageAndRefusesClassWeights() throws {
         let dataset = try DatasetCatalog.load("synthetic", options: ["window": "32", "overlap": "0"])
         let input = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
-        func train(_ config: TrainingConfig, _ parallel: DataParallel) throws -> (Trainer, any HARModel) {
-            let model = try ModelFactory.make(try ModelSpec("cnn", options: ["width": "4"]), input: input, seed: 3)
+        // Each rank's model is made here, one after the other: made in the ranks' threads at once, their seeded
+        // initialisations would interleave draws from libtorch's one global generator (one process per rank has its own).
+        func models() throws -> [any HARModel] {
+            try (0..<2).map { _ in try ModelFactory.make(try ModelSpec("cnn", options: ["width": "4"]), input: input, seed: 3) }
+        }
+        func train(_ config: TrainingConfig, _ model: any HARModel, _ parallel: DataParallel) throws -> (Trainer, any HARModel) {
             let trainer = try Trainer(model: model, dataset: dataset, config: config)
             trainer.dataParallel = parallel
             _ = try trainer.train(epochs: 1)
@@ -101,7 +105,8 @@ final class DataParallelTests: IsolatedTestCase {
         frozen.stemLearningRate = 0
         let untrained = try stem(try ModelFactory.make(try ModelSpec("cnn", options: ["width": "4"]), input: input, seed: 3))
         XCTAssertFalse(untrained.isEmpty)
-        for result in try job(worldSize: 2, timeout: 60, { parallel in try stem(try train(frozen, parallel).1) }) {
+        let frozenModels = try models()
+        for result in try job(worldSize: 2, timeout: 60, { parallel in try stem(try train(frozen, frozenModels[parallel.rank], parallel).1) }) {
             XCTAssertEqual(try result.get(), untrained, "the frozen stem moved")
         }
 
@@ -110,8 +115,9 @@ final class DataParallelTests: IsolatedTestCase {
         averaged.averagingDecay = 0.9
         let steps = try Batcher(dataset: dataset, split: .train, batchSize: 64, shuffle: true, seed: averaged.seed,
                                 augmentation: nil, dropsLoneWindow: true).batchCount
+        let averagedModels = try models()
         let weights = try job(worldSize: 2, timeout: 60) { parallel -> [String: [Float]] in
-            let (trainer, model) = try train(averaged, parallel)
+            let (trainer, model) = try train(averaged, averagedModels[parallel.rank], parallel)
             XCTAssertEqual(trainer.weightAverage?.updates, steps, "one average update per step")
             return try Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, try $0.tensor.scalars(as: Float.self)) })
         }.map { try $0.get() }
@@ -119,9 +125,9 @@ final class DataParallelTests: IsolatedTestCase {
 
         var weighted = TrainingConfig()
         weighted.classWeights = .balanced
+        let weightedModels = try models()
         let refusals = try job(worldSize: 2) { parallel in
-            let model = try ModelFactory.make(try ModelSpec("cnn", options: ["width": "4"]), input: input, seed: 3)
-            let trainer = try Trainer(model: model, dataset: dataset, config: weighted)
+            let trainer = try Trainer(model: weightedModels[parallel.rank], dataset: dataset, config: weighted)
             trainer.dataParallel = parallel
             _ = try trainer.train(epochs: 1)
         }
