@@ -28,7 +28,7 @@ extension Functional {
                                    initialH: Tensor?, initialC: Tensor?) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
         var y: ct_tensor?, h: ct_tensor?, c: ct_tensor?
         let handles: [ct_tensor?] = parameters.map { $0.handle }
-        try withExtendedLifetime(parameters) {
+        _ = try withExtendedLifetime(parameters) {
             try checked(ct_nn_recurrent_inference(cell.code, x.handle, initialH?.handle, initialC?.handle, handles, Int32(handles.count),
                                                   Int64(layers), batchFirst ? 1 : 0, &y, &h, &c))
         }

@@ -101,7 +101,7 @@ public enum Functional {
         }
         var y: ct_tensor?, h: ct_tensor?, c: ct_tensor?
         let handles: [ct_tensor?] = parameters.map { $0.handle }
-        try withExtendedLifetime(parameters) {
+        _ = try withExtendedLifetime(parameters) {
             try checked(ct_nn_lstm(x.handle, initial?.h.handle, initial?.c.handle, handles, Int32(handles.count), Int64(layers),
                                    dropout, training ? 1 : 0, bidirectional ? 1 : 0, batchFirst ? 1 : 0, &y, &h, &c))
         }
@@ -119,7 +119,7 @@ public enum Functional {
         }
         var y: ct_tensor?, h: ct_tensor?
         let handles: [ct_tensor?] = parameters.map { $0.handle }
-        try withExtendedLifetime(parameters) {
+        _ = try withExtendedLifetime(parameters) {
             try checked(ct_nn_gru(x.handle, initial?.handle, handles, Int32(handles.count), Int64(layers), dropout, training ? 1 : 0,
                                   bidirectional ? 1 : 0, batchFirst ? 1 : 0, &y, &h))
         }

@@ -137,7 +137,7 @@ public final class Tensor {
     /// The elements, row-major, converted to `Scalar`.
     public func scalars<Scalar: TensorScalar>(as type: Scalar.Type = Scalar.self) throws -> [Scalar] {
         var out = [Scalar](repeating: .zero, count: count)
-        try out.withUnsafeMutableBytes { try checked(ct_tensor_copy_to(handle, $0.baseAddress, $0.count, Scalar.dtype.code)) }
+        _ = try out.withUnsafeMutableBytes { try checked(ct_tensor_copy_to(handle, $0.baseAddress, $0.count, Scalar.dtype.code)) }
         return out
     }
 
