@@ -1,8 +1,9 @@
 // Private to CTorch: what ctorch_fused_kernels_impl.h needs from outside at::vec's CPU_CAPABILITY namespace,
 // included by each instruction set's kernel file BEFORE it switches its target on, so that these headers' inline
 // functions (shared by every file of the program, one copy kept by the linker) are compiled for the baseline only.
-// This is the list of ATen/cpu/vec/vec_base.h's includes that are not themselves namespaced by CPU_CAPABILITY;
-// ctorch_fused_kernels_isa_check (see docs/PERFORMANCE.md) is how to see that nothing else slipped in.
+// This is the list of ATen/cpu/vec/vec_base.h's includes that are not themselves namespaced by CPU_CAPABILITY. To see
+// that nothing else slipped in, disassemble an ISA's object: no function outside ctorch::fused::AVX2 (AVX512) may use
+// a VEX or EVEX instruction (the command is in docs/PERFORMANCE.md, "Fused kernels per instruction set").
 #pragma once
 
 #ifndef CPU_CAPABILITY
