@@ -79,6 +79,24 @@ final class DataParallelTests: IsolatedTestCase {
         }
     }
 
+    /// A stop asked on one rank during a sharded evaluation (`eval`'s Ctrl-C) does not leave the others waiting in the
+    /// gather: that rank ends with `EvaluationStopped`, the others with a message naming it.
+    func testAStopOnOneRankEndsTheShardedEvaluationOnEveryRank() throws {
+        let dataset = try DatasetCatalog.load("synthetic", options: ["window": "32", "overlap": "0"])
+        let input = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
+        let spec = try ModelSpec("lstm", options: ["hidden": "4", "layers": "1"])
+        let models = try (0..<2).map { _ in try ModelFactory.make(spec, input: input, seed: 5) }
+        let results = try job(worldSize: 2) { parallel -> Evaluator.Result in
+            var evaluator = Evaluator(model: models[parallel.rank], dataset: dataset)
+            evaluator.shouldStop = { parallel.rank == 1 }
+            return try parallel.evaluate(evaluator, split: .test)
+        }
+        XCTAssertThrowsError(try results[0].get()) { error in
+            XCTAssertTrue("\(error)".contains("the test evaluation stopped: rank 1 was asked to stop (Ctrl-C)"), "\(error)")
+        }
+        XCTAssertThrowsError(try results[1].get()) { error in XCTAssertTrue(error is EvaluationStopped, "\(error)") }
+    }
+
     /// `sync_bn on` gives every batch-norm layer the job's group (and off takes it away) when every batch of the
     /// epoch gives each of the 3 ranks a window; when one would not (a rank without a window would skip the layers'
     /// all-reduces the others wait in), every rank refuses, naming the smallest batch. A last batch of one window is
