@@ -1,0 +1,123 @@
+import Foundation
+import HARKit
+import TestSupport
+import XCTest
+
+/// `cv` and `tune` in a job of real `har` processes on loopback: each fold or trial trains whole on one rank, every
+/// result reaches rank 0, which alone prints and records. Real processes, not rank threads: each fold and trial seeds
+/// libtorch's one global generator, which rank threads of one process would share and interleave. `set threads 1`
+/// everywhere: a fold's float arithmetic depends on libtorch's thread count.
+///
+/// Each test starts a single `har` and a job of two (a few seconds each in a debug build; about 20–60 s per test on
+/// a busy 2-core machine).
+final class DistributedFarmTests: IsolatedTestCase {
+    private static let setUp = "load synthetic window=32 overlap=0; model sa width=2 depth=1; set threads 1; set batch 256; set seed 5"
+
+    /// 3 folds on 2 ranks give every fold's accuracy, macro F1 and final training loss of one process, bit for bit;
+    /// both ranks trained folds (each fold says which), rank 0 alone printed, and its store holds the cross-validation
+    /// and its 3 folds once, as one process's does.
+    func testCrossValidationOnTwoRanksGivesTheFoldsOfOneProcess() throws {
+        let script = "\(Self.setUp); cv folds=3 epochs=1"
+        let home = temporaryFolder()
+        let alone = try HarBinary.run(["--no-rc", "--quiet", "--json", "-c", script], home: home)
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        let job = try RankProcesses(worldSizes: [2, 2], arguments: ["--json"]) { _ in script }
+        try job.wait()
+        XCTAssertEqual(job.ranks.map(\.status), [0, 0], job.transcript)
+        let expected = try Self.folds(alone.stdout), measured = try Self.folds(job.ranks[0].output)
+        XCTAssertEqual(expected.count, 3, alone.stdout)
+        XCTAssertEqual(measured.map(\.fold), expected.map(\.fold), job.transcript)
+        for (one, two) in zip(expected, measured) {
+            XCTAssertEqual(two.accuracy, one.accuracy, "fold \(one.fold) accuracy — " + job.transcript)
+            XCTAssertEqual(two.f1, one.f1, "fold \(one.fold) macro F1 — " + job.transcript)
+            XCTAssertNil(one.rank)
+        }
+        XCTAssertEqual(Set(measured.compactMap(\.rank)), [0, 1], "both ranks trained folds — " + job.transcript)
+        XCTAssertEqual(job.ranks[1].output, "", "only rank 0 prints — " + job.transcript)
+        let single = try RunStore(url: home.appendingPathComponent("runs.sqlite")).runs(), shared = try RunStore(url: job.store).runs()
+        XCTAssertEqual(shared.map(\.kind), single.map(\.kind), job.transcript)
+        XCTAssertEqual(shared.filter { $0.kind == .fold }.map(\.label), single.filter { $0.kind == .fold }.map(\.label))
+        XCTAssertEqual(shared.filter { $0.kind == .fold }.map(\.epochCount), [1, 1, 1])
+        XCTAssertEqual(shared.filter { $0.kind == .fold }.map(\.accuracy), single.filter { $0.kind == .fold }.map(\.accuracy))
+        // The training loss, a float every step of the fold moves: one process's exactly (not only near-chance accuracies).
+        XCTAssertEqual(shared.filter { $0.kind == .fold }.map(\.finalTrainLoss), single.filter { $0.kind == .fold }.map(\.finalTrainLoss))
+        XCTAssertEqual(shared.filter { $0.kind == .fold }.map(\.status), [.finished, .finished, .finished])
+    }
+
+    /// `tune` with successive halving on 2 ranks (4 trials, rungs at 2 and 6 epochs: the best 2 go on) makes the
+    /// choices of one process with the same seed: rank 0's store — the only one written, though both ranks were
+    /// pointed at it — holds the search and each trial once, each trial with one process's epochs, outcome, pruning
+    /// message and final loss, and the same best trial, tested with the same accuracy.
+    func testTuneOnTwoRanksRecordsEveryTrialOnceAndPrunesAsOneProcess() throws {
+        let script = "\(Self.setUp); tune lr=1e-3..3e-2:log trials=4 epochs=6"
+        let home = temporaryFolder()
+        let alone = try HarBinary.run(["--no-rc", "--quiet", "--json", "-c", script], home: home)
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        let job = try RankProcesses(worldSizes: [2, 2], arguments: ["--json"]) { _ in script }
+        try job.wait()
+        XCTAssertEqual(job.ranks.map(\.status), [0, 0], job.transcript)
+        XCTAssertEqual(job.ranks[1].output, "", "only rank 0 prints — " + job.transcript)
+        let single = try RunStore(url: home.appendingPathComponent("runs.sqlite")).runs().sorted { $0.id < $1.id }
+        let shared = try RunStore(url: job.store).runs().sorted { $0.id < $1.id }
+        XCTAssertEqual(shared.map(\.kind), [.tune] + Array(repeating: .trial, count: 4), job.transcript)
+        XCTAssertEqual(shared.map(\.kind), single.map(\.kind))
+        for (one, two) in zip(single, shared) {
+            XCTAssertEqual(two.label, one.label, job.transcript)
+            XCTAssertEqual(two.status, one.status, "\(one.label ?? "") — " + job.transcript)
+            XCTAssertEqual(two.message, one.message, "\(one.label ?? "")")
+            XCTAssertEqual(two.epochCount, one.epochCount, "\(one.label ?? "")")
+            XCTAssertEqual(two.finalTrainLoss, one.finalTrainLoss, "\(one.label ?? "")")
+            XCTAssertEqual(two.accuracy, one.accuracy, "\(one.label ?? "")")
+        }
+        XCTAssertEqual(shared.filter { $0.status == .stoppedEarly }.count, 2, "successive halving pruned 2 of 4 — " + job.transcript)
+        let best = try Self.result("tune", in: alone.stdout), bestOnRanks = try Self.result("tune", in: job.ranks[0].output)
+        XCTAssertEqual((bestOnRanks?["best"] as? [String: Any])?["trial"] as? Int, (best?["best"] as? [String: Any])?["trial"] as? Int)
+        XCTAssertEqual(bestOnRanks?["test_accuracy"] as? Double, best?["test_accuracy"] as? Double)
+    }
+
+    /// A rank killed (SIGKILL) while both train folds: rank 0, training its own fold, stops within the bound
+    /// (HARLAB_DIST_TIMEOUT, 5 s here, for the heartbeat to stand still, plus a poll and the exit) with a message
+    /// naming the silent rank, exits 1, and records the cross-validation as failed — never a hang.
+    func testAKilledRankStopsTheCrossValidationWithinTheBound() throws {
+        let job = try RankProcesses(worldSizes: [2, 2], timeout: 5) { _ in "\(Self.setUp); cv folds=3 epochs=500" }
+        let end = Date().addingTimeInterval(120)
+        while (try? RunStore(url: job.store).runs().contains { $0.kind == .cv }) != true {
+            guard Date() < end, job.ranks.allSatisfy(\.process.isRunning) else { return XCTFail("the cv never began:\n" + job.transcript) }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        Thread.sleep(forTimeInterval: 2)
+        kill(job.ranks[1].process.processIdentifier, SIGKILL)
+        let killed = Date()
+        try ProcessDeadline.wait(for: job.ranks[0].process, seconds: 60, "rank 0 after rank 1 was killed")
+        XCTAssertLessThan(Date().timeIntervalSince(killed), 5 + 10, "the bound is HARLAB_DIST_TIMEOUT (5 s) plus a poll, recording and exit")
+        XCTAssertEqual(job.ranks[0].status, 1, job.transcript)
+        XCTAssertTrue(job.ranks[0].errors.contains("rank 1 gave no sign of life for 5 s"), job.transcript)
+        XCTAssertEqual(try RunStore(url: job.store).runs().filter { $0.kind == .cv }.map(\.status), [.failed], job.transcript)
+    }
+
+    /// The result object of `command` in a `--json` output.
+    private static func result(_ command: String, in output: String) throws -> [String: Any]? {
+        output.split(separator: "\n").lazy.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }.first { $0["command"] as? String == command }
+    }
+
+    /// One fold of a `--json` cv: its number, accuracy, macro F1 and the rank that trained it.
+    private struct Fold {
+        var fold: Int
+        var accuracy: Double
+        var f1: Double
+        var rank: Int?
+    }
+
+    /// The `per_fold` rows of the `cv` result in a `--json` output.
+    private static func folds(_ output: String) throws -> [Fold] {
+        for line in output.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  object["command"] as? String == "cv", let rows = object["per_fold"] as? [[String: Any]] else { continue }
+            return rows.map { Fold(fold: $0["fold"] as? Int ?? -1, accuracy: $0["accuracy"] as? Double ?? .nan,
+                                   f1: $0["f1_macro"] as? Double ?? .nan, rank: $0["rank"] as? Int) }
+        }
+        return []
+    }
+}
