@@ -80,12 +80,7 @@ final class DistributedFarmTests: IsolatedTestCase {
     /// naming the silent rank, exits 1, and records the cross-validation as failed — never a hang.
     func testAKilledRankStopsTheCrossValidationWithinTheBound() throws {
         let job = try RankProcesses(worldSizes: [2, 2], timeout: 5) { _ in "\(Self.setUp); cv folds=3 epochs=500" }
-        let end = Date().addingTimeInterval(120)
-        while (try? RunStore(url: job.store).runs().contains { $0.kind == .cv }) != true {
-            guard Date() < end, job.ranks.allSatisfy(\.process.isRunning) else { return XCTFail("the cv never began:\n" + job.transcript) }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        Thread.sleep(forTimeInterval: 2)
+        try Self.waitForTheCrossValidation(of: job)
         kill(job.ranks[1].process.processIdentifier, SIGKILL)
         let killed = Date()
         try ProcessDeadline.wait(for: job.ranks[0].process, seconds: 60, "rank 0 after rank 1 was killed")
@@ -93,6 +88,42 @@ final class DistributedFarmTests: IsolatedTestCase {
         XCTAssertEqual(job.ranks[0].status, 1, job.transcript)
         XCTAssertTrue(job.ranks[0].errors.contains("rank 1 gave no sign of life for 5 s"), job.transcript)
         XCTAssertEqual(try RunStore(url: job.store).runs().filter { $0.kind == .cv }.map(\.status), [.failed], job.transcript)
+    }
+
+    /// After `tune` on 2 ranks every rank continues with the best trial's trainer: a data-parallel `train` then
+    /// passes the rendezvous (both ranks hold the best trial's settings) and the weight comparison after its epoch
+    /// (both ranks hold its optimizer state too: the trial lives on one rank, whose checkpoint reached the other).
+    func testAfterTuneEveryRankContinuesWithTheBestTrial() throws {
+        let job = try RankProcesses(worldSizes: [2, 2]) { _ in "\(Self.setUp); tune lr=1e-3..3e-2:log trials=2 epochs=2; train 1" }
+        try job.wait()
+        XCTAssertEqual(job.ranks.map(\.status), [0, 0], job.transcript)
+        XCTAssertTrue(job.ranks[0].output.contains("best: trial "), job.transcript)
+        XCTAssertTrue(job.ranks[0].output.contains("1 epoch in"), job.transcript)
+    }
+
+    /// Rank 0 (the store's host) killed while both train folds: rank 1 sees the store gone at its next poll, stops
+    /// with a message saying so and exits 1 within the bound.
+    func testAKilledRankZeroStopsTheOthersWithinTheBound() throws {
+        let job = try RankProcesses(worldSizes: [2, 2], timeout: 5) { _ in "\(Self.setUp); cv folds=3 epochs=500" }
+        try Self.waitForTheCrossValidation(of: job)
+        kill(job.ranks[0].process.processIdentifier, SIGKILL)
+        let killed = Date()
+        try ProcessDeadline.wait(for: job.ranks[1].process, seconds: 60, "rank 1 after rank 0 was killed")
+        XCTAssertLessThan(Date().timeIntervalSince(killed), 5 + 10, "the bound is HARLAB_DIST_TIMEOUT (5 s) plus a poll and exit")
+        XCTAssertEqual(job.ranks[1].status, 1, job.transcript)
+        XCTAssertTrue(job.ranks[1].errors.contains("rank 1:"), job.transcript)
+        XCTAssertTrue(job.ranks[1].errors.contains("(rank 0, its host, stopped?)") || job.ranks[1].errors.contains("rank 0 died?"),
+                      job.transcript)
+    }
+
+    /// Waits until rank 0 has recorded the cv run (the folds begin right after), then 2 s more.
+    private static func waitForTheCrossValidation(of job: RankProcesses) throws {
+        let end = Date().addingTimeInterval(120)
+        while (try? RunStore(url: job.store).runs().contains { $0.kind == .cv }) != true {
+            guard Date() < end, job.ranks.allSatisfy(\.process.isRunning) else { throw RankWaitFailure(description: "the cv never began:\n" + job.transcript) }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        Thread.sleep(forTimeInterval: 2)
     }
 
     /// The result object of `command` in a `--json` output.
