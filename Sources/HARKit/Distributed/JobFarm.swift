@@ -138,11 +138,6 @@ final class JobFarm {
         }
     }
 
-    /// Whether another rank asked to stop.
-    func stopRequested() throws -> Bool {
-        try store("polling the stop request") { try $0.add("\(key)/stop", 0) } > 0
-    }
-
     /// Throws when this rank's heartbeat lost the store or another rank's heartbeat stood still for the timeout;
     /// asks the store at most twice a second unless `force`.
     /// - Throws: `DistributedError` naming the rank and the bound.

@@ -44,6 +44,26 @@ final class DistributedFarmTests: IsolatedTestCase {
         XCTAssertEqual(shared.filter { $0.kind == .fold }.map(\.status), [.finished, .finished, .finished])
     }
 
+    /// Folds that diverge (lr 1e30) on 2 ranks are reported as in one process: each fold's run failed with the
+    /// divergence message naming its epoch and batch, the folds still tested (with the last good weights) and listed
+    /// with one process's scores, and the command succeeds.
+    func testDivergingFoldsOnTwoRanksAreReportedAsInOneProcess() throws {
+        let script = "\(Self.setUp); set optimizer sgd; set lr 1e30; cv folds=2 epochs=2"
+        let home = temporaryFolder()
+        let alone = try HarBinary.run(["--no-rc", "--quiet", "--json", "-c", script], home: home)
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        let job = try RankProcesses(worldSizes: [2, 2], arguments: ["--json"]) { _ in script }
+        try job.wait()
+        XCTAssertEqual(job.ranks.map(\.status), [0, 0], job.transcript)
+        let single = try RunStore(url: home.appendingPathComponent("runs.sqlite")).runs().filter { $0.kind == .fold }.sorted { $0.id < $1.id }
+        let shared = try RunStore(url: job.store).runs().filter { $0.kind == .fold }.sorted { $0.id < $1.id }
+        XCTAssertEqual(shared.map(\.status), [.failed, .failed], job.transcript)
+        XCTAssertEqual(shared.map(\.status), single.map(\.status))
+        XCTAssertEqual(shared.map(\.message), single.map(\.message))
+        XCTAssertTrue(shared.allSatisfy { $0.message?.hasPrefix("diverged: the loss became nan at epoch 1") == true }, "\(shared.map(\.message))")
+        XCTAssertEqual(try Self.folds(job.ranks[0].output).map(\.accuracy), try Self.folds(alone.stdout).map(\.accuracy))
+    }
+
     /// `tune` with successive halving on 2 ranks (4 trials, rungs at 2 and 6 epochs: the best 2 go on) makes the
     /// choices of one process with the same seed: rank 0's store — the only one written, though both ranks were
     /// pointed at it — holds the search and each trial once, each trial with one process's epochs, outcome, pruning
