@@ -136,6 +136,21 @@ final class DistributedFarmTests: IsolatedTestCase {
                       job.transcript)
     }
 
+    /// Ctrl-C (SIGINT) on rank 1 only while both train folds: its fold stops, it asks the others to stop through the
+    /// store, rank 0's fold stops at its next poll; rank 0 reports the cross-validation as interrupted and records it
+    /// as cancelled (with the folds that began, cancelled), rank 1 exits 130 as an interrupted `har` does.
+    func testCtrlCOnOneRankStopsEveryRanksFold() throws {
+        let job = try RankProcesses(worldSizes: [2, 2], timeout: 10, arguments: ["--json"]) { _ in "\(Self.setUp); cv folds=3 epochs=500" }
+        try Self.waitForTheCrossValidation(of: job)
+        kill(job.ranks[1].process.processIdentifier, SIGINT)
+        try job.wait(seconds: 60)
+        XCTAssertEqual(job.ranks.map(\.status), [0, 130], job.transcript)
+        XCTAssertEqual(try Self.result("cv", in: job.ranks[0].output)?["stopped"] as? String, "interrupted", job.transcript)
+        let runs = try RunStore(url: job.store).runs()
+        XCTAssertEqual(runs.filter { $0.kind == .cv }.map(\.status), [.cancelled], job.transcript)
+        XCTAssertEqual(runs.filter { $0.kind == .fold }.map(\.status), [.cancelled, .cancelled], "the two folds that began — " + job.transcript)
+    }
+
     /// Waits until rank 0 has recorded the cv run (the folds begin right after), then 2 s more.
     private static func waitForTheCrossValidation(of job: RankProcesses) throws {
         let end = Date().addingTimeInterval(120)
