@@ -108,13 +108,12 @@ extension CrossValidation {
                                       startedAt: Date(), host: "", history: [], reason: .cancelled, began: false)
                 }
                 // Trained unrecorded here: every rank records the report when it collects it (only rank 0 has a store).
-                let report = try trainFold(index, of: groups, dataset: dataset, spec: spec, config: config, events: events,
+                var report = try trainFold(index, of: groups, dataset: dataset, spec: spec, config: config, events: events,
                                            shouldStop: stopping) { silent.begin($0) }
                 try farm.checkPeers(force: true)
                 if report.metrics == nil { try farm.requestStop() }
-                var posted = report
-                posted.rank = job.rank
-                return posted
+                report.rank = job.rank
+                return report
             }, collect: { _, report in
                 var report = report
                 guard report.metrics != nil else {

@@ -13,7 +13,7 @@ extension Tuner {
     }
 
     /// The search of `search(_:dataset:input:recording:whole:progress:events:shouldStop:)` shared out between the
-    /// ranks of `job`: trial t (0-based) lives on rank t mod N for the whole search (its model and optimizer stay
+    /// ranks of `job`: trial t lives on rank (t − 1) mod N for the whole search (its model and optimizer stay
     /// where they are), which trains it alone, single-process, rung after rung. Each rung is synchronised: every rank
     /// receives every surviving trial's epochs of the rung, in trial order, before any promotion, so every rank prunes
     /// the same trials from the same scores; each records what it receives (only rank 0's `recording` has a store).
