@@ -131,8 +131,9 @@ final class DataParallelTests: IsolatedTestCase {
         }
     }
 
-    /// `sync_bn` is among the training settings every rank must agree on.
-    func testSyncBatchNormIsPartOfTheTrainingFingerprint() throws {
+    /// `sync_bn` is among the training settings every rank must agree on, and in a run's settings text (what `runs`
+    /// says a later `train` changed, and `compare`'s differing settings).
+    func testSyncBatchNormIsFingerprintedAndInTheRunsSettingsText() throws {
         let dataset = try DatasetCatalog.load("synthetic", options: ["window": "32", "overlap": "0"])
         let spec = try ModelSpec("cnn", options: ["width": "2", "depth": "1"])
         var synchronised = TrainingConfig()
@@ -142,6 +143,9 @@ final class DataParallelTests: IsolatedTestCase {
         let difference = on.difference(from: off, rank: 0, otherRank: 1)
         XCTAssertTrue(difference?.contains("rank 1's training settings does not match") == true, difference ?? "none")
         XCTAssertTrue(difference?.contains("\"syncBatchNorm\":true") == true, difference ?? "none")
+        let history = [RunSettings(fromEpoch: 1, config: TrainingConfig(), augmentation: nil),
+                       RunSettings(fromEpoch: 3, config: synchronised, augmentation: nil)]
+        XCTAssertEqual(RunTable.changes(settings: history), "epoch 3: syncBatchNorm none→true")
     }
 
     /// Data-parallel `train` honours the step and averaging settings one process has: a frozen stem (`stem_lr 0`)
