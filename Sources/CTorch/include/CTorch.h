@@ -263,3 +263,4 @@ int ct_has_mkldnn(void);
 #include "ctorch_distributed.h"
 #include "ctorch_recurrent.h"
 #include "ctorch_fused_isa.h"
+#include "ctorch_syncbn.h"
