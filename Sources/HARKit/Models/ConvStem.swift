@@ -83,7 +83,7 @@ public final class ConvStem: Module {
         var y = x
         for stage in stages {
             y = try stage.conv(y)
-            if recorder == nil, stage.norm.synchronization == nil, fusesSpatialAttention ?? (y.dtype != .float64), let spatial = stage.attention as? SpatialAttention, Self.fuses(y) {
+            if recorder == nil, stage.norm.synchronization == nil, fusesSpatialAttention ?? Self.fusesByDefault(y.dtype), let spatial = stage.attention as? SpatialAttention, Self.fuses(y) {
                 y = try fusedSpatialStage(y, attention: spatial, norm: stage.norm)
                 continue
             }
