@@ -80,13 +80,15 @@ extension Interpreter {
             throw ShellError("the workers cannot load the current dataset (it did not come from `load`): `load` it first",
                              at: arguments.command.offset)
         }
-        if spec.name == "train", session.trainer != nil, session.trainer !== pool.mirroredTrainer {
-            session.trainer = nil
-            output.text("the optimizer starts afresh on every rank: this model's optimizer state was not made with these workers")
+        if spec.name == "train", let trainer = session.trainer, trainer !== pool.mirroredTrainer, trainer.scheduleEpochsDone != nil,
+           (try? TrainCommand.countAndContinuation(arguments))?.continuing == true {
+            throw ShellError("`continue` cannot go on with a learning-rate schedule begun without these workers: "
+                             + "`train N` starts the schedule afresh on every rank", at: arguments.command.offset)
         }
         let number: Int
         do {
-            number = try pool.dispatch(pool.job(for: arguments.command.written, in: session, epochScale: epochScale), shouldStop: shouldStop)
+            let job = pool.job(for: arguments.command.written, in: session, epochScale: epochScale, continuesTrainer: spec.name == "train")
+            number = try pool.dispatch(job, trainer: session.trainer, shouldStop: shouldStop)
         } catch let error as ShellError {
             throw ShellError(error.message, at: arguments.command.offset)
         } catch {

@@ -23,6 +23,16 @@ struct WorkerJob: Codable, Equatable {
         func spec() throws -> ModelSpec { try ModelSpec(name, options: options.mapValues { "\($0)" }) }
     }
 
+    /// What a worker does with its trainer (the optimizer state of its model) before the command.
+    enum TrainerPlan: String, Codable {
+        /// Keeps it: it mirrors the session's (the ranks made it in a `train` they shared).
+        case kept
+        /// Drops it: the session has none, or the command makes its own (`cv`, `tune`).
+        case fresh
+        /// Takes the session's, sent with the job (`TrainerTransfer`): the session made it without these workers.
+        case sent
+    }
+
     /// `quit` ends the workers; a job with a command runs it.
     var quit = false
     /// The current dataset's `load`; nil when the session has no dataset (the worker drops its own).
@@ -33,8 +43,8 @@ struct WorkerJob: Codable, Equatable {
     var config = TrainingConfig()
     /// The augmentation, as `augment` writes it; nil when off.
     var augmentation: String?
-    /// Whether the worker starts its optimizer afresh: the session has no trainer its workers mirror.
-    var freshTrainer = true
+    /// What the worker does with its trainer.
+    var trainer = TrainerPlan.fresh
     /// The session's `HAR_EPOCHS_SCALE`, so that every rank runs the same number of epochs.
     var epochScale = 1.0
     /// The command, as written.

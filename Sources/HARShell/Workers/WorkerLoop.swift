@@ -62,7 +62,7 @@ final class WorkerLoop {
     /// Takes job `number`: adopts its state, says whether that worked, and runs the command when the session says so.
     private func run(_ job: WorkerJob, number: Int) throws {
         var ready = WorkerReply()
-        do { try adopt(job) } catch {
+        do { try adopt(job, number: number) } catch {
             ready.error = (error as? any HARKitError)?.message ?? (error as? ShellError)?.message ?? "\(error)"
         }
         try answer("job/\(number)/ready", ready)
@@ -81,10 +81,10 @@ final class WorkerLoop {
     }
 
     /// Makes this worker's session the job's: its settings (but its own thread count, and no TensorBoard log), the
-    /// dataset and model when they changed, a fresh optimizer when the session has no trainer its workers mirror,
+    /// dataset and model when they changed, the trainer as the job says (kept, dropped, or the session's taken),
     /// the augmentation and the epoch scale.
-    /// - Throws: what loading the dataset or building the model threw.
-    private func adopt(_ job: WorkerJob) throws {
+    /// - Throws: what loading the dataset, building the model or taking the trainer threw.
+    private func adopt(_ job: WorkerJob, number: Int) throws {
         var config = job.config
         config.threads = interpreter.session.config.threads
         config.tensorBoardDirectory = nil
@@ -111,9 +111,20 @@ final class WorkerLoop {
                 generation = plan.generation
             }
         }
-        if job.freshTrainer { interpreter.session.trainer = nil }
-        try interpreter.session.trainer?.apply(config)
         interpreter.session.augmentation = try job.augmentation.map { try AugmentationPipeline(parsing: $0) }
+        switch job.trainer {
+        case .kept: break
+        case .fresh: interpreter.session.trainer = nil
+        case .sent:
+            interpreter.session.trainer = nil
+            if let dataset = interpreter.session.dataset {
+                let trainer = try TrainerTransfer.trainer(from: try parallel.message("job/\(number)/trainer"), dataset: dataset,
+                                                         augmentation: interpreter.session.augmentation)
+                interpreter.session.model = trainer.model
+                interpreter.session.trainer = trainer
+            }
+        }
+        try interpreter.session.trainer?.apply(config)
         interpreter.session.trainer?.augmentation = interpreter.session.augmentation
     }
 

@@ -113,8 +113,9 @@ final class WorkerPool {
         return try WorkerPool(parallel: parallel, local: [], address: "\(host):\(port)", timeout: timeout)
     }
 
-    /// The job that runs `command` on the workers in `session`'s state.
-    func job(for command: String, in session: Session, epochScale: Double) -> WorkerJob {
+    /// The job that runs `command` on the workers in `session`'s state; `continuesTrainer` when the command trains
+    /// the session's trainer (`train`), which the workers then take too if they do not mirror it yet.
+    func job(for command: String, in session: Session, epochScale: Double, continuesTrainer: Bool) -> WorkerJob {
         let model = session.model.map { $0 as AnyObject }
         if model !== mirroredModel {
             generation += 1
@@ -127,20 +128,31 @@ final class WorkerPool {
         }
         job.config = session.config
         job.augmentation = session.augmentation?.description
-        job.freshTrainer = session.trainer == nil || session.trainer !== mirroredTrainer
+        if let trainer = session.trainer, trainer === mirroredTrainer {
+            job.trainer = .kept
+        } else {
+            job.trainer = session.trainer != nil && continuesTrainer ? .sent : .fresh
+        }
         job.epochScale = epochScale
         job.command = command
         return job
     }
 
-    /// Posts `job`, waits until every worker has adopted its state (up to 120 s or `timeout` if longer: a first
+    /// Posts `job` (with `trainer`'s state when the job says it is sent), waits until every worker has adopted its state (up to 120 s or `timeout` if longer: a first
     /// `load` may take a while), then tells them to run its command — or not, when one could not or Ctrl-C came.
     /// - Returns: the job's number, for `finish`.
     /// - Throws: `WorkerPoolFailure` when a worker ended or did not answer (the pool must stop); `ShellError` when a
     ///   worker could not adopt the state (the workers stay, and nobody runs the command) or on Ctrl-C.
-    func dispatch(_ job: WorkerJob, shouldStop: () -> Bool) throws -> Int {
+    func dispatch(_ job: WorkerJob, trainer: Trainer?, shouldStop: () -> Bool) throws -> Int {
+        var trainerBytes: Data?
+        if job.trainer == .sent, let trainer {
+            do { trainerBytes = try TrainerTransfer.bytes(of: trainer) } catch {
+                throw ShellError("cannot send the model's trainer to the workers: \(error)")
+            }
+        }
         posted += 1
         let number = posted
+        if let trainerBytes { try parallel.post("job/\(number)/trainer", trainerBytes) }
         try parallel.post("job/\(number)", try JSONEncoder().encode(job))
         try parallel.count("jobs", adding: 1)
         let ready = try gather("job/\(number)/ready", within: max(120, timeout), shouldStop: shouldStop)

@@ -58,12 +58,31 @@ final class SessionWorkersTests: IsolatedTestCase {
         let pids = session.workerPIDs
         XCTAssertEqual(pids.count, 1, session.transcript)
         XCTAssertEqual(try RunStore(url: session.store).runs().count, 1, session.transcript)
-        session.send("set workers 1", "status", "train 1")
+        session.send("set workers 1", "status", "set threads 1", "train 1")
         try session.close()
         XCTAssertEqual(try session.wait(), 0, session.transcript)
         XCTAssertEqual(SessionProcess.running(pids, after: 2), [], "set workers 1 ends the worker")
         XCTAssertEqual(session.results(of: "status").last?["workers"] as? Int, 1, session.transcript)
         XCTAssertEqual(session.results(of: "train").filter { $0["stopped"] != nil }.count, 2, session.transcript)
+    }
+
+    /// A model trained alone, then with a worker: the session sends its trainer (weights, Adam's moments, epochs),
+    /// so the second `train` continues the run on both ranks — had the worker started its optimizer afresh, their
+    /// weights would differ after the first step and the epoch's checksum comparison would fail the train. The
+    /// store holds one run of 2 epochs. `train N continue` of a schedule begun alone is refused.
+    func testAModelTrainedAloneContinuesWithItsOptimizerStateOnTheWorkers() throws {
+        let script = "\(Self.recipe); set threads 1; train 1; set workers 2; train 1 continue; train 1; status"
+        let home = temporaryFolder()
+        let session = try HarBinary.run(["--no-rc", "--quiet", "--json", "--keep-going", "-c", script],
+                                        environment: ["HARLAB_DIST_TIMEOUT": "20"], home: home)
+        XCTAssertEqual(session.status, 1, "train 1 continue fails — " + session.stderr)
+        XCTAssertTrue(session.stderr.contains("`continue` cannot go on with a learning-rate schedule begun without these workers"), session.stderr)
+        let finished = Self.results(session.stdout, "train").filter { $0["stopped"] != nil }
+        XCTAssertEqual(finished.map { $0["stopped"] as? String }, ["completed", "completed"], session.stdout + session.stderr)
+        XCTAssertEqual(Self.results(session.stdout, "status").last?["workers"] as? Int, 2, "the workers stay — " + session.stderr)
+        let runs = try RunStore(url: home.appendingPathComponent("runs.sqlite")).runs()
+        XCTAssertEqual(runs.map(\.epochCount), [2], session.stderr)
+        XCTAssertEqual(runs.map(\.status), [.finished], session.stderr)
     }
 
     /// A worker killed (SIGKILL) mid-training: the session's train fails within the bound (HARLAB_DIST_TIMEOUT, 5 s
