@@ -104,8 +104,8 @@ extension Interpreter {
         }
         if outcome.mustStop {
             stopWorkers(grace: 0)
-        } else if failure == nil, spec.name == "train" {
-            pool.mirroredTrainer = session.trainer
+        } else if failure == nil {
+            pool.mirror(session, after: spec.name)
         }
         let said = outcome.problems.joined(separator: "; ") + (outcome.mustStop ? Self.restartAdvice(pool) : "")
         if let failure {

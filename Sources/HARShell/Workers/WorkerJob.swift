@@ -39,7 +39,7 @@ struct WorkerJob: Codable, Equatable {
     var dataset: DatasetSource?
     /// The current model; nil when the session has none.
     var model: ModelPlan?
-    /// The session's settings (the worker keeps its own `threads`, and writes no TensorBoard log).
+    /// The session's settings (the worker writes no TensorBoard log).
     var config = TrainingConfig()
     /// The augmentation, as `augment` writes it; nil when off.
     var augmentation: String?

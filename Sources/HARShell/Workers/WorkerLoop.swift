@@ -80,15 +80,17 @@ final class WorkerLoop {
         try parallel.count("\(key)/\(parallel.rank)/posted", adding: 1)
     }
 
-    /// Makes this worker's session the job's: its settings (but its own thread count, and no TensorBoard log), the
+    /// Makes this worker's session the job's: its settings (`threads` included, applied here; no TensorBoard log), the
     /// dataset and model when they changed, the trainer as the job says (kept, dropped, or the session's taken),
     /// the augmentation and the epoch scale.
     /// - Throws: what loading the dataset, building the model or taking the trainer threw.
     private func adopt(_ job: WorkerJob, number: Int) throws {
         var config = job.config
-        config.threads = interpreter.session.config.threads
         config.tensorBoardDirectory = nil
+        let threadsChanged = config.threads != interpreter.session.config.threads
         interpreter.session.config = config
+        // As every rank of an env-launched job runs the same `set threads`; `auto` divides this machine's CPUs.
+        if threadsChanged { try interpreter.applyThreadSetting() }
         interpreter.epochScale = job.epochScale
         if job.dataset != dataset || (job.dataset != nil && interpreter.session.dataset == nil) {
             dataset = nil

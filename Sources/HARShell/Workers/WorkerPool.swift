@@ -42,8 +42,16 @@ final class WorkerPool {
     private weak var mirroredModel: AnyObject?
     private var generation = 0
     /// The session's trainer whose optimizer state the workers' trainers hold too (made or last used by a `train`
-    /// every rank finished).
+    /// every rank finished, or the best trial's a `tune` sent every rank).
     weak var mirroredTrainer: Trainer?
+
+    /// Records that every rank finished a command in `session`'s state: after `train` the workers' trainers are the
+    /// session's; after `tune` every rank holds the best trial's model and trainer (the tuner sends it to all).
+    func mirror(_ session: Session, after command: String) {
+        guard command == "train" || command == "tune" else { return }
+        mirroredTrainer = session.trainer
+        mirroredModel = session.model.map { $0 as AnyObject }
+    }
 
     /// How many workers there are.
     var count: Int { members.count }

@@ -85,6 +85,26 @@ final class SessionWorkersTests: IsolatedTestCase {
         XCTAssertEqual(runs.map(\.status), [.finished], session.stderr)
     }
 
+    /// `cv` with a worker runs through the farm of a distributed job (each fold whole on one rank) and gives the
+    /// folds of one process (`set threads 1`, which the worker takes too); one fold says it trained on rank 1.
+    /// A `tune` then leaves every rank with the best trial's trainer, so the `train` after it continues on both
+    /// ranks (its epoch's weight checksums agree). About 20 s on a busy 2-core machine.
+    func testCvAndTuneWithAWorkerFarmOutAndMatchOneProcess() throws {
+        let script = "\(Self.recipe); set threads 1; cv folds=2 epochs=1"
+        let alone = try HarBinary.run(["--no-rc", "--quiet", "--json", "-c", script])
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        let shared = try HarBinary.run(["--no-rc", "--quiet", "--json", "-c",
+                                        "set workers 2; \(script); tune lr=1e-3|1e-2 epochs=1; train 1; status"],
+                                       environment: ["HARLAB_DIST_TIMEOUT": "20"])
+        XCTAssertEqual(shared.status, 0, shared.stderr)
+        let folds = { (output: String) in (Self.results(output, "cv").first?["per_fold"] as? [[String: Any]]) ?? [] }
+        XCTAssertEqual(folds(alone.stdout).count, 2, alone.stdout)
+        XCTAssertEqual(folds(shared.stdout).map { $0["accuracy"] as? Double }, folds(alone.stdout).map { $0["accuracy"] as? Double })
+        XCTAssertEqual(Set(folds(shared.stdout).compactMap { $0["rank"] as? Int }), [0, 1], "each rank trained a fold — " + shared.stdout)
+        XCTAssertEqual(Self.results(shared.stdout, "train").last?["stopped"] as? String, "completed", shared.stderr)
+        XCTAssertEqual(Self.results(shared.stdout, "status").last?["workers"] as? Int, 2, shared.stderr)
+    }
+
     /// A worker killed (SIGKILL) mid-training: the session's train fails within the bound (HARLAB_DIST_TIMEOUT, 5 s
     /// here; the closed connection is usually seen at once), naming the worker and how it ended, records the run as
     /// failed, stops its workers and stays usable: `status` and `eval` still work.
