@@ -94,7 +94,7 @@ extension Interpreter {
         } catch {
             stopWorkers(grace: 0)
             let problems = (error as? WorkerPoolFailure)?.problems.joined(separator: "; ") ?? "\(error)"
-            throw ShellError(problems + Self.restartAdvice(pool), at: arguments.command.offset)
+            throw ShellError(problems + "; " + Self.restartAdvice(pool), at: arguments.command.offset)
         }
         var failure: Error?
         do { try body() } catch { failure = error }
@@ -107,7 +107,7 @@ extension Interpreter {
         } else if failure == nil {
             pool.mirror(session, after: spec.name)
         }
-        let said = outcome.problems.joined(separator: "; ") + (outcome.mustStop ? Self.restartAdvice(pool) : "")
+        let said = (outcome.problems + (outcome.mustStop ? [Self.restartAdvice(pool)] : [])).joined(separator: "; ")
         if let failure {
             guard !said.isEmpty else { throw failure }
             let shell = failure as? ShellError ?? ShellError((failure as? any HARKitError)?.message ?? "\(failure)")
@@ -118,7 +118,7 @@ extension Interpreter {
 
     /// What to type to get the workers back after the session stopped them.
     private static func restartAdvice(_ pool: WorkerPool) -> String {
-        "; the workers are stopped — `set workers \(pool.count + 1)\(pool.areLocal ? "" : " listen=…")` starts them again"
+        "the workers are stopped — `set workers \(pool.count + 1)\(pool.areLocal ? "" : " listen=…")` starts them again"
     }
 
     /// Where `listen=` hosts the job: `HOST:PORT`, or `PORT` alone (every address of this machine; workers join it by

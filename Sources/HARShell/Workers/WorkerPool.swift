@@ -7,7 +7,7 @@ import HARKit
 /// waits until every worker has adopted its state (`dispatch`), runs the command itself while the workers run it,
 /// then gathers how it went on each (`finish`).
 final class WorkerPool {
-    /// One worker: its rank, process and machine, and its process when this session started it.
+    /// One worker, as it introduced itself after joining: its rank, process id and machine.
     struct Member: Codable {
         /// Its rank in the job.
         var rank: Int
