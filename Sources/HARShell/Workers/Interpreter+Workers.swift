@@ -5,8 +5,8 @@ import HARKit
 /// every rank at once.
 extension Interpreter {
     /// The commands a session's workers run with it: those that train on the ranks of a job (`train seeds=N`
-    /// trains its fresh models here alone).
-    static let workerCommands: Set<String> = ["train", "cv", "tune"]
+    /// trains its fresh models here alone), and `eval` (in shares) while the workers' weights are the session's.
+    static let workerCommands: Set<String> = ["train", "cv", "tune", "eval"]
 
     /// `set workers N [listen=HOST:PORT|PORT] [wait=SECONDS]`: makes this session rank 0 of an N-rank job, with
     /// N − 1 workers started here on loopback, or (`listen=`) waited for from other machines; `set workers 1` ends them.
@@ -69,13 +69,21 @@ extension Interpreter {
     }
 
     /// Runs one command (`body`) here and, when this session has workers and the command is one they share, on every
-    /// worker at the same time: the workers first adopt the session's state (a worker that cannot fails the command
+    /// worker at the same time (any other command runs here with no job: `dataParallel` is nil meanwhile, so that
+    /// nothing in it waits for the workers): the workers first adopt the session's state (a worker that cannot fails the command
     /// before anything runs), then all ranks run it, then the session gathers how it went on each. A worker that
     /// failed or vanished is reported here; when the ranks may be out of step (a worker gone or silent, a collective
     /// that failed, ranks that disagree on success) the session stops its workers and says so.
     func onWorkers(_ spec: CommandSpec, _ arguments: Arguments, _ body: () throws -> Void) throws {
-        guard let pool = workers, Interpreter.workerCommands.contains(spec.name),
-              !(spec.name == "train" && arguments.option("seeds") != nil) else { return try body() }
+        guard let pool = workers else { return try body() }
+        guard Interpreter.workerCommands.contains(spec.name), !(spec.name == "train" && arguments.option("seeds") != nil),
+              spec.name != "eval" || (pool.weightsInStep && session.model.map { $0 as AnyObject } === pool.mirroredModelObject) else {
+            // Not the workers' command: it runs here alone, with no job to meet (an `eval` would wait for them).
+            let job = dataParallel
+            dataParallel = nil
+            defer { dataParallel = job }
+            return try body()
+        }
         if session.dataset != nil, session.datasetSource == nil {
             throw ShellError("the workers cannot load the current dataset (it did not come from `load`): `load` it first",
                              at: arguments.command.offset)

@@ -41,6 +41,9 @@ final class WorkerPool {
     /// The session's model that the workers' models stand for, and the number telling them to rebuild.
     private weak var mirroredModel: AnyObject?
     private var generation = 0
+    /// Whether the workers' models hold the session's model's weights (since a `train` or `tune` every rank
+    /// finished; not after a new model, which the workers build with fresh weights).
+    private(set) var weightsInStep = false
     /// The session's trainer whose optimizer state the workers' trainers hold too (made or last used by a `train`
     /// every rank finished, or the best trial's a `tune` sent every rank).
     weak var mirroredTrainer: Trainer?
@@ -51,7 +54,11 @@ final class WorkerPool {
         guard command == "train" || command == "tune" else { return }
         mirroredTrainer = session.trainer
         mirroredModel = session.model.map { $0 as AnyObject }
+        weightsInStep = true
     }
+
+    /// The session's model the workers' models stand for, if it still exists.
+    var mirroredModelObject: AnyObject? { mirroredModel }
 
     /// How many workers there are.
     var count: Int { members.count }
@@ -128,6 +135,7 @@ final class WorkerPool {
         if model !== mirroredModel {
             generation += 1
             mirroredModel = model
+            weightsInStep = false
         }
         var job = WorkerJob()
         job.dataset = session.dataset == nil ? nil : session.datasetSource

@@ -14,7 +14,7 @@ final class SessionWorkersTests: IsolatedTestCase {
     private static let recipe = "\(load); model sa width=2 depth=1; set batch 64; set seed 5; set amp off"
 
     /// `set workers 2` then `train 2`: the session prints every epoch, records one run, and its losses and final
-    /// evaluation are those of the env-launched 2-rank job running the same commands (the same Trainer path: the
+    /// evaluation (in shares with the worker) are those of the env-launched 2-rank job running the same commands (the same Trainer path: the
     /// same global batches split the same way; each epoch ended with the ranks' weight checksums compared, a
     /// difference failing the train). `status` names the worker; once the session has ended no worker runs.
     func testTwoWorkersTrainAsTheEnvLaunchedJobAndRecordOneRun() throws {
@@ -40,6 +40,7 @@ final class SessionWorkersTests: IsolatedTestCase {
         XCTAssertNotNil(evaluation?["accuracy"], session.stdout)
         XCTAssertEqual(evaluation?["accuracy"] as? Double, jobEvaluation?["accuracy"] as? Double)
         XCTAssertEqual(evaluation?["f1_macro"] as? Double, jobEvaluation?["f1_macro"] as? Double)
+        XCTAssertEqual(evaluation?["ranks"] as? Int, 2, "the worker evaluated its share: its weights are the session's after the train")
 
         let status = try XCTUnwrap(Self.results(session.stdout, "status").first)
         XCTAssertEqual(status["workers"] as? Int, 2)
