@@ -79,9 +79,10 @@ extension Interpreter {
         guard Interpreter.workerCommands.contains(spec.name), !(spec.name == "train" && arguments.option("seeds") != nil),
               spec.name != "eval" || (pool.weightsInStep && session.model.map { $0 as AnyObject } === pool.mirroredModelObject) else {
             // Not the workers' command: it runs here alone, with no job to meet (an `eval` would wait for them).
+            // (`set workers` itself replaces or ends the job: then there is nothing to put back.)
             let job = dataParallel
             dataParallel = nil
-            defer { dataParallel = job }
+            defer { if workers === pool { dataParallel = job } }
             return try body()
         }
         if session.dataset != nil, session.datasetSource == nil {
