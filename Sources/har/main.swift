@@ -17,7 +17,8 @@ cle_install_interrupt_handler()
 let environment = ProcessInfo.processInfo.environment
 let terminals = ShellProgram.Terminals(input: isatty(0) == 1, output: isatty(1) == 1, error: isatty(2) == 1)
 let program = ShellProgram(invocation: invocation, environment: environment, terminals: terminals,
-                           isInterrupted: { cle_interrupt_pending() != 0 }, clearInterrupt: { cle_clear_interrupt() })
+                           isInterrupted: { cle_interrupt_pending() != 0 }, clearInterrupt: { cle_clear_interrupt() },
+                           executable: Bundle.main.executableURL)
 
 /// The program whose session completion reads (libedit calls back through a C function pointer).
 nonisolated(unsafe) var completingProgram: ShellProgram? = program

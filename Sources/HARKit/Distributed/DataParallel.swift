@@ -35,15 +35,25 @@ public final class DataParallel {
     /// - Throws: `DistributedError` naming the cause: the port in use (rank 0), the master not answering within the
     ///   timeout, a rank taken twice, a version or world size that differs, a rank that never came.
     public static func join(_ launch: LaunchEnvironment) throws -> DataParallel {
-        let place = "\(launch.masterAddress):\(launch.masterPort)"
-        let store: DistributedStore
+        try join(launch, over: try connectStore(launch))
+    }
+
+    /// Hosts (rank 0) or reaches the store of the job `launch` describes.
+    /// - Throws: `DistributedError` naming the port in use, or the master not answering within the timeout.
+    static func connectStore(_ launch: LaunchEnvironment) throws -> DistributedStore {
         do {
-            store = try DistributedStore(host: launch.masterAddress, port: launch.masterPort,
-                                         isHost: launch.rank == 0 && launch.agentStorePrefix == nil, worldSize: launch.worldSize,
-                                         prefix: launch.agentStorePrefix ?? "", timeout: launch.timeout)
+            return try DistributedStore(host: launch.masterAddress, port: launch.masterPort,
+                                        isHost: launch.rank == 0 && launch.agentStorePrefix == nil, worldSize: launch.worldSize,
+                                        prefix: launch.agentStorePrefix ?? "", timeout: launch.timeout)
         } catch let error as TorchError {
-            throw storeFailure(error, launch: launch, place: place)
+            throw storeFailure(error, launch: launch, place: "\(launch.masterAddress):\(launch.masterPort)")
         }
+    }
+
+    /// Joins the job `launch` describes through `store`, already hosted or reached: claims the rank, checks the
+    /// others' version and world size, forms the Gloo process group.
+    static func join(_ launch: LaunchEnvironment, over store: DistributedStore) throws -> DataParallel {
+        let place = "\(launch.masterAddress):\(launch.masterPort)"
         try wrapped("rank \(launch.rank) meeting the others at \(place)", launch) {
             let claims = try store.add("harlab/rank/\(launch.rank)", 1)
             guard claims == 1 else {

@@ -48,6 +48,12 @@ public final class Interpreter {
     /// The distributed job this process is a rank of (`har` joins one when MASTER_ADDR, MASTER_PORT, RANK and
     /// WORLD_SIZE are set); nil when it runs alone. Its trainers train data-parallel.
     public var dataParallel: DataParallel?
+    // workers
+    /// How `set workers N` starts local workers (the `har` program and its environment); nil in an interpreter
+    /// that is not the `har` program, which can only wait for workers started by hand (`listen=`).
+    public var workerLaunch: WorkerLaunch?
+    /// This session's workers (`set workers N`), if any; while there are, `dataParallel` is their job's rank 0.
+    var workers: WorkerPool?
 
     var scriptDepth = 0
     /// How the running command goes into the history and the recording; a command sets it when what it did differs
@@ -147,7 +153,7 @@ public final class Interpreter {
             let outerReplay = replay  // a command of `run FILE` must not change how `run FILE` itself replays
             replay = .asTyped
             defer { replay = outerReplay }
-            emit(try type.init(arguments: arguments).run(in: self))
+            try onWorkers(type.spec, arguments) { emit(try type.init(arguments: arguments).run(in: self)) }
             remember(command, succeeded: true, replayable: type.spec.replayable && replay != .omitted)
             return type.endsSession ? .quit : .success
         } catch {

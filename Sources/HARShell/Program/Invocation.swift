@@ -16,6 +16,8 @@ public struct Invocation: Sendable, Equatable {
         case version
         /// Print the usage and exit.
         case help
+        /// Work for the session at `join` (`HOST:PORT`): `har worker --join HOST:PORT`.
+        case worker(join: String)
     }
 
     /// What to do.
@@ -56,6 +58,7 @@ public struct Invocation: Sendable, Equatable {
           --json                 print each command's result as one JSON object per line
           --json-document        as --json, but all results in one JSON array, printed when har ends
           --version, --help      print the version or this help
+          har worker --join HOST:PORT   work for the session that ran `set workers N listen=HOST:PORT`
         exit status: 0 success, 1 a command failed, 2 bad invocation, 130 interrupted
         """
 
@@ -64,6 +67,7 @@ public struct Invocation: Sendable, Equatable {
     /// Parses `arguments` (without the program name).
     /// - Throws: `ShellError` naming the offending argument (exit status 2).
     public static func parse(_ arguments: [String]) throws -> Invocation {
+        if arguments.first == "worker" { return try parseWorker(Array(arguments.dropFirst())) }
         var invocation = Invocation()
         var index = 0
         var onlyFiles = false
@@ -96,6 +100,29 @@ public struct Invocation: Sendable, Equatable {
             }
             index += 1
         }
+        return invocation
+    }
+
+    /// Parses the arguments after `har worker`: `--join HOST:PORT` and optionally `--data-dir DIR`.
+    /// - Throws: `ShellError` naming the missing or unknown argument (exit status 2).
+    private static func parseWorker(_ arguments: [String]) throws -> Invocation {
+        var invocation = Invocation()
+        var join: String?
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            guard ["--join", "--data-dir"].contains(argument) else {
+                throw ShellError(Suggestion.unknown("option of har worker", argument, among: ["--join", "--data-dir"]))
+            }
+            index += 1
+            guard index < arguments.count else { throw ShellError("\(argument) needs a value") }
+            if argument == "--join" { join = arguments[index] } else { invocation.dataDirectory = arguments[index] }
+            index += 1
+        }
+        guard let join else { throw ShellError("har worker needs --join HOST:PORT (the session's `set workers N listen=HOST:PORT`)") }
+        invocation.action = .worker(join: join)
+        invocation.skipStartupFile = true
+        invocation.quiet = true
         return invocation
     }
 }

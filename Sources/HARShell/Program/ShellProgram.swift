@@ -45,14 +45,17 @@ public final class ShellProgram {
     private let terminalSink: TerminalSink?
     /// The distributed job the environment describes (MASTER_ADDR, …), nil for none, or why it is wrong.
     private let launch: Result<LaunchEnvironment?, Error>
+    /// Where `har worker` says why it could not join or go on (its interpreter's own output is silent).
+    private let programOutput: OutputSink
 
     /// A program for `invocation`.
     /// - Parameters:
     ///   - output: where commands write; nil builds the terminal sink that fits `terminals` and the options.
     ///   - isInterrupted: whether SIGINT arrived (polled by long commands and between commands).
     ///   - clearInterrupt: forgets a handled SIGINT.
+    ///   - executable: the `har` program, which `set workers N` starts as workers; nil: this program cannot.
     public init(invocation: Invocation, environment: [String: String], terminals: Terminals, output: OutputSink? = nil,
-                isInterrupted: @escaping () -> Bool = { false }, clearInterrupt: @escaping () -> Void = {}) {
+                isInterrupted: @escaping () -> Bool = { false }, clearInterrupt: @escaping () -> Void = {}, executable: URL? = nil) {
         self.invocation = invocation
         self.environment = environment
         self.terminals = terminals
@@ -71,8 +74,12 @@ public final class ShellProgram {
         launch = Result { try LaunchEnvironment.from(environment) }
         // Every rank of a distributed job runs the same script; only rank 0 speaks (the others' errors still do).
         let rank = (try? launch.get())?.rank ?? 0
-        interpreter = Interpreter(output: rank == 0 ? sink : SecondaryRankSink(inner: sink, rank: rank), dataDirectory: ShellProgram.dataDirectory(invocation, environment),
+        programOutput = sink
+        var commandOutput = rank == 0 ? sink : SecondaryRankSink(inner: sink, rank: rank)
+        if case .worker = invocation.action { commandOutput = WorkerSink() }
+        interpreter = Interpreter(output: commandOutput, dataDirectory: ShellProgram.dataDirectory(invocation, environment),
                                   shouldStop: isInterrupted)
+        interpreter.workerLaunch = executable.map { WorkerLaunch(executable: $0, environment: environment) }
         interpreter.style = Style.forTerminal(isTerminal: terminals.output && !invocation.json, environment: environment)
         interpreter.homeDirectory = TildePath.home(environment)
         if let scale = environment["HAR_EPOCHS_SCALE"].flatMap(Double.init), scale.isFinite, scale > 0 {
@@ -108,6 +115,31 @@ public final class ShellProgram {
         }
     }
 
+    /// `har worker --join HOST:PORT`: joins the session there, then runs its jobs until it quits or vanishes. A
+    /// worker the session started itself leaves Ctrl-C to the session (the terminal sends it to both).
+    private func runWorker(joining address: String) -> Int32 {
+        if environment[WorkerLaunch.sessionVariable] != nil { signal(SIGINT, SIG_IGN) }
+        let parts = address.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65_535).contains(port) else {
+            programOutput.error(ShellError("--join \(address): expected HOST:PORT (a port in 1...65535)"), source: "", origin: nil)
+            return ExitStatus.badInvocation
+        }
+        do {
+            let timeout = try WorkerLaunch.timeout(environment)
+            let parallel = try DataParallel.joinSession(address: String(parts[0]), port: port, timeout: timeout,
+                                                        interface: environment["GLOO_SOCKET_IFNAME"].flatMap { $0.isEmpty ? nil : $0 })
+            interpreter.dataParallel = parallel
+        } catch {
+            programOutput.error(ShellError("har worker cannot join the session at \(address): \(error)"), source: "", origin: nil)
+            return ExitStatus.failure
+        }
+        do { try interpreter.applyThreadSetting() } catch {
+            programOutput.warning("libtorch keeps its own thread count: \(error)")
+        }
+        guard let sink = interpreter.output as? WorkerSink, let parallel = interpreter.dataParallel else { return ExitStatus.failure }
+        return WorkerLoop(interpreter: interpreter, sink: sink, parallel: parallel, isInterrupted: isInterrupted).run()
+    }
+
     /// `--data-dir`, else `HAR_DATA`, else `~/.harlab/data`.
     public static func dataDirectory(_ invocation: Invocation, _ environment: [String: String]) -> URL {
         if let path = invocation.dataDirectory ?? environment["HAR_DATA"], !path.isEmpty {
@@ -130,7 +162,10 @@ public final class ShellProgram {
     /// are printed as one array at the end.
     /// - Parameter interactiveInput: the line source of the interactive loop (libedit on a terminal).
     public func run(interactiveInput: () -> LineSource = { StandardInputLines() }) -> Int32 {
-        defer { terminalSink?.finish() }
+        defer {
+            interpreter.stopWorkers()
+            terminalSink?.finish()
+        }
         return runSteps(interactiveInput: interactiveInput)
     }
 
@@ -142,6 +177,8 @@ public final class ShellProgram {
         case .help:
             interpreter.output.text(Invocation.usage)
             return ExitStatus.success
+        case .worker(let address):
+            return runWorker(joining: address)
         case .run:
             break
         }

@@ -35,6 +35,9 @@ public struct Session {
     public var lastReplay: ReplaySummary?
     /// The model `model SPEC` built with fresh weights (nil after other ways of getting a model: `load model`, `tune`).
     public var builtModel: ObjectIdentifier?
+    // workers
+    /// How the current dataset was loaded, for the workers of `set workers N` (nil when no `load` gave it).
+    public var datasetSource: DatasetSource?
 
     /// A fresh session with the reference recipe.
     public init() {}

@@ -3,14 +3,16 @@ import HARKit
 
 /// `set KEY VALUE`: changes a training setting, the live optimizer's too.
 struct SetCommand: ShellCommand {
-    static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE | set schedule KIND warmup=N",
+    static let spec = CommandSpec("set", family: .configuration, usage: "set KEY VALUE | set schedule KIND warmup=N | set workers N [listen=HOST:PORT] [wait=S]",
                                   summary: "change a training setting; takes effect at once unless it says when",
                                   details: ["`set KEY default` restores the default. `show` lists every key with its meaning.",
-                                            "`set tensorboard DIR` logs every later run of train, tune and cv for TensorBoard (scalars per epoch, hyperparameters), a folder per run; `set tensorboard off` stops."],
+                                            "`set tensorboard DIR` logs every later run of train, tune and cv for TensorBoard (scalars per epoch, hyperparameters), a folder per run; `set tensorboard off` stops.",
+                                            "`set workers N` makes this session rank 0 of an N-rank job: it starts N-1 `har worker` processes here, and train, cv and tune run on every rank; `set workers 1` stops them. listen=HOST:PORT waits (wait=S seconds, default 120) for workers started by hand on other machines with `har worker --join HOST:PORT`."],
                                   examples: ["set lr 1e-3", "set batch 64", "set optimizer sgd", "set schedule cosine", "set schedule cosine warmup=2", "set clip off"],
-                                  keywords: ConfigKey.all.map(\.name), positionals: 2, completions: [.settings, .settingValues],
+                                  keywords: ConfigKey.all.map(\.name) + ["workers"], positionals: 2, completions: [.settings, .settingValues],
                                   forms: ["schedule": ArgumentForm(positionals: 2, options: [OptionSpec("warmup", .integer(0...100_000, orWords: ["off"]))],
-                                                                   completions: [.settings, .settingValues])])
+                                                                   completions: [.settings, .settingValues]),
+                                           "workers": ArgumentForm(positionals: 2, options: [OptionSpec("listen"), OptionSpec("wait", .integer(1...86_400))])])
 
     /// What `set` did: the key, its value now and before.
     struct Change: CommandOutput {
@@ -65,6 +67,7 @@ struct SetCommand: ShellCommand {
     func run(in shell: Interpreter) throws -> Change {
         let names = ConfigKey.all.map(\.name)
         let keyArgument = try arguments.required(0, "KEY")
+        if keyArgument.value == "workers", !keyArgument.quoted { return try shell.setWorkers(arguments) }
         guard let key = ConfigKey.named(keyArgument.value) else {
             throw ShellError(Suggestion.unknown("setting", keyArgument.value, among: names), at: keyArgument.offset)
         }

@@ -17,6 +17,8 @@ struct ShowCommand: ShellCommand {
         var precision: PrecisionChoice?
         /// Which `recipe` the settings and augmentation follow (`custom` when none), when every key is shown.
         var recipe: String?
+        /// The session's workers (`set workers N`), when every key is shown.
+        var workers: WorkersStatus?
 
         /// A table of key, value (`*` when changed), default, values and meaning.
         func lines(in layout: TextLayout) -> [String] {
@@ -27,13 +29,14 @@ struct ShowCommand: ShellCommand {
             return TextTable(header: ["key", "value", "default", "values", "meaning"], rows: rows).render(width: layout.width)
                 + (keys.count > 1 ? ["* changed from the default"] : [])
                 + (recipe.map { ["recipe: \($0) (`recipe` lists what it sets)"] } ?? [])
+                + (workers.map { ["workers: \($0.line)"] } ?? [])
                 + (precision.map { choice in
                     let line = "amp: training computes in \(choice.precision.rawValue) (\(choice.reason))"
                     return layout.width.map { TextTable.wrap(line, to: $0) } ?? [line]
                 } ?? [])
         }
 
-        /// `settings`: one object per key; with `amp` shown, `train_precision` and `train_precision_reason` (what it resolves to here, and why).
+        /// `settings`: one object per key; with every key shown, `recipe` and `workers`, `worker_address`, `worker_pids`; with `amp` shown, `train_precision` and `train_precision_reason` (what it resolves to here, and why).
         var result: CommandResult {
             CommandResult(command: "show", fields: [
                 ("settings", .array(keys.map { key in
@@ -41,7 +44,7 @@ struct ShowCommand: ShellCommand {
                              ("default", .string(key.defaultValue)), ("values", .string(key.domain)),
                              ("meaning", .string(key.meaning))])
                 })),
-            ] + (recipe.map { [("recipe", .string($0))] } ?? []) + (precision.map { [("train_precision", .string($0.precision.rawValue)), ("train_precision_reason", .string($0.reason))] } ?? []))
+            ] + (recipe.map { [("recipe", .string($0))] } ?? []) + (workers?.fields ?? []) + (precision.map { [("train_precision", .string($0.precision.rawValue)), ("train_precision_reason", .string($0.reason))] } ?? []))
         }
     }
 
@@ -58,7 +61,10 @@ struct ShowCommand: ShellCommand {
         let config = shell.session.config
         let precision = keys.contains { $0.name == "amp" } ? PrecisionChoice.onThisMachine(config.mixedPrecision) : nil
         var settings = Settings(keys: keys, config: config, precision: precision)
-        if keys.count > 1 { settings.recipe = TrainingRecipe.matching(config, augmentation: shell.session.augmentation)?.rawValue ?? "custom" }
+        if keys.count > 1 {
+            settings.recipe = TrainingRecipe.matching(config, augmentation: shell.session.augmentation)?.rawValue ?? "custom"
+            settings.workers = WorkersStatus(shell)
+        }
         return settings
     }
 }

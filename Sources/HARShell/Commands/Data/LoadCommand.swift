@@ -133,6 +133,7 @@ private extension Interpreter {
         }
         session.datasets[key] = dataset
         session.dataset = dataset
+        session.datasetSource = DatasetSource(name: name, path: path?.path, options: options)
         session.trainer = nil
         session.lastEvaluation = nil
         var loaded = LoadCommand.LoadedDataset(dataset: dataset)
