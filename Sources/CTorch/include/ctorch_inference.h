@@ -34,6 +34,13 @@ int ct_nn_fold_batch_norm(ct_tensor conv_weight, ct_tensor conv_bias, ct_tensor 
                           ct_tensor running_mean, ct_tensor running_var, double eps, ct_tensor *out_weight,
                           ct_tensor *out_bias);
 
+/**
+ * 1 when this library raised glibc's mmap and trim thresholds as it loaded (32 MiB, 256 MiB), so the buffers of a
+ * batch-1 forward are reused from the heap instead of mapped, faulted in and unmapped on every call; 0 when the
+ * environment opted out (HARLAB_MALLOC_DEFAULTS, or glibc's MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ set).
+ */
+int ct_runtime_allocator_tuned(void);
+
 #ifdef __cplusplus
 }
 #endif
