@@ -101,9 +101,7 @@ final class BatchNormFoldTests: IsolatedTestCase {
         _ = try withNoGrad { try norm(try conv(try Tensor.randn([8, 4, 11, 3]) * 3 + 2)) }
         norm.setTraining(false)
         try check("after a training-mode forward moved the running statistics")
-        var state = try conv.stateDict().cloned()
-        state = StateDict(try state.entries.map { ($0.name, try $0.tensor * -1) })
-        try conv.loadState(state)
+        try conv.loadState(StateDict(try conv.stateDict().entries.map { ($0.name, try $0.tensor.detached() * -1) }))
         try check("after loadState")
         try conv.convert(to: .float64)
         try norm.convert(to: .float64)
