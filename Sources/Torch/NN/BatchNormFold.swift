@@ -5,7 +5,8 @@ import CTorch
 /// with weights W·s and bias (b − mean)·s + β. The folded tensors are computed once (in float64, stored in the
 /// weight's dtype) and reused until any of the six source tensors changes: each call compares their libtorch
 /// version counters and data addresses with the ones the fold was made from, so an optimizer step, a
-/// running-statistics update in training mode, `loadState`, an EMA swap or a dtype change all refold.
+/// running-statistics update in training mode (seen through the layer's batch counter, since libtorch's kernel
+/// updates the statistics without bumping their versions), `loadState`, an EMA swap or a dtype change all refold.
 public final class BatchNormFold {
     /// The convolution whose weights are scaled.
     public let conv: Conv2d
@@ -55,7 +56,10 @@ public final class BatchNormFold {
     /// Version counter and data address of every source tensor, in a fixed order (plus the dtype code, which a
     /// conversion changes); empty when one of them has no version counter.
     private func versionKey() throws -> [Int64] {
-        let sources = [conv.weight] + (conv.bias.map { [$0] } ?? []) + [norm.weight, norm.bias, norm.runningMean, norm.runningVar]
+        // libtorch's batch-norm kernel writes the running statistics through raw pointers, without bumping their
+        // version counters; the layer's batch counter is bumped in place on every training-mode call, so it stands in.
+        let sources = [conv.weight] + (conv.bias.map { [$0] } ?? [])
+            + [norm.weight, norm.bias, norm.runningMean, norm.runningVar, norm.batchesTracked]
         var versions = [Int64](repeating: 0, count: sources.count), addresses = versions
         let handles: [ct_tensor?] = sources.map { $0.handle }
         try withExtendedLifetime(sources) {
