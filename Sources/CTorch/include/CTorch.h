@@ -262,5 +262,6 @@ int ct_has_mkldnn(void);
 #include "ctorch_fused.h"
 #include "ctorch_distributed.h"
 #include "ctorch_recurrent.h"
+#include "ctorch_fused_isa.h"
 #include "ctorch_syncbn.h"
 #include "ctorch_inference.h"
