@@ -42,6 +42,11 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("fusion-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with the fused spatial-attention kernel and one layer by layer, alternating in one process, and report the fused path's speed-up.")
     var fusionPairs = 0
 
+    @Option(name: .customLong("latency-rounds"), help: "Instead of the peer comparison: batch-1 latency only (wall and CPU p50 over --reps calls), this many rounds alternating harlab and, with --vs-peer, PyTorch (scripts/peer_latency.py); without --threads each side keeps its own default.")
+    var latencyRounds = 0
+    @Option(name: .customLong("latency-variants"), help: "With --latency-rounds: harlab variants measured side by side (default, no-fold, fused, unfused).")
+    var latencyVariants = "default"
+
     func run() throws {
         if let dsadsFolder { try benchmarkLoading(dsadsFolder) }
         guard !models.isEmpty else { return }
@@ -76,6 +81,21 @@ struct BenchCommand: ParsableCommand {
                     if parallel?.isPrimary ?? true { say(result.jsonLine) }
                     fflush(stdout)
                 }
+            }
+            return
+        }
+        if latencyRounds > 0 {
+            let variants = try latencyVariants.split(separator: ",").map { name in
+                guard let variant = LatencyComparison.Variant.named(String(name)) else {
+                    throw ValidationError("unknown latency variant '\(name)' (valid: default, no-fold, fused, unfused)")
+                }
+                return variant
+            }
+            let peer = try peerPython.map { try PeerLatencyProcess(python: $0, threads: self.threads) }
+            try LatencyComparison.run(models: models.split(separator: ",").map(String.init), shapes: shapes, variants: variants,
+                                      threads: self.threads, rounds: latencyRounds, repetitions: reps, peer: peer) {
+                say($0)
+                fflush(stdout)
             }
             return
         }

@@ -264,3 +264,4 @@ int ct_has_mkldnn(void);
 #include "ctorch_recurrent.h"
 #include "ctorch_fused_isa.h"
 #include "ctorch_syncbn.h"
+#include "ctorch_inference.h"

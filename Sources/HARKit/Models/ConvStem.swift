@@ -6,7 +6,7 @@ import Torch
 ///
 /// Children are numbered as the reference's `nn.Sequential` (`body.0` conv, `body.1` attention,
 /// `body.2` batch norm, `body.3` ReLU, …), so weights map one-to-one onto the PyTorch model.
-public final class ConvStem: Module {
+public final class ConvStem: Module, BatchNormFolding {
     /// Attention applied after each convolution.
     public enum Attention: Sendable { case none, spatial, channel }
 
@@ -15,6 +15,8 @@ public final class ConvStem: Module {
         let attention: (any Module)?
         let norm: BatchNorm
         let firstIndex: Int
+        /// `conv` and `norm` as one convolution for inference (used by stages without attention, where they are adjacent).
+        let fold: BatchNormFold
     }
 
     let stages: [Stage]
@@ -43,7 +45,8 @@ public final class ConvStem: Module {
             case .spatial: module = try SpatialAttention()
             case .channel: module = try ChannelAttention(channels: input.channels)
             }
-            stages.append(Stage(conv: conv, attention: module, norm: try BatchNorm(channelsOut), firstIndex: index))
+            let norm = try BatchNorm(channelsOut)
+            stages.append(Stage(conv: conv, attention: module, norm: norm, firstIndex: index, fold: BatchNormFold(conv: conv, norm: norm)))
             index += module == nil ? 3 : 4
             channelsIn = channelsOut
             time = (time + 2 - 3) / 2 + 1
@@ -52,6 +55,9 @@ public final class ConvStem: Module {
         outputWidth = channelsIn
         outputTime = time
     }
+
+    /// The conv + batch norm pairs of stages without attention.
+    public var batchNormFolds: [BatchNormFold] { stages.filter { $0.attention == nil }.map(\.fold) }
 
     public var children: [(name: String, module: any Module)] {
         stages.flatMap { stage -> [(name: String, module: any Module)] in
@@ -82,6 +88,10 @@ public final class ConvStem: Module {
     public func forward(_ x: Tensor, recorder: LayerRecorder?, prefix: String) throws -> Tensor {
         var y = x
         for stage in stages {
+            if recorder == nil, stage.attention == nil {
+                y = try stage.fold.forward(y).relu()
+                continue
+            }
             y = try stage.conv(y)
             if recorder == nil, stage.norm.synchronization == nil, fusesSpatialAttention ?? Self.fusesByDefault(y.dtype), let spatial = stage.attention as? SpatialAttention, Self.fuses(y) {
                 y = try fusedSpatialStage(y, attention: spatial, norm: stage.norm)

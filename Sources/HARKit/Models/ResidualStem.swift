@@ -3,8 +3,10 @@ import Torch
 /// A residual feature extractor: per stage, two (3,1) convolutions along time with batch norm and a
 /// projected shortcut (1×1 conv, stride (2,1)), ReLU after the sum.
 public final class ResidualStem: FeatureStem {
-    final class Block: Module {
+    final class Block: Module, BatchNormFolding {
         let conv1: Conv2d, norm1: BatchNorm, conv2: Conv2d, norm2: BatchNorm, shortcut: Conv2d, shortcutNorm: BatchNorm
+        /// Each convolution with its batch norm as one convolution for inference (`BatchNormFold`).
+        let folds: (first: BatchNormFold, second: BatchNormFold, shortcut: BatchNormFold)
         var isTraining = true
 
         init(_ inputs: Int, _ outputs: Int) throws {
@@ -14,15 +16,19 @@ public final class ResidualStem: FeatureStem {
             norm2 = try BatchNorm(outputs)
             shortcut = try Conv2d(inputs, outputs, kernel: (1, 1), stride: (2, 1), bias: false)
             shortcutNorm = try BatchNorm(outputs)
+            folds = (BatchNormFold(conv: conv1, norm: norm1), BatchNormFold(conv: conv2, norm: norm2),
+                     BatchNormFold(conv: shortcut, norm: shortcutNorm))
         }
+
+        var batchNormFolds: [BatchNormFold] { [folds.first, folds.second, folds.shortcut] }
 
         var children: [(name: String, module: any Module)] {
             [("conv1", conv1), ("bn1", norm1), ("conv2", conv2), ("bn2", norm2), ("shortcut.0", shortcut), ("shortcut.1", shortcutNorm)]
         }
 
         func callAsFunction(_ x: Tensor) throws -> Tensor {
-            let main = try norm2(try conv2(try norm1(try conv1(x)).relu()))
-            return try (main + (try shortcutNorm(try shortcut(x)))).relu()
+            let main = try folds.second.forward(try folds.first.forward(x).relu())
+            return try (main + (try folds.shortcut.forward(x))).relu()
         }
     }
 

@@ -33,7 +33,10 @@ public final class PooledReader: SequenceReader {
     public var children: [(name: String, module: any Module)] { [("head", head)] }
 
     public func read(_ features: Tensor, recorder: LayerRecorder?) throws -> Tensor {
-        let pooled = try Functional.adaptivePool(features, max: false, output: [1, channels])
+        // Without autograd (and without a recorder) the same average as a mean over time: libtorch 1.13's adaptive
+        // pooling to (1, C) is a scalar loop that took ~4% of a batch-1 `sa` forward on DSADS (perf, docs/PERFORMANCE.md).
+        let pooled = recorder == nil && !isGradEnabled ? try features.mean(alongAxes: 2, keepingDims: true)
+            : try Functional.adaptivePool(features, max: false, output: [1, channels])
         recorder?.record("pool", kind: "AdaptiveAvgPool2d", output: pooled, macs: features.count / max(1, features.shape[0]))
         var flat = try pooled.flattened(from: 1)
         if dropout > 0 { flat = try Functional.dropout(flat, p: dropout, training: isTraining) }
