@@ -262,3 +262,4 @@ int ct_has_mkldnn(void);
 #include "ctorch_fused.h"
 #include "ctorch_distributed.h"
 #include "ctorch_recurrent.h"
+#include "ctorch_syncbn.h"

@@ -58,20 +58,29 @@ public struct CrossValidation {
     ///   - progress: called after each fold.
     ///   - events: every training event of every fold, with the fold's 1-based number (for a progress bar).
     ///   - shouldStop: polled between batches; the folds finished so far are returned.
+    ///   - job: the distributed job this rank belongs to, if any: every rank calls `run` alike, and the folds are shared
+    ///     out between the ranks, each trained on one rank alone (see `runFolds(_:of:spec:config:recording:job:…)`).
     /// - Throws: `TuningError` for an impossible fold scheme; errors of model building or training (a run store that
-    ///   fails is reported through `recording`, never thrown).
+    ///   fails is reported through `recording`, never thrown); in a job, `DistributedError` when a rank died.
     public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, recording: RunRecording = .none,
                     progress: ((CrossValidationFold) -> Void)? = nil, events: ((_ fold: Int, TrainingEvent) -> Void)? = nil,
-                    shouldStop: @escaping () -> Bool = { false }) throws -> CrossValidationResult {
+                    shouldStop: @escaping () -> Bool = { false }, job: DataParallel? = nil) throws -> CrossValidationResult {
         let groups = try testSubjects(of: dataset.subjects, seed: config.seed)
         var results: [CrossValidationFold] = []
+        // Every rank checks that the others cross-validate the same data, model and settings before any fold.
+        try job?.agree(on: .training(dataset: dataset, model: spec, config: config))
         let whole = recording.begin(RunStart(dataset: dataset, model: spec, config: config, augmentation: augmentation?.description,
                                              label: "cv \(groups.count) folds (\(folds)), \(counted(epochs, "epoch")) each",
                                              kind: .cv))
         var cancelled = false
         do {
-            cancelled = try runFolds(groups, of: dataset, spec: spec, config: config, recording: recording, into: &results,
-                                     whole: whole, progress: progress, events: events, shouldStop: shouldStop)
+            if let job {
+                cancelled = try runFolds(groups, of: dataset, spec: spec, config: config, recording: recording, job: job, into: &results,
+                                         whole: whole, progress: progress, events: events, shouldStop: shouldStop)
+            } else {
+                cancelled = try runFolds(groups, of: dataset, spec: spec, config: config, recording: recording, into: &results,
+                                         whole: whole, progress: progress, events: events, shouldStop: shouldStop)
+            }
         } catch {
             whole.end(RunEnd(status: .failed, message: "fold \(results.count + 1) failed: \(error)", trainSeconds: whole.trainSeconds))
             throw error
@@ -91,30 +100,15 @@ public struct CrossValidation {
                           into results: inout [CrossValidationFold], whole: RunRecorder,
                           progress: ((CrossValidationFold) -> Void)?, events: ((_ fold: Int, TrainingEvent) -> Void)?,
                           shouldStop: @escaping () -> Bool) throws -> Bool {
-        for (index, test) in groups.enumerated() {
-            let fold = try CrossValidation.foldDataset(dataset, testSubjects: test, config: config)
-            Runtime.manualSeed(config.seed)
-            let input = InputShape(time: fold.windowLength, channels: fold.channelCount, classes: fold.classNames.count)
-            let trainer = try Trainer(model: try ModelFactory.make(spec, input: input), dataset: fold, config: config, augmentation: augmentation)
-            let label = "cv fold \(index + 1)/\(groups.count) (test subjects \(test.map(String.init).joined(separator: ",")))"
-            let recorder = recording.begin(RunStart(dataset: fold, model: spec, config: config, augmentation: augmentation?.description,
-                                                    label: label, kind: .fold,
-                                                    groupID: whole.runID))
-            let outcome = try recorder.train(trainer, epochs: epochs, events: events.map { events in { events(index + 1, $0) } },
-                                             shouldStop: shouldStop)
-            whole.trainSeconds += recorder.trainSeconds
-            if outcome.reason == .cancelled {
-                recorder.end(RunEnd(status: .cancelled, message: "cross-validation was stopped", trainSeconds: recorder.trainSeconds))
-                return true
+        for index in groups.indices {
+            let report = try trainFold(index, of: groups, dataset: dataset, spec: spec, config: config, events: events,
+                                       shouldStop: shouldStop) { start in
+                var member = start
+                member.groupID = whole.runID
+                return recording.begin(member)
             }
-            recorder.end(after: outcome)
-            let evaluation = try Evaluator(model: trainer.model, dataset: fold).evaluate(split: .test)
-            recorder.evaluated(evaluation.metrics)
-            let subjects = SubjectScores(evaluation, of: fold)
-            recorder.evaluated(bySubject: subjects)
-            let result = CrossValidationFold(index: index + 1, testSubjects: test, testWindows: fold.indices(in: .test).count,
-                                             metrics: evaluation.metrics, history: trainer.history, runID: recorder.runID,
-                                             subjects: subjects)
+            whole.trainSeconds += report.trainSeconds
+            guard let result = report.fold else { return true }
             results.append(result)
             progress?(result)
         }

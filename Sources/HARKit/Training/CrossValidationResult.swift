@@ -16,6 +16,8 @@ public struct CrossValidationFold: Sendable {
     public let runID: Int64?
     /// Test accuracy and macro F1 of each held-out subject of the fold (none unless given).
     public var subjects = SubjectScores(rows: [])
+    /// The rank of the distributed job that trained the fold; nil when one process ran the cross-validation.
+    public var rank: Int?
 }
 
 /// The folds of a cross-validation with the mean and standard deviation of accuracy and macro F1 over folds.

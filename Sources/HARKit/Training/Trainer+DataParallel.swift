@@ -3,7 +3,7 @@ import Torch
 
 extension Trainer {
     /// The start of a data-parallel `train`: every rank checks that all train the same dataset, model and
-    /// settings, then takes rank 0's weights.
+    /// settings, synchronises batch norm or not (`sync_bn`), then takes rank 0's weights.
     func beginDataParallel(_ parallel: DataParallel) throws {
         // A weighted mean's normaliser is the whole batch's weight sum, which share-weighted gradients do not give.
         guard config.classWeights == nil else {
@@ -11,6 +11,8 @@ extension Trainer {
                                    + "or use 'set sampler balanced' to balance the classes")
         }
         try parallel.agree(on: .training(dataset: dataset, model: model.spec, config: config))
+        try parallel.synchronizeBatchNorm(of: model, config.syncBatchNorm == true, windows: dataset.indices(in: .train).count,
+                                          batchSize: config.batchSize)
         try parallel.adoptPrimaryState(of: model)
     }
 

@@ -147,6 +147,7 @@ public final class Trainer {
     /// The epochs of one `train` call.
     private func runEpochs(_ epochs: Int, schedule: SchedulePosition, batcher: Batcher, events: ((TrainingEvent) -> Void)?,
                            shouldStop: () -> Bool) throws -> TrainingOutcome {
+        defer { model.synchronizeBatchNorm(over: nil) } // a data-parallel train's sync_bn ends with it
         if let threads = config.threads { try Runtime.setThreads(threads) }
         if let dataParallel { try beginDataParallel(dataParallel) }
         let monitor = EarlyStopping(patience: config.patience, minDelta: config.minDelta)

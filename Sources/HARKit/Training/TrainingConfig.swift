@@ -63,6 +63,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var sampler: Sampler?
     /// The stem's learning rate as a multiple of `learningRate` (0 freezes the stem's weights); nil is 1.
     public var stemLearningRate: Double?
+    // syncbn
+    /// Whether batch norm in a data-parallel `train` normalises with the whole global batch's statistics, summed over
+    /// the ranks (synchronised batch norm, `DataParallel.synchronizeBatchNorm`); nil or false: with each rank's share's,
+    /// as PyTorch's DDP. One process trains on the whole batch either way.
+    public var syncBatchNorm: Bool?
 
     /// The reference recipe.
     public init() {}

@@ -59,11 +59,13 @@ public struct Tuner {
     ///   - progress: called whenever a trial has trained a rung or been pruned.
     ///   - events: every training event of every trial, with the trial's 1-based number (for a progress bar).
     ///   - shouldStop: polled between batches; the search then ends with the trials so far.
+    ///   - job: the distributed job this rank belongs to, if any: every rank calls `run` alike, and the trials are
+    ///     shared out between the ranks, each trained on one rank alone (see `searchAcrossRanks`).
     /// - Throws: `TuningError` when the dataset has no validation windows or a setting cannot be applied (a run store
-    ///   that fails is reported through `recording`, never thrown).
+    ///   that fails is reported through `recording`, never thrown); in a job, `DistributedError` when a rank died.
     public func run(dataset: HARDataset, spec: ModelSpec, config: TrainingConfig, recording: RunRecording = .none,
                     progress: ((TuningTrial) -> Void)? = nil, events: ((_ trial: Int, TrainingEvent) -> Void)? = nil,
-                    shouldStop: @escaping () -> Bool = { false }) throws -> TuningResult {
+                    shouldStop: @escaping () -> Bool = { false }, job: DataParallel? = nil) throws -> TuningResult {
         guard !dataset.indices(in: .validation).isEmpty else {
             throw TuningError("tuning scores trials on validation windows, and dataset '\(dataset.name)' has none (set val above 0 and load again)")
         }
@@ -76,10 +78,16 @@ public struct Tuner {
             all.append(TuningTrial(index: index, settings: settings, settingsText: text, config: trialConfig, spec: trialSpec))
         }
         let input = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
+        // Every rank checks that the others search over the same data, model and settings before any trial.
+        try job?.agree(on: .training(dataset: dataset, model: spec, config: config))
         let whole = recording.begin(RunStart(dataset: dataset, model: spec, config: config,
                                              label: "tune \(trials) trials over \(space.parameters.map(\.key).joined(separator: ", "))",
                                              kind: .tune))
         do {
+            if let job {
+                return try searchAcrossRanks(all, dataset: dataset, input: input, recording: recording, whole: whole, job: job,
+                                             progress: progress, events: events, shouldStop: shouldStop)
+            }
             return try search(all, dataset: dataset, input: input, recording: recording, whole: whole, progress: progress, events: events,
                               shouldStop: shouldStop)
         } catch {
@@ -135,20 +143,36 @@ public struct Tuner {
             trained = budget
             alive = alive.filter { all[$0].status == .running || all[$0].status == .finished }
             guard rung < budgets.count - 1 else { break }
-            let keep = max(1, (alive.count + reduction - 1) / reduction)
-            let ranked = alive.sorted { a, b in
-                let (x, y) = (all[a].score.isNaN ? -Double.infinity : all[a].score, all[b].score.isNaN ? -Double.infinity : all[b].score)
-                return x != y ? x > y : a < b
-            }
-            for i in ranked.dropFirst(keep) {
-                all[i].status = .pruned(afterEpochs: trained)
-                trainers[i] = nil
-                recorders[i].end(RunEnd(status: .stoppedEarly, message: "pruned by successive halving after \(trained) epochs (val F1 \(SearchSpace.format(all[i].score)))",
-                                        trainSeconds: recorders[i].trainSeconds))
-                progress?(all[i])
-            }
-            alive = Array(ranked.prefix(keep)).sorted()
+            alive = promote(alive, of: &all, afterEpochs: trained, recorders: recorders, progress: progress)
+            trainers = trainers.filter { alive.contains($0.key) }
         }
+        return try conclude(&all, alive: alive, cancelled: cancelled, dataset: dataset, recorders: recorders, whole: whole) { trainers[$0] }
+    }
+
+    /// The trials of `alive` that go on to the next rung, in trial order: the best 1/`reduction` by validation score
+    /// (at least one; ties to the earlier trial). The others are marked pruned, their runs ended, `progress` told.
+    func promote(_ alive: [Int], of all: inout [TuningTrial], afterEpochs trained: Int, recorders: [RunRecorder],
+                 progress: ((TuningTrial) -> Void)?) -> [Int] {
+        let keep = max(1, (alive.count + reduction - 1) / reduction)
+        let ranked = alive.sorted { a, b in
+            let (x, y) = (all[a].score.isNaN ? -Double.infinity : all[a].score, all[b].score.isNaN ? -Double.infinity : all[b].score)
+            return x != y ? x > y : a < b
+        }
+        for i in ranked.dropFirst(keep) {
+            all[i].status = .pruned(afterEpochs: trained)
+            recorders[i].end(RunEnd(status: .stoppedEarly, message: "pruned by successive halving after \(trained) epochs (val F1 \(SearchSpace.format(all[i].score)))",
+                                    trainSeconds: recorders[i].trainSeconds))
+            progress?(all[i])
+        }
+        return Array(ranked.prefix(keep)).sorted()
+    }
+
+    /// Ends the search: the surviving trials' runs end finished (or cancelled when it was stopped), the best finished
+    /// trial is tested once on the test split with the trainer `trainer` gives for it, and the whole run is labelled
+    /// and ended.
+    /// - Throws: errors of the best trial's evaluation, or of `trainer`.
+    func conclude(_ all: inout [TuningTrial], alive: [Int], cancelled: Bool, dataset: HARDataset, recorders: [RunRecorder],
+                  whole: RunRecorder, trainer: (Int) throws -> Trainer?) throws -> TuningResult {
         for i in alive {
             if all[i].status == .finished {
                 recorders[i].end(RunEnd(status: .finished, trainSeconds: recorders[i].trainSeconds))
@@ -164,7 +188,8 @@ public struct Tuner {
         }
         whole.trainSeconds = recorders.reduce(0) { $0 + $1.trainSeconds }
         var testMetrics: ClassificationMetrics?
-        if let bestIndex, let trainer = trainers[bestIndex] {
+        let bestTrainer = try bestIndex.flatMap(trainer)
+        if let bestIndex, let trainer = bestTrainer {
             let metrics = try Evaluator(model: trainer.model, dataset: dataset).evaluate(split: .test).metrics
             recorders[bestIndex].evaluated(metrics)
             whole.evaluated(metrics)
@@ -174,7 +199,7 @@ public struct Tuner {
         }
         whole.end(RunEnd(status: cancelled ? .cancelled : .finished, message: cancelled ? "the search was stopped" : nil,
                          trainSeconds: whole.trainSeconds))
-        return TuningResult(trials: all, best: bestIndex.map { all[$0] }, bestTrainer: bestIndex.flatMap { trainers[$0] }, cancelled: cancelled,
+        return TuningResult(trials: all, best: bestIndex.map { all[$0] }, bestTrainer: bestTrainer, cancelled: cancelled,
                             runID: whole.runID, bestTestMetrics: testMetrics)
     }
 

@@ -80,6 +80,7 @@ public struct ConfigKey: Sendable {
                       config.tensorBoardDirectory = text.lowercased() == "off" ? nil : text
                   }),
         classWeights, sampler, stemLearningRate,
+        syncBatchNorm,
     ]
 
     static func invalid(_ key: String, _ text: String, _ domain: String) -> ShellError {

@@ -21,6 +21,8 @@ enum SettingAdvice {
             return session.model.map { "applies to the next 'model': \($0.spec) keeps the dropout it was built with" }
         case "amp":
             return "training computes in \(PrecisionChoice.onThisMachine(session.config.mixedPrecision))"
+        case "sync_bn":
+            return ConfigKey.syncBatchNormNote
         default:
             return nil
         }

@@ -17,6 +17,9 @@ public final class BatchNorm: Module {
     public let eps: Double
     /// Whether the layer behaves as in training (see `Module.isTraining`).
     public var isTraining = true
+    /// The ranks whose global batch's statistics the layer normalises with when training (synchronised batch norm,
+    /// `Functional.syncBatchNorm`); nil: this process's batch only.
+    public var synchronization: ProcessGroup?
 
     /// A layer for `features` channels.
     public init(_ features: Int, momentum: Double = 0.1, eps: Double = 1e-5) throws {
@@ -39,6 +42,10 @@ public final class BatchNorm: Module {
     /// The forward pass.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         try countTrainingBatch()
+        if isTraining, let group = synchronization {
+            return try Functional.syncBatchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                                momentum: momentum, eps: eps, group: group)
+        }
         return try Functional.batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
                                         training: isTraining, momentum: momentum, eps: eps)
     }

@@ -79,6 +79,75 @@ final class DataParallelTests: IsolatedTestCase {
         }
     }
 
+    /// A stop asked on one rank during a sharded evaluation (`eval`'s Ctrl-C) does not leave the others waiting in the
+    /// gather: that rank ends with `EvaluationStopped`, the others with a message naming it.
+    func testAStopOnOneRankEndsTheShardedEvaluationOnEveryRank() throws {
+        let dataset = try DatasetCatalog.load("synthetic", options: ["window": "32", "overlap": "0"])
+        let input = InputShape(time: dataset.windowLength, channels: dataset.channelCount, classes: dataset.classNames.count)
+        let spec = try ModelSpec("lstm", options: ["hidden": "4", "layers": "1"])
+        let models = try (0..<2).map { _ in try ModelFactory.make(spec, input: input, seed: 5) }
+        let results = try job(worldSize: 2) { parallel -> Evaluator.Result in
+            var evaluator = Evaluator(model: models[parallel.rank], dataset: dataset)
+            evaluator.shouldStop = { parallel.rank == 1 }
+            return try parallel.evaluate(evaluator, split: .test)
+        }
+        XCTAssertThrowsError(try results[0].get()) { error in
+            XCTAssertTrue("\(error)".contains("the test evaluation stopped: rank 1 was asked to stop (Ctrl-C)"), "\(error)")
+        }
+        XCTAssertThrowsError(try results[1].get()) { error in XCTAssertTrue(error is EvaluationStopped, "\(error)") }
+    }
+
+    /// `sync_bn on` gives every batch-norm layer the job's group (and off takes it away) when every batch of the
+    /// epoch gives each of the 3 ranks a window; when one would not (a rank without a window would skip the layers'
+    /// all-reduces the others wait in), every rank refuses, naming the smallest batch. A last batch of one window is
+    /// dropped by the trainer, so it does not count.
+    func testSyncBatchNormNeedsAWindowForEveryRankInEveryBatch() throws {
+        let input = InputShape(time: 8, channels: 3, classes: 2)
+        let spec = try ModelSpec("cnn", options: ["width": "2", "depth": "2"])
+        let models = try (0..<3).map { _ in try ModelFactory.make(spec, input: input, seed: 5) }
+        func norms(_ module: any Module) -> [BatchNorm] {
+            ((module as? BatchNorm).map { [$0] } ?? []) + module.children.flatMap { norms($0.module) }
+        }
+        let results = try job(worldSize: 3) { parallel -> [String] in
+            let model = models[parallel.rank]
+            var said: [String] = []
+            for (windows, batch) in [(8, 3), (7, 2), (10, 3), (9, 3)] {
+                do {
+                    try parallel.synchronizeBatchNorm(of: model, true, windows: windows, batchSize: batch)
+                    said.append(norms(model).allSatisfy { $0.synchronization != nil } ? "synchronised" : "not all synchronised")
+                } catch { said.append("\(error)") }
+            }
+            try parallel.synchronizeBatchNorm(of: model, false, windows: 8, batchSize: 3)
+            said.append(norms(model).allSatisfy { $0.synchronization == nil } ? "local" : "still synchronised")
+            XCTAssertEqual(norms(model).count, 2)
+            return said
+        }
+        for result in results {
+            let said = try result.get()
+            XCTAssertTrue(said[0].contains("sync_bn on needs a window for each of the 3 ranks in every batch, but the epoch's smallest "
+                                           + "batch has 2 windows (8 training windows in batches of 3)"), said[0])
+            XCTAssertTrue(said[1].contains("smallest batch has 2 windows (7 training windows in batches of 2)"), said[1])
+            XCTAssertEqual(Array(said[2...]), ["synchronised", "synchronised", "local"])
+        }
+    }
+
+    /// `sync_bn` is among the training settings every rank must agree on, and in a run's settings text (what `runs`
+    /// says a later `train` changed, and `compare`'s differing settings).
+    func testSyncBatchNormIsFingerprintedAndInTheRunsSettingsText() throws {
+        let dataset = try DatasetCatalog.load("synthetic", options: ["window": "32", "overlap": "0"])
+        let spec = try ModelSpec("cnn", options: ["width": "2", "depth": "1"])
+        var synchronised = TrainingConfig()
+        synchronised.syncBatchNorm = true
+        let off = try JobFingerprint.training(dataset: dataset, model: spec, config: TrainingConfig())
+        let on = try JobFingerprint.training(dataset: dataset, model: spec, config: synchronised)
+        let difference = on.difference(from: off, rank: 0, otherRank: 1)
+        XCTAssertTrue(difference?.contains("rank 1's training settings does not match") == true, difference ?? "none")
+        XCTAssertTrue(difference?.contains("\"syncBatchNorm\":true") == true, difference ?? "none")
+        let history = [RunSettings(fromEpoch: 1, config: TrainingConfig(), augmentation: nil),
+                       RunSettings(fromEpoch: 3, config: synchronised, augmentation: nil)]
+        XCTAssertEqual(RunTable.changes(settings: history), "epoch 3: syncBatchNorm none→true")
+    }
+
     /// Data-parallel `train` honours the step and averaging settings one process has: a frozen stem (`stem_lr 0`)
     /// stays as it was on every rank, and the weight average (`ema`) is updated at every step and ends the same on
     /// every rank; class weights, whose weighted mean the shares cannot give, are refused on every rank with a

@@ -13,11 +13,12 @@ import XCTest
 final class DistributedTrainingTests: IsolatedTestCase {
     private static let load = "load synthetic window=32 overlap=0"
 
-    /// `sa` on 2 ranks and `attn+lstm` on 3: every rank ends with status 0, rank 0 prints and records one run, the
-    /// others print and record nothing. Every epoch ended with the ranks' weight checksums compared (a difference
-    /// fails the run: DataParallelTests shows that check failing).
+    /// `sa` and `attn+lstm`, each on 2 ranks and on 3: every rank ends with status 0, rank 0 prints and records one
+    /// run, the others print and record nothing. Every epoch ended with the ranks' weight checksums compared (a
+    /// difference fails the run: DataParallelTests shows that check failing). Four jobs: 40–80 s on a busy machine.
     func testTwoAndThreeRanksTrainWithOneVoiceAndOneRecordedRun() throws {
-        for (ranks, model) in [(2, "sa width=2 depth=1"), (3, "attn+lstm width=2 depth=1 hidden=8")] {
+        let models = ["sa width=2 depth=1", "attn+lstm width=2 depth=1 hidden=8"]
+        for (ranks, model) in [2, 3].flatMap({ ranks in models.map { (ranks, $0) } }) {
             let job = try RankProcesses(worldSizes: Array(repeating: ranks, count: ranks)) { _ in
                 "\(Self.load); model \(model); set batch 256; train 2; eval"
             }
@@ -145,7 +146,7 @@ final class DistributedTrainingTests: IsolatedTestCase {
     }
 
     /// The train and validation losses of each epoch line of a `--json` output.
-    private static func epochLosses(_ output: String) throws -> [(train: Double, validation: Double)] {
+    static func epochLosses(_ output: String) throws -> [(train: Double, validation: Double)] {
         try output.split(separator: "\n").compactMap { line in
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let train = object["train_loss"] as? Double, let validation = object["val_loss"] as? Double else { return nil }

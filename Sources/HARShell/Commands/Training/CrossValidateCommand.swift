@@ -22,8 +22,8 @@ struct CrossValidateCommand: ShellCommand {
                                           width: layout.width)
         }
 
-        /// `folds`, `scheme`, means and standard deviations of accuracy and macro F1, `stopped`, `store_run`, `per_fold`,
-        /// `per_subject`, `subject_spread`.
+        /// `folds`, `scheme`, means and standard deviations of accuracy and macro F1, `stopped`, `store_run`, `per_fold`
+        /// (each with the `rank` that trained it in a distributed job), `per_subject`, `subject_spread`.
         var result: CommandResult {
             CommandResult(command: "cv", fields: [
                 ("folds", .int(validation.folds.count)), ("scheme", .string(validation.scheme.description)),
@@ -33,7 +33,8 @@ struct CrossValidateCommand: ShellCommand {
                 ("store_run", validation.runID.map { .int(Int($0)) } ?? .null),
                 ("per_fold", .array(validation.folds.map { fold in
                     .object([("fold", .int(fold.index)), ("test_subjects", .array(fold.testSubjects.map { .int($0) })),
-                             ("accuracy", .double(fold.metrics.accuracy)), ("f1_macro", .double(fold.metrics.f1Macro))])
+                             ("accuracy", .double(fold.metrics.accuracy)), ("f1_macro", .double(fold.metrics.f1Macro)),
+                             ("rank", fold.rank.map(JSONValue.int) ?? .null)])
                 })),
             ] + SubjectScoresView.fields(validation.subjects))
         }
@@ -61,8 +62,9 @@ private extension Interpreter {
             defer { bar.clear() }
             result = try validation.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a fold"), progress: { [output] fold in
                 output.text("fold \(fold.index): test subjects \(fold.testSubjects.map(String.init).joined(separator: " ")), "
-                            + "accuracy \(TableValue.percentage(fold.metrics.accuracy).display), macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))")
-            }, events: { bar.update($1, of: "fold \($0)/\(foldCount)") }, shouldStop: shouldStop)
+                            + "accuracy \(TableValue.percentage(fold.metrics.accuracy).display), macro F1 \(TrainingView.fixed(fold.metrics.f1Macro, 3))"
+                            + (fold.rank.map { " (trained on rank \($0))" } ?? ""))
+            }, events: { bar.update($1, of: "fold \($0)/\(foldCount)") }, shouldStop: shouldStop, job: dataParallel)
         } catch let error as TuningError {
             throw ShellError(error.message, at: arguments.command.offset)
         }

@@ -27,6 +27,8 @@ struct EvalCommand: ShellCommand {
         var trainedIn: TrainingPrecision?
         /// Accuracy and macro F1 per subject of the split.
         var subjects = SubjectScores(rows: [])
+        /// The processes that evaluated the split in shares: the ranks of a data-parallel job, else 1.
+        var ranks = 1
 
         /// The headline line, a per-class table, the confusion matrix, the latency line and the precision line.
         func lines(in layout: TextLayout) -> [String] {
@@ -45,13 +47,14 @@ struct EvalCommand: ShellCommand {
                 lines += [""] + (oneLine.count <= (layout.width ?? Int.max) ? [oneLine] : [latency, throughput])
             }
             lines += SubjectScoresView.lines(subjects, width: layout.width)
+            if ranks > 1 { lines.append("evaluated in shares by \(ranks) ranks") }
             if let unrecorded { lines.append(unrecorded) }
             lines.append("computed in float32" + (trainedIn.map { " (the model trained in \($0.rawValue))" } ?? ""))
             return lines
         }
 
         /// `split`, `accuracy`, macro and weighted P/R/F1, `per_class`, `confusion`, latency and throughput, `run`,
-        /// `eval_precision`, `train_precision`, `per_subject` and `subject_spread`.
+        /// `eval_precision`, `train_precision`, `ranks`, `per_subject` and `subject_spread`.
         var result: CommandResult {
             CommandResult(command: "eval", fields: [
                 ("split", .string(split)), ("accuracy", .double(metrics.accuracy)),
@@ -68,7 +71,7 @@ struct EvalCommand: ShellCommand {
                 ("throughput_windows_per_s", timing.map { .double($0.throughput) } ?? .null),
                 ("run", run.map(JSONValue.int) ?? .null),
                 ("eval_precision", .string(TrainingPrecision.float32.rawValue)),
-                ("train_precision", trainedIn.map { .string($0.rawValue) } ?? .null),
+                ("train_precision", trainedIn.map { .string($0.rawValue) } ?? .null), ("ranks", .int(ranks)),
             ] + SubjectScoresView.fields(subjects))
         }
 
@@ -105,6 +108,6 @@ private extension Interpreter {
         session.lastEvaluation = result
         return EvalCommand.Evaluation(split: word, metrics: result.metrics, timing: timing, run: session.currentRun?.id,
                                       unrecorded: unrecordedEvaluationReason, trainedIn: session.currentRun?.precision,
-                                      subjects: subjects)
+                                      subjects: subjects, ranks: dataParallel?.worldSize ?? 1)
     }
 }

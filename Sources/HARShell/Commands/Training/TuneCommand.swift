@@ -81,7 +81,7 @@ private extension Interpreter {
             defer { bar.clear() }
             result = try tuner.run(dataset: dataset, spec: model.spec, config: session.config, recording: recording(of: "a trial"), progress: { [output] trial in
                 output.text("trial \(trial.index): \(trial.settingsText) — \(trial.status), val F1 \(trial.score.isNaN ? "—" : TrainingView.fixed(trial.score, 4))")
-            }, events: { bar.update($1, of: "trial \($0)/\(trials)") }, shouldStop: shouldStop)
+            }, events: { bar.update($1, of: "trial \($0)/\(trials)") }, shouldStop: shouldStop, job: dataParallel)
         } catch let error as TuningError {
             throw ShellError(error.message, at: ranges[0].offset)
         }
