@@ -16,6 +16,9 @@ if [ -z "${LIBTORCH:-}" ]; then
   # Distributed training compiles against c10d's ProcessGroupGloo, whose header includes Gloo's own headers;
   # libtorch_cpu already links Debian's libgloo0, libgloo-dev adds only the headers.
   dpkg -s libgloo-dev >/dev/null 2>&1 || need+=(libgloo-dev)
+  # ATen's AVX2/AVX-512 vector headers include sleef.h: without it the fused kernels are built for the baseline
+  # ISA only (FusedSpatialAttentionTests then fails on an AVX2/AVX-512 CPU). Headers only; nothing links libsleef.
+  dpkg -s libsleef-dev >/dev/null 2>&1 || need+=(libsleef-dev)
   # Debian's libtorch takes its matrix products (Linear, LSTM, GRU, attention) from whatever provides
   # libblas.so.3; without OpenBLAS that is the Netlib reference BLAS, many times slower. The OpenMP build
   # shares libtorch's thread pool instead of starting threads of its own.

@@ -3,7 +3,8 @@
 // The block maps feature maps x [B, F, T, C] (viewed as [B, F, N], N = T*C planes) through
 //   m = mean_F x,  s = sigmoid(conv_(3,1)(m)),  y = x * s,  z = batch_norm(y),  out = relu(z).
 // Each function below is one pass over the large tensors, vectorised with at::vec::Vectorized and
-// parallelised with at::parallel_for. Storage types: float, double, bfloat16 (computed in float). The small
+// parallelised with at::parallel_for. The passes are compiled once per instruction set (baseline SSE2, AVX2+FMA,
+// AVX-512; ctorch_fused_kernels_impl.h) and the functions below call the copy ctorch_fused_isa.cpp selects. Storage types: float, double, bfloat16 (computed in float). The small
 // per-sample and per-feature tensors (m, s, coefficients) are in the compute type: double for double, else float.
 #pragma once
 
@@ -46,6 +47,24 @@ struct NormGradient {
 void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tensor &mean_map, const Affine &affine,
                     const NormGradient &norm, const GateConv &conv, int64_t time, const at::Tensor &grad_out,
                     at::Tensor &grad_x, at::Tensor &conv_grads);
+
+/// One instruction set's copy of the four passes above.
+struct Kernels {
+  void (*gate_and_plane_statistics)(const at::Tensor &, const GateConv &, int64_t, at::Tensor &, at::Tensor &,
+                                    at::Tensor &, at::Tensor &);
+  void (*scale_shift_relu)(const at::Tensor &, const at::Tensor &, const Affine &, at::Tensor &);
+  void (*relu_norm_sums)(const at::Tensor &, const at::Tensor &, const Affine &, const at::Tensor &,
+                         const at::Tensor &, at::Tensor &, at::Tensor &);
+  void (*input_gradient)(const at::Tensor &, const at::Tensor &, const at::Tensor &, const Affine &,
+                         const NormGradient &, const GateConv &, int64_t, const at::Tensor &, at::Tensor &,
+                         at::Tensor &);
+};
+
+// Each instruction set's copy (ATen's CPU_CAPABILITY names); null where the build left it out (not x86-64, or no
+// sleef.h, which ATen's AVX2/AVX-512 vector headers include).
+namespace DEFAULT { extern const Kernels *const kernels; }
+namespace AVX2 { extern const Kernels *const kernels; }
+namespace AVX512 { extern const Kernels *const kernels; }
 
 }  // namespace fused
 }  // namespace ctorch

@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Training batch size.") var batch = 128
     @Flag(help: "Autocast to bfloat16 (mixed precision on CPU).") var bf16 = false
     @Option(help: "Batch-1 inference repetitions.") var reps = 50
-    @Flag(help: "Run `sa` stems with the fused spatial-attention kernel (tool harlab-…-fused); by default it runs under --bf16 only.")
+    @Flag(help: "Run `sa` stems with the fused spatial-attention kernel (tool harlab-…-fused); by default it runs for float32 and --bf16 alike.")
     var fused = false
     @Flag(help: "Run `sa` stems layer by layer (tool harlab-…-unfused), also under --bf16.")
     var unfused = false
@@ -35,6 +35,9 @@ struct BenchCommand: ParsableCommand {
     var tensorBoardPairs = 0
     @Flag(help: "Instead of the peer comparison: the stream path's sustained input rate (sample lines/s, and the headroom over 25 Hz) and its latency from a sample's arrival on localhost TCP to its prediction (p50/p95), per model and shape.")
     var stream = false
+
+    @Flag(help: "Instead of the peer comparison: training windows/s of this process alone or, with MASTER_ADDR, MASTER_PORT, RANK and WORLD_SIZE set, of the data-parallel job it is a rank of (rank 0 prints; global batch --batch), with the time per step in the gradient all-reduce and the all-reduce alone (scripts/bench_data_parallel.sh).")
+    var scaling = false
 
     @Option(name: .customLong("fusion-pairs"), help: "Instead of the peer comparison: train this many pairs of epochs, one with the fused spatial-attention kernel and one layer by layer, alternating in one process, and report the fused path's speed-up.")
     var fusionPairs = 0
@@ -62,6 +65,17 @@ struct BenchCommand: ParsableCommand {
         if stream {
             for model in models.split(separator: ",").map(String.init) {
                 for shape in shapes { say(try StreamBenchmark.run(model: model, shape: shape, predictions: reps, threads: threads).jsonLine) }
+            }
+            return
+        }
+        if scaling {
+            let parallel = try LaunchEnvironment.from(ProcessInfo.processInfo.environment).map { try DataParallel.join($0) }
+            for model in models.split(separator: ",").map(String.init) {
+                for shape in shapes {
+                    let result = try DataParallelScaling.measure(model: model, shape: shape, settings: settings, parallel: parallel)
+                    if parallel?.isPrimary ?? true { say(result.jsonLine) }
+                    fflush(stdout)
+                }
             }
             return
         }

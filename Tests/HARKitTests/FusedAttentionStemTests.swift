@@ -48,9 +48,12 @@ final class FusedAttentionStemTests: IsolatedTestCase {
         }
     }
 
-    /// By default the fused kernel takes bfloat16 activations only (its gate comes back float32, autocast's layers give a
-    /// bfloat16 one); forcing it off gives the layers under autocast too.
-    func testDefaultFusesBFloat16ActivationsOnly() throws {
+    /// By default the fused kernel takes float32 and bfloat16 activations, not float64; under autocast it runs (its gate
+    /// comes back float32, autocast's layers give a bfloat16 one); forcing it off gives the layers under autocast too.
+    func testDefaultFusesFloat32AndBFloat16ButNotFloat64() throws {
+        XCTAssertTrue(ConvStem.fusesByDefault(.float32))
+        XCTAssertTrue(ConvStem.fusesByDefault(.bfloat16))
+        XCTAssertFalse(ConvStem.fusesByDefault(.float64))
         let (automatic, layered) = try pair(dtype: .float32)
         automatic.setFusedSpatialAttention(nil)
         let x = try Tensor.randn([2, 1, 24, 3])

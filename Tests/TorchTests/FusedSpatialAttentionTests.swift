@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Torch
 import TestSupport
@@ -63,17 +64,17 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
     }
 
     /// Fused and layered passes of one block on `x`, compared within `tolerance`.
-    private func compare(_ x: Tensor, features: Int, training: Bool, tolerance: Double, file: StaticString = #filePath,
-                         line: UInt = #line) throws {
+    private func compare(_ x: Tensor, features: Int, training: Bool, tolerance: Double, _ label: String = "",
+                         file: StaticString = #filePath, line: UInt = #line) throws {
         let block = try Block(features: features, dtype: x.dtype), other = try Block(copying: block)
         let weights = try Tensor.randn(x.shape, dtype: x.dtype)
         let fused = try run(x, block, weights: weights) { try block.fused($0, training: training) }
         let layered = try run(x, other, weights: weights) { try other.layered($0, training: training) }
-        let mode = training ? "training" : "evaluation"
-        try assertClose(fused.output, layered.output, tolerance: tolerance, "\(x.dtype) \(mode) output", file: file, line: line)
+        let mode = label + (training ? "training" : "evaluation")
+        try assertClose(fused.output, layered.output, tolerance: tolerance, "\(mode) \(x.dtype) output", file: file, line: line)
         try assertClose(fused.gate, layered.gate.converted(to: fused.gate.dtype), tolerance: tolerance, "\(mode) gate", file: file, line: line)
         for (n, name) in ["x", "gate weight", "gate bias", "norm weight", "norm bias"].enumerated() {
-            try assertClose(fused.grads[n], layered.grads[n], tolerance: tolerance, "\(x.dtype) \(mode) d/d \(name)", file: file, line: line)
+            try assertClose(fused.grads[n], layered.grads[n], tolerance: tolerance, "\(mode) \(x.dtype) d/d \(name)", file: file, line: line)
         }
         try assertClose(block.runningMean, other.runningMean, tolerance: tolerance, "\(mode) running mean", file: file, line: line)
         try assertClose(block.runningVar, other.runningVar, tolerance: tolerance, "\(mode) running variance", file: file, line: line)
@@ -86,10 +87,15 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
     }
 
     func testFusedBlockMatchesLayerByLayerInFloat32WithinRounding() throws {
+        try checkFloat32()
+    }
+
+    /// float32, training and evaluation; `label` prefixes the failure messages.
+    private func checkFloat32(_ label: String = "", file: StaticString = #filePath, line: UInt = #line) throws {
         for training in [true, false] {
             let x = try Tensor.randn([5, 6, 13, 3]).detached()
             try x.setRequiresGrad(true)
-            try compare(x, features: 6, training: training, tolerance: 2e-5)
+            try compare(x, features: 6, training: training, tolerance: 2e-5, label, file: file, line: line)
         }
     }
 
@@ -108,6 +114,11 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
     /// input gradient) computed in float32 (its parameter gradients equal the float32 kernel's on the same rounded
     /// input), and stays within bfloat16 rounding of the layer-by-layer path autocast runs.
     func testFusedBlockUnderBFloat16AutocastComputesInFloat32() throws {
+        try checkBFloat16()
+    }
+
+    /// The bfloat16 checks above; `label` prefixes the failure messages.
+    private func checkBFloat16(_ label: String = "", file: StaticString = #filePath, line: UInt = #line) throws {
         let rounded = try Tensor.randn([4, 8, 16, 3]).converted(to: .bfloat16)
         let x = try rounded.detached(), x32 = try rounded.converted(to: .float32).detached()
         for t in [x, x32] { try t.setRequiresGrad(true) }
@@ -116,15 +127,49 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
         let mixed = try Autocast.run(on: .cpu) { try run(x, block, weights: weights) { try block.fused($0, training: true) } }
         let exact = try run(x32, reference, weights: weights) { try reference.fused($0, training: true) }
         let autocast = try Autocast.run(on: .cpu) { try run(x, layered, weights: weights) { try layered.layered($0, training: true) } }
-        XCTAssertEqual(mixed.output.dtype, .bfloat16)
-        XCTAssertEqual(mixed.grads[0].dtype, .bfloat16)
-        XCTAssertEqual(mixed.grads[1].dtype, .float32)
-        try assertClose(mixed.output, exact.output, tolerance: 1e-2, "bfloat16 output against float32")
-        try assertClose(mixed.grads[0], exact.grads[0], tolerance: 1e-2, "bfloat16 d/dx against float32")
-        for n in 1..<5 { try assertClose(mixed.grads[n], exact.grads[n], tolerance: 1e-5, "parameter gradient \(n)") }
-        try assertClose(block.runningVar, reference.runningVar, tolerance: 1e-6, "running variance")
-        try assertClose(mixed.output, autocast.output, tolerance: 5e-2, "fused against autocast's layer-by-layer output")
-        for n in 1..<5 { try assertClose(mixed.grads[n], autocast.grads[n], tolerance: 5e-2, "against autocast: gradient \(n)") }
+        XCTAssertEqual(mixed.output.dtype, .bfloat16, label, file: file, line: line)
+        XCTAssertEqual(mixed.grads[0].dtype, .bfloat16, label, file: file, line: line)
+        XCTAssertEqual(mixed.grads[1].dtype, .float32, label, file: file, line: line)
+        try assertClose(mixed.output, exact.output, tolerance: 1e-2, label + "bfloat16 output against float32", file: file, line: line)
+        try assertClose(mixed.grads[0], exact.grads[0], tolerance: 1e-2, label + "bfloat16 d/dx against float32", file: file, line: line)
+        for n in 1..<5 { try assertClose(mixed.grads[n], exact.grads[n], tolerance: 1e-5, label + "parameter gradient \(n)", file: file, line: line) }
+        try assertClose(block.runningVar, reference.runningVar, tolerance: 1e-6, label + "running variance", file: file, line: line)
+        try assertClose(mixed.output, autocast.output, tolerance: 5e-2, label + "fused against autocast's layer-by-layer output", file: file, line: line)
+        for n in 1..<5 { try assertClose(mixed.grads[n], autocast.grads[n], tolerance: 5e-2, label + "against autocast: gradient \(n)", file: file, line: line) }
+    }
+
+    /// Each instruction set's copy of the kernels this CPU runs, forced in turn, gives the layer-by-layer result in
+    /// float64, float32 (within its rounding) and bfloat16 (within bfloat16 rounding). The shapes leave a tail after
+    /// the widest vectors (AVX-512: 16 floats, 32 bfloat16 a step). On Linux x86-64 the build must hold every copy the
+    /// CPU's flags allow: a build without sleef.h (Debian's libsleef-dev) leaves AVX2 and AVX-512 out, and fails here.
+    func testEveryInstructionSetThisCPURunsMatchesLayerByLayer() throws {
+        if let expected = Self.instructionSetsFromCPUInfo() {
+            XCTAssertEqual(FusedKernelISA.available, expected, "instruction sets with fused kernels (is libsleef-dev installed?)")
+        }
+        XCTAssertEqual(FusedKernelISA.current, FusedKernelISA.available.last, "the best available copy runs by default")
+        defer { XCTAssertNoThrow(try FusedKernelISA.force(nil)) }
+        for isa in FusedKernelISA.available {
+            try FusedKernelISA.force(isa)
+            XCTAssertEqual(FusedKernelISA.current, isa)
+            for training in [true, false] {
+                try compare(try GradientCheck.input([3, 4, 11, 3]), features: 4, training: training, tolerance: 1e-11, "\(isa) ")
+            }
+            try checkFloat32("\(isa) ")
+            try checkBFloat16("\(isa) ")
+        }
+    }
+
+    /// The instruction sets /proc/cpuinfo's flags allow (the features each copy is compiled with), or nil where there is
+    /// no /proc/cpuinfo or the CPU is not x86-64.
+    private static func instructionSetsFromCPUInfo() -> [FusedKernelISA]? {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+        let flags = Set(line.split(separator: " ").map(String.init))
+        guard flags.contains("sse2") else { return nil }
+        var sets: [FusedKernelISA] = [.baseline]
+        if flags.isSuperset(of: ["avx2", "fma"]) { sets.append(.avx2) }
+        if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq", "fma"]) { sets.append(.avx512) }
+        return sets
     }
 
     func testFusedBlockRejectsArgumentsThatDoNotFitNamingThem() throws {

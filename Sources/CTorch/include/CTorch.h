@@ -262,4 +262,5 @@ int ct_has_mkldnn(void);
 #include "ctorch_fused.h"
 #include "ctorch_distributed.h"
 #include "ctorch_recurrent.h"
+#include "ctorch_fused_isa.h"
 #include "ctorch_syncbn.h"

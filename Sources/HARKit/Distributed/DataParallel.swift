@@ -13,6 +13,10 @@ public final class DataParallel {
     let group: ProcessGroup
     /// How many `train` rendezvous this rank has passed (the same on every rank: they run the same commands).
     private var trainings = 0
+    /// Wall-clock seconds this rank has spent in the training steps' gradient all-reduces since it joined, waiting for
+    /// the slower ranks included (`har-bench --scaling` reports it per step), and how many it ran.
+    public private(set) var gradientReductionSeconds = 0.0
+    public private(set) var gradientReductions = 0
 
     /// This process's rank.
     public var rank: Int { launch.rank }
@@ -130,11 +134,18 @@ public final class DataParallel {
                      mixLabels: try batch.mixLabels?.narrowed(axis: 0, start: start, length: length))
     }
 
-    /// Sums `share` × each rank's gradients of `parameters`, and `values`, across the ranks in one all-reduce.
-    func sumGradients(of parameters: [Tensor], share: Double, values: inout [Double], epoch: Int, batch: Int) throws {
+    /// The cross-rank step of a data-parallel training step (`Trainer.runEpoch`): replaces each of `gradients` by the
+    /// sum over the ranks of `share` × that rank's gradient, and `step` by the sum of every rank's, in one all-reduce.
+    /// - Parameter share: this rank's windows / the global batch's, so the sum is the gradient of the global batch's mean loss.
+    func finishStep(_ step: inout StepTally, gradients: [Tensor], share: Double, epoch: Int, batch: Int) throws {
+        var values = step.values
+        let started = DispatchTime.now().uptimeNanoseconds
         try collective("summing the gradients of epoch \(epoch), batch \(batch)") {
-            try group.sumGradients(of: parameters, scale: share, values: &values)
+            try group.sumGradients(of: gradients, scale: share, values: &values)
         }
+        gradientReductionSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        gradientReductions += 1
+        step.values = values
     }
 
     /// Checks that every rank holds bitwise the same weights after `epoch`.

@@ -15,6 +15,10 @@ extension ConvStem {
         return output
     }
 
+    /// The choice with `fusesSpatialAttention` nil: float32 and bfloat16 activations fuse (faster on every benchmark
+    /// shape, docs/PERFORMANCE.md), float64, the precision of the equivalence proofs, goes layer by layer.
+    static func fusesByDefault(_ dtype: DType) -> Bool { dtype != .float64 }
+
     /// Whether the fused kernel takes `x`: CPU tensors of float32, float64 or bfloat16 (the others go layer by layer).
     static func fuses(_ x: Tensor) -> Bool {
         x.device == .cpu && [DType.float32, .float64, .bfloat16].contains(x.dtype)

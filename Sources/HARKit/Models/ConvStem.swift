@@ -24,9 +24,9 @@ public final class ConvStem: Module {
     public let outputTime: Int
     public var isTraining = true
     /// Whether spatial-attention stages run attention + batch norm + ReLU as one fused kernel (`fusedSpatialStage`)
-    /// instead of layer by layer; the same maths either way. nil (the default) fuses bfloat16 activations (autocast),
-    /// where the kernel measured faster than the layers, and runs float32/float64 layer by layer, where it measured
-    /// slower (README, Performance: `har-bench --fusion-pairs`). A stage whose batch norm is synchronised across the ranks
+    /// instead of layer by layer; the same maths either way. nil (the default) fuses float32 and bfloat16 activations,
+    /// where the kernel (with its AVX2/AVX-512 copies) measured faster than the layers on every benchmark shape, and
+    /// runs float64, the precision of the equivalence proofs, layer by layer (docs/PERFORMANCE.md: `har-bench --fusion-pairs`). A stage whose batch norm is synchronised across the ranks
     /// of a job (`BatchNorm.synchronization`) always runs layer by layer.
     public var fusesSpatialAttention: Bool?
 
@@ -83,7 +83,7 @@ public final class ConvStem: Module {
         var y = x
         for stage in stages {
             y = try stage.conv(y)
-            if recorder == nil, stage.norm.synchronization == nil, fusesSpatialAttention ?? (y.dtype == .bfloat16), let spatial = stage.attention as? SpatialAttention, Self.fuses(y) {
+            if recorder == nil, stage.norm.synchronization == nil, fusesSpatialAttention ?? Self.fusesByDefault(y.dtype), let spatial = stage.attention as? SpatialAttention, Self.fuses(y) {
                 y = try fusedSpatialStage(y, attention: spatial, norm: stage.norm)
                 continue
             }

@@ -158,8 +158,7 @@ public final class Trainer {
             let lastGood = try TrainingSnapshot(model: model, optimizer: optimizer)
             optimizer.learningRate = learningRate(epochIndex: history.count - schedule.start, of: schedule.span, stepSize: schedule.stepSize)
             Runtime.manualSeed(config.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
-            let result = try dataParallel.map { try runDataParallelEpoch($0, epoch: epoch, batcher: batcher, events: events, shouldStop: shouldStop) }
-                ?? runEpoch(epoch: epoch, batcher: batcher, events: events, shouldStop: shouldStop)
+            let result = try runEpoch(epoch: epoch, batcher: batcher, events: events, shouldStop: shouldStop)
             switch result {
             case .diverged(let message):
                 try lastGood.restore(model: model, optimizer: optimizer)

@@ -150,7 +150,7 @@ final class DataParallelTests: IsolatedTestCase {
 
     /// Data-parallel `train` honours the step and averaging settings one process has: a frozen stem (`stem_lr 0`)
     /// stays as it was on every rank, and the weight average (`ema`) is updated at every step and ends the same on
-    /// every rank; class weights, whose weighted mean the shares cannot give, are refused on every rank with a
+    /// every rank (each step's one all-reduce counted and timed); class weights, whose weighted mean the shares cannot give, are refused on every rank with a
     /// message naming the setting.
     func testDataParallelTrainingKeepsTheStemRateAndAverageAndRefusesClassWeights() throws {
         let dataset = try DatasetCatalog.load("synthetic", options: ["window": "32", "overlap": "0"])
@@ -188,6 +188,8 @@ final class DataParallelTests: IsolatedTestCase {
         let weights = try job(worldSize: 2, timeout: 60) { parallel -> [String: [Float]] in
             let (trainer, model) = try train(averaged, averagedModels[parallel.rank], parallel)
             XCTAssertEqual(trainer.weightAverage?.updates, steps, "one average update per step")
+            XCTAssertEqual(parallel.gradientReductions, steps, "one timed gradient all-reduce per step")
+            XCTAssertGreaterThan(parallel.gradientReductionSeconds, 0)
             return try Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, try $0.tensor.scalars(as: Float.self)) })
         }.map { try $0.get() }
         XCTAssertEqual(weights[0], weights[1], "the averaged weights differ between the ranks")

@@ -1,17 +1,17 @@
-// The memory passes of the fused spatial-attention block (see ctorch_fused_kernels.h for the maths).
-#include "ctorch_fused_kernels.h"
-
-#include <ATen/Dispatch.h>
-#include <ATen/Parallel.h>
+// The memory passes of the fused spatial-attention block (see ctorch_fused_kernels.h for the maths), written once
+// and compiled once per instruction set: ctorch_fused_kernels_{default,avx2,avx512}.cpp each define CPU_CAPABILITY
+// (and CPU_CAPABILITY_AVX2 or CPU_CAPABILITY_AVX512), include ctorch_fused_kernels_prelude.h, switch their target on,
+// then include this file. Everything here lives in namespace ctorch::fused::CPU_CAPABILITY (and at::vec's own
+// CPU_CAPABILITY namespace), so no inline function is shared between the copies. Include nothing else here: a header
+// first included below the target switch would compile its inline functions for that instruction set (see
+// ctorch_fused_kernels_prelude.h). No static data with dynamic initialisation either (ATen's Note [Do not compile
+// initializers with AVX]): the one table at the end is constant-initialised.
 #include <ATen/cpu/vec/functional.h>
 #include <ATen/cpu/vec/vec.h>
-#include <algorithm>
-#include <cmath>
-#include <tuple>
-#include <vector>
 
 namespace ctorch {
 namespace fused {
+namespace CPU_CAPABILITY {
 namespace {
 
 using at::vec::Vectorized;
@@ -32,9 +32,9 @@ template <> struct Lanes<c10::BFloat16> {
   using Vec = Vectorized<float>;
   static constexpr int64_t kParts = 2;
   static constexpr int64_t kStep = Vectorized<c10::BFloat16>::size();
-  static void load(const c10::BFloat16 *p, Vec *v) {
-    std::tie(v[0], v[1]) = at::vec::convert_bfloat16_float(Vectorized<c10::BFloat16>::loadu(p));
-  }
+  // load_fp32_from_bf16 rather than convert_bfloat16_float: the latter returns a std::tuple, whose constructors
+  // (declared above the target switch) cannot take AVX vectors.
+  static void load(const c10::BFloat16 *p, Vec *v) { at::vec::load_fp32_from_bf16(p, v[0], v[1]); }
   static void store(c10::BFloat16 *p, const Vec *v) { at::vec::convert_float_bfloat16(v[0], v[1]).store(p); }
 };
 
@@ -285,32 +285,37 @@ void input_gradient_kernel(const at::Tensor &x, const at::Tensor &gate, const at
 
 }  // namespace
 
-void gate_and_plane_statistics(const at::Tensor &x, const GateConv &conv, int64_t time, at::Tensor &mean_map,
-                               at::Tensor &gate, at::Tensor &plane_mean, at::Tensor &plane_m2) {
+/// This instruction set's kernels, each dispatched on the activations' type.
+static void gate_and_plane_statistics(const at::Tensor &x, const GateConv &conv, int64_t time, at::Tensor &mean_map,
+                                      at::Tensor &gate, at::Tensor &plane_mean, at::Tensor &plane_m2) {
   AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, x.scalar_type(), "fused gate", [&] {
     gate_and_plane_statistics_kernel<scalar_t>(x, conv, time, mean_map, gate, plane_mean, plane_m2);
   });
 }
 
-void scale_shift_relu(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, at::Tensor &out) {
+static void scale_shift_relu(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, at::Tensor &out) {
   AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, x.scalar_type(), "fused scale shift relu",
                                  [&] { scale_shift_relu_kernel<scalar_t>(x, gate, affine, out); });
 }
 
-void relu_norm_sums(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, const at::Tensor &mean,
-                    const at::Tensor &grad_out, at::Tensor &sum_dz, at::Tensor &sum_dz_centred) {
+static void relu_norm_sums(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, const at::Tensor &mean,
+                           const at::Tensor &grad_out, at::Tensor &sum_dz, at::Tensor &sum_dz_centred) {
   AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, x.scalar_type(), "fused relu norm sums", [&] {
     relu_norm_sums_kernel<scalar_t>(x, gate, affine, mean, grad_out, sum_dz, sum_dz_centred);
   });
 }
 
-void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tensor &mean_map, const Affine &affine,
-                    const NormGradient &norm, const GateConv &conv, int64_t time, const at::Tensor &grad_out,
-                    at::Tensor &grad_x, at::Tensor &conv_grads) {
+static void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tensor &mean_map,
+                           const Affine &affine, const NormGradient &norm, const GateConv &conv, int64_t time,
+                           const at::Tensor &grad_out, at::Tensor &grad_x, at::Tensor &conv_grads) {
   AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, x.scalar_type(), "fused input gradient", [&] {
     input_gradient_kernel<scalar_t>(x, gate, mean_map, affine, norm, conv, time, grad_out, grad_x, conv_grads);
   });
 }
 
+static constexpr Kernels table{gate_and_plane_statistics, scale_shift_relu, relu_norm_sums, input_gradient};
+extern const Kernels *const kernels = &table;
+
+}  // namespace CPU_CAPABILITY
 }  // namespace fused
 }  // namespace ctorch

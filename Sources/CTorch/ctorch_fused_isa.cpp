@@ -1,0 +1,94 @@
+// Which instruction set's copy of the fused kernels runs: the best one this build holds and the CPU reports, unless a
+// test or benchmark forced one (ct_fused_isa_force). The calls of ctorch_fused_kernels.h go through here.
+#include "ctorch_internal.h"
+#include "ctorch_fused_kernels.h"
+
+#include <atomic>
+#include <string>
+
+namespace ctorch {
+namespace fused {
+namespace {
+
+/// Each instruction set's kernels, by CT_FUSED_ISA_* (null where the build left one out).
+const Kernels *table(int isa) {
+  switch (isa) {
+  case CT_FUSED_ISA_BASELINE: return DEFAULT::kernels;
+  case CT_FUSED_ISA_AVX2: return AVX2::kernels;
+  case CT_FUSED_ISA_AVX512: return AVX512::kernels;
+  default: return nullptr;
+  }
+}
+
+/// Whether this CPU (and its operating system, which must save the wider registers) runs `isa`: the features each
+/// copy is compiled with (ctorch_fused_kernels_avx2.cpp, ctorch_fused_kernels_avx512.cpp).
+bool cpu_runs(int isa) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+  switch (isa) {
+  case CT_FUSED_ISA_BASELINE: return true;
+  case CT_FUSED_ISA_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  case CT_FUSED_ISA_AVX512:
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+  default: return false;
+  }
+#else
+  return isa == CT_FUSED_ISA_BASELINE;
+#endif
+}
+
+bool available(int isa) { return table(isa) != nullptr && cpu_runs(isa); }
+
+/// The best available instruction set, found once.
+int best() {
+  static const int found = available(CT_FUSED_ISA_AVX512) ? CT_FUSED_ISA_AVX512
+                           : available(CT_FUSED_ISA_AVX2) ? CT_FUSED_ISA_AVX2
+                                                          : CT_FUSED_ISA_BASELINE;
+  return found;
+}
+
+/// The forced instruction set, or -1 for the best available.
+std::atomic<int> forced{-1};
+
+int current() {
+  const int isa = forced.load(std::memory_order_relaxed);
+  return isa < 0 ? best() : isa;
+}
+
+const Kernels &selected() { return *table(current()); }
+
+}  // namespace
+
+void gate_and_plane_statistics(const at::Tensor &x, const GateConv &conv, int64_t time, at::Tensor &mean_map,
+                               at::Tensor &gate, at::Tensor &plane_mean, at::Tensor &plane_m2) {
+  selected().gate_and_plane_statistics(x, conv, time, mean_map, gate, plane_mean, plane_m2);
+}
+
+void scale_shift_relu(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, at::Tensor &out) {
+  selected().scale_shift_relu(x, gate, affine, out);
+}
+
+void relu_norm_sums(const at::Tensor &x, const at::Tensor &gate, const Affine &affine, const at::Tensor &mean,
+                    const at::Tensor &grad_out, at::Tensor &sum_dz, at::Tensor &sum_dz_centred) {
+  selected().relu_norm_sums(x, gate, affine, mean, grad_out, sum_dz, sum_dz_centred);
+}
+
+void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tensor &mean_map, const Affine &affine,
+                    const NormGradient &norm, const GateConv &conv, int64_t time, const at::Tensor &grad_out,
+                    at::Tensor &grad_x, at::Tensor &conv_grads) {
+  selected().input_gradient(x, gate, mean_map, affine, norm, conv, time, grad_out, grad_x, conv_grads);
+}
+
+}  // namespace fused
+}  // namespace ctorch
+
+int ct_fused_isa_available(int isa) { return ctorch::fused::available(isa) ? 1 : 0; }
+
+int ct_fused_isa_current(void) { return ctorch::fused::current(); }
+
+int ct_fused_isa_force(int isa) {
+  CT_STATUS(if (isa != -1 && !ctorch::fused::available(isa)) throw std::invalid_argument(
+                "the fused kernels cannot run instruction set " + std::to_string(isa) + " here (" +
+                (ctorch::fused::table(isa) == nullptr ? "not in this build" : "this CPU lacks it") + ")");
+            ctorch::fused::forced.store(isa, std::memory_order_relaxed))
+}
