@@ -18,6 +18,14 @@ final class RunStoreTests: IsolatedTestCase {
         start.config.learningRate = 3e-3
         start.config.dropout = 0.25
         start.config.schedule = .cosine
+        // The recipe's, imbalance and fine-tuning settings, and the weights the run started from (v6-learn).
+        start.config.warmupEpochs = 1
+        start.config.labelSmoothing = 0.1
+        start.config.averagingDecay = 0.99
+        start.config.classWeights = .explicit([.init(name: "walk", weight: 2.5)])
+        start.config.sampler = .balanced
+        start.config.stemLearningRate = 0
+        start.source = ModelSource(run: 3, checkpoint: "/tmp/sa.ckpt")
         let id = try RunStore(url: url).begin(start)
         let store = try RunStore(url: url)
         var diverged = sampleEpoch(2)
@@ -57,6 +65,7 @@ final class RunStoreTests: IsolatedTestCase {
         XCTAssertEqual(run.testMetrics?.accuracy, 0.7)
         XCTAssertEqual(run.inference, timing)
         XCTAssertEqual(run.checkpointPath, "/tmp/model.pt")
+        XCTAssertEqual(run.source, ModelSource(run: 3, checkpoint: "/tmp/sa.ckpt"))
 
         let epochs = try store.epochs(of: id)
         XCTAssertEqual(epochs.count, 2)
@@ -128,7 +137,8 @@ final class RunStoreTests: IsolatedTestCase {
         XCTAssertEqual(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }, "wal")
         XCTAssertEqual(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") },
                        ["v1: runs and epochs", "v2: run owners and interrupted runs", "v3: run kinds, groups, settings history and spreads",
-                        "v4: the precision a run trained in", "v5-learn: per-subject scores"])
+                        "v4: the precision a run trained in", "v5-learn: per-subject scores",
+                        "v6-learn: the trained weights a run started from"])
     }
 
     func testStoreFromANewerHarlabIsRefused() throws {

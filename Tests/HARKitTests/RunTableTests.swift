@@ -44,19 +44,23 @@ final class RunTableTests: IsolatedTestCase {
     func testMarkdownEscapesPipesAndMarksNumericColumns() {
         let markdown = RunTable.runs(sampleRuns()).rendered(as: .markdown)
         let lines = markdown.split(separator: "\n")
-        XCTAssertEqual(lines[0], "| run | kind | of | dataset | window | split | model | label | optimizer | lr | batch | wd | dropout | augmentation | seed | trained in | changes | epochs | status | accuracy | ± acc | F1 | ± F1 | train s | started |")
-        XCTAssertEqual(lines[1], "|---:|---|---|---|---|---|---|---|---|---:|---:|---:|---|---|---|---|---|---:|---|---:|---|---:|---|---:|---|")
-        XCTAssertEqual(lines[3], #"| 2 | train | – | wisdm | – | – | cnn | a, "b" \| c | adamw | 0.001 | 128 | 0.001 | – | – | 0 | bfloat16 | – | 3 | finished | 70.00% | – | 0.689 | – | 12.3 | 2027-01-15 08:00 |"#)
+        XCTAssertEqual(lines[0], "| run | kind | of | dataset | window | split | model | from run | from checkpoint | label | optimizer | lr | batch | wd | dropout "
+                       + "| schedule | warm-up | smoothing | ema | augmentation | class weights | sampler | stem lr "
+                       + "| seed | trained in | changes | epochs | status | accuracy | ± acc | F1 | ± F1 | train s | started |")
+        XCTAssertEqual(lines[1], "|---:|---|---|---|---|---|---|---|---|---|---|---:|---:|---:|---|---|---|---:|---|---|---|---|---:|---|---|---|---:|---|---:|---|---:|---|---:|---|")
+        XCTAssertEqual(lines[3], #"| 2 | train | – | wisdm | – | – | cnn | – | – | a, "b" \| c | adamw | 0.001 | 128 | 0.001 | – | step | – | 0 | – | – | – | shuffle | 1 "#
+                       + "| 0 | bfloat16 | – | 3 | finished | 70.00% | – | 0.689 | – | 12.3 | 2027-01-15 08:00 |")
         XCTAssertEqual(lines.count, 5)
     }
 
     func testCSVQuotesAndKeepsFullPrecision() {
         let csv = RunTable.runs(sampleRuns()).rendered(as: .csv)
         let lines = csv.components(separatedBy: "\r\n")
-        XCTAssertEqual(lines[0], "id,kind,group,dataset,window,split,model,label,optimizer,lr,batch,weight_decay,dropout,augmentation,seed,train_precision,"
+        XCTAssertEqual(lines[0], "id,kind,group,dataset,window,split,model,source_run,source_checkpoint,label,optimizer,lr,batch,weight_decay,dropout,"
+                       + "schedule,warmup,label_smoothing,ema,augmentation,class_weights,sampler,stem_lr,seed,train_precision,"
                        + "changes,epochs,status,accuracy,accuracy_std,f1_macro,f1_macro_std,train_seconds,started")
-        XCTAssertEqual(lines[2], #"2,train,,wisdm,,,cnn,"a, ""b"" | c",adamw,0.001,128,0.001,,,0,bfloat16,,3,finished,0.7,,0.6888888888888888,,12.34,2027-01-15 08:00"#)
-        XCTAssertEqual(lines[3], "3,train,,dsads,,,sa+lstm,,adamw,0.0005,128,0.001,,,0,,,3,running,,,,,12.34,2027-01-15 08:00")
+        XCTAssertEqual(lines[2], #"2,train,,wisdm,,,cnn,,,"a, ""b"" | c",adamw,0.001,128,0.001,,step,,0.0,,,,shuffle,1.0,0,bfloat16,,3,finished,0.7,,0.6888888888888888,,12.34,2027-01-15 08:00"#)
+        XCTAssertEqual(lines[3], "3,train,,dsads,,,sa+lstm,,,,adamw,0.0005,128,0.001,,step,,0.0,,,,shuffle,1.0,0,,,3,running,,,,,12.34,2027-01-15 08:00")
         XCTAssertEqual(lines.last, "")
     }
 
@@ -77,6 +81,37 @@ final class RunTableTests: IsolatedTestCase {
         XCTAssertEqual(table.rows.map { $0.last }, [.text("0.0005"), .text("0.001")])
         XCTAssertEqual(RunTable.comparison(sampleRuns(), differingSettings: false).columns.count, 16)
         XCTAssertEqual(RunTable.comparison(sampleRuns()).rows[1][5], .text("adamw lr 0.001 batch 128 wd 0.001 seed 0"))
+    }
+
+    /// A run trained with `recipe robust`, balanced class weights and sampler and a frozen stem, started from run 4's
+    /// checkpoint: `runs` gives each of those settings its own column and `compare`'s settings cell names each one
+    /// (the reference recipe's runs above name none of them).
+    func testRecipeSettingsAndTheSourceShowInRunsAndCompare() throws {
+        var run = sampleRuns()[0]
+        run.config = TrainingRecipe.robust.configured(run.config)
+        run.config.classWeights = .balanced
+        run.config.sampler = .balanced
+        run.config.stemLearningRate = 0
+        run.augmentation = "rotate=15"
+        run.source = ModelSource(run: 4, checkpoint: "/runs/sa.ckpt")
+        let table = RunTable.runs([run])
+        let cells = Dictionary(uniqueKeysWithValues: zip(table.columns.map(\.key), table.rows[0].map(\.display)))
+        XCTAssertEqual(cells["source_run"], "4")
+        XCTAssertEqual(cells["source_checkpoint"], "/runs/sa.ckpt")
+        XCTAssertEqual(cells["dropout"], "0.3")
+        XCTAssertEqual(cells["schedule"], "cosine")
+        XCTAssertEqual(cells["warmup"], "1")
+        XCTAssertEqual(cells["label_smoothing"], "0.1")
+        XCTAssertEqual(cells["ema"], "0.99")
+        XCTAssertEqual(cells["class_weights"], "balanced")
+        XCTAssertEqual(cells["sampler"], "balanced")
+        XCTAssertEqual(cells["stem_lr"], "0")
+        XCTAssertEqual(RunTable.comparison([run]).rows[0][5].display,
+                       "adamw lr 0.0005 batch 128 wd 0.001 dropout 0.3 schedule cosine warmup 1 label_smoothing 0.1 ema 0.99 "
+                       + "class_weights balanced sampler balanced stem_lr 0 augment rotate=15 seed 0 from #4 (/runs/sa.ckpt)")
+        run.source = ModelSource(checkpoint: "/runs/sa.ckpt")
+        XCTAssertTrue(RunTable.comparison([run]).rows[0][5].display.hasSuffix("seed 0 from /runs/sa.ckpt"))
+        XCTAssertEqual(RunTable.runs([run]).rows[0][7], .missing, "a file's source names no run")
     }
 
     func testNonFiniteLossesReadAsNaNAndInfinity() {

@@ -42,6 +42,35 @@ final class ModelFromCommandTests: IsolatedTestCase {
                       "a fresh model under a slowed stem says so: \(out.warnings)")
     }
 
+    /// A run trained after `model from` records where its weights came from — run N and the checkpoint file it saved, or
+    /// the file alone — and `runs RUN` and `compare` show it; a model built fresh afterwards records none.
+    func testARunStartedFromTrainedWeightsRecordsItsSource() throws {
+        let (shell, out, store) = try makeStoreBackedInterpreter(model: "cnn width=4 depth=1")
+        let file = temporaryFolder().appendingPathComponent("cnn.ckpt").path
+        XCTAssertEqual(shell.execute("train 1; save model \(file)"), .success, out.errorText)
+        let saver = try XCTUnwrap(try store.runs().last?.id)
+        XCTAssertNil(try store.run(saver).source, "fresh weights")
+
+        XCTAssertEqual(shell.execute("model from #\(saver); train 1; train 1"), .success, out.errorText)
+        let fromRun = try XCTUnwrap(try store.runs().last)
+        XCTAssertEqual(fromRun.source, ModelSource(run: saver, checkpoint: file))
+        XCTAssertEqual(fromRun.epochCount, 2, "a later train continues the same run")
+        XCTAssertEqual(shell.execute("runs \(fromRun.id)"), .success, out.errorText)
+        let row = try XCTUnwrap(out.results.last?["runs"]?.arrayValue?.first)
+        XCTAssertEqual(row["source_run"]?.doubleValue, Double(saver))
+        XCTAssertEqual(row["source_checkpoint"]?.stringValue, file)
+        XCTAssertEqual(shell.execute("compare \(fromRun.id)"), .success, out.errorText)
+        let settings = try XCTUnwrap(out.results.last?["runs"]?.arrayValue?.first?["settings"]?.stringValue)
+        XCTAssertTrue(settings.hasSuffix("from #\(saver) (\(file))"), settings)
+
+        XCTAssertEqual(shell.execute("model from \(file); train 1"), .success, out.errorText)
+        XCTAssertEqual(try store.runs().last?.source, ModelSource(checkpoint: file))
+        XCTAssertEqual(shell.execute("model cnn width=4 depth=1; train 1"), .success, out.errorText)
+        XCTAssertNil(try store.runs().last?.source, "a fresh model after a trained start")
+        XCTAssertNil(shell.session.runs.last?.source)
+        XCTAssertEqual(shell.session.runs.map { $0.source?.run }, [nil, saver, nil, nil])
+    }
+
     /// Each wrong source or option fails at its word and leaves the session as it was.
     func testModelFromFailsAtTheWrongWordAndChangesNothing() throws {
         let (shell, out, _) = try makeStoreBackedInterpreter(model: "cnn width=4 depth=1")

@@ -50,6 +50,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var spread: ResultSpread?
     /// The precision the run trained in (`amp` as it resolved on the run's machine); nil when the store does not say.
     public var precision: TrainingPrecision? = nil
+    /// The trained weights the run started from (`model from`); nil for a model with fresh weights.
+    public var source: ModelSource? = nil
 
     /// The run's seed (also in `config`).
     public var seed: UInt64 { config.seed }
@@ -86,6 +88,8 @@ public struct RunStart: Sendable, Equatable {
     public var groupID: Int64?
     /// The augmentation pipeline as written, nil for none.
     public var augmentation: String?
+    /// The trained weights the run starts from (`model from`); nil for fresh weights.
+    public var source: ModelSource?
 
     /// A run of `model` on `dataset` (its protocol recorded as JSON) with `config` and `augmentation`, starting now
     /// on this machine, in the precision `config.mixedPrecision` resolves to here; `kind` and `groupID` place it in a

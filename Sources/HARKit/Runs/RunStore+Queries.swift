@@ -121,7 +121,8 @@ extension RunStore {
             kind: RunKind(rawValue: row["kind"]) ?? .train, groupID: row["group_id"], augmentation: augmentation,
             settings: try json("settings", [RunSettings].self) ?? [RunSettings(fromEpoch: 1, config: config, augmentation: augmentation)],
             spread: try json("spread", ResultSpread.self),
-            precision: (row["train_precision"] as String?).flatMap(TrainingPrecision.init(rawValue:)))
+            precision: (row["train_precision"] as String?).flatMap(TrainingPrecision.init(rawValue:)),
+            source: (row["source_checkpoint"] as String?).map { ModelSource(run: row["source_run"], checkpoint: $0) })
     }
 
     /// SQLite stores NaN as NULL: a NULL in a required figure reads back as NaN.

@@ -132,15 +132,16 @@ extension RunStore {
     private func insert(_ start: RunStart, into db: Database) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO runs (dataset, protocol, model, config, seed, versions, host, label, started_at, status,
-                              owner_host, owner_boot, owner_pid, owner_start, kind, group_id, augmentation, settings, train_precision)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              owner_host, owner_boot, owner_pid, owner_start, kind, group_id, augmentation, settings, train_precision,
+                              source_run, source_checkpoint)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [start.dataset, start.datasetProtocol, start.model, try RunJSON.text(start.config),
                              Int64(bitPattern: start.config.seed), try RunJSON.text(start.versions), start.host,
                              start.label, start.startedAt, RunStatus.running.rawValue,
                              RunOwner.current.host, RunOwner.current.bootID, Int64(RunOwner.current.pid),
                              RunOwner.current.startTicks, start.kind.rawValue, start.groupID, start.augmentation,
                              try RunJSON.text([RunSettings(fromEpoch: 1, config: start.config, augmentation: start.augmentation)]),
-                             start.precision.rawValue])
+                             start.precision.rawValue, start.source?.run, start.source?.checkpoint])
         return db.lastInsertedRowID
     }
 

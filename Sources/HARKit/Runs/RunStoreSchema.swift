@@ -130,6 +130,13 @@ enum RunStoreSchema {
             // An evaluation's (or a cross-validation's) accuracy and macro F1 per subject, as SubjectScores JSON.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN subject_scores TEXT")
         }
+        migrator.registerMigration("v6-learn: the trained weights a run started from") { db in
+            // `model from #RUN|FILE`: the checkpoint file read, and the run that saved it when named by its id.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN source_run INTEGER;
+                ALTER TABLE runs ADD COLUMN source_checkpoint TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -2,24 +2,34 @@ import Foundation
 
 extension RunTable {
     /// The `runs` list: every run with everything that shaped it — kind and group, dataset, window and split, model,
-    /// label, training settings (optimizer, lr, batch, weight decay, dropout, augmentation, seed, the precision it
-    /// trained in, and the settings changes of a later `train`), status, epochs, test accuracy and F1 (a group's mean, with its std), training
-    /// time. A group's members (a cross-validation's folds, a search's trials, repeated seeds) follow it.
+    /// the trained weights it started from (`model from`: the run and the checkpoint file), label, training settings
+    /// (optimizer, lr, batch, weight decay, dropout, schedule, warm-up, label smoothing, EMA, augmentation, class
+    /// weights, sampler, the stem's learning-rate multiple, seed, the precision it trained in, and the settings changes
+    /// of a later `train`), status, epochs, test accuracy and F1 (a group's mean, with its std), training time. A group's
+    /// members (a cross-validation's folds, a search's trials, repeated seeds) follow it.
     public static func runs(_ runs: [RunRecord]) -> RunTable {
         let columns = [("id", "run"), ("kind", "kind"), ("group", "of"), ("dataset", "dataset"), ("window", "window"),
-                       ("split", "split"), ("model", "model"), ("label", "label"), ("optimizer", "optimizer"), ("lr", "lr"),
-                       ("batch", "batch"), ("weight_decay", "wd"), ("dropout", "dropout"), ("augmentation", "augmentation"),
+                       ("split", "split"), ("model", "model"), ("source_run", "from run"), ("source_checkpoint", "from checkpoint"),
+                       ("label", "label"), ("optimizer", "optimizer"), ("lr", "lr"),
+                       ("batch", "batch"), ("weight_decay", "wd"), ("dropout", "dropout"), ("schedule", "schedule"), ("warmup", "warm-up"),
+                       ("label_smoothing", "smoothing"), ("ema", "ema"), ("augmentation", "augmentation"), ("class_weights", "class weights"),
+                       ("sampler", "sampler"), ("stem_lr", "stem lr"),
                        ("seed", "seed"), ("train_precision", "trained in"), ("changes", "changes"), ("epochs", "epochs"), ("status", "status"),
                        ("accuracy", "accuracy"), ("accuracy_std", "± acc"), ("f1_macro", "F1"), ("f1_macro_std", "± F1"),
                        ("train_seconds", "train s"), ("started", "started")]
         let rows = groupedOrder(runs).map { run -> [TableValue] in
-            let data = dataProtocol(run)
+            let data = dataProtocol(run), config = run.config
             return [.integer(run.id), .text(run.kind.rawValue), run.groupID.map(TableValue.integer) ?? .missing, .text(run.dataset),
                     data.map { .integer(Int64($0.window)) } ?? .missing, data.map { .text($0.split) } ?? .missing,
-                    .text(run.model), run.label.map(TableValue.text) ?? .missing, .text(run.config.optimizer.rawValue),
-                    .number(run.config.learningRate, digits: nil), .integer(Int64(run.config.batchSize)),
-                    .number(run.config.weightDecay, digits: nil), run.config.dropout.map { .number($0, digits: nil) } ?? .missing,
-                    run.augmentation.map(TableValue.text) ?? .missing, .text(String(run.config.seed)), run.precision.map { .text($0.rawValue) } ?? .missing,
+                    .text(run.model), run.source?.run.map(TableValue.integer) ?? .missing, run.source.map { .text($0.checkpoint) } ?? .missing,
+                    run.label.map(TableValue.text) ?? .missing, .text(config.optimizer.rawValue),
+                    .number(config.learningRate, digits: nil), .integer(Int64(config.batchSize)),
+                    .number(config.weightDecay, digits: nil), config.dropout.map { .number($0, digits: nil) } ?? .missing,
+                    .text(config.schedule.rawValue), config.warmupEpochs.map { .integer(Int64($0)) } ?? .missing,
+                    .number(config.labelSmoothing, digits: nil), config.averagingDecay.map { .number($0, digits: nil) } ?? .missing,
+                    run.augmentation.map(TableValue.text) ?? .missing, config.classWeights.map { .text($0.description) } ?? .missing,
+                    .text((config.sampler ?? .shuffle).rawValue), .number(config.stemLearningRate ?? 1, digits: nil),
+                    .text(String(config.seed)), run.precision.map { .text($0.rawValue) } ?? .missing,
                     changes(run).map(TableValue.text) ?? .missing, .integer(Int64(run.epochCount)), .text(run.status.rawValue),
                     accuracy(run.accuracy), run.spread.map { accuracy($0.accuracyStd) } ?? .missing,
                     score(run.f1Macro), run.spread.map { score($0.f1MacroStd) } ?? .missing,
@@ -95,16 +105,19 @@ extension RunTable {
         return steps.isEmpty ? nil : steps.joined(separator: "; ")
     }
 
-    /// What shaped the run, in one cell: "adamw lr 0.0005 batch 128 wd 0.001 dropout 0.2 augment jitter=0.05 seed 0
-    /// window 128 split subjects:16,17", then what a later `train` changed.
+    /// What shaped the run, in one cell: "adamw lr 0.0005 batch 128 wd 0.001 dropout 0.2 schedule cosine warmup 1
+    /// label_smoothing 0.1 ema 0.99 augment jitter=0.05 seed 0 window 128 split subjects:16,17 from #5 (/runs/sa.ckpt)"
+    /// (the recipe's settings only where they differ from the reference), then what a later `train` changed.
     static func settingsSummary(_ run: RunRecord) -> String {
         let config = run.config
         var parts = ["\(config.optimizer.rawValue) lr \(TableValue.number(config.learningRate, digits: nil).display) batch \(config.batchSize)",
                      "wd \(TableValue.number(config.weightDecay, digits: nil).display)"]
         if let dropout = config.dropout { parts.append("dropout \(TableValue.number(dropout, digits: nil).display)") }
+        parts += config.recipeSummary
         if let augmentation = run.augmentation { parts.append("augment \(augmentation)") }
         parts.append("seed \(config.seed)")
         if let data = dataProtocol(run) { parts.append("window \(data.window) split \(data.split)") }
+        if let source = run.source { parts.append("from \(source)") }
         if let changes = changes(run) { parts.append("(\(changes))") }
         return parts.joined(separator: " ")
     }

@@ -35,6 +35,8 @@ public struct Session {
     public var lastReplay: ReplaySummary?
     /// The model `model SPEC` built with fresh weights (nil after other ways of getting a model: `load model`, `tune`).
     public var builtModel: ObjectIdentifier?
+    /// The trained weights the current model started from (`model from`); nil for fresh weights or a loaded model.
+    public var modelSource: ModelSource?
     // workers
     /// How the current dataset was loaded, for the workers of `set workers N` (nil when no `load` gave it).
     public var datasetSource: DatasetSource?
@@ -45,6 +47,7 @@ public struct Session {
     /// Forgets the current model with its trainer and evaluation (the runs stay).
     public mutating func dropModel() {
         model = nil
+        modelSource = nil
         trainer = nil
         lastEvaluation = nil
     }

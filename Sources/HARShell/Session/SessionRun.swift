@@ -31,6 +31,8 @@ public struct SessionRun {
     public var settings: [RunSettings] = []
     /// The run's label: what made it when not `train` ("tune: best trial 3 …", "checkpoint model.pt …"), or what `label` set.
     public var label: String?
+    /// The trained weights the run's model started from (`model from`); nil for fresh weights.
+    public var source: ModelSource?
 
     /// Adds `latest` to the settings history unless it trains like the latest entry.
     public mutating func record(_ latest: RunSettings) {
@@ -65,6 +67,7 @@ public struct SessionRun {
             ("weight_decay", .double(config.weightDecay)), ("dropout", config.dropout.map(JSONValue.double) ?? .null),
             ("seed", .string(String(config.seed))), ("label", label.map(JSONValue.string) ?? .null),
             ("changes", changes.map(JSONValue.string) ?? .null),
+            ("source_run", source?.run.map { .int(Int($0)) } ?? .null), ("source_checkpoint", source.map { .string($0.checkpoint) } ?? .null),
             ("epochs", .int(epochs.count)), ("final_train_loss", epochs.last.map { .double($0.trainLoss) } ?? .null),
             ("train_seconds", .double(trainSeconds)), ("train_precision", precision.map { .string($0.rawValue) } ?? .null),
         ]

@@ -51,15 +51,18 @@ struct RunListing: CommandOutput {
         }
     }
 
-    /// Everything that shaped a session run, in short: optimizer, lr, batch, weight decay, dropout, augmentation,
-    /// seed, what a later `train` changed, and its label.
+    /// Everything that shaped a session run, in short: optimizer, lr, batch, weight decay, dropout, the recipe's
+    /// settings where they differ from the reference (schedule, warm-up, label smoothing, EMA, class weights, sampler,
+    /// stem_lr), augmentation, seed, the weights it started from, what a later `train` changed, and its label.
     private static func settingsText(_ run: SessionRun) -> String {
         let config = run.config
         var parts = ["\(config.optimizer.rawValue) lr \(TrainingView.scientific(config.learningRate)) b\(config.batchSize)",
                      "wd \(TrainingView.scientific(config.weightDecay))"]
         if let dropout = config.dropout { parts.append("dropout \(dropout)") }
+        parts += config.recipeSummary
         if let augmentation = run.augmentation { parts.append("augment \(augmentation)") }
         parts.append("seed \(config.seed)")
+        if let source = run.source { parts.append("from \(source)") }
         if let changes = run.changes { parts.append("(\(changes))") }
         if let label = run.label { parts.append("— \(label)") }
         return parts.joined(separator: " ")

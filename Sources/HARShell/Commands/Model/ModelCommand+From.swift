@@ -34,7 +34,7 @@ extension Interpreter {
         let sourceArgument = try arguments.required(1, "#RUN or FILE after 'from'")
         let dataset = try currentDataset(for: arguments)
         let stemRate = try stemLearningRate(arguments)
-        let checkpoint = try trainedCheckpoint(sourceArgument, arguments: arguments)
+        let (checkpoint, source) = try trainedCheckpoint(sourceArgument, arguments: arguments)
         let built: any HARModel, transfer: WeightTransfer
         do {
             let spec = try checkpoint.metadata.modelSpec()
@@ -51,6 +51,7 @@ extension Interpreter {
         let replaced = session.model?.spec
         session.dropModel()
         session.model = built
+        session.modelSource = source
         session.builtModel = nil
         let start = ModelCommand.TrainedStart(source: sourceArgument.value, dataset: checkpoint.metadata.dataset.name, transfer: transfer,
                                               stemLearningRate: session.config.stemLearningRate)
@@ -72,21 +73,24 @@ extension Interpreter {
         return value
     }
 
-    /// The checkpoint `#N` names (the one run N saved, from the run store) or the file `argument` names.
-    private func trainedCheckpoint(_ argument: Argument, arguments: Arguments) throws -> Checkpoint {
+    /// The checkpoint `#N` names (the one run N saved, from the run store) or the file `argument` names, and where it
+    /// came from (the file, and run N).
+    private func trainedCheckpoint(_ argument: Argument, arguments: Arguments) throws -> (Checkpoint, ModelSource) {
         var path = resolve(argument.value).path
+        var run: Int64?
         if argument.value.hasPrefix("#"), !argument.quoted {
             let id = try arguments.runID(argument)
             guard let runStore else { throw ShellError("no run store to look run #\(id) up in (HAR_RUNS)", at: argument.offset) }
-            let run: RunRecord
-            do { run = try runStore.run(Int64(id)) } catch let error as RunStoreError { throw ShellError(error.message, at: argument.offset) }
-            guard let saved = run.checkpointPath else {
+            let record: RunRecord
+            do { record = try runStore.run(Int64(id)) } catch let error as RunStoreError { throw ShellError(error.message, at: argument.offset) }
+            guard let saved = record.checkpointPath else {
                 throw ShellError("run #\(id) saved no checkpoint: 'save model FILE' while it is the current model, or name the file", at: argument.offset)
             }
             path = saved
+            run = record.id
         }
         do {
-            return try Checkpoint(contentsOf: URL(fileURLWithPath: path))
+            return (try Checkpoint(contentsOf: URL(fileURLWithPath: path)), ModelSource(run: run, checkpoint: path))
         } catch let error as CheckpointError {
             throw ShellError(error.message, at: argument.offset)
         }

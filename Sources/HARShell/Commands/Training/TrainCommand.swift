@@ -120,10 +120,12 @@ private extension Interpreter {
         run.precision = trainer.precision.precision
         run.augmentation = session.augmentation?.description
         let isNewRun = session.currentRun == nil
+        if isNewRun { run.source = session.modelSource }
         let recording = recording(of: "run \(run.id)")
         let settings = RunSettings(fromEpoch: run.epochs.count + 1, config: session.config, augmentation: run.augmentation)
         run.record(settings)
-        let start = RunStart(dataset: dataset, model: model.spec, config: session.config, augmentation: run.augmentation)
+        var start = RunStart(dataset: dataset, model: model.spec, config: session.config, augmentation: run.augmentation)
+        start.source = run.source
         let recorder = run.storeID.map { recording.resume($0, earlierSeconds: run.trainSeconds, start: start, settings: settings) }
             ?? recording.begin(start)
         run.storeID = recorder.runID
