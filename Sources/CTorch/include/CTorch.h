@@ -265,3 +265,4 @@ int ct_has_mkldnn(void);
 #include "ctorch_fused_isa.h"
 #include "ctorch_syncbn.h"
 #include "ctorch_inference.h"
+#include "ctorch_allocator.h"

@@ -31,13 +31,14 @@ public struct CPUDescription: Sendable, Equatable {
     /// Whether the CPU has bfloat16 arithmetic (AVX-512 BF16 or AMX-BF16), where bfloat16 autocast can speed training up.
     public var computesBFloat16: Bool { features.contains("avx512_bf16") || features.contains("amx_bf16") }
 
-    /// `line` (one JSON object) with the CPU added as `"cpu"`, its features as `"cpu_features"` and `cores`, the
-    /// cores the measurement used; a line that is not a JSON object comes back unchanged.
+    /// `line` (one JSON object) with the CPU added as `"cpu"`, its features as `"cpu_features"`, `cores`, the
+    /// cores the measurement used, and `cpu_allocator` (`caching` or `system`, see `CPUAllocatorChoice`); a line that is not a JSON object comes back unchanged.
     public func stamping(_ line: String, cores: Int) -> String {
         guard var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return line }
         object["cpu"] = model
         object["cpu_features"] = features
         object["cores"] = cores
+        object["cpu_allocator"] = CPUAllocatorChoice.current.name
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return line }
         return String(decoding: data, as: UTF8.self)
     }

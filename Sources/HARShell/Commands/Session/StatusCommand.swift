@@ -29,6 +29,8 @@ struct StatusCommand: ShellCommand {
         var recording: URL?
         /// What `amp` resolves to on this machine, and why.
         var precision: PrecisionChoice
+        /// Where libtorch's CPU tensors get their memory.
+        var allocator: CPUAllocatorChoice
         /// The session's workers (`set workers N`).
         var workers: WorkersStatus
 
@@ -50,7 +52,7 @@ struct StatusCommand: ShellCommand {
                     "augment    \(augmentation?.description ?? "off")", "optimizer  \(optimizer)",
                     "config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)" + ConfigKey.imbalanceSummary(config),
                     "threads    \(threads?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")",
-                    "precision  \(precision)", "workers    \(workers.line)",
+                    "precision  \(precision)", "memory     \(allocator)", "workers    \(workers.line)",
                     "last run   \(run ?? "none")"]
                 + currentLines
                 + (recording.map { ["recording  \($0.path)"] } ?? [])
@@ -67,7 +69,7 @@ struct StatusCommand: ShellCommand {
         }
 
         /// `dataset`, `model`, `augmentation`, `optimizer`, `config`, `run`, `current_run`, `recording`, `threads`,
-        /// `train_precision`, `train_precision_reason`, `workers`, `worker_address`, `worker_pids`.
+        /// `train_precision`, `train_precision_reason`, `cpu_allocator`, `workers`, `worker_address`, `worker_pids`.
         var result: CommandResult {
             CommandResult(command: "status", fields: [
                 ("dataset", dataset.map { .string($0.name) } ?? .null),
@@ -78,6 +80,7 @@ struct StatusCommand: ShellCommand {
                 ("recording", recording.map { .string($0.path) } ?? .null),
                 ("threads", .int(threads?.count ?? ThreadBudget.inEffect)),
                 ("train_precision", .string(precision.precision.rawValue)), ("train_precision_reason", .string(precision.reason)),
+                ("cpu_allocator", .string(allocator.name)),
             ] + workers.fields)
         }
     }
@@ -89,6 +92,6 @@ struct StatusCommand: ShellCommand {
         return Status(dataset: session.dataset, model: session.model, augmentation: session.augmentation, config: session.config,
                       hasTrainer: session.trainer != nil, threads: shell.threadBudget, lastRun: session.runs.last,
                       currentRun: session.currentRun, recording: session.recording,
-                      precision: .onThisMachine(session.config.mixedPrecision), workers: WorkersStatus(shell))
+                      precision: .onThisMachine(session.config.mixedPrecision), allocator: .current, workers: WorkersStatus(shell))
     }
 }
