@@ -118,7 +118,7 @@ final class JobFarm {
 
     /// Asks every rank to stop its tasks (Ctrl-C on one rank): their `shouldStop` (see `stopping(_:)`) turns true.
     func requestStop() throws {
-        try store("asking the others to stop") { try $0.add("\(key)/stop", 1) }
+        _ = try store("asking the others to stop") { try $0.add("\(key)/stop", 1) }
     }
 
     /// `shouldStop` for this rank's training: true when `user` says so, when another rank asked to stop, or when a
