@@ -17,6 +17,10 @@ int main(int argc, char **argv) {
   int64_t B = 128, F = argc > 1 ? atoi(argv[1]) : 64, T = argc > 2 ? atoi(argv[2]) : 63, C = argc > 3 ? atoi(argv[3]) : 45;
   const Kernels *tables[3] = {DEFAULT::kernels, AVX2::kernels, AVX512::kernels};
   const char *names[3] = {"baseline", "avx2", "avx512"};
+  // Only the copies this CPU runs (the others would die of an illegal instruction).
+  const bool runs[3] = {true, __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"),
+                        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")};
   for (auto type : {at::kFloat, at::kBFloat16}) {
     at::Tensor x = at::randn({B, F, T, C}).to(type), g = at::randn({B, F, T, C}).to(type);
     auto o = at::TensorOptions().dtype(at::kFloat);
@@ -30,7 +34,7 @@ int main(int argc, char **argv) {
     GateConv conv{0.1, 0.2, 0.3, 0.1};
     for (int i = 0; i < 3; i++) {
       const Kernels *k = tables[i];
-      if (!k) continue;
+      if (!k || !runs[i]) continue;
       double best[4] = {1e9, 1e9, 1e9, 1e9};
       for (int r = 0; r < 7; r++) {
         auto t0 = std::chrono::steady_clock::now();

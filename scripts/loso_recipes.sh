@@ -141,6 +141,10 @@ case "$what" in
         done
         [[ "$what" == all ]] && summary ;;
     folds)
+        # Once, before the parallel processes: the unpacked data and the run store's schema (created by the first
+        # `har` that opens it; several opening a new store at once would race on its migrations).
+        HARLAB_DSADS=$(dsads_folder); export HARLAB_DSADS
+        HAR_RUNS="${RESULTS%.tsv}.sqlite" "$HAR" --quiet --no-rc -c "runs" > /dev/null
         IFS=';' read -r -a models <<< "$MODELS"
         for model in "${models[@]}"; do
             for subject in $SUBJECTS; do

@@ -88,7 +88,8 @@ int ct_fused_isa_current(void) { return ctorch::fused::current(); }
 
 int ct_fused_isa_force(int isa) {
   CT_STATUS(if (isa != -1 && !ctorch::fused::available(isa)) throw std::invalid_argument(
-                "the fused kernels cannot run instruction set " + std::to_string(isa) + " here (" +
-                (ctorch::fused::table(isa) == nullptr ? "not in this build" : "this CPU lacks it") + ")");
+                isa < 0 || isa > 2 ? "no instruction set is numbered " + std::to_string(isa) + " (0 baseline, 1 AVX2, 2 AVX-512)"
+                                   : "the fused kernels cannot run instruction set " + std::to_string(isa) + " here (" +
+                                         (ctorch::fused::table(isa) == nullptr ? "not in this build" : "this CPU lacks it") + ")");
             ctorch::fused::forced.store(isa, std::memory_order_relaxed))
 }

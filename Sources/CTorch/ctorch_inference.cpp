@@ -15,11 +15,18 @@ namespace {
 std::pair<at::Tensor, at::Tensor> fold_batch_norm(const at::Tensor &w, const at::Tensor &b, const at::Tensor &gamma,
                                                   const at::Tensor &beta, const at::Tensor &mean, const at::Tensor &var,
                                                   double eps) {
-  const int64_t outputs = w.dim() > 0 ? w.size(0) : -1;
-  for (const at::Tensor *t : {&gamma, &beta, &mean, &var})
-    if (t->dim() != 1 || t->size(0) != outputs)
-      throw std::invalid_argument("batch norm tensors of " + std::to_string(t->dim() == 1 ? t->size(0) : -1) +
-                                  " channels do not match the convolution's " + std::to_string(outputs) + " outputs");
+  if (w.dim() == 0) throw std::invalid_argument("the convolution weight is a scalar, not one filter per output");
+  const int64_t outputs = w.size(0);
+  const std::pair<const at::Tensor *, const char *> norms[] = {
+      {&gamma, "weight"}, {&beta, "bias"}, {&mean, "running_mean"}, {&var, "running_var"}};
+  for (const auto &[t, name] : norms) {
+    if (t->dim() != 1)
+      throw std::invalid_argument(std::string("the batch norm's ") + name + " has " + std::to_string(t->dim()) +
+                                  " dimensions, not 1 (one value per channel)");
+    if (t->size(0) != outputs)
+      throw std::invalid_argument(std::string("the batch norm's ") + name + " has " + std::to_string(t->size(0)) +
+                                  " channels, the convolution " + std::to_string(outputs) + " outputs");
+  }
   if (b.defined() && (b.dim() != 1 || b.size(0) != outputs))
     throw std::invalid_argument("the convolution bias does not have one value per output");
   if (!w.is_floating_point()) throw std::invalid_argument("the convolution weight is not floating point");

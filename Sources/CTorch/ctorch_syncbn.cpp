@@ -49,7 +49,9 @@ struct SyncBatchNorm : public torch::autograd::Function<SyncBatchNorm> {
     c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::DispatchKey::AutocastCPU);
     auto *group = reinterpret_cast<ct_process_group>(static_cast<intptr_t>(group_address));
     const at::Tensor x = x_in.contiguous();
-    const int64_t C = x.size(1);
+    const int64_t C = x.dim() >= 2 ? x.size(1) : 0;
+    if (C == 0)
+      throw std::invalid_argument("synchronised batch norm needs activations with at least one channel in dimension 1");
     const auto dims = reduced_dims(x), shape = channel_shape(x);
     const double local = double(x.numel() / C);
     // [count, Σx (C), Σx² (C)] of this share, summed over the ranks: the global batch's.

@@ -64,7 +64,7 @@ enum DatasetsTestSupport {
         try unzip.run()
         try ChildTestProcess.wait(for: unzip, seconds: 600)
         guard unzip.terminationStatus == 0 else { throw RealDataError("unzip \(zip.path) failed with status \(unzip.terminationStatus)") }
-        FileManager.default.createFile(atPath: target.appendingPathComponent("complete").path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: target.appendingPathComponent("complete").path, contents: nil), "could not create a file")
         return target
     }
 }

@@ -204,7 +204,7 @@ final class DownloadTests: IsolatedTestCase {
 
         // What a `kill -9` during a download leaves (it cannot clean up): a partial archive and an unpacking folder.
         let dead = try exitedProcessID()
-        FileManager.default.createFile(atPath: data.appendingPathComponent(".uci-har.tmp-\(dead)-1").path, contents: archive.prefix(100))
+        XCTAssertTrue(FileManager.default.createFile(atPath: data.appendingPathComponent(".uci-har.tmp-\(dead)-1").path, contents: archive.prefix(100)), "could not create a file")
         try FileManager.default.createDirectory(at: data.appendingPathComponent(".uci-har.tmp-\(dead)-2/UCI HAR Dataset"),
                                                 withIntermediateDirectories: true)
         let folder = try DatasetDownloader.download("uci", into: data, from: server.url("uci.zip")).folder

@@ -48,12 +48,15 @@ final class FusedAttentionStemTests: IsolatedTestCase {
         }
     }
 
-    /// By default the fused kernel takes float32 and bfloat16 activations, not float64; under autocast it runs (its gate
-    /// comes back float32, autocast's layers give a bfloat16 one); forcing it off gives the layers under autocast too.
+    /// By default the fused kernel takes bfloat16 activations, float32 ones where its kernels are vectorised (not with
+    /// the baseline kernel, slower than the layers in float32), never float64; under autocast it runs (its gate comes
+    /// back float32, autocast's layers give a bfloat16 one); forcing it off gives the layers under autocast too.
     func testDefaultFusesFloat32AndBFloat16ButNotFloat64() throws {
-        XCTAssertTrue(ConvStem.fusesByDefault(.float32))
-        XCTAssertTrue(ConvStem.fusesByDefault(.bfloat16))
-        XCTAssertFalse(ConvStem.fusesByDefault(.float64))
+        for isa in FusedKernelISA.allCases {
+            XCTAssertEqual(ConvStem.fusesByDefault(.float32, isa: isa), isa != .baseline, "\(isa)")
+            XCTAssertTrue(ConvStem.fusesByDefault(.bfloat16, isa: isa), "\(isa)")
+            XCTAssertFalse(ConvStem.fusesByDefault(.float64, isa: isa), "\(isa)")
+        }
         let (automatic, layered) = try pair(dtype: .float32)
         automatic.setFusedSpatialAttention(nil)
         let x = try Tensor.randn([2, 1, 24, 3])

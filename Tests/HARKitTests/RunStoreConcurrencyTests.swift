@@ -42,7 +42,7 @@ final class RunStoreConcurrencyTests: IsolatedTestCase {
         let name = try ChildTestProcess.entryPoint(Self.nameVariable, startedBy: "testTwoProcessesWritingAtOnceLoseNothing")
         let store = try RunStore(url: URL(fileURLWithPath: path))
         let folder = store.url.deletingLastPathComponent()
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("ready-\(name)").path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: folder.appendingPathComponent("ready-\(name)").path, contents: nil), "could not create a file")
         let deadline = Date().addingTimeInterval(30)
         while !["a", "b"].allSatisfy({ FileManager.default.fileExists(atPath: folder.appendingPathComponent("ready-\($0)").path) }) {
             guard Date() < deadline else { throw RunStoreError("the other writer never became ready") }

@@ -25,7 +25,7 @@ final class RunStoreFirstOpenRaceTests: IsolatedTestCase {
                                            environment: [Self.storeVariable: url.path, Self.nameVariable: name])
             }
             try waitForFiles(writers.map { folder.appendingPathComponent("ready-\($0)") }, processes: processes)
-            FileManager.default.createFile(atPath: folder.appendingPathComponent("go").path, contents: nil)
+            XCTAssertTrue(FileManager.default.createFile(atPath: folder.appendingPathComponent("go").path, contents: nil), "could not create a file")
             try processes.forEach { try ChildTestProcess.wait(for: $0, seconds: 60) }
             let errors = writers.compactMap { try? String(contentsOf: folder.appendingPathComponent("error-\($0)"), encoding: .utf8) }
             XCTAssertEqual(processes.map(\.terminationStatus), writers.map { _ in 0 },
@@ -47,7 +47,7 @@ final class RunStoreFirstOpenRaceTests: IsolatedTestCase {
         let name = try ChildTestProcess.entryPoint(Self.nameVariable, startedBy: starter)
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("ready-\(name)").path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: folder.appendingPathComponent("ready-\(name)").path, contents: nil), "could not create a file")
         let go = folder.appendingPathComponent("go").path
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: go) {

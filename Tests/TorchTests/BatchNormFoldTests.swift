@@ -109,4 +109,16 @@ final class BatchNormFoldTests: IsolatedTestCase {
         XCTAssertEqual(a.dtype, .float64, "refolded in the new dtype")
         XCTAssertLessThan(try (a - b).abs().max().item(), 1e-12, "after a dtype conversion")
     }
+
+    /// A batch norm whose channels do not match the convolution's outputs is refused with a message naming the tensor
+    /// and both counts, not folded.
+    func testAMismatchedBatchNormIsNamed() throws {
+        let conv = try Conv2d(4, 6, kernel: (3, 1), bias: true)
+        let norm = try BatchNorm(5)
+        conv.setTraining(false)
+        norm.setTraining(false)
+        XCTAssertThrowsError(try withNoGrad { try BatchNormFold(conv: conv, norm: norm).folded() }) { error in
+            XCTAssertTrue("\(error)".contains("the batch norm's weight has 5 channels, the convolution 6 outputs"), "\(error)")
+        }
+    }
 }

@@ -1,6 +1,8 @@
 /* CTorch CPU allocator: libtorch's CPU tensors of 1 MiB and more come from a cache of freed blocks, reused by exact
  * size, instead of a fresh mmap that the kernel zero-fills page by page and unmaps again at every training step.
- * Installed when the program starts unless HARLAB_CPU_ALLOCATOR=system. Plain C; part of the CTorch umbrella header. */
+ * Installed when the program starts unless HARLAB_CPU_ALLOCATOR=system. It keeps at most a quarter of physical memory
+ * (8 GiB at most) in freed blocks, divided by LOCAL_WORLD_SIZE when set, or HARLAB_CPU_CACHE_LIMIT (bytes, or a number
+ * with K, M, G or T). Plain C; part of the CTorch umbrella header. */
 #ifndef CTORCH_ALLOCATOR_H
 #define CTORCH_ALLOCATOR_H
 

@@ -7,11 +7,13 @@ import Torch
 /// epoch), the time per step inside the gradient all-reduce of the epochs (waiting for the slower rank included), and
 /// the all-reduce of the same gradients alone, repeated once the ranks are in step (the transfer's own cost).
 public struct DataParallelScaling: Sendable {
-    /// The model spec and shape measured.
+    /// The model spec measured.
     public var model: String
+    /// The dataset shape measured (`dsads`, `uci-har`, …).
     public var shape: String
-    /// The ranks of the job (1: this process alone) and the libtorch threads of each.
+    /// The ranks of the job (1: this process alone).
     public var ranks: Int
+    /// The libtorch threads of each rank.
     public var threadsPerRank: Int
     /// The global batch (each rank trains on its share).
     public var batch: Int
@@ -23,8 +25,9 @@ public struct DataParallelScaling: Sendable {
     public var allReduceSeconds: Double
     /// Median seconds of the gradient all-reduce repeated on its own (nil alone).
     public var bareAllReduceSeconds: Double?
-    /// The model's trainable scalars, and the bytes of its gradients (float32) that each step's all-reduce carries.
+    /// The model's trainable scalars.
     public var parameters: Int
+    /// The bytes of its gradients (float32) that each step's all-reduce carries.
     public var gradientBytes: Int
 
     /// Trains `settings.epochs` timed epochs of `model` on `settings.samples` random windows of `shape` after one

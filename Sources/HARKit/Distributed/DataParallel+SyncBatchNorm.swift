@@ -2,11 +2,11 @@ import Torch
 
 extension DataParallel {
     /// Makes every batch-norm layer of `model` normalise, when training, with the statistics of the whole global batch
-    /// (`on`: synchronised batch norm, one all-reduce per layer forward and one backward) or with this rank's share's
+    /// (`on` true: synchronised batch norm, one all-reduce per layer forward and one backward) or with this rank's share's
     /// (as PyTorch's DDP). Synchronised, every rank must run every layer of every step, so every batch of the epoch
     /// (of `batchSize` from `windows` training windows) must give each rank at least one window.
     /// - Throws: `DistributedError` naming the smallest batch and the world size when some rank would get none.
-    func synchronizeBatchNorm(of model: any HARModel, _ on: Bool, windows: Int, batchSize: Int) throws {
+    func setBatchNormSynchronization(of model: any HARModel, to on: Bool, windows: Int, batchSize: Int) throws {
         guard on else {
             model.synchronizeBatchNorm(over: nil)
             return

@@ -14,8 +14,9 @@ public final class DataParallel {
     /// How many `train` rendezvous this rank has passed (the same on every rank: they run the same commands).
     private var trainings = 0
     /// Wall-clock seconds this rank has spent in the training steps' gradient all-reduces since it joined, waiting for
-    /// the slower ranks included (`har-bench --scaling` reports it per step), and how many it ran.
+    /// the slower ranks included (`har-bench --scaling` reports it per step).
     public private(set) var gradientReductionSeconds = 0.0
+    /// How many gradient all-reduces this rank has run since it joined (one per training step).
     public private(set) var gradientReductions = 0
 
     /// This process's rank.

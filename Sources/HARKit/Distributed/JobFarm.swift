@@ -45,7 +45,7 @@ final class JobFarm {
     }
 
     /// Whether this rank runs `task` when tasks are dealt round-robin (task t to rank t mod world size).
-    func dealsTo(_ task: Int) -> Bool { task % job.worldSize == job.rank }
+    func runsHere(_ task: Int) -> Bool { task % job.worldSize == job.rank }
 
     /// Runs `tasks` (task numbers, unique within `round`), each on one rank, and gives every task's result to
     /// `collect` on every rank in the order of `tasks`, as results arrive (between this rank's own tasks, then
@@ -53,7 +53,7 @@ final class JobFarm {
     /// - Parameters:
     ///   - round: names this set of tasks within the farm (a tuning rung); the ranks call `run` with the same rounds
     ///     and tasks in the same order.
-    ///   - sticky: each task runs on the rank `dealsTo` names (work that must stay where its state is); otherwise a
+    ///   - sticky: each task runs on the rank `runsHere` names (work that must stay where its state is); otherwise a
     ///     rank takes the next task from a shared counter when it is free (a dynamic queue).
     ///   - body: computes one task on this rank; an error it throws is posted and thrown on every rank as a
     ///     `TaskFailure` when that task is collected (a `DistributedError` is thrown here at once).
@@ -62,7 +62,7 @@ final class JobFarm {
                               collect: (Int, Result) throws -> Void) throws {
         let prefix = "\(key)/\(round)"
         var collected = 0
-        var mine = tasks.filter(dealsTo)[...]
+        var mine = tasks.filter(runsHere)[...]
         while true {
             try collectArrived(tasks, prefix: prefix, from: &collected, collect)
             let task: Int

@@ -62,8 +62,7 @@ public final class RunRecorder {
 
     /// Records the end a training outcome means: finished, stopped early, cancelled or failed (diverged).
     public func end(after outcome: TrainingOutcome) {
-        end(RunEnd(status: RunStatus(outcome.reason), message: outcome.reason == .completed ? nil : outcome.reason.description,
-                   trainSeconds: trainSeconds))
+        end(RunEnd(after: outcome.reason, trainSeconds: trainSeconds))
     }
 
     /// Records the run's test metrics and, when measured, its inference timing.

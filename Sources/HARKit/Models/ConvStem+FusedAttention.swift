@@ -15,9 +15,13 @@ extension ConvStem {
         return output
     }
 
-    /// The choice with `fusesSpatialAttention` nil: float32 and bfloat16 activations fuse (faster on every benchmark
-    /// shape, docs/PERFORMANCE.md), float64, the precision of the equivalence proofs, goes layer by layer.
-    static func fusesByDefault(_ dtype: DType) -> Bool { dtype != .float64 }
+    /// The choice with `fusesSpatialAttention` nil, given the instruction set the fused kernels run with: bfloat16
+    /// activations fuse, float32 ones where the kernels are vectorised (AVX2 or AVX-512: faster on every benchmark
+    /// shape, docs/PERFORMANCE.md; the baseline kernel measured 0.89× the layers in float32), float64, the precision
+    /// of the equivalence proofs, goes layer by layer.
+    static func fusesByDefault(_ dtype: DType, isa: FusedKernelISA = .current) -> Bool {
+        dtype == .bfloat16 || (dtype == .float32 && isa != .baseline)
+    }
 
     /// Whether the fused kernel takes `x`: CPU tensors of float32, float64 or bfloat16 (the others go layer by layer).
     static func fuses(_ x: Tensor) -> Bool {

@@ -140,4 +140,10 @@ public struct RunEnd: Sendable, Equatable {
         self.trainSeconds = trainSeconds
         self.endedAt = endedAt
     }
+
+    /// The end of a training that stopped for `reason` after `trainSeconds`, now: its status, with the reason as the
+    /// message unless the training completed.
+    public init(after reason: StopReason, trainSeconds: Double) {
+        self.init(status: RunStatus(reason), message: reason == .completed ? nil : reason.description, trainSeconds: trainSeconds)
+    }
 }

@@ -46,7 +46,7 @@ extension CrossValidation {
         /// How the fold's run ended.
         var end: RunEnd {
             guard reason != .cancelled else { return RunEnd(status: .cancelled, message: "cross-validation was stopped", trainSeconds: trainSeconds) }
-            return RunEnd(status: RunStatus(reason), message: reason == .completed ? nil : reason.description, trainSeconds: trainSeconds)
+            return RunEnd(after: reason, trainSeconds: trainSeconds)
         }
     }
 

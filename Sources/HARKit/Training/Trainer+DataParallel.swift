@@ -11,7 +11,7 @@ extension Trainer {
                                    + "or use 'set sampler balanced' to balance the classes")
         }
         try parallel.agree(on: .training(dataset: dataset, model: model.spec, config: config))
-        try parallel.synchronizeBatchNorm(of: model, config.syncBatchNorm == true, windows: dataset.indices(in: .train).count,
+        try parallel.setBatchNormSynchronization(of: model, to: config.syncBatchNorm == true, windows: dataset.indices(in: .train).count,
                                           batchSize: config.batchSize)
         try parallel.adoptPrimaryState(of: model)
     }

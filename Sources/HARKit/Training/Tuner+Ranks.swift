@@ -72,7 +72,7 @@ extension Tuner {
                         return
                     case .diverged(let message):
                         all[i].status = .failed(message)
-                        recorders[i].end(RunEnd(status: .failed, message: report.reason.description, trainSeconds: recorders[i].trainSeconds))
+                        recorders[i].end(RunEnd(after: report.reason, trainSeconds: recorders[i].trainSeconds))
                     case .completed, .earlyStopped:
                         if rung == budgets.count - 1 { all[i].status = .finished }
                     }
@@ -101,19 +101,9 @@ extension Tuner {
     private func bestTrainer(_ best: Int, of trainers: [Int: Trainer], dataset: HARDataset, farm: JobFarm, round: Int) throws -> Trainer {
         var received: Trainer?
         try farm.run(round: round, tasks: [best], sticky: true, body: { i -> Data in
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("harlab-best-trial-\(UUID().uuidString).pt")
-            defer { try? FileManager.default.removeItem(at: file) }
-            try Checkpoint(trainer: trainers[i]!).write(to: file)
-            return try Data(contentsOf: file)
+            try Checkpoint.bytes(of: trainers[i]!)
         }, collect: { i, bytes in
-            if let own = trainers[i] {
-                received = own
-                return
-            }
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("harlab-best-trial-\(UUID().uuidString).pt")
-            defer { try? FileManager.default.removeItem(at: file) }
-            try bytes.write(to: file)
-            received = try Checkpoint(contentsOf: file).makeTrainer(dataset: dataset)
+            received = try trainers[i] ?? Checkpoint.trainer(from: bytes, dataset: dataset)
         })
         return received!
     }

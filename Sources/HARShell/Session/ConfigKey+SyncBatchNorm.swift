@@ -17,6 +17,6 @@ extension ConfigKey {
         })
 
     /// What `set sync_bn` says: where it takes effect, and that one process is not changed by it.
-    static let syncBatchNormNote = "applies to a data-parallel 'train' (har SCRIPT as the ranks of a job); "
+    static let syncBatchNormNote = "applies to a data-parallel 'train' (with `set workers N`, or har SCRIPT as the ranks of a job); "
         + "one process normalises with the whole batch's statistics, so there on and off train the same"
 }

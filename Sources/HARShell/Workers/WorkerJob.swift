@@ -29,7 +29,7 @@ struct WorkerJob: Codable, Equatable {
         case kept
         /// Drops it: the session has none, or the command makes its own (`cv`, `tune`).
         case fresh
-        /// Takes the session's, sent with the job (`TrainerTransfer`): the session made it without these workers.
+        /// Takes the session's, sent with the job (`Checkpoint.bytes(of:)`): the session made it without these workers.
         case sent
     }
 

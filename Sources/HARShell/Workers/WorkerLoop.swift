@@ -120,7 +120,7 @@ final class WorkerLoop {
         case .sent:
             interpreter.session.trainer = nil
             if let dataset = interpreter.session.dataset {
-                let trainer = try TrainerTransfer.trainer(from: try parallel.message("job/\(number)/trainer"), dataset: dataset,
+                let trainer = try Checkpoint.trainer(from: try parallel.message("job/\(number)/trainer"), dataset: dataset,
                                                          augmentation: interpreter.session.augmentation)
                 interpreter.session.model = trainer.model
                 interpreter.session.trainer = trainer

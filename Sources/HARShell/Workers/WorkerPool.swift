@@ -162,7 +162,7 @@ final class WorkerPool {
     func dispatch(_ job: WorkerJob, trainer: Trainer?, shouldStop: () -> Bool) throws -> Int {
         var trainerBytes: Data?
         if job.trainer == .sent, let trainer {
-            do { trainerBytes = try TrainerTransfer.bytes(of: trainer) } catch {
+            do { trainerBytes = try Checkpoint.bytes(of: trainer) } catch {
                 throw ShellError("cannot send the model's trainer to the workers: \(error)")
             }
         }

@@ -3,7 +3,8 @@ import CTorch
 /// The cache libtorch's CPU tensors of 1 MiB and more come from: a freed block is kept and handed to the next request
 /// of exactly its size, instead of glibc mapping fresh pages (zero-filled one page fault at a time) for every large
 /// activation of every training step. The oldest freed blocks are let go beyond a limit (a quarter of physical memory,
-/// at most 8 GiB). It is on from the program's start unless the environment sets `HARLAB_CPU_ALLOCATOR=system`.
+/// at most 8 GiB, shared between the `LOCAL_WORLD_SIZE` ranks a launcher runs on this host; `HARLAB_CPU_CACHE_LIMIT`
+/// sets it). It is on from the program's start unless the environment sets `HARLAB_CPU_ALLOCATOR=system`.
 public enum CPUBlockCache {
     /// The cache's counters since the program started.
     public struct Statistics: Equatable, Sendable {

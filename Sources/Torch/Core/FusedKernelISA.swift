@@ -10,6 +10,7 @@ public enum FusedKernelISA: Int32, CaseIterable, Sendable, CustomStringConvertib
     /// AVX-512 F, BW, VL and DQ (512-bit vectors).
     case avx512 = 2
 
+    /// `baseline`, `avx2` or `avx512`, as benchmark lines name it.
     public var description: String {
         switch self {
         case .baseline: "baseline"

@@ -113,11 +113,11 @@ final class DataParallelTests: IsolatedTestCase {
             var said: [String] = []
             for (windows, batch) in [(8, 3), (7, 2), (10, 3), (9, 3)] {
                 do {
-                    try parallel.synchronizeBatchNorm(of: model, true, windows: windows, batchSize: batch)
+                    try parallel.setBatchNormSynchronization(of: model, to: true, windows: windows, batchSize: batch)
                     said.append(norms(model).allSatisfy { $0.synchronization != nil } ? "synchronised" : "not all synchronised")
                 } catch { said.append("\(error)") }
             }
-            try parallel.synchronizeBatchNorm(of: model, false, windows: 8, batchSize: 3)
+            try parallel.setBatchNormSynchronization(of: model, to: false, windows: 8, batchSize: 3)
             said.append(norms(model).allSatisfy { $0.synchronization == nil } ? "local" : "still synchronised")
             XCTAssertEqual(norms(model).count, 2)
             return said

@@ -249,7 +249,7 @@ final class CorruptedDataTests: IsolatedTestCase {
         let enumerator = try XCTUnwrap(FileManager.default.enumerator(atPath: folder.path))
         return enumerator.compactMap { $0 as? String }.filter { path in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isFolder)
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isFolder) else { return false }
             let name = (path as NSString).lastPathComponent
             return !isFolder.boolValue && !["README.md", "expected.json"].contains(name) && !name.hasSuffix(".py")
         }.sorted()

@@ -91,7 +91,7 @@ final class InterruptedRunTests: IsolatedTestCase {
         let store = try RunStore(url: URL(fileURLWithPath: path))
         let id = try store.begin(sampleStart(label: label))
         try store.append(sampleEpoch(1), to: id)
-        FileManager.default.createFile(atPath: store.url.deletingLastPathComponent().appendingPathComponent("\(label).ready").path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: store.url.deletingLastPathComponent().appendingPathComponent("\(label).ready").path, contents: nil), "could not create a file")
         Thread.sleep(forTimeInterval: 60)
     }
 

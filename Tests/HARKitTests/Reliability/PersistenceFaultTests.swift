@@ -61,7 +61,7 @@ final class PersistenceFaultTests: IsolatedTestCase {
         let path = try ChildTestProcess.entryPoint(Self.targetVariable, startedBy: "testKillDuringCheckpointSaveLeavesTheOldOrTheNewCheckpoint")
         let url = URL(fileURLWithPath: path)
         let checkpoints = try (1...4).map { try Self.checkpoint(marker: UInt64($0)) }
-        FileManager.default.createFile(atPath: url.deletingLastPathComponent().appendingPathComponent("ready").path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: url.deletingLastPathComponent().appendingPathComponent("ready").path, contents: nil), "could not create a file")
         for round in 0..<100_000 { try checkpoints[round % checkpoints.count].write(to: url) }
     }
 
@@ -112,15 +112,15 @@ final class PersistenceFaultTests: IsolatedTestCase {
         let folder = store.url.deletingLastPathComponent()
         let log = try FileHandle(forWritingTo: {
             let url = folder.appendingPathComponent("committed.log")
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            XCTAssertTrue(FileManager.default.createFile(atPath: url.path, contents: nil), "could not create a file")
             return url
         }())
         let started = try FileHandle(forWritingTo: {
             let url = folder.appendingPathComponent("started.log")
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            XCTAssertTrue(FileManager.default.createFile(atPath: url.path, contents: nil), "could not create a file")
             return url
         }())
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("ready").path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: folder.appendingPathComponent("ready").path, contents: nil), "could not create a file")
         for index in 0..<100_000 {
             started.write(Data("run \(index)\n".utf8))
             let id = try store.begin(RunStart(dataset: "synthetic", model: "sa", config: TrainingConfig(), label: "run \(index)"))

@@ -27,12 +27,12 @@ final class CommandFuzzTests: ThreadRestoringTestCase {
         // Files that generated commands write (save, export, record, plot) land in a scratch folder.
         savedDirectory = FileManager.default.currentDirectoryPath
         workFolder = temporaryFolder()
-        FileManager.default.changeCurrentDirectoryPath(workFolder.path)
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(workFolder.path), "cd \(workFolder.path)")
     }
 
     override func tearDown() {
         (ResourceLimits.modelBytes, ResourceLimits.datasetValues) = savedLimits
-        FileManager.default.changeCurrentDirectoryPath(savedDirectory)
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(savedDirectory), "cd \(savedDirectory)")
         try? FileManager.default.removeItem(at: workFolder)
         super.tearDown()
     }

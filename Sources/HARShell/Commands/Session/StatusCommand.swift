@@ -69,7 +69,8 @@ struct StatusCommand: ShellCommand {
         }
 
         /// `dataset`, `model`, `augmentation`, `optimizer`, `config`, `run`, `current_run`, `recording`, `threads`,
-        /// `train_precision`, `train_precision_reason`, `cpu_allocator`, `workers`, `worker_address`, `worker_pids`.
+        /// `train_precision`, `train_precision_reason`, `cpu_allocator`, `cpu_cache_limit`, `workers`, `worker_address`,
+        /// `worker_pids`.
         var result: CommandResult {
             CommandResult(command: "status", fields: [
                 ("dataset", dataset.map { .string($0.name) } ?? .null),
@@ -80,7 +81,7 @@ struct StatusCommand: ShellCommand {
                 ("recording", recording.map { .string($0.path) } ?? .null),
                 ("threads", .int(threads?.count ?? ThreadBudget.inEffect)),
                 ("train_precision", .string(precision.precision.rawValue)), ("train_precision_reason", .string(precision.reason)),
-                ("cpu_allocator", .string(allocator.name)),
+                ("cpu_allocator", .string(allocator.name)), ("cpu_cache_limit", allocator.caching ? .int(allocator.limitBytes) : .null),
             ] + workers.fields)
         }
     }
