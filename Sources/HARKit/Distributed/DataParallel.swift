@@ -17,6 +17,10 @@ public final class DataParallel {
     /// the slower ranks included (`har-bench --scaling` reports it per step), and how many it ran.
     public private(set) var gradientReductionSeconds = 0.0
     public private(set) var gradientReductions = 0
+    // distfault
+    /// This rank's sign of life while it trains data-parallel (from its first `train` on), by which the ranks that
+    /// survive a failed collective tell which rank was lost (`lostRanks`).
+    var trainingHeartbeat: JobHeartbeat?
 
     /// This process's rank.
     public var rank: Int { launch.rank }
@@ -29,6 +33,8 @@ public final class DataParallel {
         self.launch = launch
         self.group = group
     }
+
+    deinit { trainingHeartbeat?.stop() }
 
     /// Joins the job `launch` describes: rank 0 hosts the store, every rank checks that the others run the same
     /// harlab version with the same world size, then the Gloo process group forms.
