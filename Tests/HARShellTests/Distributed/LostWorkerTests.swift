@@ -42,6 +42,7 @@ final class LostWorkerTests: IsolatedTestCase {
         let message = failure["error"] as? String ?? ""
         XCTAssertTrue(message.contains("kept the weights after epoch \(kept) of 200"), message)
         XCTAssertTrue(message.contains("worker 1 (process \(pid) on this machine) was killed by signal 9"), message)
+        XCTAssertTrue(message.contains("rank 1 gave no sign of life for 3 s after the failure"), message)
         XCTAssertTrue(message.contains("the workers are stopped — `set workers 2` starts them again"), message)
         let recorded = try RunStore(url: session.store).runs()
         XCTAssertEqual(recorded.map(\.status), [.failed], session.transcript)
