@@ -19,7 +19,7 @@ public final class DataParallel {
     public private(set) var gradientReductions = 0
     // distfault
     /// This rank's sign of life while it trains data-parallel (from its first `train` on), by which the ranks that
-    /// survive a failed collective tell which rank was lost (`lostRanks`).
+    /// survive a failed collective tell which rank was lost (`namingLostRanks`).
     var trainingHeartbeat: JobHeartbeat?
 
     /// This process's rank.

@@ -20,7 +20,7 @@ final class LostWorkerTests: IsolatedTestCase {
     /// the K finished epochs — its weights and optimizer state bit for bit those of a 2-rank `train K` with the same
     /// seed (checksums of both saved checkpoints), its run and the store's with K epochs, the store's run failed
     /// with the cause and the worker — is recorded (`record`) as `train K`, stops its workers (`status` says why), and a
-    /// following `train 1` continues the run alone.
+    /// following `train 1 continue` goes on alone with the run and its schedule from epoch K.
     func testATrainThatLosesAWorkerKeepsTheWeightsOfItsLastFinishedEpoch() throws {
         let session = try SessionProcess(environment: ["HARLAB_DIST_TIMEOUT": "5"])
         let recording = temporaryFolder().appendingPathComponent("session.har")
@@ -56,7 +56,7 @@ final class LostWorkerTests: IsolatedTestCase {
         XCTAssertFalse(replayed.contains("train 200"), "\(replayed)")
 
         let afterFault = temporaryFolder().appendingPathComponent("after-fault.ckpt")
-        session.send("status", "save model \(afterFault.path)", "train 1", "history")
+        session.send("status", "save model \(afterFault.path)", "train 1 continue")
         try session.close()
         XCTAssertEqual(try session.wait(), 1, "the train failed — " + session.transcript)
         let status = try XCTUnwrap(session.results(of: "status").last, session.transcript)
@@ -64,6 +64,8 @@ final class LostWorkerTests: IsolatedTestCase {
         XCTAssertTrue((status["workers_stopped"] as? String)?.contains("was killed by signal 9") == true, "\(status)")
         XCTAssertEqual(session.results(of: "train").last?["stopped"] as? String, "completed", "the next train works — " + session.transcript)
         XCTAssertEqual(session.results(of: "train").compactMap { $0["epoch"] as? Int }.last, kept + 1, "it continues the kept epochs")
+        XCTAssertTrue(session.errors.contains("continuing the learning-rate schedule after its epoch \(kept)"),
+                      "the schedule goes on from the kept epoch — " + session.transcript)
         let continued = try RunStore(url: session.store).runs()
         XCTAssertEqual(continued.map(\.epochCount), [kept + 1], "one run: the kept epochs and the next — " + session.transcript)
         XCTAssertEqual(continued.map(\.status), [.finished])
