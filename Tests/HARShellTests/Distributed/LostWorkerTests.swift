@@ -115,6 +115,26 @@ final class LostWorkerTests: IsolatedTestCase {
         XCTAssertEqual(session.results(of: "train").last?["stopped"] as? String, "completed", "the session trains again — " + session.transcript)
     }
 
+    /// The same in a 2-rank job launched by its environment: rank 1 killed while both ranks train trials, rank 0 stops
+    /// within HARLAB_DIST_TIMEOUT (5 s) plus a poll and the recording, naming the silent rank, exits 1 and records
+    /// the search as failed.
+    func testATuneOnTwoRanksThatLosesOneStopsTheOtherWithinTheBound() throws {
+        let job = try RankProcesses(worldSizes: [2, 2], timeout: 5) { _ in "\(Self.recipe); tune lr=1e-3..3e-2:log trials=2 epochs=500" }
+        let end = Date().addingTimeInterval(120)
+        while (try? RunStore(url: job.store).runs().filter { $0.kind == .trial }.count == 2) != true {
+            guard Date() < end, job.ranks.allSatisfy(\.process.isRunning) else { throw RankWaitFailure(description: "the tune never began:\n" + job.transcript) }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        Thread.sleep(forTimeInterval: 2)
+        kill(job.ranks[1].process.processIdentifier, SIGKILL)
+        let killed = Date()
+        try ProcessDeadline.wait(for: job.ranks[0].process, seconds: 60, "rank 0 after rank 1 was killed")
+        XCTAssertLessThan(Date().timeIntervalSince(killed), 5 + 10, "the bound is HARLAB_DIST_TIMEOUT (5 s) plus a poll, recording and exit")
+        XCTAssertEqual(job.ranks[0].status, 1, job.transcript)
+        XCTAssertTrue(job.ranks[0].errors.contains("rank 1 gave no sign of life for 5 s"), job.transcript)
+        XCTAssertEqual(try RunStore(url: job.store).runs().filter { $0.kind == .tune }.map(\.status), [.failed], job.transcript)
+    }
+
     /// Waits until the session has said epoch `epoch` of its train.
     private static func waitForEpoch(_ epoch: Int, of session: SessionProcess) throws {
         let end = Date().addingTimeInterval(120)
