@@ -18,6 +18,10 @@ public final class DataParallel {
     public private(set) var gradientReductionSeconds = 0.0
     /// How many gradient all-reduces this rank has run since it joined (one per training step).
     public private(set) var gradientReductions = 0
+    // distfault
+    /// This rank's sign of life while it trains data-parallel (from its first `train` on), by which the ranks that
+    /// survive a failed collective tell which rank was lost (`namingLostRanks`).
+    var trainingHeartbeat: JobHeartbeat?
 
     /// This process's rank.
     public var rank: Int { launch.rank }
@@ -30,6 +34,8 @@ public final class DataParallel {
         self.launch = launch
         self.group = group
     }
+
+    deinit { trainingHeartbeat?.stop() }
 
     /// Joins the job `launch` describes: rank 0 hosts the store, every rank checks that the others run the same
     /// harlab version with the same world size, then the Gloo process group forms.

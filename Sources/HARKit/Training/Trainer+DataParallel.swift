@@ -3,7 +3,8 @@ import Torch
 
 extension Trainer {
     /// The start of a data-parallel `train`: every rank checks that all train the same dataset, model and
-    /// settings, synchronises batch norm or not (`sync_bn`), then takes rank 0's weights.
+    /// settings, synchronises batch norm or not (`sync_bn`), then takes rank 0's weights; its heartbeat beats from
+    /// then on (see `namingLostRanks`).
     func beginDataParallel(_ parallel: DataParallel) throws {
         // A weighted mean's normaliser is the whole batch's weight sum, which share-weighted gradients do not give.
         guard config.classWeights == nil else {
@@ -14,6 +15,7 @@ extension Trainer {
         try parallel.setBatchNormSynchronization(of: model, to: config.syncBatchNorm == true, windows: dataset.indices(in: .train).count,
                                           batchSize: config.batchSize)
         try parallel.adoptPrimaryState(of: model)
+        parallel.beatWhileTraining()
     }
 
     /// The loss and metrics of the validation split: evaluated in shares by the ranks of a data-parallel job (every

@@ -105,6 +105,8 @@ public final class Trainer {
     /// - Throws: `TuningError` for an epoch count below 1; `TorchError` for failures other than divergence (which ends
     ///   the run with its reason); the model's
     ///   weights, the optimizer's state and learning rate, and `history` are then as they were before the call.
+    ///   `TrainingFault` when a distributed failure (a lost rank) cut a data-parallel call short after some of its
+    ///   epochs finished: those stay, with the weights and optimizer state after the last of them.
     public func train(epochs: Int, continuingSchedule: Bool = false, events: ((TrainingEvent) -> Void)? = nil,
                       shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
         guard epochs >= 1 else { throw TuningError("epochs must be at least 1, got \(epochs)") }
@@ -119,7 +121,8 @@ public final class Trainer {
     func train(epochs: Int, batcher: Batcher, continuingSchedule: Bool = false, events: ((TrainingEvent) -> Void)?,
                shouldStop: () -> Bool) throws -> TrainingOutcome {
         // A call that fails changes nothing (the shell's failed command leaves the session as it was): back to
-        // the weights, optimizer state, learning rate, schedule, mode and history it started from.
+        // the weights, optimizer state, learning rate, schedule, mode and history it started from — except when a
+        // lost rank cut it short (`TrainingFault`), which keeps the epochs that finished.
         let start = try TrainingSnapshot(model: model, optimizer: optimizer)
         let (startHistory, startSchedule, startRate, wasTraining) = (history, schedule, optimizer.learningRate, model.isTraining)
         let startAverage = weightAverage
@@ -133,6 +136,8 @@ public final class Trainer {
         schedule = position
         do {
             return try runEpochs(epochs, schedule: position, batcher: batcher, events: events, shouldStop: shouldStop)
+        } catch let fault as TrainingFault {
+            throw fault // the finished epochs stand: runEpochs is back at the state after the last
         } catch {
             try? start.restore(model: model, optimizer: optimizer)
             history = startHistory
@@ -156,30 +161,40 @@ public final class Trainer {
             let epoch = history.count + 1
             let started = Date()
             let lastGood = try TrainingSnapshot(model: model, optimizer: optimizer)
-            optimizer.learningRate = learningRate(epochIndex: history.count - schedule.start, of: schedule.span, stepSize: schedule.stepSize)
-            Runtime.manualSeed(config.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
-            let result = try runEpoch(epoch: epoch, batcher: batcher, events: events, shouldStop: shouldStop)
-            switch result {
-            case .diverged(let message):
+            let lastGoodAverage = weightAverage
+            do {
+                optimizer.learningRate = learningRate(epochIndex: history.count - schedule.start, of: schedule.span, stepSize: schedule.stepSize)
+                Runtime.manualSeed(config.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+                let result = try runEpoch(epoch: epoch, batcher: batcher, events: events, shouldStop: shouldStop)
+                switch result {
+                case .diverged(let message):
+                    try lastGood.restore(model: model, optimizer: optimizer)
+                    return TrainingOutcome(records: records, reason: .diverged(message), restoredEpoch: history.last?.epoch)
+                case .cancelled:
+                    return TrainingOutcome(records: records, reason: .cancelled, restoredEpoch: nil)
+                case .finished(var record):
+                    if !dataset.indices(in: .validation).isEmpty {
+                        let validation = try validationScores()
+                        record.validationLoss = validation.loss
+                        record.validationAccuracy = validation.metrics.accuracy
+                        record.validationMacroF1 = validation.metrics.f1Macro
+                    }
+                    record.seconds = Date().timeIntervalSince(started)
+                    history.append(record)
+                    records.append(record)
+                    events?(.epochFinished(record))
+                    if try monitor.update(score: record.validationMacroF1, epoch: epoch, model: model) {
+                        try monitor.restoreBest(into: model)
+                        return TrainingOutcome(records: records, reason: .earlyStopped(bestEpoch: monitor.bestEpoch ?? epoch), restoredEpoch: monitor.bestEpoch)
+                    }
+                }
+            } catch let failure as DistributedError where dataParallel != nil {
+                let named = dataParallel?.namingLostRanks(failure) ?? failure
+                guard !records.isEmpty else { throw named }
+                // A lost rank keeps the epochs that finished (see `TrainingFault`): back to the state after the last.
                 try lastGood.restore(model: model, optimizer: optimizer)
-                return TrainingOutcome(records: records, reason: .diverged(message), restoredEpoch: history.last?.epoch)
-            case .cancelled:
-                return TrainingOutcome(records: records, reason: .cancelled, restoredEpoch: nil)
-            case .finished(var record):
-                if !dataset.indices(in: .validation).isEmpty {
-                    let validation = try validationScores()
-                    record.validationLoss = validation.loss
-                    record.validationAccuracy = validation.metrics.accuracy
-                    record.validationMacroF1 = validation.metrics.f1Macro
-                }
-                record.seconds = Date().timeIntervalSince(started)
-                history.append(record)
-                records.append(record)
-                events?(.epochFinished(record))
-                if try monitor.update(score: record.validationMacroF1, epoch: epoch, model: model) {
-                    try monitor.restoreBest(into: model)
-                    return TrainingOutcome(records: records, reason: .earlyStopped(bestEpoch: monitor.bestEpoch ?? epoch), restoredEpoch: monitor.bestEpoch)
-                }
+                weightAverage = lastGoodAverage
+                throw TrainingFault(cause: named, records: records, requested: epochs)
             }
         }
         var restored: Int?

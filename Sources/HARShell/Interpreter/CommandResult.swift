@@ -15,10 +15,12 @@ public struct CommandResult: Sendable, Equatable {
         self.fields = fields
     }
 
-    /// The failure result of `command` for `error`: `ok` false, `error`, and `position` when known.
+    /// The failure result of `command` for `error`: `ok` false, `error`, `position` when known, and what a command
+    /// that failed part-way kept (`ShellError.Kept`).
     public init(command: String, error: ShellError) {
         var fields: [(String, JSONValue)] = [("error", .string(error.message))]
         if let position = error.position { fields.append(("position", .int(position))) }
+        if let kept = error.kept { fields += kept.fields }
         self.init(command: command, ok: false, fields: fields)
     }
 

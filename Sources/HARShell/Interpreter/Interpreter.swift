@@ -54,6 +54,10 @@ public final class Interpreter {
     public var workerLaunch: WorkerLaunch?
     /// This session's workers (`set workers N`), if any; while there are, `dataParallel` is their job's rank 0.
     var workers: WorkerPool?
+    // distfault
+    /// Why the session stopped its workers after a command failed on them (a worker lost), until the next
+    /// `set workers`: `status` says it.
+    var workersStopped: String?
 
     var scriptDepth = 0
     /// How the running command goes into the history and the recording; a command sets it when what it did differs
@@ -160,12 +164,22 @@ public final class Interpreter {
             // A command that is not one transaction (`run`: the commands of the script before its failing one keep
             // their effect, each a transaction of its own, as when the script's lines are typed one by one) keeps
             // what it did.
-            if type?.isTransaction ?? true { session = saved }
+            // A command that failed part-way but keeps what it finished (`ShellError.kept`) keeps it too.
             let shellError = error as? ShellError ?? ShellError("\(error)")
+            if type?.isTransaction ?? true, shellError.kept == nil { session = saved }
             report(shellError, command: type?.spec.name ?? command.name, source: source, origin: origin)
             remember(command, succeeded: false, replayable: false)
+            if let kept = shellError.kept { remember(kept.replay) }
             return .failure
         }
+    }
+
+    /// Adds what a failed command kept (`ShellError.kept`, replayed by a line such as `train 3`) to the history and the
+    /// recording, as a replayable line: a script replaying the session then makes the state it kept.
+    private func remember(_ kept: String) {
+        guard scriptDepth == 0 else { return }
+        session.history.append(HistoryEntry(command: kept, succeeded: true, replayable: true))
+        appendToRecording(kept)
     }
 
     private func report(_ error: ShellError, command: String, source: String, origin: String?) {
@@ -179,12 +193,17 @@ public final class Interpreter {
         var written = command.written
         if succeeded, case .rewritten(let line) = replay { written = line }
         session.history.append(HistoryEntry(command: written, succeeded: succeeded, replayable: replayable))
-        guard succeeded, replayable, let target = session.recording else { return }
+        if succeeded, replayable { appendToRecording(written) }
+    }
+
+    /// Appends `line` to the script `record FILE` writes, if any; a failure stops the recording and says so.
+    private func appendToRecording(_ line: String) {
+        guard let target = session.recording else { return }
         do {
-            try ScriptFile.append(written + "\n", to: target)
+            try ScriptFile.append(line + "\n", to: target)
         } catch {
             session.recording = nil
-            output.error(ShellError("recording stopped: \(error)"), source: written, origin: nil)
+            output.error(ShellError("recording stopped: \(error)"), source: line, origin: nil)
         }
     }
 

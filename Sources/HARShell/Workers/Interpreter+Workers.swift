@@ -32,6 +32,7 @@ extension Interpreter {
         let timeout = try WorkerLaunch.timeout(workerLaunch?.environment ?? [:])
         let previous = "\(workers.map { $0.count + 1 } ?? 1)"
         stopWorkers()
+        workersStopped = nil
         if count > 1 {
             let pool: WorkerPool
             if let endpoint {
@@ -101,8 +102,8 @@ extension Interpreter {
         } catch let error as ShellError {
             throw ShellError(error.message, at: arguments.command.offset)
         } catch {
-            stopWorkers(grace: 0)
             let problems = (error as? WorkerPoolFailure)?.problems.joined(separator: "; ") ?? "\(error)"
+            stopWorkers(grace: 0, because: problems, pool: pool)
             throw ShellError(problems + "; " + Self.restartAdvice(pool), at: arguments.command.offset)
         }
         var failure: Error?
@@ -112,22 +113,47 @@ extension Interpreter {
             outcome = WorkerPool.Outcome(problems: ["the workers' answers could not be read: \(error)"], mustStop: true)
         }
         if outcome.mustStop {
-            stopWorkers(grace: 0)
+            stopWorkers(grace: 0, because: outcome.problems.isEmpty ? "`\(spec.name)` failed on the ranks" : outcome.problems.joined(separator: "; "),
+                        pool: pool)
         } else if failure == nil {
             pool.mirror(session, after: spec.name)
         }
         let said = (outcome.problems + (outcome.mustStop ? [Self.restartAdvice(pool)] : [])).joined(separator: "; ")
         if let failure {
             guard !said.isEmpty else { throw failure }
-            let shell = failure as? ShellError ?? ShellError((failure as? any HARKitError)?.message ?? "\(failure)")
-            throw ShellError(shell.message + "; " + said, at: shell.position)
+            // The same error (its position, and what a `train` cut short kept) saying what happened on the workers.
+            var shell = failure as? ShellError ?? ShellError((failure as? any HARKitError)?.message ?? "\(failure)")
+            shell.message += "; " + said
+            if let kept = shell.kept { recordCause(shell.message, ofRun: kept.run) }
+            throw shell
         }
         if !said.isEmpty { output.warning(said) }
     }
 
+    /// Makes `message`, which names the lost worker, the reason the store gives for session run `id`'s failed end
+    /// (its recorder ended it with the collective's failure, before the workers' answers named the worker).
+    private func recordCause(_ message: String, ofRun id: Int) {
+        guard let runStore, let run = session.runs.first(where: { $0.id == id }), let storeID = run.storeID else { return }
+        do {
+            try runStore.finish(storeID, RunEnd(status: .failed, message: message, trainSeconds: run.trainSeconds))
+        } catch {
+            output.warning("run \(id) is recorded without the worker that failed: \(error)")
+        }
+    }
+
+    /// Stops the workers after a command failed on them, remembering why for `status` (`workersStopped`) until the
+    /// next `set workers`.
+    private func stopWorkers(grace: TimeInterval, because problems: String, pool: WorkerPool) {
+        stopWorkers(grace: grace)
+        workersStopped = "stopped after a failure (\(problems)) — " + Self.restarting(pool)
+    }
+
+    /// That the session stopped its workers, and what to type to get them back.
+    private static func restartAdvice(_ pool: WorkerPool) -> String { "the workers are stopped — " + restarting(pool) }
+
     /// What to type to get the workers back after the session stopped them.
-    private static func restartAdvice(_ pool: WorkerPool) -> String {
-        "the workers are stopped — `set workers \(pool.count + 1)\(pool.areLocal ? "" : " listen=…")` starts them again"
+    private static func restarting(_ pool: WorkerPool) -> String {
+        "`set workers \(pool.count + 1)\(pool.areLocal ? "" : " listen=…")` starts them again"
     }
 
     /// Where `listen=` hosts the job: `HOST:PORT`, or `PORT` alone (every address of this machine; workers join it by

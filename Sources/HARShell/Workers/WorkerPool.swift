@@ -193,7 +193,9 @@ final class WorkerPool {
         let failed = done.replies.sorted { $0.key < $1.key }.compactMap { rank, reply in reply.error.map { (rank, $0) } }
         let problems = done.missing + failed.filter { $0.1 != said }.map { "\(describe($0.0)): \($0.1)" }
         let outOfStep = failure == nil ? !failed.isEmpty : failed.count < done.replies.count
-        return Outcome(problems: problems, mustStop: !done.missing.isEmpty || failure is DistributedError || outOfStep)
+        // A `train` cut short by a lost rank fails with what it kept (`ShellError.kept`): a distributed failure too.
+        let distributed = failure is DistributedError || (failure as? ShellError)?.kept != nil
+        return Outcome(problems: problems, mustStop: !done.missing.isEmpty || distributed || outOfStep)
     }
 
     /// Ends the workers: posts `quit`, waits up to `grace` seconds for each to say goodbye (or, started here, to end),

@@ -10,9 +10,12 @@ struct WorkersStatus {
     var address: String?
     /// The workers' process ids, in rank order.
     var pids: [Int] = []
+    /// Why the session stopped its workers after a failure, when it did and no `set workers` came since.
+    var stopped: String?
 
     /// The workers of `interpreter`'s session.
     init(_ interpreter: Interpreter) {
+        stopped = interpreter.workersStopped
         guard let pool = interpreter.workers else { return }
         ranks = pool.count + 1
         summary = pool.summary
@@ -20,13 +23,17 @@ struct WorkersStatus {
         pids = pool.members.map { Int($0.pid) }
     }
 
-    /// `none (set workers N trains on N ranks)`, or `3 ranks: this session and 2 workers on this machine (…)`.
+    /// `none (set workers N trains on N ranks)`, `none: stopped after a failure (…) — `set workers 2` starts them
+    /// again`, or `3 ranks: this session and 2 workers on this machine (…)`.
     var line: String {
-        summary.map { "\(ranks) ranks: this session and \($0)" } ?? "none (`set workers N` trains on N ranks, this session one of them)"
+        if let summary { return "\(ranks) ranks: this session and \(summary)" }
+        return stopped.map { "none: \($0)" } ?? "none (`set workers N` trains on N ranks, this session one of them)"
     }
 
-    /// `workers` (the ranks, 1 when none), `worker_address` (null when none), `worker_pids`.
+    /// `workers` (the ranks, 1 when none), `worker_address` (null when none), `worker_pids`, `workers_stopped` (why
+    /// the session stopped its workers after a failure; null when it did not).
     var fields: [(String, JSONValue)] {
-        [("workers", .int(ranks)), ("worker_address", address.map(JSONValue.string) ?? .null), ("worker_pids", .array(pids.map(JSONValue.int)))]
+        [("workers", .int(ranks)), ("worker_address", address.map(JSONValue.string) ?? .null), ("worker_pids", .array(pids.map(JSONValue.int))),
+         ("workers_stopped", stopped.map(JSONValue.string) ?? .null)]
     }
 }

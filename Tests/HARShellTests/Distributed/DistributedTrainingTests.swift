@@ -66,7 +66,7 @@ final class DistributedTrainingTests: IsolatedTestCase {
 
     /// A rank killed (SIGKILL) mid-training: rank 0 stops with a message naming the failed step, within the bound
     /// (HARLAB_DIST_TIMEOUT, 10 s here; the closed connection is seen at once), exits 1, and its run is recorded as
-    /// failed — never a hang.
+    /// failed with the epochs that finished, which rank 0 says it kept, and the lost rank named — never a hang.
     func testAKilledRankStopsTheOthersWithinTheBound() throws {
         let job = try RankProcesses(worldSizes: [2, 2], timeout: 10, arguments: ["--json"]) { _ in
             "\(Self.load); model sa width=2 depth=1; set batch 32; train 500"
@@ -82,6 +82,10 @@ final class DistributedTrainingTests: IsolatedTestCase {
         let runs = try RunStore(url: job.store).runs()
         XCTAssertEqual(runs.map(\.status), [.failed], job.transcript)
         XCTAssertGreaterThanOrEqual(runs.first?.epochCount ?? 0, 1, "the epochs before the failure are kept")
+        XCTAssertTrue(job.ranks[0].errors.contains("kept the weights after epoch \(runs.first?.epochCount ?? 0) of 500"),
+                      "rank 0 keeps the finished epochs and says so — " + job.transcript)
+        XCTAssertTrue(job.ranks[0].errors.contains("rank 1 gave no sign of life for 3 s after the failure"), "the lost rank is named — " + job.transcript)
+        XCTAssertTrue(runs.first?.message?.contains("rank 1 gave no sign of life") == true, "and recorded — \(runs.first?.message ?? "")")
     }
 
     /// Ctrl-C (SIGINT) on one rank only: the stop travels in the next step's all-reduce, so both ranks end the

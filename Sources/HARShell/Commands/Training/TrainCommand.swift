@@ -151,6 +151,15 @@ private extension Interpreter {
                     emit(TrainCommand.Epoch(record: record))
                 }
             }, shouldStop: shouldStop)
+        } catch let fault as TrainingFault {
+            // A lost rank: the trainer kept the finished epochs, so the session keeps them in its run (the recorder
+            // has ended the store's run as failed with them and the cause), and the command fails saying so.
+            output.progress(nil)
+            keep(fault.records, in: run, isNew: isNewRun)
+            var error = ShellError(fault.message)
+            error.kept = ShellError.Kept(replay: "train \(fault.records.count)" + (continuing ? " continue" : ""), epochs: fault.records.count,
+                                         epoch: fault.keptEpoch, run: run.id)
+            throw error
         } catch {
             // The trainer has undone the call and the interpreter restores the session; the recorder has ended the
             // store's run as failed (with the epochs that finished) instead of leaving it `running`.
@@ -159,13 +168,19 @@ private extension Interpreter {
         }
         output.progress(nil)
         recorder.end(after: outcome)
-        run.epochs += outcome.records
         run.stopped = outcome.reason
-        run.evaluation = nil
-        if isNewRun { session.runs.append(run) } else { session.runs[session.runs.count - 1] = run }
+        keep(outcome.records, in: run, isNew: isNewRun)
         if outcome.reason == .cancelled {
             replay = outcome.records.isEmpty ? .omitted : .rewritten("train \(outcome.records.count)" + (continuing ? " continue" : ""))
         }
         return .trained(TrainCommand.Trained(outcome: outcome, run: run.id))
+    }
+
+    /// Adds `records` to `run` (its evaluation, of earlier weights, dropped) and makes it the session's latest run.
+    private func keep(_ records: [EpochRecord], in run: SessionRun, isNew: Bool) {
+        var run = run
+        run.epochs += records
+        run.evaluation = nil
+        if isNew { session.runs.append(run) } else { session.runs[session.runs.count - 1] = run }
     }
 }
