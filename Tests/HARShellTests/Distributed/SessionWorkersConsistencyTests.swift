@@ -8,7 +8,8 @@ import XCTest
 /// when the workers' weights are not the session's. Real `har` processes on loopback; each test starts a session
 /// with one worker and trains for an epoch or two (about 15–30 s each on a busy 2-core machine).
 final class SessionWorkersConsistencyTests: IsolatedTestCase {
-    private static let recipe = "load synthetic window=32 overlap=0; model sa width=2 depth=1; set batch 64; set seed 5; set amp off"
+    /// The seed first: it takes effect at the next `load` and `model`, so both trainings start from the same state.
+    private static let recipe = "set seed 5; load synthetic window=32 overlap=0; model sa width=2 depth=1; set batch 64; set amp off"
 
     /// `run FILE` whose script trains: its `train 1` runs on both ranks, as the same `train 1` typed afterwards over the
     /// same recipe does (their losses are bitwise equal: one data-parallel job each time); the worker is neither
