@@ -168,14 +168,8 @@ public final class DataParallel {
     /// Checks that every rank holds bitwise the same weights after `epoch`.
     /// - Throws: `DistributedError` naming the ranks whose weights differ from rank 0's.
     func checkSameWeights(_ model: any HARModel, epoch: Int) throws {
-        let checksum = try Tensor.checksum(of: model.parameters)
-        let mine = try Tensor([Int64(bitPattern: checksum)])
-        let all = try collective("comparing the weights after epoch \(epoch)") { try group.allGather(mine) }
-        let sums = try all.scalars(as: Int64.self)
-        let differing = sums.indices.filter { sums[$0] != sums[0] }
-        guard differing.isEmpty else {
-            throw DistributedError("after epoch \(epoch) the weights of rank \(differing.map(String.init).joined(separator: ", ")) "
-                                   + "differ from rank 0's (checksums \(sums.map { String(UInt64(bitPattern: $0), radix: 16) }))")
+        if let differing = try differingWeights(of: model, doing: "comparing the weights after epoch \(epoch)") {
+            throw DistributedError("after epoch \(epoch) \(differing)")
         }
     }
 

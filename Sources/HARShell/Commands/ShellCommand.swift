@@ -15,6 +15,8 @@ protocol ShellCommand {
     static var endsSession: Bool { get }
     /// Checks that the spec cannot state, made before the spec's own (default: none).
     static func validate(_ arguments: Arguments) throws
+    /// How it runs in a session with workers (`set workers N`), given its checked arguments (default `.alone`).
+    static func workerSharing(_ arguments: Arguments) -> WorkerSharing
     /// The command with its arguments, already checked against `spec`.
     init(arguments: Arguments)
     /// What `run(in:)` returns: the command's result as one value that renders as text and as `--json`.
@@ -29,4 +31,5 @@ extension ShellCommand {
     static var isTransaction: Bool { true }
     static var endsSession: Bool { false }
     static func validate(_ arguments: Arguments) throws {}
+    static func workerSharing(_ arguments: Arguments) -> WorkerSharing { .alone }
 }

@@ -157,7 +157,7 @@ public final class Interpreter {
             let outerReplay = replay  // a command of `run FILE` must not change how `run FILE` itself replays
             replay = .asTyped
             defer { replay = outerReplay }
-            try onWorkers(type.spec, arguments) { emit(try type.init(arguments: arguments).run(in: self)) }
+            try onWorkers(type.workerSharing(arguments), arguments) { emit(try type.init(arguments: arguments).run(in: self)) }
             remember(command, succeeded: true, replayable: type.spec.replayable && replay != .omitted)
             return type.endsSession ? .quit : .success
         } catch {

@@ -4,10 +4,6 @@ import HARKit
 /// A session with workers (`set workers N`): starting and stopping them, and running the commands they share on
 /// every rank at once.
 extension Interpreter {
-    /// The commands a session's workers run with it: those that train on the ranks of a job (`train seeds=N`
-    /// trains its fresh models here alone), and `eval` (in shares) while the workers' weights are the session's.
-    static let workerCommands: Set<String> = ["train", "cv", "tune", "eval"]
-
     /// `set workers N [listen=HOST:PORT|PORT] [wait=SECONDS]`: makes this session rank 0 of an N-rank job, with
     /// N − 1 workers started here on loopback, or (`listen=`) waited for from other machines; `set workers 1` ends them.
     func setWorkers(_ arguments: Arguments) throws -> SetCommand.Change {
@@ -69,17 +65,26 @@ extension Interpreter {
         if threadBudget != nil { _ = try? applyThreadSetting() }
     }
 
-    /// Runs one command (`body`) here and, when this session has workers and the command is one they share, on every
-    /// worker at the same time (any other command runs here with no job: `dataParallel` is nil meanwhile, so that
-    /// nothing in it waits for the workers): the workers first adopt the session's state (a worker that cannot fails the command
-    /// before anything runs), then all ranks run it, then the session gathers how it went on each. A worker that
-    /// failed or vanished is reported here; when the ranks may be out of step (a worker gone or silent, a collective
-    /// that failed, ranks that disagree on success) the session stops its workers and says so.
-    func onWorkers(_ spec: CommandSpec, _ arguments: Arguments, _ body: () throws -> Void) throws {
+    /// Runs one command (`body`) here and, when this session has workers and the command's `sharing` says so, on every
+    /// worker at the same time (a command that runs here alone does so with no job: `dataParallel` is nil meanwhile, so
+    /// that nothing in it waits for the workers; a command that runs commands, `run FILE`, keeps the job, and each of its
+    /// commands comes here in turn): the workers first adopt the session's state (a worker that cannot fails the command
+    /// before anything runs), then all ranks run it, then the session gathers how it went on each and records what
+    /// it left in the workers' models. A worker that failed or vanished is reported here; when the ranks may be out of
+    /// step (a worker gone or silent, a collective that failed, ranks that disagree on success) the session stops its
+    /// workers and says so.
+    func onWorkers(_ sharing: WorkerSharing, _ arguments: Arguments, _ body: () throws -> Void) throws {
         guard let pool = workers else { return try body() }
-        guard Interpreter.workerCommands.contains(spec.name), !(spec.name == "train" && arguments.option("seeds") != nil),
-              spec.name != "eval" || (pool.weightsInStep && session.model.map { $0 as AnyObject } === pool.mirroredModelObject) else {
-            // Not the workers' command: it runs here alone, with no job to meet (an `eval` would wait for them).
+        let leaves: WorkerWeights
+        switch sharing {
+        case .byItsCommands:
+            return try body()
+        case .everyRank(let weights):
+            leaves = weights
+        case .everyRankWhileWeightsInStep where pool.weightsInStep && session.model.map({ $0 as AnyObject }) === pool.mirroredModelObject:
+            leaves = .untouched
+        case .alone, .everyRankWhileWeightsInStep:
+            // It runs here alone, with no job to meet (an `eval` would wait for the workers).
             // (`set workers` itself replaces or ends the job: then there is nothing to put back.)
             let job = dataParallel
             dataParallel = nil
@@ -90,14 +95,14 @@ extension Interpreter {
             throw ShellError("the workers cannot load the current dataset (it did not come from `load`): `load` it first",
                              at: arguments.command.offset)
         }
-        if spec.name == "train", let trainer = session.trainer, trainer !== pool.mirroredTrainer, trainer.scheduleEpochsDone != nil,
+        if leaves == .trainedInStep, let trainer = session.trainer, trainer !== pool.mirroredTrainer, trainer.scheduleEpochsDone != nil,
            (try? TrainCommand.countAndContinuation(arguments))?.continuing == true {
             throw ShellError("`continue` cannot go on with a learning-rate schedule begun without these workers: "
                              + "`train N` starts the schedule afresh on every rank", at: arguments.command.offset)
         }
         let number: Int
         do {
-            let job = pool.job(for: arguments.command.written, in: session, epochScale: epochScale, continuesTrainer: spec.name == "train")
+            let job = pool.job(for: arguments.command.written, in: session, epochScale: epochScale, continuesTrainer: leaves == .trainedInStep)
             number = try pool.dispatch(job, trainer: session.trainer, shouldStop: shouldStop)
         } catch let error as ShellError {
             throw ShellError(error.message, at: arguments.command.offset)
@@ -106,6 +111,7 @@ extension Interpreter {
             stopWorkers(grace: 0, because: problems, pool: pool)
             throw ShellError(problems + "; " + Self.restartAdvice(pool), at: arguments.command.offset)
         }
+        let modelBefore = session.model.map { $0 as AnyObject }
         var failure: Error?
         do { try body() } catch { failure = error }
         let outcome: WorkerPool.Outcome
@@ -113,10 +119,11 @@ extension Interpreter {
             outcome = WorkerPool.Outcome(problems: ["the workers' answers could not be read: \(error)"], mustStop: true)
         }
         if outcome.mustStop {
-            stopWorkers(grace: 0, because: outcome.problems.isEmpty ? "`\(spec.name)` failed on the ranks" : outcome.problems.joined(separator: "; "),
+            stopWorkers(grace: 0, because: outcome.problems.isEmpty ? "`\(arguments.command.name)` failed on the ranks" : outcome.problems.joined(separator: "; "),
                         pool: pool)
-        } else if failure == nil {
-            pool.mirror(session, after: spec.name)
+        } else if failure == nil, leaves == .trainedInStep
+                    || leaves == .replacedWhenKept && session.model.map({ $0 as AnyObject }) !== modelBefore {
+            pool.mirror(session)
         }
         let said = (outcome.problems + (outcome.mustStop ? [Self.restartAdvice(pool)] : [])).joined(separator: "; ")
         if let failure {

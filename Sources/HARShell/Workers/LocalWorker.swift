@@ -22,10 +22,17 @@ final class LocalWorker {
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             // Empty at the end of the stream: stop listening, or the handler would be called again and again.
-            if data.isEmpty { handle.readabilityHandler = nil } else { errors.append(data) }
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                errors.end()
+            } else {
+                errors.append(data)
+            }
         }
         process.standardError = pipe
         try process.run()
+        // The worker holds the write end now; this process's copy, left open, would keep the stream from ever ending.
+        try? pipe.fileHandleForWriting.close()
     }
 
     /// Its process id.
@@ -34,12 +41,13 @@ final class LocalWorker {
     /// Whether it still runs.
     var isRunning: Bool { process.isRunning }
 
-    /// How it ended, in words, with what it said on standard error (`was killed by signal 9`).
+    /// How it ended, in words, with what it said on standard error (`was killed by signal 9`); waits up to 1 s for
+    /// the end of that stream, whose last bytes may still be on their way when the process has ended.
     var ending: String {
         guard !process.isRunning else { return "is still running" }
         let how = process.terminationReason == .uncaughtSignal
             ? "was killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
-        let said = errors.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let said = errors.text(waiting: 1).trimmingCharacters(in: .whitespacesAndNewlines)
         return how + (said.isEmpty ? "" : ": \(said)")
     }
 
@@ -52,24 +60,37 @@ final class LocalWorker {
     }
 }
 
-/// The end of a stream, kept as it arrives from another thread (at most `limit` bytes).
+/// The end of a stream, kept as it arrives from another thread (at most `limit` bytes), and whether the stream ended.
 private final class ErrorTail: @unchecked Sendable {
-    private let lock = NSLock()
+    private let condition = NSCondition()
     private var bytes = Data()
     private let limit = 4096
+    /// Whether the stream ended, or a reader stopped waiting for its end (later readers then do not wait again).
+    private var ended = false
 
     /// Appends `data`, dropping the oldest bytes past the limit.
     func append(_ data: Data) {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         bytes.append(data)
         if bytes.count > limit { bytes = bytes.suffix(limit) }
     }
 
-    /// What was kept, as text.
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
+    /// Marks the end of the stream.
+    func end() {
+        condition.lock()
+        defer { condition.unlock() }
+        ended = true
+        condition.broadcast()
+    }
+
+    /// What was kept, as text, once the stream has ended or `seconds` have passed.
+    func text(waiting seconds: TimeInterval) -> String {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(seconds)
+        while !ended, condition.wait(until: deadline) {}
+        ended = true
         return String(decoding: bytes, as: UTF8.self)
     }
 }

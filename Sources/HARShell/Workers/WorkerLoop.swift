@@ -66,12 +66,38 @@ final class WorkerLoop {
             ready.error = (error as? any HARKitError)?.message ?? (error as? ShellError)?.message ?? "\(error)"
         }
         try answer("job/\(number)/ready", ready)
-        while try parallel.count("job/\(number)/decided") == 0 { Thread.sleep(forTimeInterval: 0.02) }
-        guard try parallel.message("job/\(number)/go") == Data([1]) else { return }
+        try parallel.count("job/\(number)/readied", adding: 1)
+        guard try decision(on: number, command: job.command) else { return }
         sink.clear()
         let outcome = interpreter.execute(job.command)
         let failure = sink.errors.isEmpty ? "'\(job.command)' failed" : sink.errors.joined(separator: "; ")
         try answer("job/\(number)/done", WorkerReply(error: outcome == .failure ? failure : nil))
+    }
+
+    /// Waits for the session's word whether job `number` (`command`) runs: true to run it; false when the session said
+    /// not to, or moved on to a newer job (its dispatch failed after posting this one, and it then stops its workers
+    /// with a `quit` job, which the worker takes next).
+    /// - Throws: `DistributedError` when the store is gone, or when no word came within the job timeout of every
+    ///   worker being ready (the session decides as soon as all are), or within the session's readiness wait plus
+    ///   the timeout of this worker being ready when another never got ready.
+    private func decision(on number: Int, command: String) throws -> Bool {
+        let timeout = parallel.launch.timeout
+        var bound = WorkerPool.readinessWait(timeout) + timeout
+        var deadline = Date().addingTimeInterval(bound)
+        var everyoneReady = false
+        while try parallel.count("job/\(number)/decided") == 0 {
+            if try parallel.count("jobs") > number { return false }
+            if !everyoneReady, try parallel.count("job/\(number)/readied") >= parallel.worldSize - 1 {
+                everyoneReady = true
+                bound = timeout
+                deadline = min(deadline, Date().addingTimeInterval(timeout))
+            }
+            guard Date() < deadline else {
+                throw DistributedError("the session did not say within \(String(format: "%g", bound)) s whether to run job \(number) (\(command))")
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return try parallel.message("job/\(number)/go") == Data([1])
     }
 
     /// Posts `reply` as this rank's answer under `key`, then marks it posted (the session polls the mark).

@@ -41,21 +41,25 @@ final class WorkerPool {
     /// The session's model that the workers' models stand for, and the number telling them to rebuild.
     private weak var mirroredModel: AnyObject?
     private var generation = 0
-    /// Whether the workers' models hold the session's model's weights (since a `train` or `tune` every rank
-    /// finished; not after a new model, which the workers build with fresh weights).
+    /// Whether the workers' models hold the session's model's weights (since a `train` every rank finished, or a
+    /// `tune` that kept its best trial; not after a new model, which the workers build with fresh weights, nor after
+    /// an `eval` found the ranks' weight checksums differing).
     private(set) var weightsInStep = false
     /// The session's trainer whose optimizer state the workers' trainers hold too (made or last used by a `train`
     /// every rank finished, or the best trial's a `tune` sent every rank).
     weak var mirroredTrainer: Trainer?
 
-    /// Records that every rank finished a command in `session`'s state: after `train` the workers' trainers are the
-    /// session's; after `tune` every rank holds the best trial's model and trainer (the tuner sends it to all).
-    func mirror(_ session: Session, after command: String) {
-        guard command == "train" || command == "tune" else { return }
+    /// Records that every rank finished a command that left it holding `session`'s model and trainer (a `train`
+    /// they shared, or a `tune` that kept its best trial, which the tuner sends to all: see `WorkerWeights`).
+    func mirror(_ session: Session) {
         mirroredTrainer = session.trainer
         mirroredModel = session.model.map { $0 as AnyObject }
         weightsInStep = true
     }
+
+    /// Records that the workers' weights turned out not to be the session's (an `eval` compared the ranks' weight
+    /// checksums): later `eval`s run in the session alone until a shared `train` or kept `tune` brings them in step.
+    func weightsDiffer() { weightsInStep = false }
 
     /// The session's model the workers' models stand for, if it still exists.
     var mirroredModelObject: AnyObject? { mirroredModel }
@@ -171,7 +175,7 @@ final class WorkerPool {
         if let trainerBytes { try parallel.post("job/\(number)/trainer", trainerBytes) }
         try parallel.post("job/\(number)", try JSONEncoder().encode(job))
         try parallel.count("jobs", adding: 1)
-        let ready = try gather("job/\(number)/ready", within: max(120, timeout), shouldStop: shouldStop)
+        let ready = try gather("job/\(number)/ready", within: WorkerPool.readinessWait(timeout), shouldStop: shouldStop)
         let refusals = ready.replies.sorted { $0.key < $1.key }.compactMap { rank, reply in
             reply.error.map { "\(describe(rank)) cannot take this session's state: \($0)" }
         }
@@ -183,6 +187,10 @@ final class WorkerPool {
         if !refusals.isEmpty { throw ShellError(refusals.joined(separator: "; ")) }
         return number
     }
+
+    /// How long a session waits for every worker to adopt a job's state: 120 s, or the job timeout if longer (a first
+    /// `load` may take a while).
+    static func readinessWait(_ timeout: TimeInterval) -> TimeInterval { max(120, timeout) }
 
     /// Gathers how job `number` went on every worker, after it ran here and `failure` (nil: it succeeded); waits up
     /// to `timeout` + 5 s (a worker whose collective failed learns it within `timeout`), less when a local worker

@@ -40,6 +40,34 @@ final class DistributedEvaluationTests: IsolatedTestCase {
         }
     }
 
+    /// Ranks whose weights differ (rank 0 and rank 1 load different checkpoints) do not split the split between them:
+    /// the ranks compare weight checksums first, every rank evaluates its own model alone, and rank 0 says so and
+    /// reports exactly what one process evaluating its checkpoint reports (a split evaluation would mix the two
+    /// models' predictions).
+    func testEvalOverRanksWithDifferentWeightsIsNotSharded() throws {
+        let folder = temporaryFolder()
+        let first = folder.appendingPathComponent("first.ckpt").path, second = folder.appendingPathComponent("second.ckpt").path
+        let trained = try HarBinary.run(["--no-rc", "--quiet", "-c",
+                                         "\(Self.load); model sa width=2 depth=1; set seed 4; set batch 64; train 1; save model \(first); "
+                                         + "model sa width=2 depth=1; set seed 9; train 1; save model \(second)"])
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let alone = try HarBinary.run(["--no-rc", "--quiet", "--json", "-c", "\(Self.load); load model \(first); eval"])
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        let expected = try XCTUnwrap(try Self.evaluation(alone.stdout), alone.stdout)
+
+        let job = try RankProcesses(worldSizes: [2, 2], arguments: ["--json"]) { rank in
+            "\(Self.load); load model \(rank == 0 ? first : second); eval"
+        }
+        try job.wait()
+        XCTAssertEqual(job.ranks.map(\.status), [0, 0], job.transcript)
+        let measured = try XCTUnwrap(try Self.evaluation(job.ranks[0].output), job.transcript)
+        XCTAssertEqual(measured["ranks"] as? Int, 1, "rank 0 evaluated alone")
+        XCTAssertTrue(job.ranks[0].errors.contains("the weights of rank 1 differ from rank 0's"), job.transcript)
+        for key in ["accuracy", "f1_macro", "confusion", "per_subject"] {
+            XCTAssertEqual(Self.canonical(measured[key]), Self.canonical(expected[key]), "\(key):\n" + job.transcript)
+        }
+    }
+
     /// The `eval` object of a `--json` output.
     private static func evaluation(_ output: String) throws -> [String: Any]? {
         try output.split(separator: "\n").compactMap { line in

@@ -208,7 +208,7 @@ final class SessionWorkersTests: IsolatedTestCase {
     }
 
     /// The `--json` results of `command` in `output`, in order.
-    private static func results(_ output: String, _ command: String) -> [[String: Any]] {
+    static func results(_ output: String, _ command: String) -> [[String: Any]] {
         output.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   object["command"] as? String == command else { return nil }

@@ -22,6 +22,9 @@ struct RunCommand: ShellCommand {
     /// The script's commands are transactions of their own: those before its failing one keep their effect.
     static let isTransaction = false
 
+    /// Each command of the script goes to the workers or not as the same command typed would.
+    static func workerSharing(_ arguments: Arguments) -> WorkerSharing { .byItsCommands }
+
     func run(in shell: Interpreter) throws -> Ran { try shell.runScript(arguments) }
 }
 

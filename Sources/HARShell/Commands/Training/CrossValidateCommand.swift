@@ -43,6 +43,9 @@ struct CrossValidateCommand: ShellCommand {
     let arguments: Arguments
 
     func run(in shell: Interpreter) throws -> Validated { try shell.crossValidate(arguments) }
+
+    /// On every rank, each fold trained whole on one; the session's model stays as it was.
+    static func workerSharing(_ arguments: Arguments) -> WorkerSharing { .everyRank(leaves: .untouched) }
 }
 
 private extension Interpreter {

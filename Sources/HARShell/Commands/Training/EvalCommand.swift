@@ -82,6 +82,9 @@ struct EvalCommand: ShellCommand {
     let arguments: Arguments
 
     func run(in shell: Interpreter) throws -> Evaluation { try shell.evaluate(arguments) }
+
+    /// On every rank, in shares, while the workers' weights are the session's.
+    static func workerSharing(_ arguments: Arguments) -> WorkerSharing { .everyRankWhileWeightsInStep }
 }
 
 private extension Interpreter {
@@ -93,7 +96,7 @@ private extension Interpreter {
         if session.modelIsUntrained {
             output.warning("\(model.spec) has never been trained: expect chance accuracy (run 'train' first)")
         }
-        let result = try evaluateWithProgress(model, on: dataset, split: split, arguments: arguments)
+        let (result, ranks) = try evaluateWithProgress(model, on: dataset, split: split, arguments: arguments)
         let timing = try InferenceTiming.measure(model, repetitions: timingRepetitions, batch: 256)
         let subjects = SubjectScores(result, of: dataset)
         if var run = session.currentRun {
@@ -108,6 +111,6 @@ private extension Interpreter {
         session.lastEvaluation = result
         return EvalCommand.Evaluation(split: word, metrics: result.metrics, timing: timing, run: session.currentRun?.id,
                                       unrecorded: unrecordedEvaluationReason, trainedIn: session.currentRun?.precision,
-                                      subjects: subjects, ranks: dataParallel?.worldSize ?? 1)
+                                      subjects: subjects, ranks: ranks)
     }
 }

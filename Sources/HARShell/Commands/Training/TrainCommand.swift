@@ -75,6 +75,11 @@ struct TrainCommand: ShellCommand {
 
     func run(in shell: Interpreter) throws -> Output { try shell.train(arguments) }
 
+    /// On every rank, training the session's model in step; `seeds=N` trains its fresh models here alone.
+    static func workerSharing(_ arguments: Arguments) -> WorkerSharing {
+        arguments.option("seeds") == nil ? .everyRank(leaves: .trainedInStep) : .alone
+    }
+
     /// The epoch count (nil: `set epochs`) and whether `continue` was given, in either order.
     static func countAndContinuation(_ arguments: Arguments) throws -> (count: Int?, continuing: Bool) {
         var count: Int?, continuing = false

@@ -59,6 +59,9 @@ struct TuneCommand: ShellCommand {
     let arguments: Arguments
 
     func run(in shell: Interpreter) throws -> Tuned { try shell.tune(arguments) }
+
+    /// On every rank, the trials shared out; the best trial's model, when one is kept, reaches every rank.
+    static func workerSharing(_ arguments: Arguments) -> WorkerSharing { .everyRank(leaves: .replacedWhenKept) }
 }
 
 private extension Interpreter {
