@@ -75,6 +75,10 @@ final class CPUCapabilityCapTests: IsolatedTestCase {
             XCTAssertEqual(try CPUCapability.inLibTorch(), level, "libtorch takes a valid value as it is")
             XCTAssertLessThanOrEqual(FusedKernelISA.current.rawValue, level.rawValue)
             XCTAssertTrue(FusedKernelISA.available.allSatisfy { $0.rawValue <= level.rawValue })
+            if level < .avx512 {
+                XCTAssertThrowsError(try FusedKernelISA.force(.avx512), "a copy above the cap cannot be forced either")
+                try FusedKernelISA.force(nil)
+            }
         }
     }
 }
