@@ -11,12 +11,22 @@ epochs (harlab's per-epoch `windows_per_s` from `--json`; the reference's `epoch
 command (validation and run recording included) is timed as the wall time of `load; model; train` minus that of
 `load; model` in the same round. Rounds alternate the two tools; the ratio is harlab ÷ PyTorch of the median rates.
 
+`--caps none,avx2` runs each round once per instruction-set cap, both tools under the same environment: `avx2` sets
+every library's own cap variable (CAP_VARIABLES: libtorch's ATEN_CPU_CAPABILITY, oneDNN's ONEDNN_MAX_CPU_ISA and, for
+the oneDNN 2.6 of Debian's libtorch 1.13, DNNL_MAX_CPU_ISA, OpenBLAS's OPENBLAS_CORETYPE, MKL's
+MKL_ENABLE_INSTRUCTIONS), so an AVX-512 CPU computes with the instruction set of an AVX2-only one; `none` removes them.
+
 Run with a Python that has torch and numpy, from the package root after a release build:
   ~/peer/bin/python scripts/bench_train_defaults.py --har .build/release/har --model sa --shape dsads --windows 384
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
 import numpy as np
+
+# Each library's own variable capping its instruction set at AVX2 (PERFORMANCE.md checks each one takes effect).
+CAP_VARIABLES = {"avx2": {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "DNNL_MAX_CPU_ISA": "AVX2",
+                          "OPENBLAS_CORETYPE": "Haswell", "MKL_ENABLE_INSTRUCTIONS": "AVX2"},
+                 "none": {}}
 
 SHAPES = {"uci": (128, 9, 6), "wisdm": (200, 3, 6), "pamap2": (171, 36, 12), "dsads": (125, 45, 19), "oppo": (30, 113, 17)}
 
@@ -40,18 +50,25 @@ def run_har(har, folder, commands, env):
     return seconds, [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
-def run_reference(python, folder, model, epochs):
+def capped_environment(base, cap):
+    """`base` with every library's instruction-set cap variable set for `cap` (`none`: all of them removed)."""
+    env = {key: value for key, value in base.items() if key not in CAP_VARIABLES["avx2"]}
+    env.update(CAP_VARIABLES[cap])
+    return env
+
+
+def run_reference(python, folder, model, epochs, env):
     """The reference loop with PyTorch's default threads; returns its JSON line."""
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference_train.py")
     done = subprocess.run([python, script, folder, "--model", model, "--epochs", str(epochs + 1), "--threads", "0"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     if done.returncode != 0:
         sys.exit(f"reference_train.py failed ({done.returncode}): {done.stderr.strip()}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def cpu_name():
-    """The CPU's model name and the vector/bfloat16 flags that decide harlab's defaults, from /proc/cpuinfo."""
+def cpu_name(cap="none"):
+    """The CPU's model name and the vector/bfloat16 flags that decide harlab's defaults, from /proc/cpuinfo, and the cap."""
     try:
         text = open("/proc/cpuinfo").read()
     except OSError:
@@ -59,7 +76,8 @@ def cpu_name():
     name = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("model name")), "unknown")
     flags = next((line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), [])
     shown = [flag for flag in ("avx2", "avx512f", "avx512_bf16", "amx_bf16") if flag in flags]
-    return f"{name} ({', '.join(shown) or 'no AVX2'}, {os.cpu_count()} CPUs)"
+    capped = "" if cap == "none" else f", capped to {cap} by " + " ".join(f"{k}={v}" for k, v in CAP_VARIABLES[cap].items())
+    return f"{name} ({', '.join(shown) or 'no AVX2'}, {os.cpu_count()} CPUs{capped})"
 
 
 def main():
@@ -71,31 +89,42 @@ def main():
     p.add_argument("--windows", type=int, default=384, help="training windows")
     p.add_argument("--epochs", type=int, default=1, help="timed epochs (each side also trains one warm-up epoch first)")
     p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--caps", default="none", help="comma-separated instruction-set caps to alternate in each round: "
+                   + ", ".join(sorted(CAP_VARIABLES)))
     a = p.parse_args()
+    caps = a.caps.split(",")
+    for cap in caps:
+        if cap not in CAP_VARIABLES:
+            sys.exit(f"--caps: unknown cap {cap!r}; expected a comma-separated list of {', '.join(sorted(CAP_VARIABLES))}")
     with tempfile.TemporaryDirectory(prefix="harlab-train-bench-") as tmp:
         data = os.path.join(tmp, "windows")
         os.mkdir(data)
         write_windows(data, SHAPES[a.shape], a.windows, seed=0)
-        env = dict(os.environ, HAR_RUNS=os.path.join(tmp, "runs.sqlite"), HAR_DATA=tmp)
+        base_env = dict(os.environ, HAR_RUNS=os.path.join(tmp, "runs.sqlite"), HAR_DATA=tmp)
         setup = f"load npy from {data}; model {a.model}"
-        ours, theirs, commands = [], [], []
-        for _ in range(a.rounds):
-            base, _ = run_har(a.har, data, setup, env)
-            full, lines = run_har(a.har, data, f"{setup}; train {a.epochs + 1}", env)
-            epochs = [line for line in lines if "windows_per_s" in line and "epoch" in line][1:]
-            ours.append(statistics.median(line["windows_per_s"] for line in epochs))
-            commands.append(full - base)
-            reference = run_reference(a.python, data, a.model, a.epochs)
-            timed = reference["epoch_seconds"][1:]
-            theirs.append(reference["train_windows"] / statistics.median(timed))
-            print(json.dumps({"round": len(ours), "harlab_windows_per_s": round(ours[-1], 1),
-                              "harlab_train_command_s": round(commands[-1], 2),
-                              "pytorch_windows_per_s": round(theirs[-1], 1), "pytorch": reference["tool"]}), flush=True)
-        print(json.dumps({"compare": "train with defaults", "model": a.model, "shape": a.shape, "windows": a.windows,
-                          "epochs": a.epochs, "harlab_windows_per_s": round(statistics.median(ours), 1),
-                          "pytorch_windows_per_s": round(statistics.median(theirs), 1),
-                          "speedup": round(statistics.median(ours) / statistics.median(theirs), 2),
-                          "harlab_train_command_s": round(statistics.median(commands), 2), "cpu": cpu_name()}))
+        ours, theirs, commands = ({cap: [] for cap in caps} for _ in range(3))
+        for round_index in range(a.rounds):
+            for cap in caps:
+                env = capped_environment(base_env, cap)
+                base, _ = run_har(a.har, data, setup, env)
+                full, lines = run_har(a.har, data, f"{setup}; train {a.epochs + 1}", env)
+                epochs = [line for line in lines if "windows_per_s" in line and "epoch" in line][1:]
+                ours[cap].append(statistics.median(line["windows_per_s"] for line in epochs))
+                commands[cap].append(full - base)
+                reference = run_reference(a.python, data, a.model, a.epochs, env)
+                timed = reference["epoch_seconds"][1:]
+                theirs[cap].append(reference["train_windows"] / statistics.median(timed))
+                print(json.dumps({"round": round_index + 1, "cap": cap, "harlab_windows_per_s": round(ours[cap][-1], 1),
+                                  "harlab_train_command_s": round(commands[cap][-1], 2),
+                                  "pytorch_windows_per_s": round(theirs[cap][-1], 1), "pytorch": reference["tool"]}), flush=True)
+        for cap in caps:
+            print(json.dumps({"compare": "train with defaults", "cap": cap, "model": a.model, "shape": a.shape,
+                              "windows": a.windows, "epochs": a.epochs,
+                              "harlab_windows_per_s": round(statistics.median(ours[cap]), 1),
+                              "pytorch_windows_per_s": round(statistics.median(theirs[cap]), 1),
+                              "speedup": round(statistics.median(ours[cap]) / statistics.median(theirs[cap]), 2),
+                              "harlab_train_command_s": round(statistics.median(commands[cap]), 2), "cpu": cpu_name(cap)}),
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 // test or benchmark forced one (ct_fused_isa_force). The calls of ctorch_fused_kernels.h go through here.
 #include "ctorch_internal.h"
 #include "ctorch_fused_kernels.h"
+#include "ctorch_cpu_capability.h"
 
 #include <atomic>
 #include <string>
@@ -37,9 +38,16 @@ bool cpu_runs(int isa) {
 #endif
 }
 
-bool available(int isa) { return table(isa) != nullptr && cpu_runs(isa); }
+/// Whether ATEN_CPU_CAPABILITY leaves `isa` to the process: a set, valid cap (the same libtorch's kernels obey) rules out
+/// every wider instruction set; unset or ignored by libtorch as invalid, it rules out none.
+bool within_cap(int isa) {
+  const int cap = ct_cpu_capability_cap();
+  return cap < 0 || isa <= cap;
+}
 
-/// The best available instruction set, found once.
+bool available(int isa) { return table(isa) != nullptr && cpu_runs(isa) && within_cap(isa); }
+
+/// The best available instruction set under the cap, found once.
 int best() {
   static const int found = available(CT_FUSED_ISA_AVX512) ? CT_FUSED_ISA_AVX512
                            : available(CT_FUSED_ISA_AVX2) ? CT_FUSED_ISA_AVX2
@@ -88,8 +96,12 @@ int ct_fused_isa_current(void) { return ctorch::fused::current(); }
 
 int ct_fused_isa_force(int isa) {
   CT_STATUS(if (isa != -1 && !ctorch::fused::available(isa)) throw std::invalid_argument(
-                isa < 0 || isa > 2 ? "no instruction set is numbered " + std::to_string(isa) + " (0 baseline, 1 AVX2, 2 AVX-512)"
-                                   : "the fused kernels cannot run instruction set " + std::to_string(isa) + " here (" +
-                                         (ctorch::fused::table(isa) == nullptr ? "not in this build" : "this CPU lacks it") + ")");
+                isa < 0 || isa > 2
+                    ? "no instruction set is numbered " + std::to_string(isa) + " (0 baseline, 1 AVX2, 2 AVX-512)"
+                    : "the fused kernels cannot run instruction set " + std::to_string(isa) + " here (" +
+                          (ctorch::fused::table(isa) == nullptr ? "not in this build"
+                           : !ctorch::fused::cpu_runs(isa)      ? "this CPU lacks it"
+                                                                : std::string("ATEN_CPU_CAPABILITY=") + ct_cpu_capability_value() +
+                                                                    " caps it") + ")");
             ctorch::fused::forced.store(isa, std::memory_order_relaxed))
 }

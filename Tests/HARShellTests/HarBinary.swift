@@ -28,9 +28,10 @@ enum HarBinary {
     }
 
     /// Runs `har` with `arguments`, feeding `input` on standard input, in a fresh HOME with its own run store; when
-    /// `home` is given, that folder is HOME and also the working directory (where relative output files land).
+    /// `home` is given, that folder is HOME and also the working directory (where relative output files land). The
+    /// variables in `removing` are left out of the environment passed on.
     static func run(_ arguments: [String], input: String = "", environment extra: [String: String] = [:],
-                    home given: URL? = nil) throws -> Run {
+                    removing: [String] = [], home given: URL? = nil) throws -> Run {
         let process = Process()
         process.executableURL = try required()
         process.arguments = arguments
@@ -41,6 +42,7 @@ enum HarBinary {
         environment["HAR_RUNS"] = home.appendingPathComponent("runs.sqlite").path
         environment.removeValue(forKey: "NO_COLOR")
         for (key, value) in extra { environment[key] = value }
+        for key in removing { environment.removeValue(forKey: key) }
         process.environment = environment
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin

@@ -159,8 +159,8 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
         }
     }
 
-    /// The instruction sets /proc/cpuinfo's flags allow (the features each copy is compiled with), or nil where there is
-    /// no /proc/cpuinfo or the CPU is not x86-64.
+    /// The instruction sets /proc/cpuinfo's flags allow (the features each copy is compiled with) up to the cap a valid
+    /// `ATEN_CPU_CAPABILITY` sets, or nil where there is no /proc/cpuinfo or the CPU is not x86-64.
     private static func instructionSetsFromCPUInfo() -> [FusedKernelISA]? {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
@@ -169,7 +169,8 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
         var sets: [FusedKernelISA] = [.baseline]
         if flags.isSuperset(of: ["avx2", "fma"]) { sets.append(.avx2) }
         if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq", "fma"]) { sets.append(.avx512) }
-        return sets
+        guard case .capped(let level) = CPUCapabilityCap.current else { return sets }
+        return sets.filter { $0.rawValue <= level.rawValue }
     }
 
     func testFusedBlockRejectsArgumentsThatDoNotFitNamingThem() throws {

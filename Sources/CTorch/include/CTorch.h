@@ -266,3 +266,4 @@ int ct_has_mkldnn(void);
 #include "ctorch_syncbn.h"
 #include "ctorch_inference.h"
 #include "ctorch_allocator.h"
+#include "ctorch_cpu_capability.h"

@@ -1,5 +1,6 @@
 /* CTorch fused kernels' instruction sets: the fused blocks' memory passes are compiled for the baseline, AVX2+FMA and
- * AVX-512 (ATen's CPU capabilities) and the best one this CPU runs is used; tests and benchmarks may force another.
+ * AVX-512 (ATen's CPU capabilities) and the best one this CPU runs is used, no wider than ATEN_CPU_CAPABILITY allows
+ * (ctorch_cpu_capability.h); tests and benchmarks may force another.
  * Plain C; part of the CTorch umbrella header. */
 #ifndef CTORCH_FUSED_ISA_H
 #define CTORCH_FUSED_ISA_H
@@ -12,7 +13,8 @@ extern "C" {
  *  AVX-512 (F, BW, VL, DQ). */
 enum { CT_FUSED_ISA_BASELINE = 0, CT_FUSED_ISA_AVX2 = 1, CT_FUSED_ISA_AVX512 = 2 };
 
-/** 1 when this build holds the fused kernels for `isa` and this CPU runs them, else 0 (also for an unknown `isa`). */
+/** 1 when this build holds the fused kernels for `isa`, this CPU runs them and ATEN_CPU_CAPABILITY (when set to a value
+ *  libtorch accepts) does not cap them below it, else 0 (also for an unknown `isa`). */
 int ct_fused_isa_available(int isa);
 
 /** The instruction set the fused kernels run with now: the forced one, else the best available. */

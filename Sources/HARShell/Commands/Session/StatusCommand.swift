@@ -33,6 +33,8 @@ struct StatusCommand: ShellCommand {
         var allocator: CPUAllocatorChoice
         /// The session's workers (`set workers N`).
         var workers: WorkersStatus
+        /// The CPU, the `ATEN_CPU_CAPABILITY` cap and the instruction sets libtorch and the fused kernels use.
+        var instructionSets: CPUInstructionSets
 
         /// `sgd lr 0.0005 wd 0, schedule none (live)`.
         var optimizer: String {
@@ -52,7 +54,7 @@ struct StatusCommand: ShellCommand {
                     "augment    \(augmentation?.description ?? "off")", "optimizer  \(optimizer)",
                     "config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)" + ConfigKey.imbalanceSummary(config),
                     "threads    \(threads?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")",
-                    "precision  \(precision)", "memory     \(allocator)", "workers    \(workers.line)",
+                    "precision  \(precision)", "memory     \(allocator)", "cpu        \(instructionSets)", "workers    \(workers.line)",
                     "last run   \(run ?? "none")"]
                 + currentLines
                 + (recording.map { ["recording  \($0.path)"] } ?? [])
@@ -69,8 +71,13 @@ struct StatusCommand: ShellCommand {
         }
 
         /// `dataset`, `model`, `augmentation`, `optimizer`, `config`, `run`, `current_run`, `recording`, `threads`,
+<<<<<<< HEAD
         /// `train_precision`, `train_precision_reason`, `cpu_allocator`, `cpu_cache_limit`, `workers`, `worker_address`,
         /// `worker_pids`.
+=======
+        /// `train_precision`, `train_precision_reason`, `cpu_allocator`, `cpu`, `cpu_features`, `cpu_capability_cap`,
+        /// `libtorch_cpu_capability`, `fused_kernels`, `workers`, `worker_address`, `worker_pids`.
+>>>>>>> avx2
         var result: CommandResult {
             CommandResult(command: "status", fields: [
                 ("dataset", dataset.map { .string($0.name) } ?? .null),
@@ -81,7 +88,14 @@ struct StatusCommand: ShellCommand {
                 ("recording", recording.map { .string($0.path) } ?? .null),
                 ("threads", .int(threads?.count ?? ThreadBudget.inEffect)),
                 ("train_precision", .string(precision.precision.rawValue)), ("train_precision_reason", .string(precision.reason)),
+<<<<<<< HEAD
                 ("cpu_allocator", .string(allocator.name)), ("cpu_cache_limit", allocator.caching ? .int(allocator.limitBytes) : .null),
+=======
+                ("cpu_allocator", .string(allocator.name)),
+                ("cpu", .string(instructionSets.cpu.model)), ("cpu_features", .array(instructionSets.cpu.features.map { .string($0) })),
+                ("cpu_capability_cap", instructionSets.cpu.capNote.map { .string($0) } ?? .null),
+                ("libtorch_cpu_capability", .string(instructionSets.libtorch)), ("fused_kernels", .string(instructionSets.fusedKernels)),
+>>>>>>> avx2
             ] + workers.fields)
         }
     }
@@ -93,6 +107,7 @@ struct StatusCommand: ShellCommand {
         return Status(dataset: session.dataset, model: session.model, augmentation: session.augmentation, config: session.config,
                       hasTrainer: session.trainer != nil, threads: shell.threadBudget, lastRun: session.runs.last,
                       currentRun: session.currentRun, recording: session.recording,
-                      precision: .onThisMachine(session.config.mixedPrecision), allocator: .current, workers: WorkersStatus(shell))
+                      precision: .onThisMachine(session.config.mixedPrecision), allocator: .current, workers: WorkersStatus(shell),
+                      instructionSets: .current)
     }
 }
