@@ -6,6 +6,7 @@
 #include <c10/core/impl/LocalDispatchKeySet.h>
 #include <string>
 
+using ctorch::compute_type;
 using ctorch::optional;
 using ctorch::owned;
 using ctorch::required;
@@ -15,9 +16,6 @@ using torch::autograd::Variable;
 using torch::autograd::variable_list;
 
 namespace {
-
-/// The type the block computes in: float64 for float64 activations, float32 for float32 and bfloat16.
-at::ScalarType compute_type(const at::Tensor &x) { return x.scalar_type() == at::kDouble ? at::kDouble : at::kFloat; }
 
 /// The spatial-attention block (see ct_fused_spatial_attention). Forward: one pass for the gate and each plane's
 /// statistics, one for the normalised, rectified output. Backward: one pass for batch norm's sums, one for dL/dx and

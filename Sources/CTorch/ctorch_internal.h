@@ -58,6 +58,10 @@ at::ScalarType scalar_type(ct_dtype dtype);
 /// The code of a dtype CTorch supports; throws naming any other.
 ct_dtype dtype_code(at::ScalarType type);
 
+/// The type the shim's hand-written elementwise passes compute in: float64 for float64 activations, float32 for
+/// float32 and bfloat16 (which is widened so sums and statistics keep float32 accuracy).
+inline at::ScalarType compute_type(const at::Tensor &x) { return x.scalar_type() == at::kDouble ? at::kDouble : at::kFloat; }
+
 }  // namespace ctorch
 
 /// Runs `body`; any exception becomes the thread's error message and `sentinel` is returned.

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+using ctorch::compute_type;
 using ctorch::required;
 using ctorch::unwrap;
 using torch::autograd::AutogradContext;
@@ -14,9 +15,6 @@ using torch::autograd::Variable;
 using torch::autograd::variable_list;
 
 namespace {
-
-/// The type the elementwise work runs in: float64 for float64 activations, else float32.
-at::ScalarType compute_type(const at::Tensor &x) { return x.scalar_type() == at::kDouble ? at::kDouble : at::kFloat; }
 
 /// Every dimension but the channels' (1): the ones batch norm reduces over.
 std::vector<int64_t> reduced_dims(const at::Tensor &x) {

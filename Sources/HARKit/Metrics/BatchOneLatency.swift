@@ -13,11 +13,8 @@ public struct BatchOneLatency: Sendable, Equatable {
 
     /// Times `repetitions` calls of `model` on one standard-normal window of its input shape, after 3 warm-up calls.
     public static func measure(_ model: any HARModel, repetitions: Int) throws -> BatchOneLatency {
-        let wasTraining = model.isTraining
-        model.setTraining(false)
-        defer { model.setTraining(wasTraining) }
         let shape = model.inputShape
-        return try withInferenceMode {
+        return try model.evaluating {
             let one = try Tensor.randn([1, 1, shape.time, shape.channels])
             for _ in 0..<3 { _ = try model(one) }
             var wall: [Double] = [], cpu: [Double] = []

@@ -19,11 +19,8 @@ public struct InferenceTiming: Sendable, Equatable, Codable {
     ///   - repetitions: timed batch-1 calls (after 3 warm-up calls).
     ///   - batch: windows per throughput call.
     public static func measure(_ model: any HARModel, repetitions: Int = 50, batch: Int = 512) throws -> InferenceTiming {
-        let wasTraining = model.isTraining
-        model.setTraining(false)
-        defer { model.setTraining(wasTraining) }
         let shape = model.inputShape
-        return try withInferenceMode {
+        return try model.evaluating {
             let one = try Tensor.randn([1, 1, shape.time, shape.channels])
             let many = try Tensor.randn([batch, 1, shape.time, shape.channels])
             for _ in 0..<3 { _ = try model(one) }

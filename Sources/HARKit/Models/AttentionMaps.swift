@@ -98,9 +98,6 @@ public struct AttentionMaps: Sendable, Equatable {
     /// Each spatial layer's map summed over `windows` (in float64), running `batchSize` windows per forward pass.
     private static func summedMaps(of model: any HARModel, windows: [Int], in dataset: HARDataset,
                                    batchSize: Int) throws -> [(name: String, shape: [Int], values: [Double])] {
-        let wasTraining = model.isTraining
-        model.setTraining(false)
-        defer { model.setTraining(wasTraining) }
         let size = dataset.windowSize
         var sums: [(name: String, shape: [Int], values: [Double])] = []
         for start in stride(from: 0, to: windows.count, by: batchSize) {
@@ -108,7 +105,7 @@ public struct AttentionMaps: Sendable, Equatable {
             var values: [Float] = []
             values.reserveCapacity(chunk.count * size)
             for index in chunk { values += dataset.windows[(index * size)..<((index + 1) * size)] }
-            let batch = try withInferenceMode { () -> [(name: String, shape: [Int], values: [Double])] in
+            let batch = try model.evaluating { () -> [(name: String, shape: [Int], values: [Double])] in
                 _ = try model(try Tensor(values, shape: [chunk.count, 1, dataset.windowLength, dataset.channelCount]))
                 return try model.attentionMaps.filter { $0.kind == .spatial }.map { map in
                     let total = try map.weights.converted(to: .float64).sum(alongAxes: 0)

@@ -13,12 +13,9 @@ public struct ModelSummary: Sendable, Equatable, Codable {
 
     /// Traces one window of zeros through `model` in evaluation mode.
     public init(of model: any HARModel) throws {
-        let wasTraining = model.isTraining
-        model.setTraining(false)
-        defer { model.setTraining(wasTraining) }
         let recorder = LayerRecorder()
         let shape = model.inputShape
-        _ = try withInferenceMode { try model.forward(try Tensor.zeros([1, 1, shape.time, shape.channels]), recorder: recorder) }
+        _ = try model.evaluating { try model.forward(try Tensor.zeros([1, 1, shape.time, shape.channels]), recorder: recorder) }
         rows = recorder.rows
         parameters = model.parameterCount
         trainableParameters = parameters

@@ -105,10 +105,7 @@ public final class StreamRecognizer {
         guard values.count == shape.reduce(1, *) else {
             throw StreamError("a window of \(values.count) values, but the model reads \(shape[2])×\(shape[3]) = \(shape[2] * shape[3])")
         }
-        let wasTraining = model.isTraining
-        model.setTraining(false)
-        defer { model.setTraining(wasTraining) }
-        let logits: [Float] = try withInferenceMode {
+        let logits: [Float] = try model.evaluating {
             try model(Tensor(values, shape: shape).converted(to: model.dtype)).converted(to: .float32).scalars(as: Float.self)
         }
         return Self.softmax(logits)

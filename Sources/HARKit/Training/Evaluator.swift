@@ -37,12 +37,9 @@ public struct Evaluator {
     /// - Throws: `DatasetError` when the split is empty, `TorchError` when a forward pass fails, `EvaluationStopped`
     ///   when `shouldStop` said yes.
     public func evaluate(split: DatasetSplit) throws -> Result {
-        let wasTraining = model.isTraining
-        model.setTraining(false)
-        defer { model.setTraining(wasTraining) }
         let batcher = try Batcher(dataset: dataset, split: split, batchSize: batchSize, shuffle: false, seed: 0, augmentation: nil)
         var predictions: [Int] = [], labels: [Int] = [], indices: [Int] = [], lossSum = 0.0
-        try withInferenceMode {
+        try model.evaluating {
             let order = batcher.order(epoch: 0), total = batcher.batchCount
             for number in 0..<total {
                 if shouldStop() { throw EvaluationStopped(split: split, batchesDone: number, batches: total) }

@@ -48,6 +48,15 @@ extension Module {
         for child in children { child.module.setTraining(on) }
     }
 
+    /// Runs `body` the way inference runs: this module and its children in evaluation mode and libtorch in inference
+    /// mode (no autograd bookkeeping). The module's earlier mode comes back afterwards, whether `body` returns or throws.
+    public func evaluating<R>(_ body: () throws -> R) rethrows -> R {
+        let wasTraining = isTraining
+        setTraining(false)
+        defer { setTraining(wasTraining) }
+        return try withInferenceMode(body)
+    }
+
     /// Parameters and buffers by dotted name, as PyTorch's `state_dict()`.
     /// The order is PyTorch's: each module's parameters, then its buffers, then its children's entries.
     public func stateDict() -> StateDict { StateDict(namedState()) }

@@ -18,12 +18,7 @@ final class DistributedFarmTests: IsolatedTestCase {
     /// and its 3 folds once, as one process's does.
     func testCrossValidationOnTwoRanksGivesTheFoldsOfOneProcess() throws {
         let script = "\(Self.setUp); cv folds=3 epochs=1"
-        let home = temporaryFolder()
-        let alone = try HarBinary.run(["--no-rc", "--quiet", "--json", "-c", script], home: home)
-        XCTAssertEqual(alone.status, 0, alone.stderr)
-        let job = try RankProcesses(worldSizes: [2, 2], arguments: ["--json"]) { _ in script }
-        try job.wait()
-        XCTAssertEqual(job.ranks.map(\.status), [0, 0], job.transcript)
+        let (alone, home, job) = try aloneAndOnTwoRanks(script)
         let expected = try Self.folds(alone.stdout), measured = try Self.folds(job.ranks[0].output)
         XCTAssertEqual(expected.count, 3, alone.stdout)
         XCTAssertEqual(measured.map(\.fold), expected.map(\.fold), job.transcript)
@@ -49,12 +44,7 @@ final class DistributedFarmTests: IsolatedTestCase {
     /// with one process's scores, and the command succeeds.
     func testDivergingFoldsOnTwoRanksAreReportedAsInOneProcess() throws {
         let script = "\(Self.setUp); set optimizer sgd; set lr 1e30; cv folds=2 epochs=2"
-        let home = temporaryFolder()
-        let alone = try HarBinary.run(["--no-rc", "--quiet", "--json", "-c", script], home: home)
-        XCTAssertEqual(alone.status, 0, alone.stderr)
-        let job = try RankProcesses(worldSizes: [2, 2], arguments: ["--json"]) { _ in script }
-        try job.wait()
-        XCTAssertEqual(job.ranks.map(\.status), [0, 0], job.transcript)
+        let (alone, home, job) = try aloneAndOnTwoRanks(script)
         let single = try RunStore(url: home.appendingPathComponent("runs.sqlite")).runs().filter { $0.kind == .fold }.sorted { $0.id < $1.id }
         let shared = try RunStore(url: job.store).runs().filter { $0.kind == .fold }.sorted { $0.id < $1.id }
         XCTAssertEqual(shared.map(\.status), [.failed, .failed], job.transcript)
@@ -70,12 +60,7 @@ final class DistributedFarmTests: IsolatedTestCase {
     /// message and final loss, and the same best trial, tested with the same accuracy.
     func testTuneOnTwoRanksRecordsEveryTrialOnceAndPrunesAsOneProcess() throws {
         let script = "\(Self.setUp); tune lr=1e-3..3e-2:log trials=4 epochs=6"
-        let home = temporaryFolder()
-        let alone = try HarBinary.run(["--no-rc", "--quiet", "--json", "-c", script], home: home)
-        XCTAssertEqual(alone.status, 0, alone.stderr)
-        let job = try RankProcesses(worldSizes: [2, 2], arguments: ["--json"]) { _ in script }
-        try job.wait()
-        XCTAssertEqual(job.ranks.map(\.status), [0, 0], job.transcript)
+        let (alone, home, job) = try aloneAndOnTwoRanks(script)
         XCTAssertEqual(job.ranks[1].output, "", "only rank 0 prints — " + job.transcript)
         let single = try RunStore(url: home.appendingPathComponent("runs.sqlite")).runs().sorted { $0.id < $1.id }
         let shared = try RunStore(url: job.store).runs().sorted { $0.id < $1.id }
@@ -99,12 +84,8 @@ final class DistributedFarmTests: IsolatedTestCase {
     /// (HARLAB_DIST_TIMEOUT, 5 s here, for the heartbeat to stand still, plus a poll and the exit) with a message
     /// naming the silent rank, exits 1, and records the cross-validation as failed — never a hang.
     func testAKilledRankStopsTheCrossValidationWithinTheBound() throws {
-        let job = try RankProcesses(worldSizes: [2, 2], timeout: 5) { _ in "\(Self.setUp); cv folds=3 epochs=500" }
-        try Self.waitForTheCrossValidation(of: job)
-        kill(job.ranks[1].process.processIdentifier, SIGKILL)
-        let killed = Date()
-        try ProcessDeadline.wait(for: job.ranks[0].process, seconds: 60, "rank 0 after rank 1 was killed")
-        XCTAssertLessThan(Date().timeIntervalSince(killed), 5 + 10, "the bound is HARLAB_DIST_TIMEOUT (5 s) plus a poll, recording and exit")
+        let (job, seconds) = try Self.crossValidation(killing: 1, watching: 0)
+        XCTAssertLessThan(seconds, 5 + 10, "the bound is HARLAB_DIST_TIMEOUT (5 s) plus a poll, recording and exit")
         XCTAssertEqual(job.ranks[0].status, 1, job.transcript)
         XCTAssertTrue(job.ranks[0].errors.contains("rank 1 gave no sign of life for 5 s"), job.transcript)
         XCTAssertEqual(try RunStore(url: job.store).runs().filter { $0.kind == .cv }.map(\.status), [.failed], job.transcript)
@@ -124,12 +105,8 @@ final class DistributedFarmTests: IsolatedTestCase {
     /// Rank 0 (the store's host) killed while both train folds: rank 1 sees the store gone at its next poll, stops
     /// with a message saying so and exits 1 within the bound.
     func testAKilledRankZeroStopsTheOthersWithinTheBound() throws {
-        let job = try RankProcesses(worldSizes: [2, 2], timeout: 5) { _ in "\(Self.setUp); cv folds=3 epochs=500" }
-        try Self.waitForTheCrossValidation(of: job)
-        kill(job.ranks[0].process.processIdentifier, SIGKILL)
-        let killed = Date()
-        try ProcessDeadline.wait(for: job.ranks[1].process, seconds: 60, "rank 1 after rank 0 was killed")
-        XCTAssertLessThan(Date().timeIntervalSince(killed), 5 + 10, "the bound is HARLAB_DIST_TIMEOUT (5 s) plus a poll and exit")
+        let (job, seconds) = try Self.crossValidation(killing: 0, watching: 1)
+        XCTAssertLessThan(seconds, 5 + 10, "the bound is HARLAB_DIST_TIMEOUT (5 s) plus a poll and exit")
         XCTAssertEqual(job.ranks[1].status, 1, job.transcript)
         XCTAssertTrue(job.ranks[1].errors.contains("rank 1:"), job.transcript)
         XCTAssertTrue(job.ranks[1].errors.contains("(rank 0, its host, stopped?)") || job.ranks[1].errors.contains("rank 0 died?"),
@@ -149,6 +126,29 @@ final class DistributedFarmTests: IsolatedTestCase {
         let runs = try RunStore(url: job.store).runs()
         XCTAssertEqual(runs.filter { $0.kind == .cv }.map(\.status), [.cancelled], job.transcript)
         XCTAssertEqual(runs.filter { $0.kind == .fold }.map(\.status), [.cancelled, .cancelled], "the two folds that began — " + job.transcript)
+    }
+
+    /// `script` run by one `har` process (in a folder of its own, also its HOME, holding its run store) and by a job of
+    /// 2 ranks, both with `--json`; each has been checked to exit 0.
+    private func aloneAndOnTwoRanks(_ script: String) throws -> (alone: HarBinary.Run, home: URL, job: RankProcesses) {
+        let home = temporaryFolder()
+        let alone = try HarBinary.run(["--no-rc", "--quiet", "--json", "-c", script], home: home)
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        let job = try RankProcesses(worldSizes: [2, 2], arguments: ["--json"]) { _ in script }
+        try job.wait()
+        XCTAssertEqual(job.ranks.map(\.status), [0, 0], job.transcript)
+        return (alone, home, job)
+    }
+
+    /// A 2-rank job of long folds (HARLAB_DIST_TIMEOUT 5 s) in which rank `victim` is killed (SIGKILL) once the folds
+    /// train; returns the job after rank `survivor` has exited, with the seconds that took from the kill.
+    private static func crossValidation(killing victim: Int, watching survivor: Int) throws -> (job: RankProcesses, seconds: TimeInterval) {
+        let job = try RankProcesses(worldSizes: [2, 2], timeout: 5) { _ in "\(Self.setUp); cv folds=3 epochs=500" }
+        try waitForTheCrossValidation(of: job)
+        kill(job.ranks[victim].process.processIdentifier, SIGKILL)
+        let killed = Date()
+        try ProcessDeadline.wait(for: job.ranks[survivor].process, seconds: 60, "rank \(survivor) after rank \(victim) was killed")
+        return (job, Date().timeIntervalSince(killed))
     }
 
     /// Waits until rank 0 has recorded the cv run (the folds begin right after), then 2 s more.
