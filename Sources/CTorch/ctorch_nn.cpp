@@ -1,6 +1,7 @@
 // Fused layer kernels, mixed precision, and state serialisation compatible
 // with Python's torch.save / torch.load.
 #include "ctorch_internal.h"
+#include "ctorch_lstm_training.h"
 
 #include <ATen/autocast_mode.h>
 #include <caffe2/serialize/in_memory_adapter.h>
@@ -344,8 +345,11 @@ int ct_nn_lstm(ct_tensor x, ct_tensor h0, ct_tensor c0, const ct_tensor *params,
     at::Tensor h = h0 ? unwrap(h0) : zero_state(input, layers, bidirectional != 0, batch_first != 0, hidden);
     at::Tensor c = c0 ? unwrap(c0) : zero_state(input, layers, bidirectional != 0, batch_first != 0, hidden);
     const bool has_biases = static_cast<int64_t>(weights.size()) == layers * (bidirectional ? 2 : 1) * 4;
-    auto result = at::lstm(input, {h, c}, weights, has_biases, layers, dropout, training != 0, bidirectional != 0,
-                           batch_first != 0);
+    // Recording autograd: one node per layer with batched weight gradients (ctorch_lstm_training.cpp).
+    auto result = ctorch::lstm_training_unmet(input, weights, layers, bidirectional != 0).empty()
+                      ? ctorch::lstm_training(input, h, c, weights, layers, dropout, training != 0, batch_first != 0)
+                      : at::lstm(input, {h, c}, weights, has_biases, layers, dropout, training != 0, bidirectional != 0,
+                                 batch_first != 0);
     auto y = owned(std::get<0>(result));
     auto h_n = owned(std::get<1>(result));
     auto c_n = owned(std::get<2>(result));

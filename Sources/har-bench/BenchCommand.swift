@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed epochs after one warm-up epoch.") var epochs = 2
     @Option(help: "Training batch size.") var batch = 128
     @Flag(help: "Autocast to bfloat16 (mixed precision on CPU).") var bf16 = false
-    @Option(help: "Batch-1 inference repetitions.") var reps = 50
+    @Option(help: "Batch-1 inference repetitions (0: time training only).") var reps = 50
     @Flag(help: "Run `sa` stems with the fused spatial-attention kernel (tool harlab-…-fused); by default it runs for float32 and --bf16 alike.")
     var fused = false
     @Flag(help: "Run `sa` stems layer by layer (tool harlab-…-unfused), also under --bf16.")

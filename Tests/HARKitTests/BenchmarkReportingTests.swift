@@ -68,6 +68,34 @@ final class BenchmarkReportingTests: IsolatedTestCase {
         XCTAssertEqual(object["fraction_of_gemm"] as? [Double], [0.8, 0.4])
     }
 
+    func testCPUTimeRateTravelsThroughTheLineAndIntoTheComparison() throws {
+        let ours = BenchmarkResult(tool: "harlab", model: "sa", dataset: "uci", threads: 1, bf16: false, batch: 64,
+                                   trainSamplesPerSecond: 50, inferLatencyMs: 0, inferWindowsPerSecond: 0, trainSamplesPerCPUSecond: 90)
+        let theirs = BenchmarkResult(tool: "pytorch", model: "sa", dataset: "uci", threads: 1, bf16: false, batch: 64,
+                                     trainSamplesPerSecond: 40, inferLatencyMs: 0, inferWindowsPerSecond: 0, trainSamplesPerCPUSecond: 60)
+        XCTAssertTrue(ours.jsonLine.contains("\"train_samples_per_cpu_s\":90"), ours.jsonLine)
+        XCTAssertEqual(try BenchmarkResult(jsonLine: ours.jsonLine), ours)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(ours.comparison(with: theirs).utf8)) as? [String: Any])
+        XCTAssertEqual(object["train_cpu_speedup"] as? Double, 1.5)
+        // Without a CPU-time rate (an older peer line) the field is neither printed nor compared.
+        let unmeasured = BenchmarkResult(tool: "pytorch", model: "sa", dataset: "uci", threads: 1, bf16: false, batch: 64,
+                                         trainSamplesPerSecond: 40, inferLatencyMs: 1, inferWindowsPerSecond: 1)
+        XCTAssertFalse(unmeasured.jsonLine.contains("cpu_s"), unmeasured.jsonLine)
+        XCTAssertNil(try XCTUnwrap(JSONSerialization.jsonObject(with: Data(ours.comparison(with: unmeasured).utf8)) as? [String: Any])["train_cpu_speedup"])
+    }
+
+    func testTrainingOnlyBenchmarkMeasuresCPUTimeAndSkipsInference() throws {
+        let shape = try XCTUnwrap(BenchmarkShape.named("uci"))
+        let threads = Runtime.threads
+        defer { XCTAssertNoThrow(try Runtime.setThreads(threads)) }  // the benchmark sets the process-wide thread count
+        let settings = TrainingBenchmark.Settings(threads: 1, samples: 32, epochs: 1, batch: 32, bf16: false, repetitions: 0)
+        let result = try TrainingBenchmark.run(model: "cnn", shape: shape, settings: settings)
+        XCTAssertGreaterThan(result.trainSamplesPerCPUSecond, 0)
+        XCTAssertTrue(result.trainSamplesPerCPUSecond.isFinite)
+        XCTAssertEqual(result.inferLatencyMs, 0)
+        XCTAssertEqual(result.inferWindowsPerSecond, 0)
+    }
+
     func testTrainingBenchmarkCarriesTheModelsMultiplyAdds() throws {
         let shape = try XCTUnwrap(BenchmarkShape.named("uci"))
         let threads = Runtime.threads

@@ -16,6 +16,9 @@ public struct BenchmarkResult: Sendable, Equatable {
     public let inferWindowsPerSecond: Double
     /// The model's forward multiply-adds per window (from `ModelSummary`; 0 when unknown, as for a peer's line).
     public let macsPerWindow: Int
+    /// Training windows per second of this process's CPU time (all threads) over the same epochs: on one thread the
+    /// work itself, whoever else holds the cores; 0 when not measured (printed only when measured).
+    public let trainSamplesPerCPUSecond: Double
 
     /// Training arithmetic rate in GFLOP/s: 3 passes (forward, two backward products) × 2 FLOP per multiply-add ×
     /// multiply-adds per window × windows/s.
@@ -36,6 +39,7 @@ public struct BenchmarkResult: Sendable, Equatable {
             object["macs_per_window"] = macsPerWindow
             object["train_gflop_per_s"] = (trainGFLOPs * 10).rounded() / 10
         }
+        if trainSamplesPerCPUSecond > 0 { object["train_samples_per_cpu_s"] = (trainSamplesPerCPUSecond * 10).rounded() / 10 }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
@@ -50,15 +54,17 @@ public struct BenchmarkResult: Sendable, Equatable {
         else { throw BenchmarkError("cannot read a benchmark result from: \(jsonLine)") }
         self.init(tool: tool, model: model, dataset: dataset, threads: object["threads"] as? Int ?? 0, bf16: object["bf16"] as? Bool ?? false,
                   batch: object["batch"] as? Int ?? 0, trainSamplesPerSecond: train, inferLatencyMs: latency, inferWindowsPerSecond: throughput,
-                  macsPerWindow: object["macs_per_window"] as? Int ?? 0)
+                  macsPerWindow: object["macs_per_window"] as? Int ?? 0,
+                  trainSamplesPerCPUSecond: object["train_samples_per_cpu_s"] as? Double ?? 0)
     }
 
     /// A result from measured figures.
     public init(tool: String, model: String, dataset: String, threads: Int, bf16: Bool, batch: Int,
-                trainSamplesPerSecond: Double, inferLatencyMs: Double, inferWindowsPerSecond: Double, macsPerWindow: Int = 0) {
+                trainSamplesPerSecond: Double, inferLatencyMs: Double, inferWindowsPerSecond: Double, macsPerWindow: Int = 0,
+                trainSamplesPerCPUSecond: Double = 0) {
         (self.tool, self.model, self.dataset, self.threads, self.bf16, self.batch) = (tool, model, dataset, threads, bf16, batch)
         (self.trainSamplesPerSecond, self.inferLatencyMs, self.inferWindowsPerSecond) = (trainSamplesPerSecond, inferLatencyMs, inferWindowsPerSecond)
-        self.macsPerWindow = macsPerWindow
+        (self.macsPerWindow, self.trainSamplesPerCPUSecond) = (macsPerWindow, trainSamplesPerCPUSecond)
     }
 
     /// A JSON line with this result's ratios over `peer` (train and throughput: ours ÷ theirs; latency: theirs ÷ ours)
@@ -71,6 +77,9 @@ public struct BenchmarkResult: Sendable, Equatable {
             "latency_speedup": (peer.inferLatencyMs / max(inferLatencyMs, 1e-9) * 100).rounded() / 100,
             "throughput_speedup": (inferWindowsPerSecond / max(peer.inferWindowsPerSecond, 1e-9) * 100).rounded() / 100,
         ]
+        if trainSamplesPerCPUSecond > 0, peer.trainSamplesPerCPUSecond > 0 {
+            object["train_cpu_speedup"] = (trainSamplesPerCPUSecond / peer.trainSamplesPerCPUSecond * 100).rounded() / 100
+        }
         if macsPerWindow > 0 {
             let rates = [trainGFLOPs, trainingGFLOPs(windowsPerSecond: peer.trainSamplesPerSecond)]
             object["train_gflop_per_s"] = rates.map { ($0 * 10).rounded() / 10 }

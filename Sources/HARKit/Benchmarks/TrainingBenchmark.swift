@@ -58,15 +58,18 @@ public enum TrainingBenchmark {
         model.setFusedSpatialAttention(settings.fused)
         let trainer = try Trainer(model: model, dataset: dataset, config: trainingConfig(settings))
         _ = try trainer.train(epochs: 1)
-        let start = DispatchTime.now().uptimeNanoseconds
+        let (start, startCPU) = (DispatchTime.now().uptimeNanoseconds, BatchOneLatency.processCPUNanoseconds())
         let outcome = try trainer.train(epochs: settings.epochs)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let timing = try InferenceTiming.measure(model, repetitions: settings.repetitions, batch: 512)
+        let cpuSeconds = Double(BatchOneLatency.processCPUNanoseconds() - startCPU) / 1e9
+        let windows = Double(settings.samples * outcome.records.count)
+        // `--reps 0`: training only (the training matrix, scripts/bench_train_matrix.py), no inference timing.
+        let timing = settings.repetitions > 0 ? try InferenceTiming.measure(model, repetitions: settings.repetitions, batch: 512) : nil
         let summary = try ModelSummary(of: model)
         return BenchmarkResult(tool: "harlab-\(HARKit.version)" + (settings.fused.map { $0 ? "-fused" : "-unfused" } ?? ""), model: specText, dataset: shape.name, threads: settings.threads,
                                bf16: settings.bf16, batch: settings.batch,
-                               trainSamplesPerSecond: Double(settings.samples * outcome.records.count) / seconds,
-                               inferLatencyMs: timing.latencyMean, inferWindowsPerSecond: timing.throughput,
-                               macsPerWindow: summary.macs)
+                               trainSamplesPerSecond: windows / seconds,
+                               inferLatencyMs: timing?.latencyMean ?? 0, inferWindowsPerSecond: timing?.throughput ?? 0,
+                               macsPerWindow: summary.macs, trainSamplesPerCPUSecond: windows / max(cpuSeconds, 1e-9))
     }
 }

@@ -1,0 +1,27 @@
+// The LSTM training path (ctorch_lstm_training.cpp), for ct_nn_lstm: a private C++ header, not part of the module
+// the Swift side imports.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace ctorch {
+
+/// Why `ct_nn_lstm` with these arguments keeps libtorch's `at::lstm`, or an empty string when the training path
+/// (`lstm_training`) computes it: autograd recording, no CPU autocast, one direction, biases, dense CPU float32/64.
+std::string lstm_training_unmet(const at::Tensor &x, const std::vector<at::Tensor> &params, int64_t layers,
+                                bool bidirectional);
+
+/// A stacked unidirectional LSTM with autograd, as `at::lstm(x, {h0, c0}, params, true, layers, dropout, train,
+/// false, batch_first)` computes it (the same outputs, dropout between layers drawn by the same `at::dropout` calls),
+/// but each layer one autograd node whose backward batches the weight gradients of all time steps into one GEMM.
+/// `h0`, `c0`: `[layers, B, H]`. Returns (output, h_n, c_n).
+std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_training(const at::Tensor &x, const at::Tensor &h0,
+                                                              const at::Tensor &c0, const std::vector<at::Tensor> &params,
+                                                              int64_t layers, double dropout, bool train,
+                                                              bool batch_first);
+
+}  // namespace ctorch

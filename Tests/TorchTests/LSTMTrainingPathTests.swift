@@ -1,0 +1,101 @@
+import XCTest
+@testable import Torch
+import TestSupport
+
+/// The LSTM training path (`ctorch_lstm_training.cpp`: one autograd node per layer whose backward batches the weight
+/// gradients of all steps) against the cell equations written out here with Torch's own differentiable operations
+/// (matmul, sigmoid, tanh, products), step by step: the same outputs and final states, and the same gradients for the
+/// input, the initial state and every weight, in float64.
+///
+/// Tolerance: both sides are float64 sums of at most 2·hidden + 1 = 9 products per gate over 5 steps and 2 layers;
+/// any summation order keeps them within a few hundred ε (≈ 1e-13) of each other, far below a wrong term.
+final class LSTMTrainingPathTests: IsolatedTestCase {
+    private let (batch, steps, inputs, hidden, layers) = (2, 5, 3, 4, 2)
+
+    /// The equations with autograd: gates = x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh, in PyTorch's order i, f, g, o.
+    private func equations(_ lstm: LSTM, _ x: Tensor, _ h0: Tensor, _ c0: Tensor) throws -> (output: Tensor, h: Tensor, c: Tensor) {
+        let named = Dictionary(uniqueKeysWithValues: lstm.namedParameters().map { ($0.name, $0.tensor) })
+        var sequence = try (0..<steps).map { try x.selecting(axis: 1, index: $0) }
+        var hs: [Tensor] = [], cs: [Tensor] = []
+        for layer in 0..<layers {
+            let wih = try XCTUnwrap(named["weight_ih_l\(layer)"]).transposed(0, 1)
+            let whh = try XCTUnwrap(named["weight_hh_l\(layer)"]).transposed(0, 1)
+            let bias = try XCTUnwrap(named["bias_ih_l\(layer)"]) + XCTUnwrap(named["bias_hh_l\(layer)"])
+            var h = try h0.selecting(axis: 0, index: layer), c = try c0.selecting(axis: 0, index: layer)
+            var outputs: [Tensor] = []
+            for xt in sequence {
+                let gates = try xt.matmul(wih) + h.matmul(whh) + bias
+                let gate = { (k: Int) in try gates.narrowed(axis: 1, start: k * self.hidden, length: self.hidden) }
+                c = try gate(1).sigmoid() * c + gate(0).sigmoid() * gate(2).tanh()
+                h = try gate(3).sigmoid() * c.tanh()
+                outputs.append(h)
+            }
+            hs.append(h)
+            cs.append(c)
+            sequence = outputs
+        }
+        return (try Tensor.stack(sequence, alongAxis: 1), try Tensor.stack(hs, alongAxis: 0), try Tensor.stack(cs, alongAxis: 0))
+    }
+
+    /// Gradients of Σ output·gy + Σ h·gh + Σ c·gc for the input, the initial state and every parameter.
+    private func gradients(_ lstm: LSTM, _ result: (output: Tensor, h: Tensor, c: Tensor), _ leaves: [Tensor],
+                           _ weights: (Tensor, Tensor, Tensor)) throws -> [[Double]] {
+        for leaf in leaves + lstm.parameters { try leaf.clearGrad() }
+        let loss = try (result.output * weights.0).sum() + (result.h * weights.1).sum() + (result.c * weights.2).sum()
+        try loss.backward()
+        return try (leaves + lstm.parameters).map { try XCTUnwrap($0.grad, "a gradient").scalars(as: Double.self) }
+    }
+
+    func testOutputsAndGradientsMatchTheCellEquations() throws {
+        Runtime.manualSeed(17)
+        let lstm = try LSTM(inputSize: inputs, hiddenSize: hidden, layers: layers)
+        try lstm.convert(to: .float64)
+        let x = try Tensor.randn([batch, steps, inputs], dtype: .float64)
+        let h0 = try Tensor.randn([layers, batch, hidden], dtype: .float64)
+        let c0 = try Tensor.randn([layers, batch, hidden], dtype: .float64)
+        for leaf in [x, h0, c0] { try leaf.setRequiresGrad(true) }
+        let weights = (try Tensor.randn([batch, steps, hidden], dtype: .float64), try Tensor.randn([layers, batch, hidden], dtype: .float64),
+                       try Tensor.randn([layers, batch, hidden], dtype: .float64))
+
+        let layer = try lstm.forward(x, initial: (h0, c0))
+        let path = (output: layer.output, h: layer.state.h, c: layer.state.c)
+        let written = try equations(lstm, x, h0, c0)
+        try assertClose(path.output, written.output, tolerance: 1e-12, "output")
+        try assertClose(path.h, written.h, tolerance: 1e-12, "h_n")
+        try assertClose(path.c, written.c, tolerance: 1e-12, "c_n")
+
+        let fromPath = try gradients(lstm, path, [x, h0, c0], weights)
+        let fromEquations = try gradients(lstm, written, [x, h0, c0], weights)
+        let names = ["input", "h0", "c0"] + lstm.namedParameters().map(\.name)
+        for (name, (ours, expected)) in zip(names, zip(fromPath, fromEquations)) {
+            XCTAssertEqual(ours.count, expected.count, name)
+            let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThan(worst, 1e-12, "gradient of \(name)")
+            XCTAssertGreaterThan(expected.map(Swift.abs).max() ?? 0, 1e-3, "the gradient of \(name) is not trivially zero")
+        }
+    }
+
+    /// Without an initial state (zeros that need no gradient) and time-major: the same outputs and weight gradients.
+    func testTimeMajorWithoutInitialStateMatchesTheCellEquations() throws {
+        Runtime.manualSeed(23)
+        let lstm = try LSTM(inputSize: inputs, hiddenSize: hidden, layers: layers, batchFirst: false)
+        try lstm.convert(to: .float64)
+        let x = try Tensor.randn([steps, batch, inputs], dtype: .float64)
+        try x.setRequiresGrad(true)
+        let zeros = try Tensor.zeros([layers, batch, hidden], dtype: .float64)
+        let weights = (try Tensor.randn([steps, batch, hidden], dtype: .float64), try Tensor.randn([layers, batch, hidden], dtype: .float64),
+                       try Tensor.randn([layers, batch, hidden], dtype: .float64))
+        let layer = try lstm.forward(x)
+        let path = (output: layer.output, h: layer.state.h, c: layer.state.c)
+        // The equations run batch-first: the same input transposed, the output transposed back.
+        let written = try equations(lstm, x.transposed(0, 1), zeros, zeros)
+        let writtenTimeMajor = (output: try written.output.transposed(0, 1), h: written.h, c: written.c)
+        try assertClose(path.output, writtenTimeMajor.output, tolerance: 1e-12, "output")
+        let fromPath = try gradients(lstm, path, [x], weights)
+        let fromEquations = try gradients(lstm, writtenTimeMajor, [x], weights)
+        for (index, (ours, expected)) in zip(fromPath, fromEquations).enumerated() {
+            let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThan(worst, 1e-12, "gradient \(index)")
+        }
+    }
+}
