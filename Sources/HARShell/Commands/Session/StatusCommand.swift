@@ -71,13 +71,8 @@ struct StatusCommand: ShellCommand {
         }
 
         /// `dataset`, `model`, `augmentation`, `optimizer`, `config`, `run`, `current_run`, `recording`, `threads`,
-<<<<<<< HEAD
-        /// `train_precision`, `train_precision_reason`, `cpu_allocator`, `cpu_cache_limit`, `workers`, `worker_address`,
-        /// `worker_pids`.
-=======
-        /// `train_precision`, `train_precision_reason`, `cpu_allocator`, `cpu`, `cpu_features`, `cpu_capability_cap`,
-        /// `libtorch_cpu_capability`, `fused_kernels`, `workers`, `worker_address`, `worker_pids`.
->>>>>>> avx2
+        /// `train_precision`, `train_precision_reason`, `cpu_allocator`, `cpu_cache_limit`, `cpu`, `cpu_features`,
+        /// `cpu_capability_cap`, `libtorch_cpu_capability`, `fused_kernels`, `workers`, `worker_address`, `worker_pids`.
         var result: CommandResult {
             CommandResult(command: "status", fields: [
                 ("dataset", dataset.map { .string($0.name) } ?? .null),
@@ -88,14 +83,10 @@ struct StatusCommand: ShellCommand {
                 ("recording", recording.map { .string($0.path) } ?? .null),
                 ("threads", .int(threads?.count ?? ThreadBudget.inEffect)),
                 ("train_precision", .string(precision.precision.rawValue)), ("train_precision_reason", .string(precision.reason)),
-<<<<<<< HEAD
                 ("cpu_allocator", .string(allocator.name)), ("cpu_cache_limit", allocator.caching ? .int(allocator.limitBytes) : .null),
-=======
-                ("cpu_allocator", .string(allocator.name)),
                 ("cpu", .string(instructionSets.cpu.model)), ("cpu_features", .array(instructionSets.cpu.features.map { .string($0) })),
                 ("cpu_capability_cap", instructionSets.cpu.capNote.map { .string($0) } ?? .null),
                 ("libtorch_cpu_capability", .string(instructionSets.libtorch)), ("fused_kernels", .string(instructionSets.fusedKernels)),
->>>>>>> avx2
             ] + workers.fields)
         }
     }
