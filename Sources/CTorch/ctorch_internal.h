@@ -58,6 +58,11 @@ at::ScalarType scalar_type(ct_dtype dtype);
 /// The code of a dtype CTorch supports; throws naming any other.
 ct_dtype dtype_code(at::ScalarType type);
 
+/// Why a recurrent layer's input and weights do not suit the shim's own LSTM/GRU paths (inference, LSTM training), or
+/// an empty string: a non-empty batched 3-D dense CPU input of float32 or float64, and 4 dense CPU tensors of its dtype
+/// (w_ih, w_hh, b_ih, b_hh) per layer. Defined in ctorch_recurrent.cpp.
+std::string recurrent_arguments_unmet(const at::Tensor &x, const std::vector<at::Tensor> &params, int64_t layers);
+
 /// The type the shim's hand-written elementwise passes compute in: float64 for float64 activations, float32 for
 /// float32 and bfloat16 (which is widened so sums and statistics keep float32 accuracy).
 inline at::ScalarType compute_type(const at::Tensor &x) { return x.scalar_type() == at::kDouble ? at::kDouble : at::kFloat; }

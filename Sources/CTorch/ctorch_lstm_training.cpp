@@ -105,15 +105,7 @@ std::string lstm_training_unmet(const at::Tensor &x, const std::vector<at::Tenso
   if (!at::GradMode::is_enabled()) return "autograd is not recording";
   if (at::autocast::is_cpu_enabled()) return "CPU autocast is on";
   if (bidirectional) return "the layer is bidirectional";
-  if (x.dim() != 3 || x.numel() == 0) return "the input is not a non-empty batched 3-D sequence";
-  if (!x.device().is_cpu() || x.layout() != at::kStrided) return "the input is not a dense CPU tensor";
-  if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kDouble) return "the input is neither float32 nor float64";
-  if (layers < 1 || static_cast<int64_t>(params.size()) != 4 * layers)
-    return "expected 4 tensors (w_ih, w_hh, b_ih, b_hh) per layer";
-  for (const auto &p : params)
-    if (!p.device().is_cpu() || p.layout() != at::kStrided || p.scalar_type() != x.scalar_type())
-      return "a weight is not a dense CPU tensor of the input's dtype";
-  return "";
+  return recurrent_arguments_unmet(x, params, layers);
 }
 
 std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_training(const at::Tensor &x, const at::Tensor &h0,

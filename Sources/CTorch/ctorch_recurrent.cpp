@@ -25,6 +25,12 @@ std::string unmet_condition(ct_cell cell, const at::Tensor &x, const std::vector
   if (at::GradMode::is_enabled()) return "autograd is recording (use no_grad or inference mode)";
   if (at::autocast::is_cpu_enabled()) return "CPU autocast is on";
   if (bidirectional) return "the layer is bidirectional";
+  return ctorch::recurrent_arguments_unmet(x, params, layers);
+}
+
+}  // namespace
+
+std::string ctorch::recurrent_arguments_unmet(const at::Tensor &x, const std::vector<at::Tensor> &params, int64_t layers) {
   if (x.dim() != 3) return "the input is not a batched 3-D sequence";
   if (x.size(0) == 0 || x.size(1) == 0 || x.size(2) == 0) return "the input is empty";
   if (!x.device().is_cpu() || x.layout() != at::kStrided) return "the input is not a dense CPU tensor";
@@ -36,6 +42,8 @@ std::string unmet_condition(ct_cell cell, const at::Tensor &x, const std::vector
       return "a weight is not a dense CPU tensor of the input's dtype";
   return "";
 }
+
+namespace {
 
 /// The layer's initial state `[B, H]`: slice `layer` of `given` `[layers, B, H]`, or zeros.
 at::Tensor initial_state(const at::Tensor &given, int64_t layer, int64_t batch, int64_t hidden,

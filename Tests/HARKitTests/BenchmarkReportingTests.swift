@@ -84,12 +84,18 @@ final class BenchmarkReportingTests: IsolatedTestCase {
         XCTAssertNil(try XCTUnwrap(JSONSerialization.jsonObject(with: Data(ours.comparison(with: unmeasured).utf8)) as? [String: Any])["train_cpu_speedup"])
     }
 
-    func testTrainingOnlyBenchmarkMeasuresCPUTimeAndSkipsInference() throws {
+    /// `cnn` benchmarked on the UCI-HAR shape, one thread, batch 32, with `repetitions` inference calls; the
+    /// process-wide thread count the benchmark sets is put back.
+    private func cnnBenchmark(samples: Int, repetitions: Int) throws -> (result: BenchmarkResult, shape: BenchmarkShape) {
         let shape = try XCTUnwrap(BenchmarkShape.named("uci"))
         let threads = Runtime.threads
-        defer { XCTAssertNoThrow(try Runtime.setThreads(threads)) }  // the benchmark sets the process-wide thread count
-        let settings = TrainingBenchmark.Settings(threads: 1, samples: 32, epochs: 1, batch: 32, bf16: false, repetitions: 0)
-        let result = try TrainingBenchmark.run(model: "cnn", shape: shape, settings: settings)
+        defer { XCTAssertNoThrow(try Runtime.setThreads(threads)) }
+        let settings = TrainingBenchmark.Settings(threads: 1, samples: samples, epochs: 1, batch: 32, bf16: false, repetitions: repetitions)
+        return (try TrainingBenchmark.run(model: "cnn", shape: shape, settings: settings), shape)
+    }
+
+    func testTrainingOnlyBenchmarkMeasuresCPUTimeAndSkipsInference() throws {
+        let (result, _) = try cnnBenchmark(samples: 32, repetitions: 0)
         XCTAssertGreaterThan(result.trainSamplesPerCPUSecond, 0)
         XCTAssertTrue(result.trainSamplesPerCPUSecond.isFinite)
         XCTAssertEqual(result.inferLatencyMs, 0)
@@ -97,11 +103,7 @@ final class BenchmarkReportingTests: IsolatedTestCase {
     }
 
     func testTrainingBenchmarkCarriesTheModelsMultiplyAdds() throws {
-        let shape = try XCTUnwrap(BenchmarkShape.named("uci"))
-        let threads = Runtime.threads
-        defer { XCTAssertNoThrow(try Runtime.setThreads(threads)) }  // the benchmark sets the process-wide thread count
-        let settings = TrainingBenchmark.Settings(threads: 1, samples: 64, epochs: 1, batch: 32, bf16: false, repetitions: 2)
-        let result = try TrainingBenchmark.run(model: "cnn", shape: shape, settings: settings)
+        let (result, shape) = try cnnBenchmark(samples: 64, repetitions: 2)
         let model = try ModelFactory.make(try ModelSpec("cnn"), input: shape.input)
         XCTAssertEqual(result.macsPerWindow, try ModelSummary(of: model).macs)
         XCTAssertGreaterThan(result.trainGFLOPs, 0)
