@@ -220,9 +220,15 @@ final class DataParallelTests: IsolatedTestCase {
         }
     }
 
-    /// Two processes that both say RANK=1: one of them is told, and rank 0 and the other form the job.
+    /// Two processes that both say RANK=1: one of them is told, and rank 0 and the other form the job. The job stays
+    /// up until the second claim of RANK=1 is in the store: a claimant that comes late (a loaded machine) must still
+    /// find rank 0's store there, not a job that has already ended.
     func testARankClaimedTwiceIsRefused() throws {
-        let results = try job(worldSize: 2, ranks: [0, 1, 1], timeout: 10) { parallel in parallel.rank }
+        let results = try job(worldSize: 2, ranks: [0, 1, 1], timeout: 10) { parallel -> Int in
+            let end = Date().addingTimeInterval(60)
+            while try parallel.group.store.add("harlab/rank/1", 0) < 2, Date() < end { Thread.sleep(forTimeInterval: 0.05) }
+            return parallel.rank
+        }
         let failures = results.compactMap { result -> String? in
             if case .failure(let error) = result { return "\(error)" }
             return nil
