@@ -100,12 +100,10 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
 
 namespace ctorch {
 
-std::string lstm_training_unmet(const at::Tensor &x, const std::vector<at::Tensor> &params, int64_t layers,
-                                bool bidirectional) {
-  if (!at::GradMode::is_enabled()) return "autograd is not recording";
-  if (at::autocast::is_cpu_enabled()) return "CPU autocast is on";
-  if (bidirectional) return "the layer is bidirectional";
-  return recurrent_arguments_unmet(x, params, layers);
+bool lstm_training_applies(const at::Tensor &x, const std::vector<at::Tensor> &params, int64_t layers,
+                           bool bidirectional) {
+  return at::GradMode::is_enabled() && !at::autocast::is_cpu_enabled() && !bidirectional &&
+         recurrent_arguments_unmet(x, params, layers).empty();
 }
 
 std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_training(const at::Tensor &x, const at::Tensor &h0,

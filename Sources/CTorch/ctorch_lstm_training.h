@@ -10,10 +10,10 @@
 
 namespace ctorch {
 
-/// Why `ct_nn_lstm` with these arguments keeps libtorch's `at::lstm`, or an empty string when the training path
-/// (`lstm_training`) computes it: autograd recording, no CPU autocast, one direction, biases, dense CPU float32/64.
-std::string lstm_training_unmet(const at::Tensor &x, const std::vector<at::Tensor> &params, int64_t layers,
-                                bool bidirectional);
+/// Whether the training path (`lstm_training`) computes `ct_nn_lstm` with these arguments rather than libtorch's
+/// `at::lstm`: autograd recording, no CPU autocast, one direction, biases, dense CPU float32/64.
+bool lstm_training_applies(const at::Tensor &x, const std::vector<at::Tensor> &params, int64_t layers,
+                           bool bidirectional);
 
 /// A stacked unidirectional LSTM with autograd, as `at::lstm(x, {h0, c0}, params, true, layers, dropout, train,
 /// false, batch_first)` computes it (the same outputs, dropout between layers drawn by the same `at::dropout` calls),

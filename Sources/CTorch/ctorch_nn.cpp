@@ -346,7 +346,7 @@ int ct_nn_lstm(ct_tensor x, ct_tensor h0, ct_tensor c0, const ct_tensor *params,
     at::Tensor c = c0 ? unwrap(c0) : zero_state(input, layers, bidirectional != 0, batch_first != 0, hidden);
     const bool has_biases = static_cast<int64_t>(weights.size()) == layers * (bidirectional ? 2 : 1) * 4;
     // Recording autograd: one node per layer with batched weight gradients (ctorch_lstm_training.cpp).
-    auto result = ctorch::lstm_training_unmet(input, weights, layers, bidirectional != 0).empty()
+    auto result = ctorch::lstm_training_applies(input, weights, layers, bidirectional != 0)
                       ? ctorch::lstm_training(input, h, c, weights, layers, dropout, training != 0, batch_first != 0)
                       : at::lstm(input, {h, c}, weights, has_biases, layers, dropout, training != 0, bidirectional != 0,
                                  batch_first != 0);

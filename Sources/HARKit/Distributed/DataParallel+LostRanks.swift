@@ -12,9 +12,9 @@ extension DataParallel {
 
     /// `failure` with the ranks it lost named: every other rank whose heartbeat did not move over three beats
     /// (`rank 1 gave no sign of life for 3 s after the failure`), or rank 0 when its store stopped answering. Only
-    /// for a failed collective (not a difference the ranks found): otherwise, or when all are alive, `failure` as it is.
+    /// for a failed collective (`collectiveFailed`; not a difference the ranks found): otherwise, or when all are alive, `failure` as it is.
     func namingLostRanks(_ failure: DistributedError) -> DistributedError {
-        guard let heartbeat = trainingHeartbeat, failure.message.contains("a rank stopped, or did not answer") else { return failure }
+        guard let heartbeat = trainingHeartbeat, failure.collectiveFailed else { return failure }
         let others = (0..<worldSize).filter { $0 != rank }
         let window = 3 * heartbeat.interval
         do {
@@ -25,10 +25,10 @@ extension DataParallel {
             guard !silent.isEmpty else { return failure }
             return DistributedError(failure.message + "; \(silent.count == 1 ? "rank" : "ranks") "
                                     + "\(silent.map(String.init).joined(separator: ", ")) gave no sign of life for "
-                                    + "\(String(format: "%g", window)) s after the failure (lost: died or hangs)")
+                                    + "\(String(format: "%g", window)) s after the failure (lost: died or hangs)", collectiveFailed: true)
         } catch {
             return DistributedError(failure.message + "; the job's store at \(launch.masterAddress):\(launch.masterPort) stopped answering "
-                                    + "(rank 0, its host, lost)")
+                                    + "(rank 0, its host, lost)", collectiveFailed: true)
         }
     }
 }

@@ -99,7 +99,7 @@ public final class DataParallel {
     static func wrapped<T>(_ doing: String, _ launch: LaunchEnvironment, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as TorchError {
             throw DistributedError("\(doing) failed (a rank stopped, or did not answer within \(String(format: "%g", launch.timeout)) s "
-                                   + "— HARLAB_DIST_TIMEOUT): \(error.message)")
+                                   + "— HARLAB_DIST_TIMEOUT): \(error.message)", collectiveFailed: true)
         }
     }
 
