@@ -16,6 +16,10 @@ let torchLinkFlags = libtorch.map { root in
 } ?? []
 let torchLibraries: [LinkerSetting] = libtorch == nil
     ? [.linkedLibrary("torch_cpu"), .linkedLibrary("c10"), .linkedLibrary("torch")] : []
+/// The recurrent layers' matrix products run on oneDNN's sgemm (Sources/CTorch/ctorch_gemm.h) where Debian's libtorch,
+/// which links the system's libdnnl, is used and `libdnnl-dev` provides its header (scripts/setup.sh installs it);
+/// otherwise on ATen's `mm`.
+let onednnGemm = libtorch == nil && FileManager.default.fileExists(atPath: "/usr/include/dnnl.h")
 /// libtorch 2.x headers from about 2.10 on require C++20; Debian's 1.13 only compiles as C++17.
 let torchNeedsCxx20 = libtorch.map {
     (try? String(contentsOfFile: "\($0)/include/torch/csrc/api/include/torch/all.h", encoding: .utf8))?.contains("C++20") ?? false
@@ -41,8 +45,9 @@ let package = Package(
     targets: [
         .target(
             name: "CTorch",
-            cxxSettings: [.unsafeFlags(torchIncludes + ["-O2", "-Wno-deprecated-declarations"])],
-            linkerSettings: [.unsafeFlags(torchLinkFlags)] + torchLibraries
+            cxxSettings: [.unsafeFlags(torchIncludes + ["-O2", "-Wno-deprecated-declarations"])]
+                + (onednnGemm ? [.define("CTORCH_ONEDNN_GEMM", to: "1")] : []),
+            linkerSettings: [.unsafeFlags(torchLinkFlags)] + torchLibraries + (onednnGemm ? [.linkedLibrary("dnnl")] : [])
         ),
         .target(name: "FileSupport"),
         .target(name: "Torch", dependencies: ["CTorch", "FileSupport"]),

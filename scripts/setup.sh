@@ -23,6 +23,9 @@ if [ -z "${LIBTORCH:-}" ]; then
   # libblas.so.3; without OpenBLAS that is the Netlib reference BLAS, many times slower. The OpenMP build
   # shares libtorch's thread pool instead of starting threads of its own.
   dpkg -s libopenblas0-openmp >/dev/null 2>&1 || need+=(libopenblas0-openmp)
+  # libtorch links the system's oneDNN (libdnnl2) for its convolutions; its header lets the recurrent layers' matrix
+  # products use oneDNN's sgemm too (faster than OpenBLAS on their shapes; Sources/CTorch/ctorch_gemm.h).
+  dpkg -s libdnnl-dev >/dev/null 2>&1 || need+=(libdnnl-dev)
 fi
 dpkg -s libedit-dev >/dev/null 2>&1 || need+=(libedit-dev)
 # `plot … to FILE.png` rasterises the plot's SVG with librsvg's rsvg-convert.

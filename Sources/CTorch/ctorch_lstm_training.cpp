@@ -3,9 +3,10 @@
 // is 128 steps × (two small GEMMs for dL/dh and dL/dW_hh, a 4 MiB add accumulating dL/dW_hh, a cat joining the four
 // gate gradients): `mm` 42%, `addmm` 20%, `add` 13%, `cat` 12% of the step. PyTorch 2.15 trains the same layer with
 // oneDNN's RNN primitive, which keeps the per-step work to one GEMM and batches the weight gradients. This layer does
-// the same with ATen ops: forward, one GEMM for every step's input projection, then per step one GEMM into a
+// the same with ATen ops and oneDNN's sgemm (ctorch_gemm.h): forward, one GEMM for every step's input projection, then per step one GEMM into a
 // preallocated gate buffer and the gate maths; backward, per step the gate gradients and one GEMM for dL/dh, then one
 // GEMM each for dL/dW_ih, dL/dW_hh and dL/dx over all steps at once.
+#include "ctorch_gemm.h"
 #include "ctorch_internal.h"
 #include "ctorch_lstm_training.h"
 
@@ -25,7 +26,7 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
     const at::Tensor x = x_in.contiguous(), h0 = h0_in.contiguous(), c0 = c0_in.contiguous();
     const int64_t steps = x.size(0), batch = x.size(1), hidden = w_hh.size(1);
     // Every step's input projection and both biases in one GEMM; the gates of step t are then added in place.
-    at::Tensor gates = at::addmm(b_ih + b_hh, x.view({steps * batch, x.size(2)}), w_ih.t()).view({steps, batch, 4 * hidden});
+    at::Tensor gates = ctorch::linear_rows(x.view({steps * batch, x.size(2)}), w_ih, b_ih + b_hh).view({steps, batch, 4 * hidden});
     at::Tensor cells = at::empty({steps, batch, hidden}, x.options());
     at::Tensor y = at::empty({steps, batch, hidden}, x.options());
     at::Tensor tanh_c = at::empty({batch, hidden}, x.options());
@@ -33,7 +34,7 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
     const at::Tensor w_hh_t = w_hh.t();
     for (int64_t t = 0; t < steps; ++t) {
       at::Tensor g = gates[t];
-      g.addmm_(h, w_hh_t);
+      ctorch::matmul_into(g, h, w_hh_t, 1);
       // i, f, g, o (PyTorch's order): sigmoid on i and f together, tanh on g, sigmoid on o.
       g.narrow(1, 0, 2 * hidden).sigmoid_();
       at::Tensor cell_gate = g.narrow(1, 2 * hidden, hidden).tanh_();
@@ -83,16 +84,21 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
       at::mul_out(scratch, dc_total, in_gate);
       at::tanh_backward_out(d_cell, scratch, cell_gate);
       dc_total.mul_(forget_gate);
-      at::mm_out(dh, dg, w_hh);
+      ctorch::matmul_into(dh, dg, w_hh, 0);
     }
-    // The weight gradients of all steps at once: [4H, T·B] · [T·B, I or H].
+    // The weight gradients of all steps at once: [4H, T·B] · [T·B, I or H]. dL/dW_hh pairs step t's gate gradients
+    // with h_(t-1): step 0's with h0, the others' with the outputs of steps 0 … T-2.
     const at::Tensor flat_grad = grad_gates.view({steps * batch, 4 * hidden});
-    const at::Tensor h_prev = at::cat({h0.unsqueeze(0), y.narrow(0, 0, steps - 1)}).view({steps * batch, hidden});
-    const at::Tensor grad_x = at::mm(flat_grad, w_ih).view({steps, batch, x.size(2)});
-    const at::Tensor grad_w_ih = at::mm(flat_grad.t(), x.view({steps * batch, x.size(2)}));
-    const at::Tensor grad_w_hh = at::mm(flat_grad.t(), h_prev);
+    at::Tensor grad_x = at::empty({steps * batch, x.size(2)}, x.options());
+    ctorch::matmul_into(grad_x, flat_grad, w_ih, 0);
+    at::Tensor grad_w_ih = at::empty_like(w_ih), grad_w_hh = at::empty_like(w_hh);
+    ctorch::matmul_into(grad_w_ih, flat_grad.t(), x.view({steps * batch, x.size(2)}), 0);
+    ctorch::matmul_into(grad_w_hh, grad_gates[0].t(), h0, 0);
+    if (steps > 1)
+      ctorch::matmul_into(grad_w_hh, flat_grad.narrow(0, batch, (steps - 1) * batch).t(),
+                          y.narrow(0, 0, steps - 1).reshape({(steps - 1) * batch, hidden}), 1);
     const at::Tensor grad_b = flat_grad.sum(0);
-    return {grad_x, dh, dc, grad_w_ih, grad_w_hh, grad_b, grad_b.clone()};
+    return {grad_x.view({steps, batch, x.size(2)}), dh, dc, grad_w_ih, grad_w_hh, grad_b, grad_b.clone()};
   }
 };
 

@@ -2,6 +2,7 @@
 // one GEMV (batch 1) or GEMM for the hidden state and the gate maths in place on preallocated buffers, no autograd.
 // Profiled (issue 17): at batch 1, libtorch 1.13's at::lstm spends ~96% of its time in the per-step addmm
 // h·W_hhᵀ, which OpenBLAS 0.3.21 runs as a full GEMM that packs all of W_hh on every call; a GEMV reads W_hh once.
+#include "ctorch_gemm.h"
 #include "ctorch_internal.h"
 #include "ctorch_recurrent.h"
 
@@ -58,7 +59,8 @@ void add_hidden_projection(at::Tensor &gates, const at::Tensor &projected, const
     at::Tensor out = gates.select(0, 0);
     at::addmv_out(out, projected.select(0, 0), w_hh, h.select(0, 0));
   } else {
-    at::addmm_out(gates, projected, h, w_hh.t());
+    gates.copy_(projected);
+    ctorch::matmul_into(gates, h, w_hh.t(), 1);
   }
 }
 
@@ -68,7 +70,7 @@ void lstm_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tenso
   const int64_t steps = input.size(0), batch = input.size(1), hidden = w_hh.size(1);
   // Both biases fold into the one projection GEMM: (x·W_ihᵀ + b_ih + b_hh) + h·W_hhᵀ per step.
   const at::Tensor projected =
-      at::addmm(b_ih + b_hh, input.reshape({steps * batch, input.size(2)}), w_ih.t()).view({steps, batch, 4 * hidden});
+      ctorch::linear_rows(input.reshape({steps * batch, input.size(2)}), w_ih, b_ih + b_hh).view({steps, batch, 4 * hidden});
   at::Tensor gates = at::empty({batch, 4 * hidden}, input.options());
   at::Tensor cell_tanh = at::empty({batch, hidden}, input.options());
   at::Tensor in_forget = gates.narrow(1, 0, 2 * hidden), input_gate = gates.narrow(1, 0, hidden);
@@ -91,7 +93,7 @@ void gru_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tensor
                const at::Tensor &b_hh, at::Tensor h, at::Tensor &y) {
   const int64_t steps = input.size(0), batch = input.size(1), hidden = w_hh.size(1);
   const at::Tensor projected =
-      at::addmm(b_ih, input.reshape({steps * batch, input.size(2)}), w_ih.t()).view({steps, batch, 3 * hidden});
+      ctorch::linear_rows(input.reshape({steps * batch, input.size(2)}), w_ih, b_ih).view({steps, batch, 3 * hidden});
   // The hidden projection keeps b_hh apart: the new gate multiplies (h·W_hnᵀ + b_hn) by the reset gate.
   const at::Tensor hidden_bias = b_hh.expand({batch, 3 * hidden});
   at::Tensor gates = at::empty({batch, 3 * hidden}, input.options());

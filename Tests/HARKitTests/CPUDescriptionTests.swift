@@ -1,5 +1,6 @@
 import XCTest
 import HARKit
+import Torch
 import TestSupport
 
 /// `har-bench` names the CPU beside every figure: model name and the vector features that pick the kernels, read from
@@ -28,6 +29,7 @@ final class CPUDescriptionTests: IsolatedTestCase {
         XCTAssertEqual(object["cpu"] as? String, "AMD EPYC 9B14")
         XCTAssertEqual(object["cpu_features"] as? [String], ["avx2", "fma", "avx512f", "avx512_bf16"])
         XCTAssertEqual(object["cores"] as? Int, 2)
+        XCTAssertEqual(object["recurrent_gemm"] as? String, Runtime.recurrentMatmulLibrary)
         XCTAssertEqual(object["model"] as? String, "sa", "the line's own fields stay")
         XCTAssertEqual(CPUDescription(cpuinfo: Self.zen4).stamping("not json", cores: 2), "not json")
     }

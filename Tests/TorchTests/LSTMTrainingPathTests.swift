@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Torch
 import TestSupport
@@ -97,5 +98,45 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
             let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
             XCTAssertLessThan(worst, 1e-12, "gradient \(index)")
         }
+    }
+
+    /// float32, whose matrix products run on oneDNN's sgemm (`ctorch_gemm.h`) where the build has it: outputs and
+    /// gradients against the same layer's float64 run (ATen's GEMM), on sizes where every product has several rows
+    /// and columns. Tolerance: float32 sums of up to 2·hidden + inputs = 37 products per gate, carried over 9 steps,
+    /// stay within about 1e-5 of float64 on values of order 1; a transposed or misplaced operand is off by order 1.
+    func testFloat32MatchesFloat64() throws {
+        Runtime.manualSeed(29)
+        let (batch, steps, inputs, hidden) = (3, 9, 5, 16)
+        let lstm = try LSTM(inputSize: inputs, hiddenSize: hidden, layers: 2)
+        let x = try Tensor.randn([batch, steps, inputs])
+        let h0 = try Tensor.randn([2, batch, hidden]), c0 = try Tensor.randn([2, batch, hidden])
+        let weights = (try Tensor.randn([batch, steps, hidden]), try Tensor.randn([2, batch, hidden]),
+                       try Tensor.randn([2, batch, hidden]))
+        func run(_ dtype: DType) throws -> (values: [[Double]], gradients: [[Double]]) {
+            try lstm.convert(to: dtype)
+            let leaves = try [x, h0, c0].map { try $0.converted(to: dtype).detached() }
+            for leaf in leaves { try leaf.setRequiresGrad(true) }
+            let layer = try lstm.forward(leaves[0], initial: (leaves[1], leaves[2]))
+            let result = (output: layer.output, h: layer.state.h, c: layer.state.c)
+            let cast = (try weights.0.converted(to: dtype), try weights.1.converted(to: dtype), try weights.2.converted(to: dtype))
+            let values = try [result.output, result.h, result.c].map { try $0.scalars(as: Double.self) }
+            return (values, try gradients(lstm, result, leaves, cast))
+        }
+        let single = try run(.float32), double = try run(.float64)
+        let names = ["output", "h_n", "c_n"] + ["input", "h0", "c0"] + lstm.namedParameters().map { "gradient of \($0.name)" }
+        for (name, (ours, expected)) in zip(names, zip(single.values + single.gradients, double.values + double.gradients)) {
+            XCTAssertEqual(ours.count, expected.count, name)
+            let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThan(worst, 1e-4, name)
+            XCTAssertGreaterThan(expected.map(Swift.abs).max() ?? 0, 1e-2, "\(name) is not trivially zero")
+        }
+    }
+
+    /// A build against Debian's libtorch with oneDNN's header installed (`libdnnl-dev`, which scripts/setup.sh
+    /// installs) computes the recurrent layers' float32 products with oneDNN's sgemm; any other build with ATen's.
+    func testTheRecurrentProductsRunOnOneDNNWhereTheBuildHasIt() {
+        let onednn = ProcessInfo.processInfo.environment["LIBTORCH"] == nil
+            && FileManager.default.fileExists(atPath: "/usr/include/dnnl.h")
+        XCTAssertEqual(Runtime.recurrentMatmulLibrary, onednn ? "onednn" : "aten")
     }
 }

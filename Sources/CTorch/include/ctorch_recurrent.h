@@ -40,6 +40,13 @@ int ct_nn_recurrent_inference(ct_cell cell, ct_tensor x, ct_tensor h0, ct_tensor
                               int nparams, int64_t layers, int batch_first, ct_tensor *out_y, ct_tensor *out_h,
                               ct_tensor *out_c);
 
+/**
+ * 1 when the recurrent layers' float32 matrix products (the LSTM training path's and this inference path's) run on
+ * oneDNN's sgemm, 0 when on ATen's `mm`: a build against Debian's libtorch with oneDNN's header installed
+ * (`libdnnl-dev`) takes oneDNN's, any other build ATen's.
+ */
+int ct_recurrent_matmul_onednn(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,68 @@
+// ctorch::matmul_into (ctorch_gemm.h): oneDNN's sgemm for float32, ATen for the rest.
+#include "ctorch_gemm.h"
+#include "ctorch_recurrent.h"
+
+#ifndef CTORCH_ONEDNN_GEMM
+#define CTORCH_ONEDNN_GEMM 0
+#endif
+#if CTORCH_ONEDNN_GEMM
+#include <dnnl.h>
+#endif
+
+#include <optional>
+#include <utility>
+
+namespace {
+
+#if CTORCH_ONEDNN_GEMM
+/// How a row-major GEMM reads a 2-D float32 matrix: 'N' with its row stride when its rows are contiguous, 'T' with
+/// its column stride when its columns are (a transposed view), nothing otherwise.
+std::optional<std::pair<char, int64_t>> gemm_layout(const at::Tensor &m) {
+  if (m.stride(1) == 1 && m.stride(0) >= std::max<int64_t>(1, m.size(1))) return std::make_pair('N', m.stride(0));
+  if (m.stride(0) == 1 && m.stride(1) >= std::max<int64_t>(1, m.size(0))) return std::make_pair('T', m.stride(1));
+  return std::nullopt;
+}
+
+/// Whether `t` is a non-empty float32 CPU matrix.
+bool dense_float_matrix(const at::Tensor &t) {
+  return t.dim() == 2 && t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided &&
+         t.numel() > 0;
+}
+
+/// oneDNN's sgemm on `out = beta · out + a · b`; false where the operands do not suit it or oneDNN refused.
+bool onednn_matmul(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta) {
+  if (!dense_float_matrix(out) || !dense_float_matrix(a) || !dense_float_matrix(b)) return false;
+  const auto la = gemm_layout(a), lb = gemm_layout(b), lc = gemm_layout(out);
+  if (!la || !lb || !lc || lc->first != 'N') return false;
+  const int64_t m = a.size(0), k = a.size(1), n = b.size(1);
+  return dnnl_sgemm(la->first, lb->first, m, n, k, 1.0f, a.data_ptr<float>(), la->second, b.data_ptr<float>(),
+                    lb->second, beta, out.data_ptr<float>(), lc->second) == dnnl_success;
+}
+#endif
+
+}  // namespace
+
+namespace ctorch {
+
+void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta) {
+  TORCH_CHECK(a.dim() == 2 && b.dim() == 2 && out.dim() == 2 && a.size(1) == b.size(0) && out.size(0) == a.size(0) &&
+                  out.size(1) == b.size(1),
+              "matmul_into: cannot multiply ", a.sizes(), " by ", b.sizes(), " into ", out.sizes());
+#if CTORCH_ONEDNN_GEMM
+  if (onednn_matmul(out, a, b, beta)) return;
+#endif
+  if (beta == 0)
+    at::mm_out(out, a, b);
+  else
+    out.addmm_(a, b, beta);
+}
+
+at::Tensor linear_rows(const at::Tensor &input, const at::Tensor &weight, const at::Tensor &bias) {
+  at::Tensor out = bias.expand({input.size(0), weight.size(0)}).contiguous();
+  matmul_into(out, input, weight.t(), 1);
+  return out;
+}
+
+}  // namespace ctorch
+
+extern "C" int ct_recurrent_matmul_onednn(void) { return CTORCH_ONEDNN_GEMM ? 1 : 0; }
