@@ -20,6 +20,11 @@ let torchLibraries: [LinkerSetting] = libtorch == nil
 /// which links the system's libdnnl, is used and `libdnnl-dev` provides its header (scripts/setup.sh installs it);
 /// otherwise on ATen's `mm`.
 let onednnGemm = libtorch == nil && FileManager.default.fileExists(atPath: "/usr/include/dnnl.h")
+/// The fused kernels' AVX2/AVX-512 copies compute the LSTM cell's exp and tanh with Sleef's vector functions, as
+/// libtorch's own kernels do, where `libsleef-dev` (which scripts/setup.sh installs) provides the library to link.
+let linksSleef = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"].contains {
+    FileManager.default.fileExists(atPath: "\($0)/libsleef.so")
+}
 /// libtorch 2.x headers from about 2.10 on require C++20; Debian's 1.13 only compiles as C++17.
 let torchNeedsCxx20 = libtorch.map {
     (try? String(contentsOfFile: "\($0)/include/torch/csrc/api/include/torch/all.h", encoding: .utf8))?.contains("C++20") ?? false
@@ -46,8 +51,10 @@ let package = Package(
         .target(
             name: "CTorch",
             cxxSettings: [.unsafeFlags(torchIncludes + ["-O2", "-Wno-deprecated-declarations"])]
-                + (onednnGemm ? [.define("CTORCH_ONEDNN_GEMM", to: "1")] : []),
+                + (onednnGemm ? [.define("CTORCH_ONEDNN_GEMM", to: "1")] : [])
+                + (linksSleef ? [.define("CTORCH_LINKS_SLEEF", to: "1")] : []),
             linkerSettings: [.unsafeFlags(torchLinkFlags)] + torchLibraries + (onednnGemm ? [.linkedLibrary("dnnl")] : [])
+                + (linksSleef ? [.linkedLibrary("sleef")] : [])
         ),
         .target(name: "FileSupport"),
         .target(name: "Torch", dependencies: ["CTorch", "FileSupport"]),

@@ -87,6 +87,10 @@ void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tenso
   selected().input_gradient(x, gate, mean_map, affine, norm, conv, time, grad_out, grad_x, conv_grads);
 }
 
+void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_out, int64_t batch, int64_t hidden) {
+  selected().lstm_cell(gates, c_prev, c_out, h_out, batch, hidden);
+}
+
 }  // namespace fused
 }  // namespace ctorch
 

@@ -48,7 +48,14 @@ void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tenso
                     const NormGradient &norm, const GateConv &conv, int64_t time, const at::Tensor &grad_out,
                     at::Tensor &grad_x, at::Tensor &conv_grads);
 
-/// One instruction set's copy of the four passes above.
+/// One LSTM step's gate maths for float32, in one pass instead of libtorch's seven element-wise calls (profiled:
+/// at batch 1 those calls' dispatch was over a quarter of `deepconvlstm`'s latency, docs/PERFORMANCE.md). `gates`
+/// `[B, 4H]` holds the pre-activations in PyTorch's order i, f, g, o and receives the activations (σ(i), σ(f),
+/// tanh(g), σ(o)); `c_out` `[B, H]` receives σ(f)·c_prev + σ(i)·tanh(g) (it may be `c_prev` itself) and `h_out`
+/// `[B, H]` σ(o)·tanh(c_out). All contiguous.
+void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_out, int64_t batch, int64_t hidden);
+
+/// One instruction set's copy of the four passes above and of `lstm_cell`.
 struct Kernels {
   void (*gate_and_plane_statistics)(const at::Tensor &, const GateConv &, int64_t, at::Tensor &, at::Tensor &,
                                     at::Tensor &, at::Tensor &);
@@ -58,6 +65,7 @@ struct Kernels {
   void (*input_gradient)(const at::Tensor &, const at::Tensor &, const at::Tensor &, const Affine &,
                          const NormGradient &, const GateConv &, int64_t, const at::Tensor &, at::Tensor &,
                          at::Tensor &);
+  void (*lstm_cell)(float *, const float *, float *, float *, int64_t, int64_t);
 };
 
 // Each instruction set's copy (ATen's CPU_CAPABILITY names); null where the build left it out (not x86-64, or no

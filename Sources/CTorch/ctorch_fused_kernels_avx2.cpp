@@ -6,13 +6,14 @@
 #define CPU_CAPABILITY AVX2
 #define CPU_CAPABILITY_AVX2
 #include "ctorch_fused_kernels_prelude.h"
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 // sleef.h declares its vector functions only where the compiler's flags announce the instruction set; they are
-// declarations of libsleef's functions (the kernels call none of them, so nothing links against libsleef), made
-// visible here for at::vec's headers to name.
+// declarations of libsleef's functions, made visible here for at::vec's headers to name, and declared inside the
+// target switch so that their vector arguments have this instruction set's ABI. The LSTM cell's exp and tanh call
+// them where the build links libsleef (CTORCH_LINKS_SLEEF, Package.swift), libm's per lane otherwise.
 #define __AVX__ 1
 #include <sleef.h>
 #undef __AVX__
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #include "ctorch_fused_kernels_impl.h"
 #pragma clang attribute pop
 #else

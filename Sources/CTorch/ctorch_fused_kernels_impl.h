@@ -313,7 +313,57 @@ static void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at
   });
 }
 
-static constexpr Kernels table{gate_and_plane_statistics, scale_shift_relu, relu_norm_sums, input_gradient};
+/// e^v per lane: Sleef's vector exp (at::vec's) where the build links libsleef (Package.swift defines
+/// CTORCH_LINKS_SLEEF) or in the baseline copy (whose at::vec calls libm per lane anyway), else libm per lane.
+static Vectorized<float> exp_lanes(const Vectorized<float> &v) {
+#if CTORCH_LINKS_SLEEF || !(defined(CPU_CAPABILITY_AVX2) || defined(CPU_CAPABILITY_AVX512))
+  return v.exp();
+#else
+  return v.map(std::exp);
+#endif
+}
+
+/// tanh per lane, by the same rule as `exp_lanes`.
+static Vectorized<float> tanh_lanes(const Vectorized<float> &v) {
+#if CTORCH_LINKS_SLEEF || !(defined(CPU_CAPABILITY_AVX2) || defined(CPU_CAPABILITY_AVX512))
+  return v.tanh();
+#else
+  return v.map(std::tanh);
+#endif
+}
+
+/// σ(v) = 1 / (1 + e^(−v)), as ATen's vectorised sigmoid computes it.
+static Vectorized<float> sigmoid_lanes(const Vectorized<float> &v) {
+  const Vectorized<float> one(1.0f);
+  return (one + exp_lanes(Vectorized<float>(0.0f) - v)).reciprocal();
+}
+
+static void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_out, int64_t batch, int64_t hidden) {
+  using Vec = Vectorized<float>;
+  // Rows split over libtorch's threads once a step holds more than ATen's grain of elements (GRAIN_SIZE, 32768).
+  const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, 4 * hidden));
+  at::parallel_for(0, batch, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      float *in = gates + row * 4 * hidden, *forget = in + hidden, *cell = in + 2 * hidden, *out = in + 3 * hidden;
+      const float *previous = c_prev + row * hidden;
+      float *c = c_out + row * hidden, *h = h_out + row * hidden;
+      for (int64_t j = 0; j < hidden; j += Vec::size()) {
+        const int64_t lanes = std::min<int64_t>(Vec::size(), hidden - j);
+        const Vec i = sigmoid_lanes(Vec::loadu(in + j, lanes)), f = sigmoid_lanes(Vec::loadu(forget + j, lanes));
+        const Vec g = tanh_lanes(Vec::loadu(cell + j, lanes)), o = sigmoid_lanes(Vec::loadu(out + j, lanes));
+        const Vec next = f * Vec::loadu(previous + j, lanes) + i * g;
+        i.store(in + j, lanes);
+        f.store(forget + j, lanes);
+        g.store(cell + j, lanes);
+        o.store(out + j, lanes);
+        next.store(c + j, lanes);
+        (o * tanh_lanes(next)).store(h + j, lanes);
+      }
+    }
+  });
+}
+
+static constexpr Kernels table{gate_and_plane_statistics, scale_shift_relu, relu_norm_sums, input_gradient, lstm_cell};
 extern const Kernels *const kernels = &table;
 
 }  // namespace CPU_CAPABILITY

@@ -6,6 +6,7 @@
 // the same with ATen ops and oneDNN's sgemm (ctorch_gemm.h): forward, one GEMM for every step's input projection, then per step one GEMM into a
 // preallocated gate buffer and the gate maths; backward, per step the gate gradients and one GEMM for dL/dh, then one
 // GEMM each for dL/dW_ih, dL/dW_hh and dL/dx over all steps at once.
+#include "ctorch_fused_kernels.h"
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"
 #include "ctorch_lstm_training.h"
@@ -32,19 +33,25 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
     at::Tensor tanh_c = at::empty({batch, hidden}, x.options());
     at::Tensor h = h0, c = c0;
     const at::Tensor w_hh_t = w_hh.t();
+    // float32 takes the gate maths in one pass (ctorch::fused::lstm_cell); float64 keeps libtorch's calls.
+    const bool one_pass = x.scalar_type() == at::kFloat;
     for (int64_t t = 0; t < steps; ++t) {
       at::Tensor g = gates[t];
       ctorch::matmul_into(g, h, w_hh_t, 1);
-      // i, f, g, o (PyTorch's order): sigmoid on i and f together, tanh on g, sigmoid on o.
-      g.narrow(1, 0, 2 * hidden).sigmoid_();
-      at::Tensor cell_gate = g.narrow(1, 2 * hidden, hidden).tanh_();
-      at::Tensor out_gate = g.narrow(1, 3 * hidden, hidden).sigmoid_();
-      at::Tensor c_t = cells[t];
-      at::mul_out(c_t, g.narrow(1, hidden, hidden), c);
-      c_t.addcmul_(g.narrow(1, 0, hidden), cell_gate);
-      at::tanh_out(tanh_c, c_t);
-      at::Tensor y_t = y[t];
-      at::mul_out(y_t, out_gate, tanh_c);
+      at::Tensor c_t = cells[t], y_t = y[t];
+      if (one_pass) {
+        ctorch::fused::lstm_cell(g.data_ptr<float>(), c.data_ptr<float>(), c_t.data_ptr<float>(), y_t.data_ptr<float>(),
+                                 batch, hidden);
+      } else {
+        // i, f, g, o (PyTorch's order): sigmoid on i and f together, tanh on g, sigmoid on o.
+        g.narrow(1, 0, 2 * hidden).sigmoid_();
+        at::Tensor cell_gate = g.narrow(1, 2 * hidden, hidden).tanh_();
+        at::Tensor out_gate = g.narrow(1, 3 * hidden, hidden).sigmoid_();
+        at::mul_out(c_t, g.narrow(1, hidden, hidden), c);
+        c_t.addcmul_(g.narrow(1, 0, hidden), cell_gate);
+        at::tanh_out(tanh_c, c_t);
+        at::mul_out(y_t, out_gate, tanh_c);
+      }
       h = y_t;
       c = c_t;
     }

@@ -2,6 +2,7 @@
 // one GEMV (batch 1) or GEMM for the hidden state and the gate maths in place on preallocated buffers, no autograd.
 // Profiled (issue 17): at batch 1, libtorch 1.13's at::lstm spends ~96% of its time in the per-step addmm
 // h·W_hhᵀ, which OpenBLAS 0.3.21 runs as a full GEMM that packs all of W_hh on every call; a GEMV reads W_hh once.
+#include "ctorch_fused_kernels.h"
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"
 #include "ctorch_recurrent.h"
@@ -76,15 +77,23 @@ void lstm_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tenso
   at::Tensor in_forget = gates.narrow(1, 0, 2 * hidden), input_gate = gates.narrow(1, 0, hidden);
   at::Tensor forget_gate = gates.narrow(1, hidden, hidden), candidate = gates.narrow(1, 2 * hidden, hidden);
   at::Tensor output_gate = gates.narrow(1, 3 * hidden, hidden);
+  // float32 takes the gate maths in one pass (ctorch::fused::lstm_cell); float64 keeps libtorch's calls.
+  const bool one_pass = input.scalar_type() == at::kFloat;
   for (int64_t t = 0; t < steps; ++t) {
     add_hidden_projection(gates, projected[t], w_hh, h);
-    in_forget.sigmoid_();
-    output_gate.sigmoid_();
-    candidate.tanh_();
-    c.mul_(forget_gate).addcmul_(input_gate, candidate);
-    at::tanh_out(cell_tanh, c);
-    h = y[t];
-    at::mul_out(h, output_gate, cell_tanh);
+    if (one_pass) {
+      h = y[t];
+      ctorch::fused::lstm_cell(gates.data_ptr<float>(), c.data_ptr<float>(), c.data_ptr<float>(), h.data_ptr<float>(),
+                               batch, hidden);
+    } else {
+      in_forget.sigmoid_();
+      output_gate.sigmoid_();
+      candidate.tanh_();
+      c.mul_(forget_gate).addcmul_(input_gate, candidate);
+      at::tanh_out(cell_tanh, c);
+      h = y[t];
+      at::mul_out(h, output_gate, cell_tanh);
+    }
   }
 }
 

@@ -48,6 +48,42 @@ final class RecurrentInferenceTests: IsolatedTestCase {
         }
     }
 
+    /// float32 LSTM steps take the gate maths in one pass (`ctorch::fused::lstm_cell`), compiled once per instruction
+    /// set: every copy this CPU runs, on the inference path and on the training path, against the same layer and
+    /// input in float64 (libtorch's element-wise calls), with a hidden size of 37 so that every vector width leaves
+    /// tail lanes. Tolerance as above: float32 against float64 is within the same bound as two float32 orders.
+    func testTheOnePassLSTMCellMatchesFloat64OnEveryInstructionSet() throws {
+        Runtime.manualSeed(31)
+        let (batch, steps, hidden) = (3, 10, 37)
+        let lstm = try LSTM(inputSize: 6, hiddenSize: hidden, layers: 2)
+        lstm.setTraining(false)
+        let x = try Tensor.randn([batch, steps, 6])
+        let c0 = try Tensor.randn([2, batch, hidden]), h0 = try Tensor.randn([2, batch, hidden])
+        defer { try? FusedKernelISA.force(nil) }
+        var runs: [(String, [Double], [Double])] = []
+        for isa in FusedKernelISA.available {
+            try FusedKernelISA.force(isa)
+            let inference = try withInferenceMode { try lstm.forward(x, initial: (h0, c0)) }
+            let training = try lstm.forward(x, initial: (h0, c0))
+            for (path, result) in [("inference", inference), ("training", training)] {
+                runs.append(("\(isa) \(path)", try result.output.scalars(as: Double.self), try result.state.c.scalars(as: Double.self)))
+            }
+        }
+        try FusedKernelISA.force(nil)
+        try lstm.convert(to: .float64)
+        let expected = try withInferenceMode {
+            try lstm.forward(x.converted(to: .float64), initial: (h0.converted(to: .float64), c0.converted(to: .float64)))
+        }
+        let (output, cell) = (try expected.output.scalars(as: Double.self), try expected.state.c.scalars(as: Double.self))
+        let bound = tolerance(.float32, steps: steps)
+        XCTAssertGreaterThanOrEqual(runs.count, 2, "at least the baseline copy on both paths")
+        for (what, ours, ourCell) in runs {
+            XCTAssertEqual(ours.count, output.count, what)
+            XCTAssertLessThan(zip(ours, output).map { Swift.abs($0 - $1) }.max() ?? .infinity, bound, "output, \(what)")
+            XCTAssertLessThan(zip(ourCell, cell).map { Swift.abs($0 - $1) }.max() ?? .infinity, bound, "c_n, \(what)")
+        }
+    }
+
     /// Both cells against the textbook equations, written out here in Double over plain arrays (PyTorch's gate order:
     /// LSTM i, f, g, o; GRU r, z, n with the reset gate applied to W_hn·h + b_hn).
     func testInferencePathMatchesTheCellEquations() throws {
