@@ -47,7 +47,7 @@ namespace ctorch {
 void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta) {
   TORCH_CHECK(a.dim() == 2 && b.dim() == 2 && out.dim() == 2 && a.size(1) == b.size(0) && out.size(0) == a.size(0) &&
                   out.size(1) == b.size(1),
-              "matmul_into: cannot multiply ", a.sizes(), " by ", b.sizes(), " into ", out.sizes());
+              "matrices of shapes ", a.sizes(), " and ", b.sizes(), " cannot be multiplied into ", out.sizes());
 #if CTORCH_ONEDNN_GEMM
   if (onednn_matmul(out, a, b, beta)) return;
 #endif
