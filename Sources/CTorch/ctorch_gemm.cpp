@@ -2,9 +2,6 @@
 #include "ctorch_gemm.h"
 #include "ctorch_recurrent.h"
 
-#ifndef CTORCH_ONEDNN_GEMM
-#define CTORCH_ONEDNN_GEMM 0
-#endif
 #if CTORCH_ONEDNN_GEMM
 #include <dnnl.h>
 #endif

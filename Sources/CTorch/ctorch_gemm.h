@@ -4,6 +4,11 @@
 
 #include <ATen/ATen.h>
 
+/// 1 where Package.swift found oneDNN's header and links libdnnl (matmul_into then runs float32 on oneDNN), else 0.
+#ifndef CTORCH_ONEDNN_GEMM
+#define CTORCH_ONEDNN_GEMM 0
+#endif
+
 namespace ctorch {
 
 /// `out = beta · out + a · b` for 2-D CPU matrices (`beta` 0 or 1: with 0, `out`'s old contents are never read).
