@@ -120,6 +120,16 @@ final class TrainerTests: IsolatedTestCase {
         try assertWeights(later, equal: snapshots()[1], "diverged after epoch 1: the weights after epoch 1")
     }
 
+    /// A divergence message says "nan" for every NaN, whatever sign and payload the CPU gave it (an AMD Zen 3 made
+    /// "-nan(0x3ffffe0000000)" of a diverging SGD step, which Swift prints as such), and names infinities.
+    func testDivergenceMessagesNameEveryNaNAlike() {
+        let negativeWithPayload = -Double(nan: 0x3ffff, signaling: false)
+        XCTAssertNotEqual("\(negativeWithPayload)", "nan", "Swift prints the sign and payload")
+        for value in [Double.nan, -Double.nan, negativeWithPayload] { XCTAssertEqual(Trainer.describe(loss: value), "nan") }
+        XCTAssertEqual(Trainer.describe(loss: .infinity), "inf")
+        XCTAssertEqual(Trainer.describe(loss: -.infinity), "-inf")
+    }
+
     func testPenaltiesAreReportedSeparately() throws {
         let trainer = try makeTrainer { $0.l2 = 1e-3 }
         let record = try trainer.train(epochs: 1).records[0]

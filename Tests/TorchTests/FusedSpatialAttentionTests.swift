@@ -112,7 +112,8 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
 
     /// Under bfloat16 autocast the block gets a convolution's bfloat16 output: it answers in bfloat16 (output and
     /// input gradient) computed in float32 (its parameter gradients equal the float32 kernel's on the same rounded
-    /// input), and stays within bfloat16 rounding of the layer-by-layer path autocast runs.
+    /// input), stays within bfloat16 rounding of the output of the layer-by-layer path autocast runs, and its parameter
+    /// gradients are at least as close to float32's as that path's.
     func testFusedBlockUnderBFloat16AutocastComputesInFloat32() throws {
         try checkBFloat16()
     }
@@ -135,7 +136,21 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
         for n in 1..<5 { try assertClose(mixed.grads[n], exact.grads[n], tolerance: 1e-5, label + "parameter gradient \(n)", file: file, line: line) }
         try assertClose(block.runningVar, reference.runningVar, tolerance: 1e-6, label + "running variance", file: file, line: line)
         try assertClose(mixed.output, autocast.output, tolerance: 5e-2, label + "fused against autocast's layer-by-layer output", file: file, line: line)
-        for n in 1..<5 { try assertClose(mixed.grads[n], autocast.grads[n], tolerance: 5e-2, label + "against autocast: gradient \(n)", file: file, line: line) }
+        // A parameter gradient is a sum over the whole batch, which libtorch's bfloat16 kernels accumulate with rounding
+        // that depends on the CPU (autocast's d/d gate bias was 17% off float32 on an AMD Zen 3, and within 5% on the Zen 4 this test was written on): the
+        // fused block must be at least as close to the float32 gradients as autocast's layer-by-layer path is.
+        for n in 1..<5 {
+            let fusedError = try largestDifference(mixed.grads[n], exact.grads[n])
+            let autocastError = try largestDifference(autocast.grads[n], exact.grads[n])
+            XCTAssertLessThanOrEqual(fusedError, Swift.max(autocastError, 1e-5),
+                                     label + "parameter gradient \(n): fused under autocast against autocast's layers, each against float32",
+                                     file: file, line: line)
+        }
+    }
+
+    /// The largest absolute elementwise difference of two tensors of one shape.
+    private func largestDifference(_ a: Tensor, _ b: Tensor) throws -> Double {
+        zip(try a.scalars(as: Double.self), try b.scalars(as: Double.self)).map { Swift.abs($0 - $1) }.max() ?? 0
     }
 
     /// Each instruction set's copy of the kernels this CPU runs, forced in turn, gives the layer-by-layer result in

@@ -53,7 +53,7 @@ extension Trainer {
                 if lossValue.isFinite {
                     step.weightedLoss = lossValue * Double(size)
                 } else if ranks == nil {
-                    return .diverged("the loss became \(lossValue) at epoch \(epoch), batch \(index + 1); lower the learning rate (now \(optimizer.learningRate))")
+                    return .diverged("the loss became \(Self.describe(loss: lossValue)) at epoch \(epoch), batch \(index + 1); lower the learning rate (now \(optimizer.learningRate))")
                 } else {
                     step.nonFiniteRanks = 1
                 }
@@ -91,6 +91,10 @@ extension Trainer {
         let weight = Double(mix.weight)
         return try (own * weight) + (other * (1 - weight))
     }
+
+    /// A loss for a message: "nan" for every NaN (the sign and payload of a NaN depend on the CPU and the operation
+    /// that made it, and Swift prints them, e.g. "-nan(0x3ffffe0000000)" on an AMD Zen 3), the value otherwise.
+    static func describe(loss: Double) -> String { loss.isNaN ? "nan" : "\(loss)" }
 
     /// Weights (rank ≥ 2: convolution and linear kernels, not biases or norms) that L1/L2 penalise.
     func penalizedWeights() -> [Tensor] {
