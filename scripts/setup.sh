@@ -17,7 +17,8 @@ if [ -z "${LIBTORCH:-}" ]; then
   # libtorch_cpu already links Debian's libgloo0, libgloo-dev adds only the headers.
   dpkg -s libgloo-dev >/dev/null 2>&1 || need+=(libgloo-dev)
   # ATen's AVX2/AVX-512 vector headers include sleef.h: without it the fused kernels are built for the baseline
-  # ISA only (FusedSpatialAttentionTests then fails on an AVX2/AVX-512 CPU). Headers only; nothing links libsleef.
+  # ISA only (FusedSpatialAttentionTests then fails on an AVX2/AVX-512 CPU). The one-pass LSTM cell also links
+  # libsleef for its vector exp and tanh (Package.swift, linksSleef).
   dpkg -s libsleef-dev >/dev/null 2>&1 || need+=(libsleef-dev)
   # Debian's libtorch takes its matrix products (Linear, LSTM, GRU, attention) from whatever provides
   # libblas.so.3; without OpenBLAS that is the Netlib reference BLAS, many times slower. The OpenMP build

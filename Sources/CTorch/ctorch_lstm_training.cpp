@@ -6,6 +6,7 @@
 // the same with ATen ops and oneDNN's sgemm (ctorch_gemm.h): forward, one GEMM for every step's input projection, then per step one GEMM into a
 // preallocated gate buffer and the gate maths; backward, per step the gate gradients and one GEMM for dL/dh, then one
 // GEMM each for dL/dW_ih, dL/dW_hh and dL/dx over all steps at once.
+#include "ctorch_dropout.h"
 #include "ctorch_fused_kernels.h"
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"
@@ -131,8 +132,8 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_training(const at::Tensor &x
     hs.push_back(out[1]);
     cs.push_back(out[2]);
     layer_input = out[0];
-    // at::lstm's dropout between layers, drawn in the same order.
-    if (dropout != 0 && train && layer < layers - 1) layer_input = at::dropout(layer_input, dropout, train);
+    // Dropout between layers, where at::lstm applies it (its mask from ctorch::dropout, as every dropout of harlab's).
+    if (dropout != 0 && train && layer < layers - 1) layer_input = ctorch::dropout(layer_input, dropout, train);
   }
   at::Tensor y = batch_first ? layer_input.transpose(0, 1) : layer_input;
   return {y, at::stack(hs), at::stack(cs)};

@@ -1,5 +1,6 @@
 // Fused layer kernels, mixed precision, and state serialisation compatible
 // with Python's torch.save / torch.load.
+#include "ctorch_dropout.h"
 #include "ctorch_internal.h"
 #include "ctorch_lstm_training.h"
 
@@ -318,7 +319,7 @@ ct_tensor ct_nn_layer_norm(ct_tensor x, const int64_t *normalized_shape, int ndi
   CT_TENSOR(at::layer_norm(unwrap(x), ints(normalized_shape, ndim), optional(weight), optional(bias), eps))
 }
 
-ct_tensor ct_nn_dropout(ct_tensor x, double p, int training) { CT_TENSOR(at::dropout(unwrap(x), p, training != 0)) }
+ct_tensor ct_nn_dropout(ct_tensor x, double p, int training) { CT_TENSOR(ctorch::dropout(unwrap(x), p, training != 0)) }
 ct_tensor ct_nn_softmax(ct_tensor x, int64_t dim) { CT_TENSOR(at::softmax(unwrap(x), dim)) }
 ct_tensor ct_nn_log_softmax(ct_tensor x, int64_t dim) { CT_TENSOR(at::log_softmax(unwrap(x), dim)) }
 
@@ -385,7 +386,7 @@ ct_tensor ct_nn_attention(ct_tensor q, ct_tensor k, ct_tensor v, ct_tensor mask,
     at::Tensor scores = at::matmul(query, unwrap(k).transpose(-2, -1)) / std::sqrt(static_cast<double>(query.size(-1)));
     if (mask != nullptr) scores = scores + unwrap(mask);
     at::Tensor weights = at::softmax(scores, -1);
-    auto output = owned(at::matmul(at::dropout(weights, dropout, training != 0), unwrap(v)));
+    auto output = owned(at::matmul(ctorch::dropout(weights, dropout, training != 0), unwrap(v)));
     if (out_weights != nullptr) *out_weights = ctorch::wrap(weights.detach());
     return output.release();
   })
