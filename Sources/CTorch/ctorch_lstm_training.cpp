@@ -31,11 +31,12 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
     at::Tensor gates = ctorch::linear_rows(x.view({steps * batch, x.size(2)}), w_ih, b_ih + b_hh).view({steps, batch, 4 * hidden});
     at::Tensor cells = at::empty({steps, batch, hidden}, x.options());
     at::Tensor y = at::empty({steps, batch, hidden}, x.options());
-    at::Tensor tanh_c = at::empty({batch, hidden}, x.options());
     at::Tensor h = h0, c = c0;
     const at::Tensor w_hh_t = w_hh.t();
-    // float32 takes the gate maths in one pass (ctorch::fused::lstm_cell); float64 keeps libtorch's calls.
+    // float32 takes the gate maths in one pass (ctorch::fused::lstm_cell); float64 keeps libtorch's calls, and only it
+    // needs the tanh(c) buffer.
     const bool one_pass = x.scalar_type() == at::kFloat;
+    at::Tensor tanh_c = one_pass ? at::Tensor() : at::empty({batch, hidden}, x.options());
     for (int64_t t = 0; t < steps; ++t) {
       at::Tensor g = gates[t];
       ctorch::matmul_into(g, h, w_hh_t, 1);

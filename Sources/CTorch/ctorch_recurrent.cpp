@@ -75,27 +75,30 @@ void lstm_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tenso
   const at::Tensor projected =
       ctorch::linear_rows(input.reshape({steps * batch, input.size(2)}), w_ih, b_ih + b_hh).view({steps, batch, 4 * hidden});
   at::Tensor gates = at::empty({batch, 4 * hidden}, input.options());
+  // float32 takes the gate maths in one pass (ctorch::fused::lstm_cell); float64 keeps libtorch's calls, and only it
+  // needs their buffer and gate views.
+  if (input.scalar_type() == at::kFloat) {
+    for (int64_t t = 0; t < steps; ++t) {
+      add_hidden_projection(gates, projected[t], w_hh, h);
+      h = y[t];
+      ctorch::fused::lstm_cell(gates.data_ptr<float>(), c.data_ptr<float>(), c.data_ptr<float>(), h.data_ptr<float>(),
+                               batch, hidden);
+    }
+    return;
+  }
   at::Tensor cell_tanh = at::empty({batch, hidden}, input.options());
   at::Tensor in_forget = gates.narrow(1, 0, 2 * hidden), input_gate = gates.narrow(1, 0, hidden);
   at::Tensor forget_gate = gates.narrow(1, hidden, hidden), candidate = gates.narrow(1, 2 * hidden, hidden);
   at::Tensor output_gate = gates.narrow(1, 3 * hidden, hidden);
-  // float32 takes the gate maths in one pass (ctorch::fused::lstm_cell); float64 keeps libtorch's calls.
-  const bool one_pass = input.scalar_type() == at::kFloat;
   for (int64_t t = 0; t < steps; ++t) {
     add_hidden_projection(gates, projected[t], w_hh, h);
-    if (one_pass) {
-      h = y[t];
-      ctorch::fused::lstm_cell(gates.data_ptr<float>(), c.data_ptr<float>(), c.data_ptr<float>(), h.data_ptr<float>(),
-                               batch, hidden);
-    } else {
-      in_forget.sigmoid_();
-      output_gate.sigmoid_();
-      candidate.tanh_();
-      c.mul_(forget_gate).addcmul_(input_gate, candidate);
-      at::tanh_out(cell_tanh, c);
-      h = y[t];
-      at::mul_out(h, output_gate, cell_tanh);
-    }
+    in_forget.sigmoid_();
+    output_gate.sigmoid_();
+    candidate.tanh_();
+    c.mul_(forget_gate).addcmul_(input_gate, candidate);
+    at::tanh_out(cell_tanh, c);
+    h = y[t];
+    at::mul_out(h, output_gate, cell_tanh);
   }
 }
 
