@@ -1,4 +1,5 @@
-// ctorch::matmul_into (ctorch_gemm.h): oneDNN's sgemm for float32, ATen for the rest.
+// ctorch::matmul_into (ctorch_gemm.h): oneDNN's sgemm for float32, ATen for the rest; which library the LSTM
+// backward's products take.
 #include "ctorch_gemm.h"
 #include "ctorch_recurrent.h"
 
@@ -6,6 +7,7 @@
 #include <dnnl.h>
 #endif
 
+#include <atomic>
 #include <optional>
 #include <utility>
 
@@ -37,16 +39,42 @@ bool onednn_matmul(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, fl
 }
 #endif
 
+/// Whether oneDNN's sgemm runs AVX-512 kernels here: the instruction set oneDNN itself reports, which
+/// `DNNL_MAX_CPU_ISA` caps as it caps oneDNN.
+bool onednn_runs_avx512() {
+#if CTORCH_ONEDNN_GEMM
+  const unsigned isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
+  const unsigned avx512 = static_cast<unsigned>(dnnl_cpu_isa_avx512_core);
+  return (isa & avx512) == avx512;
+#else
+  return false;
+#endif
+}
+
+/// -1: the instruction set's choice; else the forced `GemmLibrary`'s value.
+std::atomic<int> forced_backward_library{-1};
+
 }  // namespace
 
 namespace ctorch {
 
-void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta) {
+GemmLibrary backward_gemm_library() {
+  const int forced = forced_backward_library.load(std::memory_order_relaxed);
+  if (forced >= 0) return static_cast<GemmLibrary>(forced);
+  static const GemmLibrary chosen = onednn_runs_avx512() ? GemmLibrary::onednn : GemmLibrary::aten;
+  return chosen;
+}
+
+void force_backward_gemm_library(const GemmLibrary *library) {
+  forced_backward_library.store(library ? static_cast<int>(*library) : -1, std::memory_order_relaxed);
+}
+
+void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta, GemmLibrary library) {
   TORCH_CHECK(a.dim() == 2 && b.dim() == 2 && out.dim() == 2 && a.size(1) == b.size(0) && out.size(0) == a.size(0) &&
                   out.size(1) == b.size(1),
               "matrices of shapes ", a.sizes(), " and ", b.sizes(), " cannot be multiplied into ", out.sizes());
 #if CTORCH_ONEDNN_GEMM
-  if (onednn_matmul(out, a, b, beta)) return;
+  if (library == GemmLibrary::onednn && onednn_matmul(out, a, b, beta)) return;
 #endif
   if (beta == 0)
     at::mm_out(out, a, b);
@@ -60,6 +88,33 @@ at::Tensor linear_rows(const at::Tensor &input, const at::Tensor &weight, const 
   return out;
 }
 
+at::Tensor sum_of_transposed_products(const std::vector<std::pair<at::Tensor, at::Tensor>> &pairs,
+                                      GemmLibrary library) {
+  TORCH_CHECK(!pairs.empty(), "a sum of products needs at least one pair");
+  const int64_t m = pairs.front().first.size(1), k = pairs.front().second.size(1);
+  const bool transposed = library == GemmLibrary::aten;
+  const auto options = pairs.front().first.options();
+  at::Tensor sum = transposed ? at::empty({k, m}, options) : at::empty({m, k}, options);
+  float beta = 0;
+  for (const auto &[a, b] : pairs) {
+    if (transposed)
+      matmul_into(sum, b.t(), a, beta, library);
+    else
+      matmul_into(sum, a.t(), b, beta, library);
+    beta = 1;
+  }
+  return transposed ? sum.t().contiguous() : sum;
+}
+
 }  // namespace ctorch
 
 extern "C" int ct_recurrent_matmul_onednn(void) { return CTORCH_ONEDNN_GEMM ? 1 : 0; }
+
+extern "C" int ct_recurrent_backward_matmul_onednn(void) {
+  return CTORCH_ONEDNN_GEMM && ctorch::backward_gemm_library() == ctorch::GemmLibrary::onednn ? 1 : 0;
+}
+
+extern "C" void ct_recurrent_backward_matmul_force(int library) {
+  const ctorch::GemmLibrary chosen = library == 1 ? ctorch::GemmLibrary::onednn : ctorch::GemmLibrary::aten;
+  ctorch::force_backward_gemm_library(library < 0 ? nullptr : &chosen);
+}

@@ -30,6 +30,7 @@ final class CPUDescriptionTests: IsolatedTestCase {
         XCTAssertEqual(object["cpu_features"] as? [String], ["avx2", "fma", "avx512f", "avx512_bf16"])
         XCTAssertEqual(object["cores"] as? Int, 2)
         XCTAssertEqual(object["recurrent_gemm"] as? String, Runtime.recurrentMatmulLibrary)
+        XCTAssertEqual(object["recurrent_backward_gemm"] as? String, Runtime.recurrentBackwardMatmulLibrary)
         XCTAssertEqual(object["model"] as? String, "sa", "the line's own fields stay")
         XCTAssertEqual(CPUDescription(cpuinfo: Self.zen4).stamping("not json", cores: 2), "not json")
     }

@@ -104,7 +104,10 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
     /// gradients against the same layer's float64 run (ATen's GEMM), on sizes where every product has several rows
     /// and columns. Tolerance: float32 sums of up to 2·hidden + inputs = 37 products per gate, carried over 9 steps,
     /// stay within about 1e-5 of float64 on values of order 1; a transposed or misplaced operand is off by order 1.
+    /// Run with the backward's dL/dh and weight-gradient products forced onto each library in turn
+    /// (`Runtime.forceRecurrentBackwardOnOneDNN`), so both paths are checked whichever this CPU chooses.
     func testFloat32MatchesFloat64() throws {
+        defer { Runtime.forceRecurrentBackwardOnOneDNN(nil) }
         Runtime.manualSeed(29)
         let (batch, steps, inputs, hidden) = (3, 9, 5, 16)
         let lstm = try LSTM(inputSize: inputs, hiddenSize: hidden, layers: 2)
@@ -122,14 +125,35 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
             let values = try [result.output, result.h, result.c].map { try $0.scalars(as: Double.self) }
             return (values, try gradients(lstm, result, leaves, cast))
         }
-        let single = try run(.float32), double = try run(.float64)
+        let double = try run(.float64)
         let names = ["output", "h_n", "c_n"] + ["input", "h0", "c0"] + lstm.namedParameters().map { "gradient of \($0.name)" }
-        for (name, (ours, expected)) in zip(names, zip(single.values + single.gradients, double.values + double.gradients)) {
-            XCTAssertEqual(ours.count, expected.count, name)
-            let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
-            XCTAssertLessThan(worst, 1e-4, name)
-            XCTAssertGreaterThan(expected.map(Swift.abs).max() ?? 0, 1e-2, "\(name) is not trivially zero")
+        for onednn in [false, true] {
+            Runtime.forceRecurrentBackwardOnOneDNN(onednn)
+            let single = try run(.float32)
+            let path = "backward products on \(onednn ? "oneDNN" : "ATen")"
+            for (name, (ours, expected)) in zip(names, zip(single.values + single.gradients, double.values + double.gradients)) {
+                XCTAssertEqual(ours.count, expected.count, "\(name), \(path)")
+                let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
+                XCTAssertLessThan(worst, 1e-4, "\(name), \(path)")
+                XCTAssertGreaterThan(expected.map(Swift.abs).max() ?? 0, 1e-2, "\(name) is not trivially zero")
+            }
         }
+    }
+
+    /// The LSTM backward's dL/dh and weight-gradient products take oneDNN where its sgemm runs AVX-512 kernels and
+    /// ATen where it runs AVX2 ones (the libraries measured faster on each, ctorch_gemm.h): read here from the CPU's
+    /// own flags (oneDNN's `avx512_core` is AVX-512 F, BW, VL and DQ), unless `DNNL_MAX_CPU_ISA` caps oneDNN.
+    func testTheBackwardProductsFollowTheInstructionSetOneDNNRuns() throws {
+        Runtime.forceRecurrentBackwardOnOneDNN(nil)
+        let flags = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? []
+        let avx512 = ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(flags.contains)
+        let capped = ProcessInfo.processInfo.environment["DNNL_MAX_CPU_ISA"].map { !$0.uppercased().hasPrefix("AVX512") } ?? false
+        let onednn = Runtime.recurrentMatmulLibrary == "onednn" && avx512 && !capped
+        XCTAssertEqual(Runtime.recurrentBackwardMatmulLibrary, onednn ? "onednn" : "aten", "CPU flags: \(flags.filter { $0.hasPrefix("avx") })")
+        Runtime.forceRecurrentBackwardOnOneDNN(false)
+        XCTAssertEqual(Runtime.recurrentBackwardMatmulLibrary, "aten")
+        Runtime.forceRecurrentBackwardOnOneDNN(nil)
     }
 
     /// A build against Debian's libtorch with oneDNN's header installed (`libdnnl-dev`, which scripts/setup.sh

@@ -65,9 +65,10 @@ public struct CPUDescription: Sendable, Equatable {
     /// `line` (one JSON object) with the CPU added as `"cpu"` (its name, with the cap where `ATEN_CPU_CAPABILITY` is
     /// set: `nameWithCap`), its features as `"cpu_features"`, the capability the process may use as `"cpu_capability"`
     /// (`default`, `avx2`, `avx512`), `cores`, the cores the measurement used, `cpu_allocator` (`caching` or
-    /// `system`, see `CPUAllocatorChoice`) and `recurrent_gemm`, the library of the recurrent layers' matrix products
-    /// (`onednn` or `aten`, see `Runtime.recurrentMatmulLibrary`); a line that is not a JSON object comes back
-    /// unchanged.
+    /// `system`, see `CPUAllocatorChoice`), `recurrent_gemm`, the library of the recurrent layers' matrix products
+    /// (`onednn` or `aten`, see `Runtime.recurrentMatmulLibrary`) and `recurrent_backward_gemm`, that of the LSTM
+    /// backward's dL/dh and weight gradients (`Runtime.recurrentBackwardMatmulLibrary`); a line that is not a JSON
+    /// object comes back unchanged.
     public func stamping(_ line: String, cores: Int) -> String {
         guard var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return line }
         object["cpu"] = nameWithCap
@@ -76,6 +77,7 @@ public struct CPUDescription: Sendable, Equatable {
         object["cores"] = cores
         object["cpu_allocator"] = CPUAllocatorChoice.current.name
         object["recurrent_gemm"] = Runtime.recurrentMatmulLibrary
+        object["recurrent_backward_gemm"] = Runtime.recurrentBackwardMatmulLibrary
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return line }
         return String(decoding: data, as: UTF8.self)
     }

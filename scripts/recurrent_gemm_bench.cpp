@@ -1,0 +1,103 @@
+// Times each matrix product of the LSTM training path (Sources/CTorch/ctorch_lstm_training.cpp) on oneDNN's sgemm and
+// on ATen's `mm` (OpenBLAS in Debian's libtorch), in the layouts the path uses, for the `lstm` model (2 layers of 512)
+// at batch 64 on the five benchmark shapes: the measurement behind ctorch::backward_gemm_library (ctorch_gemm.h).
+// Per product the candidates run interleaved, 7 rounds, each repeated to about 0.4 GFLOP; the best round's GFLOP/s.
+// "…ᵀ" candidates compute the transposed product and transpose it once (what sum_of_transposed_products does on ATen).
+// Argument: libtorch threads (default 1). Build and run from the package root:
+//   clang++ -std=c++17 -O2 -I/usr/include/torch/csrc/api/include scripts/recurrent_gemm_bench.cpp \
+//       -o /tmp/recurrent_gemm_bench -ltorch_cpu -lc10 -ldnnl
+//   /tmp/recurrent_gemm_bench 1
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <dnnl.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+double seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+/// `out = beta · out + a · b` on oneDNN's sgemm; `a` and `b` have contiguous rows or columns, `out` contiguous rows.
+void onednn(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta) {
+  const auto layout = [](const at::Tensor &m) {
+    return m.stride(1) == 1 ? std::make_pair('N', m.stride(0)) : std::make_pair('T', m.stride(1));
+  };
+  const auto la = layout(a), lb = layout(b);
+  dnnl_sgemm(la.first, lb.first, a.size(0), b.size(1), a.size(1), 1.f, a.data_ptr<float>(), la.second,
+             b.data_ptr<float>(), lb.second, beta, out.data_ptr<float>(), out.stride(0));
+}
+
+/// The same on ATen.
+void aten(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta) {
+  if (beta == 0)
+    at::mm_out(out, a, b);
+  else
+    out.addmm_(a, b, beta);
+}
+
+struct Candidate {
+  std::string name;
+  std::function<void()> run;
+};
+
+/// Prints each candidate's best GFLOP/s for a product of `flop` floating-point operations.
+void race(const std::string &label, double flop, const std::vector<Candidate> &candidates) {
+  const int reps = std::max(2, static_cast<int>(4e8 / flop));
+  std::vector<double> best(candidates.size(), 1e9);
+  for (int round = 0; round < 7; ++round)
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      const double start = seconds();
+      for (int r = 0; r < reps; ++r) candidates[i].run();
+      best[i] = std::min(best[i], (seconds() - start) / reps);
+    }
+  std::printf("%-36s", label.c_str());
+  for (size_t i = 0; i < candidates.size(); ++i)
+    std::printf(" %s %6.1f |", candidates[i].name.c_str(), flop / best[i] / 1e9);
+  std::printf("\n");
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  at::set_num_threads(argc > 1 ? std::atoi(argv[1]) : 1);
+  const int64_t batch = 64, hidden = 512, gates = 4 * hidden;
+  std::printf("oneDNN ISA 0x%x, %d thread(s), GFLOP/s\n", static_cast<unsigned>(dnnl_get_effective_cpu_isa()),
+              at::get_num_threads());
+  at::Tensor w_hh = at::randn({gates, hidden}), h = at::randn({batch, hidden}), step = at::randn({batch, gates});
+  at::Tensor dg = at::randn({batch, gates}), dh = at::empty({batch, hidden});
+  const double per_step = 2.0 * batch * gates * hidden;
+  race("forward, per step: h · W_hhᵀ", per_step,
+       {{"oneDNN", [&] { onednn(step, h, w_hh.t(), 1); }}, {"ATen", [&] { aten(step, h, w_hh.t(), 1); }}});
+  race("backward, per step: dL/dg · W_hh", per_step,
+       {{"oneDNN", [&] { onednn(dh, dg, w_hh, 0); }}, {"ATen", [&] { aten(dh, dg, w_hh, 0); }}});
+  struct Shape {
+    const char *name;
+    int64_t steps, channels;
+  };
+  for (const Shape &shape : {Shape{"uci", 128, 9}, Shape{"wisdm", 200, 3}, Shape{"pamap2", 171, 36},
+                             Shape{"dsads", 125, 45}, Shape{"oppo", 30, 113}})
+    for (const int64_t inputs : {shape.channels, hidden}) {
+      const int64_t rows = shape.steps * batch;
+      at::Tensor x = at::randn({rows, inputs}), w_ih = at::randn({gates, inputs}), g = at::randn({rows, gates});
+      at::Tensor projection = at::randn({rows, gates}), dx = at::empty({rows, inputs});
+      at::Tensor dw = at::empty({gates, inputs}), dw_t = at::empty({inputs, gates});
+      const double flop = 2.0 * rows * gates * inputs;
+      const std::string at_shape = std::string(shape.name) + ", " + std::to_string(inputs) + " inputs: ";
+      race(at_shape + "x · W_ihᵀ", flop,
+           {{"oneDNN", [&] { onednn(projection, x, w_ih.t(), 1); }}, {"ATen", [&] { aten(projection, x, w_ih.t(), 1); }}});
+      race(at_shape + "dL/dg · W_ih", flop,
+           {{"oneDNN", [&] { onednn(dx, g, w_ih, 0); }}, {"ATen", [&] { aten(dx, g, w_ih, 0); }}});
+      race(at_shape + "dL/dgᵀ · x", flop,
+           {{"oneDNN", [&] { onednn(dw, g.t(), x, 0); }},
+            {"ATen", [&] { aten(dw, g.t(), x, 0); }},
+            {"oneDNN (xᵀ·dL/dg)ᵀ", [&] { onednn(dw_t, x.t(), g, 0); dw.copy_(dw_t.t()); }},
+            {"ATen (xᵀ·dL/dg)ᵀ", [&] { aten(dw_t, x.t(), g, 0); dw.copy_(dw_t.t()); }}});
+    }
+}
