@@ -1,12 +1,15 @@
 // Times each matrix product of the LSTM training path (Sources/CTorch/ctorch_lstm_training.cpp) on oneDNN's sgemm and
-// on ATen's `mm` (OpenBLAS in Debian's libtorch), in the layouts the path uses, for the `lstm` model (2 layers of 512)
-// at batch 64 on the five benchmark shapes: the measurement behind ctorch::backward_gemm_library (ctorch_gemm.h).
+// on ATen's `mm` (OpenBLAS in Debian's libtorch), in the layouts the path uses, at batch 64 on the five benchmark
+// shapes, for the `lstm` model (2 layers of 512 over the raw channels) or `deepconvlstm` (2 layers of 128 over 64
+// feature maps × channels, 16 steps fewer): the measurement behind ctorch::backward_gemm_library (ctorch_gemm.h).
 // Per product the candidates run interleaved, 7 rounds, each repeated to about 0.4 GFLOP; the best round's GFLOP/s.
 // "…ᵀ" candidates compute the transposed product and transpose it once (what sum_of_transposed_products does on ATen).
-// Argument: libtorch threads (default 1). Build and run from the package root:
+// Arguments: libtorch threads (default 1), model (`lstm`, the default, or `deepconvlstm`), or `sweep` instead of a
+// model: dL/dh over hidden sizes 64–2048 and the weight gradient over widths, the sizes the choice is ruled by.
+// Build and run from the package root:
 //   clang++ -std=c++17 -O2 -I/usr/include/torch/csrc/api/include scripts/recurrent_gemm_bench.cpp \
 //       -o /tmp/recurrent_gemm_bench -ltorch_cpu -lc10 -ldnnl
-//   /tmp/recurrent_gemm_bench 1
+//   /tmp/recurrent_gemm_bench 1 lstm; /tmp/recurrent_gemm_bench 1 deepconvlstm; /tmp/recurrent_gemm_bench 1 sweep
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <dnnl.h>
@@ -63,13 +66,42 @@ void race(const std::string &label, double flop, const std::vector<Candidate> &c
   std::printf("\n");
 }
 
+/// dL/dh = dL/dg · W_hh at batch 64 over hidden sizes, then dL/dW = dL/dgᵀ · x over 4000 rows for hidden 128, 256
+/// and 512 and input widths 64–1536.
+void sweep() {
+  const int64_t batch = 64;
+  for (const int64_t hidden : {64, 128, 192, 256, 320, 384, 448, 512, 576, 640, 768, 896, 1024, 1280, 1536, 2048}) {
+    at::Tensor w_hh = at::randn({4 * hidden, hidden}), dg = at::randn({batch, 4 * hidden}), dh = at::empty({batch, hidden});
+    race("dL/dh, hidden " + std::to_string(hidden), 2.0 * batch * 4 * hidden * hidden,
+         {{"oneDNN", [&] { onednn(dh, dg, w_hh, 0); }}, {"ATen", [&] { aten(dh, dg, w_hh, 0); }}});
+  }
+  const int64_t rows = 4000;
+  for (const int64_t hidden : {128, 256, 512})
+    for (const int64_t inputs : {64, 256, 512, 768, 1024, 1536}) {
+      at::Tensor g = at::randn({rows, 4 * hidden}), x = at::randn({rows, inputs});
+      at::Tensor dw = at::empty({4 * hidden, inputs}), dw_t = at::empty({inputs, 4 * hidden});
+      race("dL/dW, hidden " + std::to_string(hidden) + ", " + std::to_string(inputs) + " inputs",
+           2.0 * rows * 4 * hidden * inputs,
+           {{"oneDNN", [&] { onednn(dw, g.t(), x, 0); }},
+            {"ATen", [&] { aten(dw, g.t(), x, 0); }},
+            {"ATen (xᵀ·dL/dg)ᵀ", [&] { aten(dw_t, x.t(), g, 0); dw.copy_(dw_t.t()); }}});
+    }
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
   at::set_num_threads(argc > 1 ? std::atoi(argv[1]) : 1);
-  const int64_t batch = 64, hidden = 512, gates = 4 * hidden;
-  std::printf("oneDNN ISA 0x%x, %d thread(s), GFLOP/s\n", static_cast<unsigned>(dnnl_get_effective_cpu_isa()),
-              at::get_num_threads());
+  if (argc > 2 && std::string(argv[2]) == "sweep") {
+    std::printf("sweep, oneDNN ISA 0x%x, %d thread(s), GFLOP/s\n", static_cast<unsigned>(dnnl_get_effective_cpu_isa()),
+                at::get_num_threads());
+    sweep();
+    return 0;
+  }
+  const bool deep = argc > 2 && std::string(argv[2]) == "deepconvlstm";
+  const int64_t batch = 64, hidden = deep ? 128 : 512, gates = 4 * hidden;
+  std::printf("%s, oneDNN ISA 0x%x, %d thread(s), GFLOP/s\n", deep ? "deepconvlstm" : "lstm",
+              static_cast<unsigned>(dnnl_get_effective_cpu_isa()), at::get_num_threads());
   at::Tensor w_hh = at::randn({gates, hidden}), h = at::randn({batch, hidden}), step = at::randn({batch, gates});
   at::Tensor dg = at::randn({batch, gates}), dh = at::empty({batch, hidden});
   const double per_step = 2.0 * batch * gates * hidden;
@@ -83,8 +115,8 @@ int main(int argc, char **argv) {
   };
   for (const Shape &shape : {Shape{"uci", 128, 9}, Shape{"wisdm", 200, 3}, Shape{"pamap2", 171, 36},
                              Shape{"dsads", 125, 45}, Shape{"oppo", 30, 113}})
-    for (const int64_t inputs : {shape.channels, hidden}) {
-      const int64_t rows = shape.steps * batch;
+    for (const int64_t inputs : {deep ? 64 * shape.channels : shape.channels, hidden}) {
+      const int64_t rows = (deep ? shape.steps - 16 : shape.steps) * batch;
       at::Tensor x = at::randn({rows, inputs}), w_ih = at::randn({gates, inputs}), g = at::randn({rows, gates});
       at::Tensor projection = at::randn({rows, gates}), dx = at::empty({rows, inputs});
       at::Tensor dw = at::empty({gates, inputs}), dw_t = at::empty({inputs, gates});

@@ -58,14 +58,16 @@ std::atomic<int> forced_backward_library{-1};
 
 namespace ctorch {
 
-GemmLibrary backward_gemm_library() {
+BackwardGemmLibraries backward_gemm_libraries(int64_t hidden) {
   const int forced = forced_backward_library.load(std::memory_order_relaxed);
-  if (forced >= 0) return static_cast<GemmLibrary>(forced);
-  static const GemmLibrary chosen = onednn_runs_avx512() ? GemmLibrary::onednn : GemmLibrary::aten;
-  return chosen;
+  if (forced >= 0) return {static_cast<GemmLibrary>(forced), static_cast<GemmLibrary>(forced)};
+  if (!CTORCH_ONEDNN_GEMM) return {GemmLibrary::aten, GemmLibrary::aten};
+  static const bool avx512 = onednn_runs_avx512();
+  if (avx512) return {GemmLibrary::onednn, GemmLibrary::onednn};
+  return {hidden % 512 == 0 ? GemmLibrary::aten : GemmLibrary::onednn, GemmLibrary::aten};
 }
 
-void force_backward_gemm_library(const GemmLibrary *library) {
+void force_backward_gemm_library(std::optional<GemmLibrary> library) {
   forced_backward_library.store(library ? static_cast<int>(*library) : -1, std::memory_order_relaxed);
 }
 
@@ -92,7 +94,7 @@ at::Tensor sum_of_transposed_products(const std::vector<std::pair<at::Tensor, at
                                       GemmLibrary library) {
   TORCH_CHECK(!pairs.empty(), "a sum of products needs at least one pair");
   const int64_t m = pairs.front().first.size(1), k = pairs.front().second.size(1);
-  const bool transposed = library == GemmLibrary::aten;
+  const bool transposed = library == GemmLibrary::aten && k < 1024;
   const auto options = pairs.front().first.options();
   at::Tensor sum = transposed ? at::empty({k, m}, options) : at::empty({m, k}, options);
   float beta = 0;
@@ -110,11 +112,19 @@ at::Tensor sum_of_transposed_products(const std::vector<std::pair<at::Tensor, at
 
 extern "C" int ct_recurrent_matmul_onednn(void) { return CTORCH_ONEDNN_GEMM ? 1 : 0; }
 
-extern "C" int ct_recurrent_backward_matmul_onednn(void) {
-  return CTORCH_ONEDNN_GEMM && ctorch::backward_gemm_library() == ctorch::GemmLibrary::onednn ? 1 : 0;
+extern "C" int ct_recurrent_backward_matmul_policy(void) {
+  if (!CTORCH_ONEDNN_GEMM) return 0;
+  // The choice differs by hidden size only in dL/dh: 512 units and 128 tell the policies apart.
+  const auto at_512 = ctorch::backward_gemm_libraries(512), at_128 = ctorch::backward_gemm_libraries(128);
+  const auto all_on = [&](ctorch::GemmLibrary library) {
+    return at_512.hidden_gradient == library && at_128.hidden_gradient == library && at_512.weight_gradients == library;
+  };
+  return all_on(ctorch::GemmLibrary::onednn) ? 1 : all_on(ctorch::GemmLibrary::aten) ? 0 : 2;
 }
 
 extern "C" void ct_recurrent_backward_matmul_force(int library) {
-  const ctorch::GemmLibrary chosen = library == 1 ? ctorch::GemmLibrary::onednn : ctorch::GemmLibrary::aten;
-  ctorch::force_backward_gemm_library(library < 0 ? nullptr : &chosen);
+  if (library < 0)
+    ctorch::force_backward_gemm_library(std::nullopt);
+  else
+    ctorch::force_backward_gemm_library(library == 1 ? ctorch::GemmLibrary::onednn : ctorch::GemmLibrary::aten);
 }

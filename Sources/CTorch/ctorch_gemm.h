@@ -9,6 +9,7 @@
 #define CTORCH_ONEDNN_GEMM 0
 #endif
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -17,17 +18,27 @@ namespace ctorch {
 /// The library that multiplies: oneDNN's sgemm, or ATen's `mm` (OpenBLAS in Debian's libtorch).
 enum class GemmLibrary { onednn, aten };
 
-/// The library for the LSTM backward's per-step dL/dh and its weight gradients, the products whose faster library
-/// measured differently by CPU (docs/PERFORMANCE.md, "The LSTM backward's products by CPU"): oneDNN where its sgemm
-/// runs AVX-512 kernels (1.2–1.4× OpenBLAS on a Zen 4), ATen where it runs AVX2 ones (OpenBLAS 1.25× on dL/dh and
-/// 1.1–2.6× on the weight gradients on a Zen 3), and ATen in a build without oneDNN. Decided by the instruction set
-/// oneDNN reports (`DNNL_MAX_CPU_ISA` included), never by timing, so a run is the same numbers every time on one
-/// machine; `force_backward_gemm_library` overrides it.
-GemmLibrary backward_gemm_library();
+/// The libraries of one LSTM layer's backward products.
+struct BackwardGemmLibraries {
+  /// The per-step dL/dh = dL/dgates · W_hh.
+  GemmLibrary hidden_gradient;
+  /// dL/dW_ih and dL/dW_hh over all steps (`sum_of_transposed_products`).
+  GemmLibrary weight_gradients;
+};
 
-/// Makes `backward_gemm_library` answer `library` for the whole process (tests run both paths on any CPU); nullptr
-/// puts the instruction set's choice back.
-void force_backward_gemm_library(const GemmLibrary *library);
+/// The libraries for the backward of an LSTM layer of `hidden` units, by what measured faster for the instruction
+/// set oneDNN's sgemm runs (`DNNL_MAX_CPU_ISA` included; docs/PERFORMANCE.md, "The LSTM backward's products by CPU"):
+/// with AVX-512 kernels (a Zen 4) oneDNN for every product, 1.2–1.4× OpenBLAS there; with AVX2 kernels (a Zen 3)
+/// ATen for the weight gradients (OpenBLAS 1.1–2.2× on them) and for dL/dh where `hidden` is a multiple of 512
+/// (oneDNN's AVX2 sgemm dropped to 38–51 GFLOP/s at 512, 1024, 1536 and 2048 units against OpenBLAS's 58–68,
+/// while it led at every other size measured, 64–1280), oneDNN for the other dL/dh. ATen for all in a build without
+/// oneDNN. Never chosen by timing, so one machine gives a seeded run the same numbers every time;
+/// `force_backward_gemm_library` overrides it.
+BackwardGemmLibraries backward_gemm_libraries(int64_t hidden);
+
+/// Makes `backward_gemm_libraries` answer `library` for every product for the whole process (tests run both paths on
+/// any CPU); nullopt puts the measured choice back.
+void force_backward_gemm_library(std::optional<GemmLibrary> library);
 
 /// `out = beta · out + a · b` for 2-D CPU matrices (`beta` 0 or 1: with 0, `out`'s old contents are never read).
 /// On `GemmLibrary::onednn`, float32 products whose operands each have contiguous rows or columns run on oneDNN's
@@ -38,8 +49,9 @@ void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, floa
                  GemmLibrary library = GemmLibrary::onednn);
 
 /// `Σ aᵢᵀ · bᵢ` over `pairs` (each `a` `[nᵢ, m]`, each `b` `[nᵢ, k]`): a new contiguous `[m, k]` tensor, the shape of a
-/// weight gradient summed over time steps. oneDNN multiplies it as written; ATen computes the transpose
-/// `Σ bᵢᵀ · aᵢ` and transposes it once, the form in which OpenBLAS measured fastest for these tall products.
+/// weight gradient summed over time steps. oneDNN multiplies it as written; ATen, for `k` below 1024, computes the
+/// transpose `Σ bᵢᵀ · aᵢ` and transposes it once, the form in which OpenBLAS measured fastest for these tall products
+/// with few columns (1.1–1.9× as written at 3–768 columns), as written from 1024 columns on.
 at::Tensor sum_of_transposed_products(const std::vector<std::pair<at::Tensor, at::Tensor>> &pairs,
                                       GemmLibrary library);
 

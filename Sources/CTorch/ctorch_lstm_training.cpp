@@ -6,7 +6,7 @@
 // the same with ATen ops and oneDNN's sgemm (ctorch_gemm.h): forward, one GEMM for every step's input projection, then per step one GEMM into a
 // preallocated gate buffer and the gate maths; backward, per step the gate gradients and one GEMM for dL/dh, then one
 // GEMM each for dL/dW_ih, dL/dW_hh and dL/dx over all steps at once. The backward's dL/dh and weight-gradient
-// products take the library measured faster on this CPU's instruction set (ctorch::backward_gemm_library).
+// products take the library measured faster for this CPU's instruction set (ctorch::backward_gemm_libraries).
 #include "ctorch_dropout.h"
 #include "ctorch_fused_kernels.h"
 #include "ctorch_gemm.h"
@@ -72,7 +72,7 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
     at::Tensor dc = grad_outputs[2].defined() ? grad_outputs[2].clone() : at::zeros({batch, hidden}, x.options());
     at::Tensor grad_gates = at::empty({steps, batch, 4 * hidden}, x.options());
     at::Tensor tanh_c = at::empty({batch, hidden}, x.options()), scratch = at::empty({batch, hidden}, x.options());
-    const ctorch::GemmLibrary library = ctorch::backward_gemm_library();
+    const ctorch::BackwardGemmLibraries libraries = ctorch::backward_gemm_libraries(hidden);
     for (int64_t t = steps - 1; t >= 0; --t) {
       if (grad_y.defined()) dh.add_(grad_y[t]);
       const at::Tensor g = gates[t];
@@ -95,7 +95,7 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
       at::mul_out(scratch, dc_total, in_gate);
       at::tanh_backward_out(d_cell, scratch, cell_gate);
       dc_total.mul_(forget_gate);
-      ctorch::matmul_into(dh, dg, w_hh, 0, library);
+      ctorch::matmul_into(dh, dg, w_hh, 0, libraries.hidden_gradient);
     }
     // The weight gradients of all steps at once: [4H, T·B] · [T·B, I or H]. dL/dW_hh pairs step t's gate gradients
     // with h_(t-1): step 0's with h0, the others' with the outputs of steps 0 … T-2.
@@ -103,12 +103,12 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
     at::Tensor grad_x = at::empty({steps * batch, x.size(2)}, x.options());
     ctorch::matmul_into(grad_x, flat_grad, w_ih, 0);
     const at::Tensor grad_w_ih =
-        ctorch::sum_of_transposed_products({{flat_grad, x.view({steps * batch, x.size(2)})}}, library);
+        ctorch::sum_of_transposed_products({{flat_grad, x.view({steps * batch, x.size(2)})}}, libraries.weight_gradients);
     std::vector<std::pair<at::Tensor, at::Tensor>> hidden_pairs{{grad_gates[0], h0}};
     if (steps > 1)
       hidden_pairs.emplace_back(flat_grad.narrow(0, batch, (steps - 1) * batch),
                                 y.narrow(0, 0, steps - 1).reshape({(steps - 1) * batch, hidden}));
-    const at::Tensor grad_w_hh = ctorch::sum_of_transposed_products(hidden_pairs, library);
+    const at::Tensor grad_w_hh = ctorch::sum_of_transposed_products(hidden_pairs, libraries.weight_gradients);
     const at::Tensor grad_b = flat_grad.sum(0);
     return {grad_x.view({steps, batch, x.size(2)}), dh, dc, grad_w_ih, grad_w_hh, grad_b, grad_b.clone()};
   }

@@ -107,11 +107,22 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
     /// Run with the backward's dL/dh and weight-gradient products forced onto each library in turn
     /// (`Runtime.forceRecurrentBackwardOnOneDNN`), so both paths are checked whichever this CPU chooses.
     func testFloat32MatchesFloat64() throws {
+        try assertFloat32MatchesFloat64(inputs: 5, inputScale: 1)
+    }
+
+    /// The same with 1030 inputs, where ATen multiplies dL/dW_ih as written instead of transposed
+    /// (`sum_of_transposed_products` from 1024 columns on); the input scaled by 0.2 keeps the gates' input sums of
+    /// order 1, as in the test above.
+    func testFloat32MatchesFloat64WithAWideInput() throws {
+        try assertFloat32MatchesFloat64(inputs: 1030, inputScale: 0.2)
+    }
+
+    private func assertFloat32MatchesFloat64(inputs: Int, inputScale: Double) throws {
         defer { Runtime.forceRecurrentBackwardOnOneDNN(nil) }
         Runtime.manualSeed(29)
-        let (batch, steps, inputs, hidden) = (3, 9, 5, 16)
+        let (batch, steps, hidden) = (3, 9, 16)
         let lstm = try LSTM(inputSize: inputs, hiddenSize: hidden, layers: 2)
-        let x = try Tensor.randn([batch, steps, inputs])
+        let x = try Tensor.randn([batch, steps, inputs]) * inputScale
         let h0 = try Tensor.randn([2, batch, hidden]), c0 = try Tensor.randn([2, batch, hidden])
         let weights = (try Tensor.randn([batch, steps, hidden]), try Tensor.randn([2, batch, hidden]),
                        try Tensor.randn([2, batch, hidden]))
@@ -141,7 +152,7 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
     }
 
     /// The LSTM backward's dL/dh and weight-gradient products take oneDNN where its sgemm runs AVX-512 kernels and
-    /// ATen where it runs AVX2 ones (the libraries measured faster on each, ctorch_gemm.h): read here from the CPU's
+    /// the per-product choice measured for AVX2 where it runs AVX2 ones (ctorch_gemm.h): read here from the CPU's
     /// own flags (oneDNN's `avx512_core` is AVX-512 F, BW, VL and DQ), unless `DNNL_MAX_CPU_ISA` caps oneDNN.
     func testTheBackwardProductsFollowTheInstructionSetOneDNNRuns() throws {
         Runtime.forceRecurrentBackwardOnOneDNN(nil)
@@ -149,10 +160,12 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
             .split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? []
         let avx512 = ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(flags.contains)
         let capped = ProcessInfo.processInfo.environment["DNNL_MAX_CPU_ISA"].map { !$0.uppercased().hasPrefix("AVX512") } ?? false
-        let onednn = Runtime.recurrentMatmulLibrary == "onednn" && avx512 && !capped
-        XCTAssertEqual(Runtime.recurrentBackwardMatmulLibrary, onednn ? "onednn" : "aten", "CPU flags: \(flags.filter { $0.hasPrefix("avx") })")
+        let expected = Runtime.recurrentMatmulLibrary != "onednn" ? "aten" : avx512 && !capped ? "onednn" : "aten+onednn"
+        XCTAssertEqual(Runtime.recurrentBackwardMatmulLibrary, expected, "CPU flags: \(flags.filter { $0.hasPrefix("avx") })")
         Runtime.forceRecurrentBackwardOnOneDNN(false)
         XCTAssertEqual(Runtime.recurrentBackwardMatmulLibrary, "aten")
+        Runtime.forceRecurrentBackwardOnOneDNN(true)
+        XCTAssertEqual(Runtime.recurrentBackwardMatmulLibrary, Runtime.recurrentMatmulLibrary == "onednn" ? "onednn" : "aten")
         Runtime.forceRecurrentBackwardOnOneDNN(nil)
     }
 

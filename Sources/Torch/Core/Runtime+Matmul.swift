@@ -6,16 +6,21 @@ extension Runtime {
     /// `libdnnl-dev` installed) or `aten` (ATen's `mm`, which Debian's libtorch takes from OpenBLAS).
     public static var recurrentMatmulLibrary: String { ct_recurrent_matmul_onednn() == 1 ? "onednn" : "aten" }
 
-    /// The library of the LSTM training path's backward dL/dh and weight-gradient products: `onednn` where
-    /// oneDNN's sgemm runs AVX-512 kernels (measured faster there), `aten` where it runs AVX2 ones (OpenBLAS
-    /// measured faster there) or the build has no oneDNN. Chosen by instruction set, never by timing, so one
-    /// machine gives the same numbers every run.
+    /// The libraries of the LSTM training path's backward dL/dh and weight-gradient products, by what measured
+    /// faster for the instruction set oneDNN's sgemm runs: `onednn` (AVX-512 kernels: all on oneDNN), `aten+onednn`
+    /// (AVX2 kernels: the weight gradients, and dL/dh of layers whose hidden size is a multiple of 512, on ATen; the
+    /// other dL/dh on oneDNN) or `aten` (a build without oneDNN). Never chosen by timing, so one machine gives a
+    /// seeded run the same numbers every time.
     public static var recurrentBackwardMatmulLibrary: String {
-        ct_recurrent_backward_matmul_onednn() == 1 ? "onednn" : "aten"
+        switch ct_recurrent_backward_matmul_policy() {
+        case 1: "onednn"
+        case 2: "aten+onednn"
+        default: "aten"
+        }
     }
 
-    /// Forces the LSTM backward's products onto `onednn` (true) or `aten` (false) for the whole process, or with
-    /// nil returns them to the instruction set's choice. Process-wide: a test that forces one must put nil back.
+    /// Forces every LSTM backward product onto `onednn` (true) or `aten` (false) for the whole process, or with nil
+    /// returns them to the measured choice. Process-wide: a test that forces one must put nil back.
     public static func forceRecurrentBackwardOnOneDNN(_ onednn: Bool?) {
         ct_recurrent_backward_matmul_force(onednn.map { $0 ? 1 : 0 } ?? -1)
     }
