@@ -29,8 +29,8 @@ struct BackwardGemmLibraries {
 /// The libraries for the backward of an LSTM layer of `hidden` units, by what measured faster for the instruction
 /// set oneDNN's sgemm runs (`DNNL_MAX_CPU_ISA` included; docs/PERFORMANCE.md, "The LSTM backward's products by CPU"):
 /// with AVX-512 kernels (a Zen 4) oneDNN for every product, 1.2–1.4× OpenBLAS there; with AVX2 kernels (a Zen 3)
-/// ATen for the weight gradients (OpenBLAS 1.1–2.2× on them) and for dL/dh where `hidden` is a multiple of 512
-/// (oneDNN's AVX2 sgemm dropped to 38–51 GFLOP/s at 512, 1024, 1536 and 2048 units against OpenBLAS's 58–68,
+/// ATen for the weight gradients (OpenBLAS up to 2.5× on them) and for dL/dh where `hidden` is a multiple of 512
+/// (oneDNN's AVX2 sgemm dropped to 34–51 GFLOP/s at 512, 1024, 1536 and 2048 units against OpenBLAS's 52–68,
 /// while it led at every other size measured, 64–1280), oneDNN for the other dL/dh. ATen for all in a build without
 /// oneDNN. Never chosen by timing, so one machine gives a seeded run the same numbers every time;
 /// `force_backward_gemm_library` overrides it.
@@ -51,7 +51,8 @@ void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, floa
 /// `Σ aᵢᵀ · bᵢ` over `pairs` (each `a` `[nᵢ, m]`, each `b` `[nᵢ, k]`): a new contiguous `[m, k]` tensor, the shape of a
 /// weight gradient summed over time steps. oneDNN multiplies it as written; ATen, for `k` below 1024, computes the
 /// transpose `Σ bᵢᵀ · aᵢ` and transposes it once, the form in which OpenBLAS measured fastest for these tall products
-/// with few columns (1.1–1.9× as written at 3–768 columns), as written from 1024 columns on.
+/// with few columns (1.2–2.1× as written at the benchmark shapes' 3–113 input columns, about equal at 256–768),
+/// as written from 1024 columns on.
 at::Tensor sum_of_transposed_products(const std::vector<std::pair<at::Tensor, at::Tensor>> &pairs,
                                       GemmLibrary library);
 
