@@ -1,15 +1,19 @@
 // Times each matrix product of the LSTM training path (Sources/CTorch/ctorch_lstm_training.cpp) on oneDNN's sgemm and
 // on ATen's `mm` (OpenBLAS in Debian's libtorch), in the layouts the path uses, at batch 64 on the five benchmark
 // shapes, for the `lstm` model (2 layers of 512 over the raw channels) or `deepconvlstm` (2 layers of 128 over 64
-// feature maps × channels, 16 steps fewer): the measurement behind ctorch::backward_gemm_library (ctorch_gemm.h).
+// feature maps × channels, 16 steps fewer): the measurement behind ctorch::backward_gemm_policy (ctorch_gemm.h).
+// Each product goes through the path's own ctorch::matmul_into, once with each library.
 // Per product the candidates run interleaved, 7 rounds, each repeated to about 0.4 GFLOP; the best round's GFLOP/s.
 // "…ᵀ" candidates compute the transposed product and transpose it once (what sum_of_transposed_products does on ATen).
 // Arguments: libtorch threads (default 1), model (`lstm`, the default, or `deepconvlstm`), or `sweep` instead of a
 // model: dL/dh over hidden sizes 64–2048 and the weight gradient over widths, the sizes the choice is ruled by.
 // Build and run from the package root:
-//   clang++ -std=c++17 -O2 -I/usr/include/torch/csrc/api/include scripts/recurrent_gemm_bench.cpp \
+//   clang++ -std=c++17 -O2 -DCTORCH_ONEDNN_GEMM=1 -I/usr/include/torch/csrc/api/include -ISources/CTorch \
+//       -ISources/CTorch/include scripts/recurrent_gemm_bench.cpp Sources/CTorch/ctorch_gemm.cpp \
 //       -o /tmp/recurrent_gemm_bench -ltorch_cpu -lc10 -ldnnl
 //   /tmp/recurrent_gemm_bench 1 lstm; /tmp/recurrent_gemm_bench 1 deepconvlstm; /tmp/recurrent_gemm_bench 1 sweep
+#include "ctorch_gemm.h"
+
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <dnnl.h>
@@ -27,22 +31,14 @@ double seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-/// `out = beta · out + a · b` on oneDNN's sgemm; `a` and `b` have contiguous rows or columns, `out` contiguous rows.
+/// `out = beta · out + a · b` on oneDNN's sgemm (every operand here has contiguous rows or columns, as it needs).
 void onednn(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta) {
-  const auto layout = [](const at::Tensor &m) {
-    return m.stride(1) == 1 ? std::make_pair('N', m.stride(0)) : std::make_pair('T', m.stride(1));
-  };
-  const auto la = layout(a), lb = layout(b);
-  dnnl_sgemm(la.first, lb.first, a.size(0), b.size(1), a.size(1), 1.f, a.data_ptr<float>(), la.second,
-             b.data_ptr<float>(), lb.second, beta, out.data_ptr<float>(), out.stride(0));
+  ctorch::matmul_into(out, a, b, beta, ctorch::GemmLibrary::onednn);
 }
 
 /// The same on ATen.
 void aten(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta) {
-  if (beta == 0)
-    at::mm_out(out, a, b);
-  else
-    out.addmm_(a, b, beta);
+  ctorch::matmul_into(out, a, b, beta, ctorch::GemmLibrary::aten);
 }
 
 struct Candidate {

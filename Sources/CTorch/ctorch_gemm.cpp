@@ -51,25 +51,31 @@ bool onednn_runs_avx512() {
 #endif
 }
 
-/// -1: the instruction set's choice; else the forced `GemmLibrary`'s value.
-std::atomic<int> forced_backward_library{-1};
+/// -1: the instruction set's choice; else the forced `BackwardGemmPolicy`'s value.
+std::atomic<int> forced_backward_policy{-1};
 
 }  // namespace
 
 namespace ctorch {
 
-BackwardGemmLibraries backward_gemm_libraries(int64_t hidden) {
-  const int forced = forced_backward_library.load(std::memory_order_relaxed);
-  if (forced >= 0) return {static_cast<GemmLibrary>(forced), static_cast<GemmLibrary>(forced)};
-  if (!CTORCH_ONEDNN_GEMM) return {GemmLibrary::aten, GemmLibrary::aten};
-  static const bool avx512 = onednn_runs_avx512();
-  if (avx512) return {GemmLibrary::onednn, GemmLibrary::onednn};
-  return {hidden % 512 == 0 ? GemmLibrary::aten : GemmLibrary::onednn, GemmLibrary::aten};
+BackwardGemmPolicy backward_gemm_policy() {
+  const int forced = forced_backward_policy.load(std::memory_order_relaxed);
+  if (forced >= 0) return static_cast<BackwardGemmPolicy>(forced);
+  static const BackwardGemmPolicy measured = !CTORCH_ONEDNN_GEMM   ? BackwardGemmPolicy::aten
+                                             : onednn_runs_avx512() ? BackwardGemmPolicy::onednn
+                                                                    : BackwardGemmPolicy::by_size;
+  return measured;
 }
 
-void force_backward_gemm_library(std::optional<GemmLibrary> library) {
-  forced_backward_library.store(library ? static_cast<int>(*library) : -1, std::memory_order_relaxed);
+void force_backward_gemm_policy(std::optional<BackwardGemmPolicy> policy) {
+  forced_backward_policy.store(policy ? static_cast<int>(*policy) : -1, std::memory_order_relaxed);
 }
+
+BackwardGemmLibraries::BackwardGemmLibraries(BackwardGemmPolicy policy, int64_t hidden)
+    : hidden_gradient(policy == BackwardGemmPolicy::onednn || (policy == BackwardGemmPolicy::by_size && hidden % 512 != 0)
+                          ? GemmLibrary::onednn
+                          : GemmLibrary::aten),
+      weight_gradients(policy == BackwardGemmPolicy::onednn ? GemmLibrary::onednn : GemmLibrary::aten) {}
 
 void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta, GemmLibrary library) {
   TORCH_CHECK(a.dim() == 2 && b.dim() == 2 && out.dim() == 2 && a.size(1) == b.size(0) && out.size(0) == a.size(0) &&
@@ -113,18 +119,12 @@ at::Tensor sum_of_transposed_products(const std::vector<std::pair<at::Tensor, at
 extern "C" int ct_recurrent_matmul_onednn(void) { return CTORCH_ONEDNN_GEMM ? 1 : 0; }
 
 extern "C" int ct_recurrent_backward_matmul_policy(void) {
-  if (!CTORCH_ONEDNN_GEMM) return 0;
-  // The choice differs by hidden size only in dL/dh: 512 units and 128 tell the policies apart.
-  const auto at_512 = ctorch::backward_gemm_libraries(512), at_128 = ctorch::backward_gemm_libraries(128);
-  const auto all_on = [&](ctorch::GemmLibrary library) {
-    return at_512.hidden_gradient == library && at_128.hidden_gradient == library && at_512.weight_gradients == library;
-  };
-  return all_on(ctorch::GemmLibrary::onednn) ? 1 : all_on(ctorch::GemmLibrary::aten) ? 0 : 2;
+  return CTORCH_ONEDNN_GEMM ? static_cast<int>(ctorch::backward_gemm_policy()) : 0;
 }
 
 extern "C" void ct_recurrent_backward_matmul_force(int library) {
   if (library < 0)
-    ctorch::force_backward_gemm_library(std::nullopt);
+    ctorch::force_backward_gemm_policy(std::nullopt);
   else
-    ctorch::force_backward_gemm_library(library == 1 ? ctorch::GemmLibrary::onednn : ctorch::GemmLibrary::aten);
+    ctorch::force_backward_gemm_policy(library == 1 ? ctorch::BackwardGemmPolicy::onednn : ctorch::BackwardGemmPolicy::aten);
 }

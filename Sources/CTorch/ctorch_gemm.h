@@ -18,27 +18,40 @@ namespace ctorch {
 /// The library that multiplies: oneDNN's sgemm, or ATen's `mm` (OpenBLAS in Debian's libtorch).
 enum class GemmLibrary { onednn, aten };
 
+/// How the LSTM backward chooses its libraries (`ct_recurrent_backward_matmul_policy` reports it by these values).
+enum class BackwardGemmPolicy {
+  /// Every product on ATen: a build without oneDNN, or forced.
+  aten = 0,
+  /// Every product on oneDNN: oneDNN's sgemm runs AVX-512 kernels, or forced.
+  onednn = 1,
+  /// oneDNN's sgemm runs AVX2 kernels: the weight gradients on ATen, dL/dh on ATen where the hidden size is a
+  /// multiple of 512 and on oneDNN otherwise.
+  by_size = 2,
+};
+
+/// The policy in force, by what measured faster for the instruction set oneDNN's sgemm runs (`DNNL_MAX_CPU_ISA`
+/// included; docs/PERFORMANCE.md, "The LSTM backward's products by CPU"): with AVX-512 kernels (a Zen 4) oneDNN for
+/// every product, 1.2–1.4× OpenBLAS there; with AVX2 kernels (a Zen 3) `by_size`: ATen for the weight gradients
+/// (OpenBLAS up to 2.5× on them) and for dL/dh where the hidden size is a multiple of 512 (oneDNN's AVX2 sgemm
+/// dropped to 34–51 GFLOP/s at 512, 1024, 1536 and 2048 units against OpenBLAS's 52–68, while it led at every other
+/// size measured, 64–1280). Never chosen by timing, so one machine gives a seeded run the same numbers every time;
+/// `force_backward_gemm_policy` overrides it.
+BackwardGemmPolicy backward_gemm_policy();
+
+/// Makes `backward_gemm_policy` answer `policy` for the whole process (tests run both libraries on any CPU); nullopt
+/// puts the measured choice back.
+void force_backward_gemm_policy(std::optional<BackwardGemmPolicy> policy);
+
 /// The libraries of one LSTM layer's backward products.
 struct BackwardGemmLibraries {
   /// The per-step dL/dh = dL/dgates · W_hh.
   GemmLibrary hidden_gradient;
   /// dL/dW_ih and dL/dW_hh over all steps (`sum_of_transposed_products`).
   GemmLibrary weight_gradients;
+
+  /// What `policy` gives a layer of `hidden` units.
+  BackwardGemmLibraries(BackwardGemmPolicy policy, int64_t hidden);
 };
-
-/// The libraries for the backward of an LSTM layer of `hidden` units, by what measured faster for the instruction
-/// set oneDNN's sgemm runs (`DNNL_MAX_CPU_ISA` included; docs/PERFORMANCE.md, "The LSTM backward's products by CPU"):
-/// with AVX-512 kernels (a Zen 4) oneDNN for every product, 1.2–1.4× OpenBLAS there; with AVX2 kernels (a Zen 3)
-/// ATen for the weight gradients (OpenBLAS up to 2.5× on them) and for dL/dh where `hidden` is a multiple of 512
-/// (oneDNN's AVX2 sgemm dropped to 34–51 GFLOP/s at 512, 1024, 1536 and 2048 units against OpenBLAS's 52–68,
-/// while it led at every other size measured, 64–1280), oneDNN for the other dL/dh. ATen for all in a build without
-/// oneDNN. Never chosen by timing, so one machine gives a seeded run the same numbers every time;
-/// `force_backward_gemm_library` overrides it.
-BackwardGemmLibraries backward_gemm_libraries(int64_t hidden);
-
-/// Makes `backward_gemm_libraries` answer `library` for every product for the whole process (tests run both paths on
-/// any CPU); nullopt puts the measured choice back.
-void force_backward_gemm_library(std::optional<GemmLibrary> library);
 
 /// `out = beta · out + a · b` for 2-D CPU matrices (`beta` 0 or 1: with 0, `out`'s old contents are never read).
 /// On `GemmLibrary::onednn`, float32 products whose operands each have contiguous rows or columns run on oneDNN's

@@ -6,7 +6,7 @@
 // the same with ATen ops and oneDNN's sgemm (ctorch_gemm.h): forward, one GEMM for every step's input projection, then per step one GEMM into a
 // preallocated gate buffer and the gate maths; backward, per step the gate gradients and one GEMM for dL/dh, then one
 // GEMM each for dL/dW_ih, dL/dW_hh and dL/dx over all steps at once. The backward's dL/dh and weight-gradient
-// products take the library measured faster for this CPU's instruction set (ctorch::backward_gemm_libraries).
+// products take the library measured faster for this CPU's instruction set (ctorch::backward_gemm_policy).
 #include "ctorch_dropout.h"
 #include "ctorch_fused_kernels.h"
 #include "ctorch_gemm.h"
@@ -72,7 +72,7 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
     at::Tensor dc = grad_outputs[2].defined() ? grad_outputs[2].clone() : at::zeros({batch, hidden}, x.options());
     at::Tensor grad_gates = at::empty({steps, batch, 4 * hidden}, x.options());
     at::Tensor tanh_c = at::empty({batch, hidden}, x.options()), scratch = at::empty({batch, hidden}, x.options());
-    const ctorch::BackwardGemmLibraries libraries = ctorch::backward_gemm_libraries(hidden);
+    const ctorch::BackwardGemmLibraries libraries(ctorch::backward_gemm_policy(), hidden);
     for (int64_t t = steps - 1; t >= 0; --t) {
       if (grad_y.defined()) dh.add_(grad_y[t]);
       const at::Tensor g = gates[t];

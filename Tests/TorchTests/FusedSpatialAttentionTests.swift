@@ -177,10 +177,7 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
     /// The instruction sets /proc/cpuinfo's flags allow (the features each copy is compiled with) up to the cap a valid
     /// `ATEN_CPU_CAPABILITY` sets, or nil where there is no /proc/cpuinfo or the CPU is not x86-64.
     private static func instructionSetsFromCPUInfo() -> [FusedKernelISA]? {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
-        let flags = Set(line.split(separator: " ").map(String.init))
-        guard flags.contains("sse2") else { return nil }
+        guard let flags = CPUInfoFlags.current, flags.contains("sse2") else { return nil }
         var sets: [FusedKernelISA] = [.baseline]
         if flags.isSuperset(of: ["avx2", "fma"]) { sets.append(.avx2) }
         if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq", "fma"]) { sets.append(.avx512) }

@@ -49,7 +49,7 @@ int ct_recurrent_matmul_onednn(void);
 
 /**
  * Which library the LSTM training path's backward dL/dh and weight-gradient products run on (ctorch_gemm.h,
- * backward_gemm_libraries): 1 all on oneDNN's sgemm (where it runs AVX-512 kernels), 0 all on ATen's `mm` (a build
+ * BackwardGemmPolicy): 1 all on oneDNN's sgemm (where it runs AVX-512 kernels), 0 all on ATen's `mm` (a build
  * without oneDNN, or forced), 2 by measurement on AVX2 (weight gradients on ATen, dL/dh on oneDNN except at hidden
  * sizes that are multiples of 512, which take ATen).
  */
