@@ -5,6 +5,11 @@ their GFLOP/s and the step's convolution FLOPs. Divide the step's FLOPs by a mea
 fraction of the ceiling the step reaches.
 
 Run: /usr/bin/python3 scripts/conv_ceiling.py --time 125 --channels 45 --batch 128
+
+With --weight-gradient it instead times, per stem layer in bfloat16, the weight gradient alone two ways: libtorch's
+convolution backward (oneDNN's backward-weights primitive) and the form harlab uses where oneDNN runs AMX kernels
+(Sources/CTorch/ctorch_convolution.cpp): per kernel tap, the output gradient as an [O, N*OH*W] matrix times the input
+rows that tap reads, as [N*OH*W, C] (the copies that lay them out included), and checks that both agree.
 """
 import argparse
 import time
@@ -28,8 +33,13 @@ def main():
     p.add_argument("--channels", type=int, default=45)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--weight-gradient", action="store_true", help="bfloat16 weight gradient: libtorch's against products")
     a = p.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(a.threads)
+    if a.weight_gradient:
+        weight_gradients(a)
+        return
     n = 1024
     x, y = torch.randn(n, n), torch.randn(n, n)
     t = best(lambda: torch.mm(x, y), a.reps)
@@ -61,6 +71,46 @@ def main():
             T = out.shape[2]
         print(f"{str(dtype)[6:]} the four convolutions: {total_s * 1e3:.1f} ms per batch of {a.batch}, "
               f"{total_flops / total_s / 1e9:.1f} GFLOP/s, {total_flops / a.batch / 1e9:.3f} GFLOP per window")
+
+
+def tap_products(grad, x, stride, padding, kernel):
+    """The weight gradient as one matrix product per tap, laid out as ctorch::convolution_weight_gradient does."""
+    o, positions, c = grad.shape[1], grad.shape[0] * grad.shape[2] * grad.shape[3], x.shape[1]
+    rows = grad.shape[2]
+    g = grad.transpose(0, 1).reshape(o, positions)
+    padded = torch.nn.functional.pad(x, (0, 0, padding, padding))
+    out = torch.empty(o, c, kernel, 1, dtype=grad.dtype)
+    for k in range(kernel):
+        taps = padded[:, :, k:k + stride * (rows - 1) + 1:stride, :].transpose(0, 1).reshape(c, positions)
+        out[:, :, k, 0] = g.mm(taps.t())
+    return out
+
+
+def weight_gradients(a):
+    widths, T = [1, 64, 128, 256, 512], a.time
+    totals = [0.0, 0.0]
+    for i in range(4):
+        x = torch.randn(a.batch, widths[i], T, a.channels).bfloat16()
+        w = torch.randn(widths[i + 1], widths[i], 3, 1).bfloat16().requires_grad_(True)
+        out = torch.nn.functional.conv2d(x, w, None, (2, 1), (1, 0))
+        grad = torch.randn_like(out)
+        flops = 2 * out.numel() * widths[i] * 3
+
+        def libtorch():
+            return torch.autograd.grad(torch.nn.functional.conv2d(x, w, None, (2, 1), (1, 0)), w, grad)[0]
+
+        forward = best(lambda: torch.nn.functional.conv2d(x, w, None, (2, 1), (1, 0)), a.reps)
+        ours = best(lambda: tap_products(grad, x, 2, 1, 3), a.reps)
+        theirs = max(best(libtorch, a.reps) - forward, 1e-9)
+        reference = libtorch().float()
+        gap = (tap_products(grad, x, 2, 1, 3).float() - reference).abs().max().item() / reference.abs().max().item()
+        totals[0], totals[1] = totals[0] + theirs, totals[1] + ours
+        print(f"bfloat16 weight gradient {widths[i]}->{widths[i + 1]} at {T}x{a.channels}: libtorch {theirs * 1e3:.1f} ms "
+              f"({flops / theirs / 1e9:.0f} GFLOP/s), products {ours * 1e3:.1f} ms ({flops / ours / 1e9:.0f} GFLOP/s), "
+              f"{theirs / ours:.2f}x; largest difference {gap:.1e} of the largest value")
+        T = out.shape[2]
+    print(f"bfloat16 weight gradients of the four layers: libtorch {totals[0] * 1e3:.1f} ms, products "
+          f"{totals[1] * 1e3:.1f} ms, {totals[0] / totals[1]:.2f}x ({a.threads} thread(s), batch {a.batch})")
 
 
 if __name__ == "__main__":

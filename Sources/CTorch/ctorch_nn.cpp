@@ -1,5 +1,6 @@
 // Fused layer kernels, mixed precision, and state serialisation compatible
 // with Python's torch.save / torch.load.
+#include "ctorch_convolution.h"
 #include "ctorch_dropout.h"
 #include "ctorch_internal.h"
 #include "ctorch_lstm_training.h"
@@ -277,7 +278,7 @@ ct_tensor ct_nn_conv1d(ct_tensor x, ct_tensor w, ct_tensor bias, int64_t stride,
 
 ct_tensor ct_nn_conv2d(ct_tensor x, ct_tensor w, ct_tensor bias, const int64_t *stride, const int64_t *padding,
                        const int64_t *dilation, int64_t groups) {
-  CT_TENSOR(at::conv2d(unwrap(x), unwrap(w), optional(bias), ints(stride, 2), ints(padding, 2), ints(dilation, 2), groups))
+  CT_TENSOR(ctorch::conv2d(unwrap(x), unwrap(w), optional(bias), ints(stride, 2), ints(padding, 2), ints(dilation, 2), groups))
 }
 
 ct_tensor ct_nn_linear(ct_tensor x, ct_tensor w, ct_tensor bias) { CT_TENSOR(at::linear(unwrap(x), unwrap(w), optional(bias))) }
@@ -393,6 +394,12 @@ ct_tensor ct_nn_attention(ct_tensor q, ct_tensor k, ct_tensor v, ct_tensor mask,
 }
 
 /* ---- mixed precision ---- */
+
+int ct_convolution_weight_gradient_as_products(void) { return ctorch::convolution_weight_gradient_as_products() ? 1 : 0; }
+
+void ct_convolution_weight_gradient_force(int as_products) {
+  ctorch::force_convolution_weight_gradient_as_products(as_products < 0 ? std::nullopt : std::optional<bool>(as_products == 1));
+}
 
 int ct_autocast_set(int device, int enabled, ct_dtype dtype) {
   CT_PROTECT(-1, {

@@ -440,6 +440,13 @@ ct_tensor ct_tensor_memory_format(ct_tensor t, int channels_last) {
 int ct_autograd_set_requires_grad(ct_tensor t, int on) { CT_STATUS(unwrap_mutable(t).set_requires_grad(on != 0)) }
 int ct_autograd_requires_grad(ct_tensor t) { CT_PROTECT(-1, { return unwrap(t).requires_grad() ? 1 : 0; }) }
 
+char *ct_autograd_grad_fn_name(ct_tensor t) {
+  CT_PROTECT(nullptr, {
+    const auto &function = unwrap(t).grad_fn();
+    return copy_string(function ? function->name() : std::string());
+  })
+}
+
 int ct_autograd_backward(ct_tensor t, ct_tensor grad, int retain_graph) {
   CT_STATUS(unwrap(t).backward(optional(grad), retain_graph != 0 ? c10::optional<bool>(true) : c10::nullopt))
 }

@@ -197,6 +197,8 @@ ct_tensor ct_nn_attention(ct_tensor q, ct_tensor k, ct_tensor v, ct_tensor mask,
 
 int ct_autograd_set_requires_grad(ct_tensor t, int on);
 int ct_autograd_requires_grad(ct_tensor t);
+/** The name of the autograd node that made `t` (PyTorch's `t.grad_fn`), malloc'd; empty for a leaf. NULL on failure. */
+char *ct_autograd_grad_fn_name(ct_tensor t);
 /** Backpropagates from `t` (a scalar unless `grad` is given; grad may be NULL). */
 int ct_autograd_backward(ct_tensor t, ct_tensor grad, int retain_graph);
 /** Writes the accumulated gradient (a new handle) to `out`, or NULL when there is none. */
@@ -217,6 +219,14 @@ int ct_inference_mode_exit(void *guard);
 int ct_autocast_set(int device, int enabled, ct_dtype dtype);
 int ct_autocast_enabled(int device);
 int ct_autocast_clear_cache(void);
+/**
+ * 1 when a bfloat16 training conv2d computes its weight gradient as matrix products, one per kernel tap
+ * (ctorch_convolution.h: where oneDNN runs AMX kernels, whose convolution backward-weights measured 2-3x slower),
+ * 0 when it takes libtorch's convolution backward.
+ */
+int ct_convolution_weight_gradient_as_products(void);
+/** Forces that choice for the whole process: 1 products, 0 libtorch's; -1 returns to the CPU's choice. */
+void ct_convolution_weight_gradient_force(int as_products);
 
 /* ---- state serialisation (torch.save / torch.load compatible) --------- */
 

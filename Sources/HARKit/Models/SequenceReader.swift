@@ -19,24 +19,22 @@ extension SequenceReader {
 public final class PooledReader: SequenceReader {
     /// Linear F·C → K.
     public let head: Linear
-    let channels: Int
     let dropout: Double
     public var isTraining = true
 
     /// A head for `width` feature maps over `channels` sensor channels.
     public init(width: Int, channels: Int, classes: Int, dropout: Double) throws {
         head = try Linear(width * channels, classes)
-        self.channels = channels
         self.dropout = dropout
     }
 
     public var children: [(name: String, module: any Module)] { [("head", head)] }
 
     public func read(_ features: Tensor, recorder: LayerRecorder?) throws -> Tensor {
-        // Without autograd (and without a recorder) the same average as a mean over time: libtorch 1.13's adaptive
-        // pooling to (1, C) is a scalar loop that took ~4% of a batch-1 `sa` forward on DSADS (perf, docs/PERFORMANCE.md).
-        let pooled = recorder == nil && !isGradEnabled ? try features.mean(alongAxes: 2, keepingDims: true)
-            : try Functional.adaptivePool(features, max: false, output: [1, channels])
+        // Adaptive average pooling to (1, C) of [B, F, T, C] features is the mean over time, computed as that mean:
+        // libtorch 1.13's adaptive pooling is a scalar loop, forward and backward, that took ~4% of a batch-1 `sa`
+        // forward on DSADS and 6.6% of a bfloat16 `sa` training run on the OPPORTUNITY shape (perf, docs/PERFORMANCE.md).
+        let pooled = try features.mean(alongAxes: 2, keepingDims: true)
         recorder?.record("pool", kind: "AdaptiveAvgPool2d", output: pooled, macs: features.count / max(1, features.shape[0]))
         var flat = try pooled.flattened(from: 1)
         if dropout > 0 { flat = try Functional.dropout(flat, p: dropout, training: isTraining) }

@@ -1,8 +1,18 @@
 import CTorch
+import Glibc
 
 extension Tensor {
     /// Whether autograd records operations on this tensor.
     public var requiresGrad: Bool { unfailing(ct_autograd_requires_grad(handle), "requires_grad") == 1 }
+
+    /// The name of the autograd node that made this tensor (PyTorch's `grad_fn`, e.g. `ConvolutionBackward0`), or
+    /// nil for a leaf or a tensor made without gradient recording.
+    public var gradientFunctionName: String? {
+        guard let raw = ct_autograd_grad_fn_name(handle) else { return nil }
+        defer { free(raw) }
+        let name = String(cString: raw)
+        return name.isEmpty ? nil : name
+    }
 
     /// Turns gradient recording for this (leaf) tensor on or off.
     public func setRequiresGrad(_ on: Bool) throws { try checked(ct_autograd_set_requires_grad(handle, on ? 1 : 0)) }

@@ -1,0 +1,110 @@
+import Foundation
+import XCTest
+@testable import Torch
+import TestSupport
+
+/// A bfloat16 training convolution's weight gradient as matrix products, one per kernel tap (ctorch_convolution.cpp),
+/// and libtorch's own bfloat16 convolution backward, each against libtorch's float64 convolution on the same values.
+///
+/// Exact, not within a tolerance: the operands are integers in [-2, 2] (exact in bfloat16) and every output, gradient
+/// and partial sum stays below 256 in magnitude (at most 48 products of at most 4), and bfloat16's 8-bit significand
+/// holds every integer up to 256. A wrong tap, stride, padding or position order is off by at least 1.
+final class ConvolutionWeightGradientTests: IsolatedTestCase {
+    /// One convolution's geometry: the input [N, C, H, W], the output channels and the kernel, stride and padding.
+    private struct Geometry {
+        let input: [Int], outputs: Int, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)
+    }
+
+    private let geometries = [
+        // The `sa` stem's layers: (3,1) taps, stride (2,1), padding (1,0); 2·5·4 = 40 output positions.
+        Geometry(input: [2, 3, 9, 4], outputs: 4, kernel: (3, 1), stride: (2, 1), padding: (1, 0)),
+        // Taps, strides and padding along both axes; 2·6·4 = 48 positions.
+        Geometry(input: [2, 2, 5, 7], outputs: 3, kernel: (2, 3), stride: (1, 2), padding: (1, 1)),
+        // A 1×1 kernel over a single input channel.
+        Geometry(input: [1, 1, 4, 4], outputs: 2, kernel: (1, 1), stride: (1, 1), padding: (0, 0)),
+    ]
+
+    /// Integers in [-2, 2] of `shape` in `dtype`.
+    private func integers(_ shape: [Int], _ dtype: DType) throws -> Tensor {
+        try Tensor.randint(-2..<3, shape: shape).converted(to: dtype)
+    }
+
+    /// The output, the name of the node that made it, and the gradients of Σ output·upstream for the input, weight
+    /// and bias, all as Double.
+    private func convolve(_ g: Geometry, _ operands: [Tensor], upstream: Tensor, dtype: DType, autocast: Bool) throws
+        -> (values: [[Double]], node: String?) {
+        let leaves = try operands.map { try $0.converted(to: dtype) }
+        for leaf in leaves {
+            try leaf.setRequiresGrad(true)
+            try leaf.clearGrad()  // a leaf of the operands' own dtype is the operand itself, shared between runs
+        }
+        let output = try Autocast.run(on: .cpu, enabled: autocast) {
+            try Functional.conv2d(leaves[0], weight: leaves[1], bias: leaves[2], stride: g.stride, padding: g.padding)
+        }
+        try (output.converted(to: dtype) * upstream.converted(to: dtype)).sum().backward()
+        let gradients = try leaves.map { try XCTUnwrap($0.grad, "a gradient").scalars(as: Double.self) }
+        return ([try output.scalars(as: Double.self)] + gradients, output.gradientFunctionName)
+    }
+
+    func testBothBFloat16WeightGradientsEqualFloat64Exactly() throws {
+        defer { Runtime.forceConvolutionWeightGradientAsProducts(nil) }
+        Runtime.manualSeed(5)
+        let names = ["output", "input gradient", "weight gradient", "bias gradient"]
+        for g in geometries {
+            let weightShape = [g.outputs, g.input[1], g.kernel.0, g.kernel.1]
+            let operands = [try integers(g.input, .float32), try integers(weightShape, .float32), try integers([g.outputs], .float32)]
+            let rows = (g.input[2] + 2 * g.padding.0 - g.kernel.0) / g.stride.0 + 1
+            let columns = (g.input[3] + 2 * g.padding.1 - g.kernel.1) / g.stride.1 + 1
+            let upstream = try integers([g.input[0], g.outputs, rows, columns], .float32)
+            let reference = try convolve(g, operands, upstream: upstream, dtype: .float64, autocast: false)
+            XCTAssertGreaterThan(reference.values[2].map(Swift.abs).max() ?? 0, 2, "a weight gradient sums several products")
+            for products in [true, false] {
+                Runtime.forceConvolutionWeightGradientAsProducts(products)
+                let path = "\(products ? "matrix products" : "libtorch's backward"), kernel \(g.kernel), stride \(g.stride), padding \(g.padding)"
+                let ours = try convolve(g, operands, upstream: upstream, dtype: .float32, autocast: true)
+                XCTAssertEqual(ours.node?.contains("Conv2dWithProductWeightGradient"), products, "\(path): made by \(ours.node ?? "nothing")")
+                for (name, (got, want)) in zip(names, zip(ours.values, reference.values)) {
+                    XCTAssertEqual(got, want, "\(name), \(path)")
+                }
+            }
+        }
+    }
+
+    /// Only bfloat16 convolutions that record a weight gradient take the products: float32 and float64 ones, and any
+    /// convolution without gradient recording, stay libtorch's even when the products are forced.
+    func testOnlyBFloat16TrainingConvolutionsTakeTheProducts() throws {
+        defer { Runtime.forceConvolutionWeightGradientAsProducts(nil) }
+        Runtime.forceConvolutionWeightGradientAsProducts(true)
+        let x = try Tensor.randn([1, 2, 6, 3]), w = try Tensor.randn([3, 2, 3, 1])
+        try w.setRequiresGrad(true)
+        let conv = { (autocast: Bool) in
+            try Autocast.run(on: .cpu, enabled: autocast) { try Functional.conv2d(x, weight: w, bias: nil, stride: (2, 1), padding: (1, 0)) }
+        }
+        let products = try conv(true)
+        XCTAssertEqual(products.gradientFunctionName?.contains("Conv2dWithProductWeightGradient"), true, "without a bias too")
+        try products.converted(to: .float32).sum().backward()
+        XCTAssertEqual(try XCTUnwrap(w.grad).shape, [3, 2, 3, 1])
+        XCTAssertEqual(try conv(false).gradientFunctionName?.contains("Conv2dWithProductWeightGradient"), false)
+        XCTAssertNil(try withNoGrad { try conv(true) }.gradientFunctionName)
+        XCTAssertEqual(try withNoGrad { try conv(true) }.dtype, .bfloat16)
+    }
+
+    /// The products are the default exactly where oneDNN runs AMX kernels (its `avx512_core_amx`: AVX-512 BF16 and
+    /// the AMX tile, int8 and bfloat16 units), read here from the CPU's own flags, unless `ONEDNN_MAX_CPU_ISA` or
+    /// `DNNL_MAX_CPU_ISA` caps oneDNN below AMX or the build has no oneDNN header.
+    func testTheProductsAreTheDefaultWhereOneDNNRunsAMX() throws {
+        Runtime.forceConvolutionWeightGradientAsProducts(nil)
+        let flags = CPUInfoFlags.current ?? []
+        let amx = flags.isSuperset(of: ["avx512_bf16", "amx_tile", "amx_int8", "amx_bf16"])
+        let environment = ProcessInfo.processInfo.environment
+        let cap = (environment["ONEDNN_MAX_CPU_ISA"] ?? environment["DNNL_MAX_CPU_ISA"])?.uppercased()
+        let capped = cap.map { !["ALL", "AVX512_CORE_AMX"].contains($0) } ?? false
+        let expected = Runtime.recurrentMatmulLibrary == "onednn" && amx && !capped ? "products" : "onednn"
+        XCTAssertEqual(Runtime.convolutionWeightGradient, expected, "CPU flags: \(flags.filter { $0.hasPrefix("amx") || $0.hasPrefix("avx512_bf") }.sorted())")
+        Runtime.forceConvolutionWeightGradientAsProducts(true)
+        XCTAssertEqual(Runtime.convolutionWeightGradient, "products")
+        Runtime.forceConvolutionWeightGradientAsProducts(false)
+        XCTAssertEqual(Runtime.convolutionWeightGradient, "onednn")
+        Runtime.forceConvolutionWeightGradientAsProducts(nil)
+    }
+}
