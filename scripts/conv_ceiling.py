@@ -91,17 +91,17 @@ def weight_gradients(a):
     totals = [0.0, 0.0]
     for i in range(4):
         x = torch.randn(a.batch, widths[i], T, a.channels).bfloat16()
-        w = torch.randn(widths[i + 1], widths[i], 3, 1).bfloat16().requires_grad_(True)
+        w = torch.randn(widths[i + 1], widths[i], 3, 1).bfloat16()
         out = torch.nn.functional.conv2d(x, w, None, (2, 1), (1, 0))
         grad = torch.randn_like(out)
         flops = 2 * out.numel() * widths[i] * 3
 
-        def libtorch():
-            return torch.autograd.grad(torch.nn.functional.conv2d(x, w, None, (2, 1), (1, 0)), w, grad)[0]
+        def libtorch():  # the weight gradient alone (output mask: input, weight, bias)
+            return torch.ops.aten.convolution_backward(grad, x, w, None, [2, 1], [1, 0], [1, 1], False, [0, 0], 1,
+                                                       [False, True, False])[1]
 
-        forward = best(lambda: torch.nn.functional.conv2d(x, w, None, (2, 1), (1, 0)), a.reps)
+        theirs = best(libtorch, a.reps)
         ours = best(lambda: tap_products(grad, x, 2, 1, 3), a.reps)
-        theirs = max(best(libtorch, a.reps) - forward, 1e-9)
         reference = libtorch().float()
         gap = (tap_products(grad, x, 2, 1, 3).float() - reference).abs().max().item() / reference.abs().max().item()
         totals[0], totals[1] = totals[0] + theirs, totals[1] + ours

@@ -13,6 +13,7 @@ final class ConvolutionWeightGradientTests: IsolatedTestCase {
     /// One convolution's geometry: the input [N, C, H, W], the output channels and the kernel, stride and padding.
     private struct Geometry {
         let input: [Int], outputs: Int, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)
+        var bias = true
     }
 
     private let geometries = [
@@ -20,8 +21,8 @@ final class ConvolutionWeightGradientTests: IsolatedTestCase {
         Geometry(input: [2, 3, 9, 4], outputs: 4, kernel: (3, 1), stride: (2, 1), padding: (1, 0)),
         // Taps, strides and padding along both axes; 2·6·4 = 48 positions.
         Geometry(input: [2, 2, 5, 7], outputs: 3, kernel: (2, 3), stride: (1, 2), padding: (1, 1)),
-        // A 1×1 kernel over a single input channel.
-        Geometry(input: [1, 1, 4, 4], outputs: 2, kernel: (1, 1), stride: (1, 1), padding: (0, 0)),
+        // A 1×1 kernel over a single input channel, without bias.
+        Geometry(input: [1, 1, 4, 4], outputs: 2, kernel: (1, 1), stride: (1, 1), padding: (0, 0), bias: false),
     ]
 
     /// Integers in [-2, 2] of `shape` in `dtype`.
@@ -30,7 +31,7 @@ final class ConvolutionWeightGradientTests: IsolatedTestCase {
     }
 
     /// The output, the name of the node that made it, and the gradients of Σ output·upstream for the input, weight
-    /// and bias, all as Double.
+    /// and bias (where `operands` has one), all as Double.
     private func convolve(_ g: Geometry, _ operands: [Tensor], upstream: Tensor, dtype: DType, autocast: Bool) throws
         -> (values: [[Double]], node: String?) {
         let leaves = try operands.map { try $0.converted(to: dtype) }
@@ -39,7 +40,7 @@ final class ConvolutionWeightGradientTests: IsolatedTestCase {
             try leaf.clearGrad()  // a leaf of the operands' own dtype is the operand itself, shared between runs
         }
         let output = try Autocast.run(on: .cpu, enabled: autocast) {
-            try Functional.conv2d(leaves[0], weight: leaves[1], bias: leaves[2], stride: g.stride, padding: g.padding)
+            try Functional.conv2d(leaves[0], weight: leaves[1], bias: leaves.count > 2 ? leaves[2] : nil, stride: g.stride, padding: g.padding)
         }
         try (output.converted(to: dtype) * upstream.converted(to: dtype)).sum().backward()
         let gradients = try leaves.map { try XCTUnwrap($0.grad, "a gradient").scalars(as: Double.self) }
@@ -52,7 +53,8 @@ final class ConvolutionWeightGradientTests: IsolatedTestCase {
         let names = ["output", "input gradient", "weight gradient", "bias gradient"]
         for g in geometries {
             let weightShape = [g.outputs, g.input[1], g.kernel.0, g.kernel.1]
-            let operands = [try integers(g.input, .float32), try integers(weightShape, .float32), try integers([g.outputs], .float32)]
+            let operands = [try integers(g.input, .float32), try integers(weightShape, .float32)]
+                + (g.bias ? [try integers([g.outputs], .float32)] : [])
             let rows = (g.input[2] + 2 * g.padding.0 - g.kernel.0) / g.stride.0 + 1
             let columns = (g.input[3] + 2 * g.padding.1 - g.kernel.1) / g.stride.1 + 1
             let upstream = try integers([g.input[0], g.outputs, rows, columns], .float32)
