@@ -1,15 +1,11 @@
 // ctorch::conv2d (ctorch_convolution.h): libtorch's 2-D convolution, with the bfloat16 weight gradient as matrix
 // products where oneDNN runs AMX kernels.
 #include "ctorch_convolution.h"
-#include "ctorch_gemm.h"  // CTORCH_ONEDNN_GEMM: whether oneDNN's header is here
+#include "ctorch_gemm.h"
 #include "ctorch_internal.h"
 
 #include <ATen/autocast_mode.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
-
-#if CTORCH_ONEDNN_GEMM
-#include <dnnl.h>
-#endif
 
 #include <atomic>
 #include <vector>
@@ -19,17 +15,6 @@ using torch::autograd::Variable;
 using torch::autograd::variable_list;
 
 namespace {
-
-/// Whether oneDNN runs AMX kernels here: the instruction set oneDNN itself reports, which `DNNL_MAX_CPU_ISA` caps.
-bool onednn_runs_amx() {
-#if CTORCH_ONEDNN_GEMM
-  const unsigned isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
-  const unsigned amx = static_cast<unsigned>(dnnl_cpu_isa_avx512_core_amx);
-  return (isa & amx) == amx;
-#else
-  return false;
-#endif
-}
 
 /// -1: the instruction set's choice; 0 or 1: forced.
 std::atomic<int> forced_products{-1};
@@ -100,7 +85,7 @@ namespace ctorch {
 bool convolution_weight_gradient_as_products() {
   const int forced = forced_products.load(std::memory_order_relaxed);
   if (forced >= 0) return forced == 1;
-  static const bool measured = onednn_runs_amx();
+  static const bool measured = onednn_runs(OneDNNInstructionSet::amx);
   return measured;
 }
 

@@ -39,18 +39,6 @@ bool onednn_matmul(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, fl
 }
 #endif
 
-/// Whether oneDNN's sgemm runs AVX-512 kernels here: the instruction set oneDNN itself reports, which
-/// `DNNL_MAX_CPU_ISA` caps as it caps oneDNN.
-bool onednn_runs_avx512() {
-#if CTORCH_ONEDNN_GEMM
-  const unsigned isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
-  const unsigned avx512 = static_cast<unsigned>(dnnl_cpu_isa_avx512_core);
-  return (isa & avx512) == avx512;
-#else
-  return false;
-#endif
-}
-
 /// -1: the instruction set's choice; else the forced `BackwardGemmPolicy`'s value.
 std::atomic<int> forced_backward_policy{-1};
 
@@ -58,11 +46,23 @@ std::atomic<int> forced_backward_policy{-1};
 
 namespace ctorch {
 
+bool onednn_runs(OneDNNInstructionSet set) {
+#if CTORCH_ONEDNN_GEMM
+  const unsigned isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
+  const unsigned wanted = static_cast<unsigned>(set == OneDNNInstructionSet::amx ? dnnl_cpu_isa_avx512_core_amx
+                                                                                 : dnnl_cpu_isa_avx512_core);
+  return (isa & wanted) == wanted;
+#else
+  (void)set;
+  return false;
+#endif
+}
+
 BackwardGemmPolicy backward_gemm_policy() {
   const int forced = forced_backward_policy.load(std::memory_order_relaxed);
   if (forced >= 0) return static_cast<BackwardGemmPolicy>(forced);
   static const BackwardGemmPolicy measured = !CTORCH_ONEDNN_GEMM   ? BackwardGemmPolicy::aten
-                                             : onednn_runs_avx512() ? BackwardGemmPolicy::onednn
+                                             : onednn_runs(OneDNNInstructionSet::avx512) ? BackwardGemmPolicy::onednn
                                                                     : BackwardGemmPolicy::by_size;
   return measured;
 }

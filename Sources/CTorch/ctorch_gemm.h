@@ -1,4 +1,5 @@
-// Matrix products for the recurrent layers (ctorch_lstm_training.cpp, ctorch_recurrent.cpp): a private C++ header,
+// Matrix products for the recurrent layers (ctorch_lstm_training.cpp, ctorch_recurrent.cpp) and which oneDNN kernels
+// run: a private C++ header,
 // not part of the module the Swift side imports.
 #pragma once
 
@@ -14,6 +15,18 @@
 #include <vector>
 
 namespace ctorch {
+
+/// Instruction sets whose oneDNN kernels change which path measured faster.
+enum class OneDNNInstructionSet {
+  /// `avx512_core`: AVX-512 F, BW, VL and DQ.
+  avx512,
+  /// `avx512_core_amx`: AVX-512 BF16 and the AMX tile, int8 and bfloat16 units.
+  amx,
+};
+
+/// Whether oneDNN runs `set`'s kernels here: the instruction set oneDNN itself reports (`dnnl_get_effective_cpu_isa`),
+/// which `DNNL_MAX_CPU_ISA` caps as it caps oneDNN; false in a build without oneDNN's header.
+bool onednn_runs(OneDNNInstructionSet set);
 
 /// The library that multiplies: oneDNN's sgemm, or ATen's `mm` (OpenBLAS in Debian's libtorch).
 enum class GemmLibrary { onednn, aten };
