@@ -73,7 +73,8 @@ struct Conv2dWithProductWeightGradient : public torch::autograd::Function<Conv2d
     if (ctx->needs_input_grad(1))
       grad_weight = ctorch::convolution_weight_gradient(grad, x, {w.size(2), w.size(3)}, stride, padding)
                         .to(type("weight_type"));
-    if (ctx->needs_input_grad(2) && ctx->saved_data["has_bias"].toBool()) grad_bias = grad.sum({0, 2, 3}, false, at::kFloat).to(type("bias_type"));
+    if (ctx->needs_input_grad(2) && ctx->saved_data["has_bias"].toBool())
+      grad_bias = grad.sum({0, 2, 3}, false, at::kFloat).to(type("bias_type"));
     return {grad_input, grad_weight, grad_bias, Variable(), Variable()};
   }
 };

@@ -10,8 +10,8 @@ namespace ctorch {
 
 /// Whether a bfloat16 training convolution computes its weight gradient as matrix products (one per kernel tap)
 /// instead of oneDNN's convolution backward-weights primitive: where oneDNN runs AMX kernels, whose backward-weights
-/// primitive (oneDNN 2.6, Debian's) measured 2–3× slower than the same sums as AMX matrix products on the `sa` stem's
-/// (3,1) stride-(2,1) layers (docs/PERFORMANCE.md, Sapphire Rapids section). Chosen from the instruction set oneDNN
+/// primitive (oneDNN 2.6, Debian's) took 8.5 s where the same sums as AMX matrix products took 1.3 s in one epoch of
+/// `sa` on the DSADS shape (`DNNL_VERBOSE`; docs/PERFORMANCE.md, Sapphire Rapids section). Chosen from the instruction set oneDNN
 /// reports (`DNNL_MAX_CPU_ISA` caps it), never by timing; `force_convolution_weight_gradient_as_products` overrides.
 bool convolution_weight_gradient_as_products();
 

@@ -221,8 +221,8 @@ int ct_autocast_enabled(int device);
 int ct_autocast_clear_cache(void);
 /**
  * 1 when a bfloat16 training conv2d computes its weight gradient as matrix products, one per kernel tap
- * (ctorch_convolution.h: where oneDNN runs AMX kernels, whose convolution backward-weights measured 2-3x slower),
- * 0 when it takes libtorch's convolution backward.
+ * (ctorch_convolution.h: where oneDNN runs AMX kernels, whose convolution backward-weights took 6x the products'
+ * time in a DSADS-shape epoch), 0 when it takes libtorch's convolution backward.
  */
 int ct_convolution_weight_gradient_as_products(void);
 /** Forces that choice for the whole process: 1 products, 0 libtorch's; -1 returns to the CPU's choice. */

@@ -2,9 +2,9 @@ import CTorch
 
 extension Runtime {
     /// How a bfloat16 training convolution computes its weight gradient: `products` (one matrix product per kernel
-    /// tap, where oneDNN runs AMX kernels: its convolution backward-weights primitive measured 2–3× slower there) or
-    /// `onednn` (libtorch's convolution backward). Chosen from the instruction set oneDNN reports, never by timing;
-    /// float32 and float64 convolutions always take libtorch's.
+    /// tap, where oneDNN runs AMX kernels: its convolution backward-weights primitive took 6× the products' time in
+    /// a DSADS-shape epoch there) or `onednn` (libtorch's convolution backward). Chosen from the instruction set
+    /// oneDNN reports, never by timing; float32 and float64 convolutions always take libtorch's.
     public static var convolutionWeightGradient: String {
         ct_convolution_weight_gradient_as_products() == 1 ? "products" : "onednn"
     }
