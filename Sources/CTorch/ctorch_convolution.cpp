@@ -1,5 +1,5 @@
-// ctorch::conv2d (ctorch_convolution.h): libtorch's 2-D convolution, with the bfloat16 weight gradient as matrix
-// products where oneDNN runs AMX kernels.
+// ctorch::conv2d (ctorch_convolution.h): libtorch's 2-D convolution, or, for bfloat16 training where oneDNN runs AMX
+// kernels, the same convolution as AMX matrix products over the input's kernel-tap columns.
 #include "ctorch_convolution.h"
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"
@@ -7,6 +7,7 @@
 #include <ATen/autocast_mode.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -18,6 +19,18 @@ namespace {
 
 /// -1: the instruction set's choice; 0 or 1: forced.
 std::atomic<int> forced_products{-1};
+
+/// The smallest matrix depth (input channels × kernel taps) whose forward runs as a matrix product: one AMX tile
+/// holds 32 bfloat16 values of depth, and a shallower product (the one-channel first layer) is a memory-bound pass
+/// that oneDNN's direct convolution makes without the product's extra output transpose.
+constexpr int64_t products_forward_depth = 32;
+
+/// The most output rows (per window) whose forward runs as a matrix product. oneDNN 2.6's AMX forward convolution
+/// (`brgconv`) slows down on short outputs: on the OPPORTUNITY shape's stride-2 layers, 8, 4 and 2 rows of 113, it
+/// took 26–57, 57–72 and 118–181 ms per batch of 128 where the products took 22, 33 and 59; on PAMAP2's, 22 and 11
+/// rows of 36, it took 50 and 80 ms against the products' 55 and 92, before the products' column copies
+/// (`DNNL_VERBOSE`, Sapphire Rapids; docs/PERFORMANCE.md).
+constexpr int64_t products_forward_rows = 8;
 
 /// Whether `t` is float32 or bfloat16, the operand types CPU autocast lowers to bfloat16 (it leaves float64 alone).
 bool autocast_lowers(const at::Tensor &t) {
@@ -36,17 +49,44 @@ bool computes_in_bfloat16(const at::Tensor &input, const at::Tensor &weight, con
 /// `t` in bfloat16, or undefined when `t` is.
 at::Tensor bfloat16(const at::Tensor &t) { return t.defined() ? t.to(at::kBFloat16) : t; }
 
-/// A bfloat16 one-group, undilated 2-D convolution whose backward takes the input gradient from libtorch and the
-/// weight gradient from `ctorch::convolution_weight_gradient`. Gradients return in each operand's own dtype, as
-/// autocast's casts would return them. A convolution without bias passes an empty `bias` (libtorch 1.13's custom
-/// functions cannot take an undefined tensor among their inputs).
-struct Conv2dWithProductWeightGradient : public torch::autograd::Function<Conv2dWithProductWeightGradient> {
+/// The output positions along one axis that read a real input element (not padding) through a tap `offset` elements
+/// from the window's start (the tap's index less the padding): [first, end) of `outputs` positions, for an input of
+/// `length` elements read every `stride`.
+std::pair<int64_t, int64_t> reading_positions(int64_t outputs, int64_t stride, int64_t offset, int64_t length) {
+  const int64_t first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  const int64_t end = length - 1 - offset < 0 ? 0 : std::min(outputs, (length - 1 - offset) / stride + 1);
+  return {std::min(first, outputs), std::max(end, std::min(first, outputs))};
+}
+
+/// The weight [O, C, KH, KW] as the [O, KH·KW·C] matrix that multiplies `ctorch::convolution_columns`.
+at::Tensor weight_matrix(const at::Tensor &weight) {
+  return weight.permute({0, 2, 3, 1}).reshape({weight.size(0), -1});
+}
+
+/// A bfloat16 one-group, undilated 2-D convolution as matrix products: the weight gradient always as one product with
+/// the input's tap columns, the forward too where the product is deep enough and the output short enough
+/// (`products_forward_depth`, `products_forward_rows`; the columns are then kept for the backward), the input
+/// gradient libtorch's. Gradients return in each operand's own dtype, as autocast's casts would return them. A
+/// convolution without bias passes an empty `bias` (libtorch 1.13's custom functions cannot take an undefined tensor
+/// among their inputs).
+struct Conv2dAsProducts : public torch::autograd::Function<Conv2dAsProducts> {
   static variable_list forward(AutogradContext *ctx, Variable input, Variable weight, Variable bias,
                                std::vector<int64_t> stride, std::vector<int64_t> padding) {
     c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::DispatchKey::AutocastCPU);
     const at::Tensor x = bfloat16(input), w = bfloat16(weight), b = bias.numel() > 0 ? bfloat16(bias) : at::Tensor();
-    at::Tensor out = at::conv2d(x, w, b, stride, padding);
-    ctx->save_for_backward({x, w});
+    const int64_t outputs = w.size(0), depth = w.size(1) * w.size(2) * w.size(3);
+    const int64_t rows = (x.size(2) + 2 * padding[0] - w.size(2)) / stride[0] + 1;
+    at::Tensor out, columns;
+    if (depth >= products_forward_depth && rows <= products_forward_rows) {
+      const int64_t width = (x.size(3) + 2 * padding[1] - w.size(3)) / stride[1] + 1;
+      columns = ctorch::convolution_columns(x, {w.size(2), w.size(3)}, stride, padding);
+      const at::Tensor products =
+          b.defined() ? at::addmm(b.view({outputs, 1}), weight_matrix(w), columns) : at::mm(weight_matrix(w), columns);
+      out = products.view({outputs, x.size(0), rows, width}).permute({1, 0, 2, 3}).contiguous();
+    } else {
+      out = at::conv2d(x, w, b, stride, padding);
+    }
+    ctx->save_for_backward({x, w, columns});
     ctx->saved_data["stride"] = stride;
     ctx->saved_data["padding"] = padding;
     ctx->saved_data["input_type"] = static_cast<int64_t>(input.scalar_type());
@@ -70,9 +110,11 @@ struct Conv2dWithProductWeightGradient : public torch::autograd::Function<Conv2d
                                                         {0, 0}, 1, {true, false, false}))
                        .to(type("input_type"));
     }
-    if (ctx->needs_input_grad(1))
-      grad_weight = ctorch::convolution_weight_gradient(grad, x, {w.size(2), w.size(3)}, stride, padding)
-                        .to(type("weight_type"));
+    if (ctx->needs_input_grad(1)) {
+      const at::Tensor columns =
+          saved[2].defined() ? saved[2] : ctorch::convolution_columns(x, {w.size(2), w.size(3)}, stride, padding);
+      grad_weight = ctorch::convolution_weight_gradient(grad, columns, w.sizes()).to(type("weight_type"));
+    }
     if (ctx->needs_input_grad(2) && ctx->saved_data["has_bias"].toBool())
       grad_bias = grad.sum({0, 2, 3}, false, at::kFloat).to(type("bias_type"));
     return {grad_input, grad_weight, grad_bias, Variable(), Variable()};
@@ -83,14 +125,14 @@ struct Conv2dWithProductWeightGradient : public torch::autograd::Function<Conv2d
 
 namespace ctorch {
 
-bool convolution_weight_gradient_as_products() {
+bool convolution_as_products() {
   const int forced = forced_products.load(std::memory_order_relaxed);
   if (forced >= 0) return forced == 1;
   static const bool measured = onednn_runs(OneDNNInstructionSet::amx);
   return measured;
 }
 
-void force_convolution_weight_gradient_as_products(std::optional<bool> enabled) {
+void force_convolution_as_products(std::optional<bool> enabled) {
   forced_products.store(enabled ? (*enabled ? 1 : 0) : -1, std::memory_order_relaxed);
 }
 
@@ -100,32 +142,49 @@ at::Tensor conv2d(const at::Tensor &input, const at::Tensor &weight, const at::T
   const bool suits = groups == 1 && undilated && stride.size() == 2 && padding.size() == 2 && input.dim() == 4 &&
                      weight.dim() == 4 && input.device().is_cpu() && at::GradMode::is_enabled() &&
                      weight.requires_grad() && computes_in_bfloat16(input, weight, bias);
-  if (!suits || !convolution_weight_gradient_as_products())
+  if (!suits || !convolution_as_products())
     return at::conv2d(input, weight, bias, stride, padding, dilation, groups);
   const at::Tensor bias_or_empty = bias.defined() ? bias : at::empty({0}, weight.options().requires_grad(false));
-  return Conv2dWithProductWeightGradient::apply(input, weight, bias_or_empty, stride.vec(), padding.vec())[0];
+  return Conv2dAsProducts::apply(input, weight, bias_or_empty, stride.vec(), padding.vec())[0];
 }
 
-at::Tensor convolution_weight_gradient(const at::Tensor &grad_output, const at::Tensor &input, at::IntArrayRef kernel,
-                                       at::IntArrayRef stride, at::IntArrayRef padding) {
-  const int64_t outputs = grad_output.size(1), rows = grad_output.size(2), columns = grad_output.size(3);
-  const int64_t channels = input.size(1), positions = grad_output.size(0) * rows * columns;
-  // [O, N·OH·OW]: one output channel's gradient per row, positions in (n, oh, ow) order.
-  const at::Tensor grad = grad_output.transpose(0, 1).reshape({outputs, positions});
-  const at::Tensor padded =
-      padding[0] == 0 && padding[1] == 0 ? input : at::constant_pad_nd(input, {padding[1], padding[1], padding[0], padding[0]});
-  at::Tensor weight_grad = at::empty({outputs, channels, kernel[0], kernel[1]}, grad_output.options());
+at::Tensor convolution_columns(const at::Tensor &input, at::IntArrayRef kernel, at::IntArrayRef stride,
+                               at::IntArrayRef padding) {
+  const int64_t batch = input.size(0), channels = input.size(1), height = input.size(2), width = input.size(3);
+  const int64_t rows = (height + 2 * padding[0] - kernel[0]) / stride[0] + 1;
+  const int64_t columns = (width + 2 * padding[1] - kernel[1]) / stride[1] + 1;
+  at::Tensor result = at::empty({kernel[0] * kernel[1], channels, batch, rows, columns}, input.options());
   for (int64_t kh = 0; kh < kernel[0]; ++kh) {
+    const auto [first_row, end_row] = reading_positions(rows, stride[0], kh - padding[0], height);
     for (int64_t kw = 0; kw < kernel[1]; ++kw) {
-      // The input each output position reads through tap (kh, kw), as [C, N·OH·OW] in the same position order.
-      const at::Tensor taps = padded.slice(2, kh, kh + stride[0] * (rows - 1) + 1, stride[0])
-                                  .slice(3, kw, kw + stride[1] * (columns - 1) + 1, stride[1])
-                                  .transpose(0, 1)
-                                  .reshape({channels, positions});
-      weight_grad.select(3, kw).select(2, kh).copy_(at::mm(grad, taps.t()));
+      const auto [first_column, end_column] = reading_positions(columns, stride[1], kw - padding[1], width);
+      const at::Tensor tap = result.select(0, kh * kernel[1] + kw);  // [C, N, OH, OW]
+      // Positions whose tap falls in the padding read zero: only those margins are written with it.
+      tap.narrow(2, 0, first_row).zero_();
+      tap.narrow(2, end_row, rows - end_row).zero_();
+      tap.narrow(3, 0, first_column).zero_();
+      tap.narrow(3, end_column, columns - end_column).zero_();
+      if (end_row == first_row || end_column == first_column) continue;
+      const int64_t top = first_row * stride[0] + kh - padding[0], left = first_column * stride[1] + kw - padding[1];
+      tap.narrow(2, first_row, end_row - first_row)
+          .narrow(3, first_column, end_column - first_column)
+          .copy_(input.slice(2, top, top + (end_row - first_row - 1) * stride[0] + 1, stride[0])
+                     .slice(3, left, left + (end_column - first_column - 1) * stride[1] + 1, stride[1])
+                     .transpose(0, 1));
     }
   }
-  return weight_grad;
+  return result.view({kernel[0] * kernel[1] * channels, batch * rows * columns});
+}
+
+at::Tensor convolution_weight_gradient(const at::Tensor &grad_output, const at::Tensor &columns,
+                                       at::IntArrayRef weight_shape) {
+  const int64_t outputs = grad_output.size(1);
+  // [O, N·OH·OW]: one output channel's gradient per row, positions in (n, oh, ow) order as the columns have them.
+  const at::Tensor grad = grad_output.transpose(0, 1).reshape({outputs, columns.size(1)});
+  return at::mm(grad, columns.t())
+      .view({outputs, weight_shape[2], weight_shape[3], weight_shape[1]})
+      .permute({0, 3, 1, 2})
+      .contiguous();
 }
 
 }  // namespace ctorch

@@ -1,5 +1,5 @@
-// 2-D convolution with its bfloat16 weight gradient as matrix products (ctorch_convolution.cpp): a private C++
-// header, not part of the module the Swift side imports.
+// 2-D convolution as matrix products for bfloat16 training where oneDNN runs AMX kernels (ctorch_convolution.cpp): a
+// private C++ header, not part of the module the Swift side imports.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -8,28 +8,40 @@
 
 namespace ctorch {
 
-/// Whether a bfloat16 training convolution computes its weight gradient as matrix products (one per kernel tap)
-/// instead of oneDNN's convolution backward-weights primitive: where oneDNN runs AMX kernels, whose backward-weights
-/// primitive (oneDNN 2.6, Debian's) took 8.5 s where the same sums as AMX matrix products took 1.3 s in one epoch of
-/// `sa` on the DSADS shape (`DNNL_VERBOSE`; docs/PERFORMANCE.md, Sapphire Rapids section). Chosen from the instruction set oneDNN
-/// reports (`DNNL_MAX_CPU_ISA` caps it), never by timing; `force_convolution_weight_gradient_as_products` overrides.
-bool convolution_weight_gradient_as_products();
+/// Whether a bfloat16 training convolution runs as matrix products over the input's kernel-tap columns (its weight
+/// gradient always, its forward where the product is deep enough and the output short) instead of oneDNN's
+/// convolution primitives: where oneDNN runs AMX kernels. There oneDNN 2.6's (Debian's) AMX backward-weights
+/// primitive took 8.5 s where the same sums as AMX matrix products took 1.3 s in one epoch of `sa` on the DSADS
+/// shape, and its forward reached 100–200 GFLOP/s on the OPPORTUNITY shape's (3,1) stride-2 layers against ~330 for
+/// its matrix product, with a layout reorder on each side (`DNNL_VERBOSE`; docs/PERFORMANCE.md, Sapphire Rapids
+/// section). Chosen from the instruction set oneDNN reports (`DNNL_MAX_CPU_ISA` caps it), never by timing;
+/// `force_convolution_as_products` overrides.
+bool convolution_as_products();
 
-/// Makes `convolution_weight_gradient_as_products` answer `enabled` for the whole process (tests run both paths on
-/// any CPU); nullopt puts the instruction set's choice back.
-void force_convolution_weight_gradient_as_products(std::optional<bool> enabled);
+/// Makes `convolution_as_products` answer `enabled` for the whole process (tests run both paths on any CPU); nullopt
+/// puts the instruction set's choice back.
+void force_convolution_as_products(std::optional<bool> enabled);
 
-/// `at::conv2d(input, weight, bias, stride, padding, dilation, groups)`, the weight gradient computed as matrix
-/// products where `convolution_weight_gradient_as_products()` holds and the call is a bfloat16 training convolution
-/// (CPU autocast to bfloat16 on, or bfloat16 operands; gradients recorded for the weight; one group, no dilation);
-/// otherwise exactly `at::conv2d`. The forward and the input gradient are libtorch's own either way.
+/// `at::conv2d(input, weight, bias, stride, padding, dilation, groups)`, as matrix products where
+/// `convolution_as_products()` holds and the call is a bfloat16 training convolution (CPU autocast to bfloat16 on, or
+/// bfloat16 operands; gradients recorded for the weight; one group, no dilation): the weight gradient always, the
+/// forward when input channels × kernel taps reach one AMX tile's depth (32) and the output has at most 8 rows
+/// (oneDNN's AMX forward measured slower than the products there, faster on longer outputs). The input gradient is
+/// libtorch's either way; every other call is exactly `at::conv2d`.
 at::Tensor conv2d(const at::Tensor &input, const at::Tensor &weight, const at::Tensor &bias, at::IntArrayRef stride,
                   at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups);
 
-/// dL/dweight of a one-group, undilated 2-D convolution of `input` [N, C, H, W] with a kernel of `kernel` [KH, KW]
-/// taps, given dL/doutput `grad_output` [N, O, OH, OW]: for each tap, `grad_output` as an [O, N·OH·OW] matrix times the
-/// input rows that tap reads, as an [N·OH·OW, C] matrix. Returns [O, C, KH, KW] in the operands' dtype.
-at::Tensor convolution_weight_gradient(const at::Tensor &grad_output, const at::Tensor &input, at::IntArrayRef kernel,
-                                       at::IntArrayRef stride, at::IntArrayRef padding);
+/// The input elements each output position of a one-group, undilated 2-D convolution reads through each kernel tap:
+/// for `input` [N, C, H, W] and a kernel of `kernel` [KH, KW] taps, a [KH·KW·C, N·OH·OW] matrix, rows in (tap,
+/// channel) order and columns in (n, oh, ow) order; a tap that falls in the padding reads zero. The weight as an
+/// [O, KH·KW·C] matrix times it is the convolution's output as [O, N·OH·OW].
+at::Tensor convolution_columns(const at::Tensor &input, at::IntArrayRef kernel, at::IntArrayRef stride,
+                               at::IntArrayRef padding);
+
+/// dL/dweight [O, C, KH, KW] of that convolution, given dL/doutput `grad_output` [N, O, OH, OW] and the input's
+/// `columns` (`convolution_columns`): `grad_output` as an [O, N·OH·OW] matrix times the columns' transpose, in the
+/// operands' dtype.
+at::Tensor convolution_weight_gradient(const at::Tensor &grad_output, const at::Tensor &columns,
+                                       at::IntArrayRef weight_shape);
 
 }  // namespace ctorch

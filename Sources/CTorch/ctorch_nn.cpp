@@ -395,10 +395,10 @@ ct_tensor ct_nn_attention(ct_tensor q, ct_tensor k, ct_tensor v, ct_tensor mask,
 
 /* ---- mixed precision ---- */
 
-int ct_convolution_weight_gradient_as_products(void) { return ctorch::convolution_weight_gradient_as_products() ? 1 : 0; }
+int ct_convolution_as_products(void) { return ctorch::convolution_as_products() ? 1 : 0; }
 
-void ct_convolution_weight_gradient_force(int as_products) {
-  ctorch::force_convolution_weight_gradient_as_products(as_products < 0 ? std::nullopt : std::optional<bool>(as_products == 1));
+void ct_convolution_as_products_force(int as_products) {
+  ctorch::force_convolution_as_products(as_products < 0 ? std::nullopt : std::optional<bool>(as_products == 1));
 }
 
 int ct_autocast_set(int device, int enabled, ct_dtype dtype) {

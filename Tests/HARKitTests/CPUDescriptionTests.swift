@@ -31,7 +31,7 @@ final class CPUDescriptionTests: IsolatedTestCase {
         XCTAssertEqual(object["cores"] as? Int, 2)
         XCTAssertEqual(object["recurrent_gemm"] as? String, Runtime.recurrentMatmulLibrary)
         XCTAssertEqual(object["recurrent_backward_gemm"] as? String, Runtime.recurrentBackwardMatmulLibrary)
-        XCTAssertEqual(object["convolution_weight_gradient"] as? String, Runtime.convolutionWeightGradient)
+        XCTAssertEqual(object["training_convolution"] as? String, Runtime.trainingConvolution)
         XCTAssertEqual(object["model"] as? String, "sa", "the line's own fields stay")
         XCTAssertEqual(CPUDescription(cpuinfo: Self.zen4).stamping("not json", cores: 2), "not json")
     }

@@ -220,13 +220,13 @@ int ct_autocast_set(int device, int enabled, ct_dtype dtype);
 int ct_autocast_enabled(int device);
 int ct_autocast_clear_cache(void);
 /**
- * 1 when a bfloat16 training conv2d computes its weight gradient as matrix products, one per kernel tap
- * (ctorch_convolution.h: where oneDNN runs AMX kernels, whose convolution backward-weights took 6x the products'
- * time in a DSADS-shape epoch), 0 when it takes libtorch's convolution backward.
+ * 1 when a bfloat16 training conv2d runs as matrix products over the input's kernel-tap columns (ctorch_convolution.h:
+ * its weight gradient always, its forward where the product is deep enough; where oneDNN runs AMX kernels, whose
+ * convolution backward-weights took 6x the products' time in a DSADS-shape epoch), 0 when it is libtorch's own.
  */
-int ct_convolution_weight_gradient_as_products(void);
+int ct_convolution_as_products(void);
 /** Forces that choice for the whole process: 1 products, 0 libtorch's; -1 returns to the CPU's choice. */
-void ct_convolution_weight_gradient_force(int as_products);
+void ct_convolution_as_products_force(int as_products);
 
 /* ---- state serialisation (torch.save / torch.load compatible) --------- */
 

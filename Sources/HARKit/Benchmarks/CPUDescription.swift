@@ -68,8 +68,8 @@ public struct CPUDescription: Sendable, Equatable {
     /// `system`, see `CPUAllocatorChoice`), `recurrent_gemm`, the library of the recurrent layers' matrix products
     /// (`onednn` or `aten`, see `Runtime.recurrentMatmulLibrary`) and `recurrent_backward_gemm`, that of the LSTM
     /// backward's dL/dh and weight gradients (`Runtime.recurrentBackwardMatmulLibrary`), and
-    /// `convolution_weight_gradient`, how a bfloat16 training convolution computes its weight gradient (`products` or
-    /// `onednn`, `Runtime.convolutionWeightGradient`); a line that is not a JSON object comes back unchanged.
+    /// `training_convolution`, how a bfloat16 training convolution runs (`products` or `onednn`,
+    /// `Runtime.trainingConvolution`); a line that is not a JSON object comes back unchanged.
     public func stamping(_ line: String, cores: Int) -> String {
         guard var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return line }
         object["cpu"] = nameWithCap
@@ -79,7 +79,7 @@ public struct CPUDescription: Sendable, Equatable {
         object["cpu_allocator"] = CPUAllocatorChoice.current.name
         object["recurrent_gemm"] = Runtime.recurrentMatmulLibrary
         object["recurrent_backward_gemm"] = Runtime.recurrentBackwardMatmulLibrary
-        object["convolution_weight_gradient"] = Runtime.convolutionWeightGradient
+        object["training_convolution"] = Runtime.trainingConvolution
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return line }
         return String(decoding: data, as: UTF8.self)
     }

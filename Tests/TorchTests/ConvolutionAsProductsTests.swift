@@ -3,13 +3,14 @@ import XCTest
 @testable import Torch
 import TestSupport
 
-/// A bfloat16 training convolution's weight gradient as matrix products, one per kernel tap (ctorch_convolution.cpp),
-/// and libtorch's own bfloat16 convolution backward, each against libtorch's float64 convolution on the same values.
+/// A bfloat16 training convolution as matrix products over the input's kernel-tap columns (ctorch_convolution.cpp:
+/// the weight gradient always, the forward where input channels × taps reach 32) and libtorch's own bfloat16
+/// convolution, each against libtorch's float64 convolution on the same values.
 ///
 /// Exact, not within a tolerance: the operands are integers in [-2, 2] (exact in bfloat16) and every output, gradient
 /// and partial sum stays below 256 in magnitude (at most 48 products of at most 4), and bfloat16's 8-bit significand
 /// holds every integer up to 256. A wrong tap, stride, padding or position order is off by at least 1.
-final class ConvolutionWeightGradientTests: IsolatedTestCase {
+final class ConvolutionAsProductsTests: IsolatedTestCase {
     /// One convolution's geometry: the input [N, C, H, W], the output channels and the kernel, stride and padding.
     private struct Geometry {
         let input: [Int], outputs: Int, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)
@@ -23,6 +24,10 @@ final class ConvolutionWeightGradientTests: IsolatedTestCase {
         Geometry(input: [2, 2, 5, 7], outputs: 3, kernel: (2, 3), stride: (1, 2), padding: (1, 1)),
         // A 1×1 kernel over a single input channel, without bias.
         Geometry(input: [1, 1, 4, 4], outputs: 2, kernel: (1, 1), stride: (1, 1), padding: (0, 0), bias: false),
+        // Deep enough (16 channels × 3 taps = 48) for the forward as a product too: the `sa` stem's geometry.
+        Geometry(input: [1, 16, 9, 4], outputs: 4, kernel: (3, 1), stride: (2, 1), padding: (1, 0)),
+        // 4 channels × 9 taps = 36, padding on both axes, stride along the width, without bias.
+        Geometry(input: [1, 4, 5, 7], outputs: 3, kernel: (3, 3), stride: (1, 2), padding: (1, 1), bias: false),
     ]
 
     /// Integers in [-2, 2] of `shape` in `dtype`.
@@ -47,8 +52,8 @@ final class ConvolutionWeightGradientTests: IsolatedTestCase {
         return ([try output.scalars(as: Double.self)] + gradients, output.gradientFunctionName)
     }
 
-    func testBothBFloat16WeightGradientsEqualFloat64Exactly() throws {
-        defer { Runtime.forceConvolutionWeightGradientAsProducts(nil) }
+    func testBothBFloat16ConvolutionsEqualFloat64Exactly() throws {
+        defer { Runtime.forceTrainingConvolutionAsProducts(nil) }
         Runtime.manualSeed(5)
         let names = ["output", "input gradient", "weight gradient", "bias gradient"]
         for g in geometries {
@@ -61,10 +66,10 @@ final class ConvolutionWeightGradientTests: IsolatedTestCase {
             let reference = try convolve(g, operands, upstream: upstream, dtype: .float64, autocast: false)
             XCTAssertGreaterThan(reference.values[2].map(Swift.abs).max() ?? 0, 2, "a weight gradient sums several products")
             for products in [true, false] {
-                Runtime.forceConvolutionWeightGradientAsProducts(products)
+                Runtime.forceTrainingConvolutionAsProducts(products)
                 let path = "\(products ? "matrix products" : "libtorch's backward"), kernel \(g.kernel), stride \(g.stride), padding \(g.padding)"
                 let ours = try convolve(g, operands, upstream: upstream, dtype: .float32, autocast: true)
-                XCTAssertEqual(ours.node?.contains("Conv2dWithProductWeightGradient"), products, "\(path): made by \(ours.node ?? "nothing")")
+                XCTAssertEqual(ours.node?.contains("Conv2dAsProducts"), products, "\(path): made by \(ours.node ?? "nothing")")
                 for (name, (got, want)) in zip(names, zip(ours.values, reference.values)) {
                     XCTAssertEqual(got, want, "\(name), \(path)")
                 }
@@ -75,18 +80,18 @@ final class ConvolutionWeightGradientTests: IsolatedTestCase {
     /// Only bfloat16 convolutions that record a weight gradient take the products: float32 and float64 ones, and any
     /// convolution without gradient recording, stay libtorch's even when the products are forced.
     func testOnlyBFloat16TrainingConvolutionsTakeTheProducts() throws {
-        defer { Runtime.forceConvolutionWeightGradientAsProducts(nil) }
-        Runtime.forceConvolutionWeightGradientAsProducts(true)
+        defer { Runtime.forceTrainingConvolutionAsProducts(nil) }
+        Runtime.forceTrainingConvolutionAsProducts(true)
         let x = try Tensor.randn([1, 2, 6, 3]), w = try Tensor.randn([3, 2, 3, 1])
         try w.setRequiresGrad(true)
         let conv = { (autocast: Bool) in
             try Autocast.run(on: .cpu, enabled: autocast) { try Functional.conv2d(x, weight: w, bias: nil, stride: (2, 1), padding: (1, 0)) }
         }
         let products = try conv(true)
-        XCTAssertEqual(products.gradientFunctionName?.contains("Conv2dWithProductWeightGradient"), true, "without a bias too")
+        XCTAssertEqual(products.gradientFunctionName?.contains("Conv2dAsProducts"), true, "without a bias too")
         try products.converted(to: .float32).sum().backward()
         XCTAssertEqual(try XCTUnwrap(w.grad).shape, [3, 2, 3, 1])
-        XCTAssertEqual(try conv(false).gradientFunctionName?.contains("Conv2dWithProductWeightGradient"), false)
+        XCTAssertEqual(try conv(false).gradientFunctionName?.contains("Conv2dAsProducts"), false)
         XCTAssertNil(try withNoGrad { try conv(true) }.gradientFunctionName)
         XCTAssertEqual(try withNoGrad { try conv(true) }.dtype, .bfloat16)
     }
@@ -95,18 +100,18 @@ final class ConvolutionWeightGradientTests: IsolatedTestCase {
     /// the AMX tile, int8 and bfloat16 units), read here from the CPU's own flags, unless `ONEDNN_MAX_CPU_ISA` or
     /// `DNNL_MAX_CPU_ISA` caps oneDNN below AMX or the build has no oneDNN header.
     func testTheProductsAreTheDefaultWhereOneDNNRunsAMX() throws {
-        Runtime.forceConvolutionWeightGradientAsProducts(nil)
+        Runtime.forceTrainingConvolutionAsProducts(nil)
         let flags = CPUInfoFlags.current ?? []
         let amx = flags.isSuperset(of: ["avx512_bf16", "amx_tile", "amx_int8", "amx_bf16"])
         let environment = ProcessInfo.processInfo.environment
         let cap = (environment["ONEDNN_MAX_CPU_ISA"] ?? environment["DNNL_MAX_CPU_ISA"])?.uppercased()
         let capped = cap.map { !["ALL", "AVX512_CORE_AMX"].contains($0) } ?? false
         let expected = Runtime.recurrentMatmulLibrary == "onednn" && amx && !capped ? "products" : "onednn"
-        XCTAssertEqual(Runtime.convolutionWeightGradient, expected, "CPU flags: \(flags.filter { $0.hasPrefix("amx") || $0.hasPrefix("avx512_bf") }.sorted())")
-        Runtime.forceConvolutionWeightGradientAsProducts(true)
-        XCTAssertEqual(Runtime.convolutionWeightGradient, "products")
-        Runtime.forceConvolutionWeightGradientAsProducts(false)
-        XCTAssertEqual(Runtime.convolutionWeightGradient, "onednn")
-        Runtime.forceConvolutionWeightGradientAsProducts(nil)
+        XCTAssertEqual(Runtime.trainingConvolution, expected, "CPU flags: \(flags.filter { $0.hasPrefix("amx") || $0.hasPrefix("avx512_bf") }.sorted())")
+        Runtime.forceTrainingConvolutionAsProducts(true)
+        XCTAssertEqual(Runtime.trainingConvolution, "products")
+        Runtime.forceTrainingConvolutionAsProducts(false)
+        XCTAssertEqual(Runtime.trainingConvolution, "onednn")
+        Runtime.forceTrainingConvolutionAsProducts(nil)
     }
 }
