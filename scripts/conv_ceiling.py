@@ -8,8 +8,9 @@ Run: /usr/bin/python3 scripts/conv_ceiling.py --time 125 --channels 45 --batch 1
 
 With --weight-gradient it instead times, per stem layer in bfloat16, the weight gradient alone two ways: libtorch's
 convolution backward (oneDNN's backward-weights primitive) and the form harlab uses where oneDNN runs AMX kernels
-(Sources/CTorch/ctorch_convolution.cpp): per kernel tap, the output gradient as an [O, N*OH*W] matrix times the input
-rows that tap reads, as [N*OH*W, C] (the copies that lay them out included), and checks that both agree.
+(Sources/CTorch/ctorch_convolution.cpp): the input's kernel-tap columns, [taps*C, N*OH*W] (copied without padding
+the input), and one product of the output gradient as an [O, N*OH*W] matrix with their transpose (the copies that lay
+them out included), and checks that both agree.
 """
 import argparse
 import time
@@ -74,16 +75,21 @@ def main():
 
 
 def tap_products(grad, x, stride, padding, kernel):
-    """The weight gradient as one matrix product per tap, laid out as ctorch::convolution_weight_gradient does."""
+    """The weight gradient as one matrix product with the input's tap columns, laid out as ctorch::convolution_columns
+    and ctorch::convolution_weight_gradient do (a (kernel, 1) kernel, stride and padding along the rows only)."""
     o, positions, c = grad.shape[1], grad.shape[0] * grad.shape[2] * grad.shape[3], x.shape[1]
-    rows = grad.shape[2]
+    rows, height = grad.shape[2], x.shape[2]
     g = grad.transpose(0, 1).reshape(o, positions)
-    padded = torch.nn.functional.pad(x, (0, 0, padding, padding))
-    out = torch.empty(o, c, kernel, 1, dtype=grad.dtype)
+    columns = torch.empty(kernel, c, grad.shape[0], rows, grad.shape[3], dtype=x.dtype)
     for k in range(kernel):
-        taps = padded[:, :, k:k + stride * (rows - 1) + 1:stride, :].transpose(0, 1).reshape(c, positions)
-        out[:, :, k, 0] = g.mm(taps.t())
-    return out
+        first = 0 if k >= padding else -(-(padding - k) // stride)
+        end = min(rows, (height - 1 - (k - padding)) // stride + 1)
+        columns[k, :, :, :first].zero_()
+        columns[k, :, :, end:].zero_()
+        top = first * stride + k - padding
+        columns[k, :, :, first:end].copy_(x[:, :, top:top + (end - first - 1) * stride + 1:stride].transpose(0, 1))
+    columns = columns.view(kernel * c, positions)
+    return g.mm(columns.t()).view(o, kernel, c).permute(0, 2, 1).unsqueeze(3).contiguous()
 
 
 def weight_gradients(a):
