@@ -49,6 +49,11 @@ bool computes_in_bfloat16(const at::Tensor &input, const at::Tensor &weight, con
 /// `t` in bfloat16, or undefined when `t` is.
 at::Tensor bfloat16(const at::Tensor &t) { return t.defined() ? t.to(at::kBFloat16) : t; }
 
+/// The output length along one axis of an undilated convolution over `length` input elements.
+int64_t output_length(int64_t length, int64_t kernel, int64_t stride, int64_t padding) {
+  return (length + 2 * padding - kernel) / stride + 1;
+}
+
 /// The output positions along one axis that read a real input element (not padding) through a tap `offset` elements
 /// from the window's start (the tap's index less the padding): [first, end) of `outputs` positions, for an input of
 /// `length` elements read every `stride`.
@@ -75,10 +80,10 @@ struct Conv2dAsProducts : public torch::autograd::Function<Conv2dAsProducts> {
     c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::DispatchKey::AutocastCPU);
     const at::Tensor x = bfloat16(input), w = bfloat16(weight), b = bias.numel() > 0 ? bfloat16(bias) : at::Tensor();
     const int64_t outputs = w.size(0), depth = w.size(1) * w.size(2) * w.size(3);
-    const int64_t rows = (x.size(2) + 2 * padding[0] - w.size(2)) / stride[0] + 1;
+    const int64_t rows = output_length(x.size(2), w.size(2), stride[0], padding[0]);
     at::Tensor out, columns;
     if (depth >= products_forward_depth && rows <= products_forward_rows) {
-      const int64_t width = (x.size(3) + 2 * padding[1] - w.size(3)) / stride[1] + 1;
+      const int64_t width = output_length(x.size(3), w.size(3), stride[1], padding[1]);
       columns = ctorch::convolution_columns(x, {w.size(2), w.size(3)}, stride, padding);
       const at::Tensor products =
           b.defined() ? at::addmm(b.view({outputs, 1}), weight_matrix(w), columns) : at::mm(weight_matrix(w), columns);
@@ -151,8 +156,8 @@ at::Tensor conv2d(const at::Tensor &input, const at::Tensor &weight, const at::T
 at::Tensor convolution_columns(const at::Tensor &input, at::IntArrayRef kernel, at::IntArrayRef stride,
                                at::IntArrayRef padding) {
   const int64_t batch = input.size(0), channels = input.size(1), height = input.size(2), width = input.size(3);
-  const int64_t rows = (height + 2 * padding[0] - kernel[0]) / stride[0] + 1;
-  const int64_t columns = (width + 2 * padding[1] - kernel[1]) / stride[1] + 1;
+  const int64_t rows = output_length(height, kernel[0], stride[0], padding[0]);
+  const int64_t columns = output_length(width, kernel[1], stride[1], padding[1]);
   at::Tensor result = at::empty({kernel[0] * kernel[1], channels, batch, rows, columns}, input.options());
   for (int64_t kh = 0; kh < kernel[0]; ++kh) {
     const auto [first_row, end_row] = reading_positions(rows, stride[0], kh - padding[0], height);

@@ -61,9 +61,9 @@ bool onednn_runs(OneDNNInstructionSet set) {
 BackwardGemmPolicy backward_gemm_policy() {
   const int forced = forced_backward_policy.load(std::memory_order_relaxed);
   if (forced >= 0) return static_cast<BackwardGemmPolicy>(forced);
-  static const BackwardGemmPolicy measured = !CTORCH_ONEDNN_GEMM   ? BackwardGemmPolicy::aten
+  static const BackwardGemmPolicy measured = !CTORCH_ONEDNN_GEMM                          ? BackwardGemmPolicy::aten
                                              : onednn_runs(OneDNNInstructionSet::avx512) ? BackwardGemmPolicy::onednn
-                                                                    : BackwardGemmPolicy::by_size;
+                                                                                         : BackwardGemmPolicy::by_size;
   return measured;
 }
 

@@ -1,6 +1,5 @@
 // Matrix products for the recurrent layers (ctorch_lstm_training.cpp, ctorch_recurrent.cpp) and which oneDNN kernels
-// run: a private C++ header,
-// not part of the module the Swift side imports.
+// run: a private C++ header, not part of the module the Swift side imports.
 #pragma once
 
 #include <ATen/ATen.h>

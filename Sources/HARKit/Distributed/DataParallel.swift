@@ -69,14 +69,8 @@ public final class DataParallel {
         }
         try agree(on: .joining(worldSize: launch.worldSize), key: "harlab/join", store: store, launch: launch)
         let group = try wrapped("rank \(launch.rank) forming the Gloo process group of \(launch.worldSize) ranks", launch) {
-            let group = try ProcessGroup(store: store, rank: launch.rank, worldSize: launch.worldSize, interface: launch.interface,
-                                         hostname: launch.isLoopback ? "127.0.0.1" : nil, timeout: launch.timeout)
-            // Forming a Gloo group is not a synchronisation point: a rank can finish connecting, run ahead and free
-            // its group while a peer is still completing its own connections, which that peer then sees as
-            // "Connection closed by peer" (seen in DataParallelTests on a loaded machine; PyTorch's own Gloo tests
-            // had the same flake, pytorch/pytorch#61396). A barrier makes join return only once every rank is in.
-            try group.barrier()
-            return group
+            try ProcessGroup(store: store, rank: launch.rank, worldSize: launch.worldSize, interface: launch.interface,
+                             hostname: launch.isLoopback ? "127.0.0.1" : nil, timeout: launch.timeout)
         }
         return DataParallel(launch: launch, group: group)
     }

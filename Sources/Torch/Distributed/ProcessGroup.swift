@@ -28,6 +28,11 @@ public final class ProcessGroup {
         self.rank = rank
         self.worldSize = worldSize
         self.timeout = timeout
+        // Forming a Gloo group is not a synchronisation point: a rank can finish connecting, run ahead and free its
+        // group while a peer is still completing its own connections, which that peer then sees as "Connection
+        // closed by peer" (seen in DataParallelTests on a loaded machine; PyTorch's own Gloo tests had the same
+        // flake, pytorch/pytorch#61396). The barrier makes creation return only once every rank is in.
+        try barrier()
     }
 
     deinit { ct_process_group_free(handle) }
