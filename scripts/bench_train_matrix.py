@@ -48,8 +48,9 @@ def measure(a, sink):
               "--epochs", str(a.epochs), "--batch", str(a.batch), "--reps", "0"]
     for round_number in range(1, a.rounds + 1):
         for model in a.models.split(","):
+            peer_flags = ["--flush-denormals"] if a.peer_flush_denormals else []
             sides = [("harlab", [a.har_bench, "--models", model] + common),
-                     ("pytorch", [a.peer_python, os.path.join(HERE, "peer_models.py"), "--models", model] + common)]
+                     ("pytorch", [a.peer_python, os.path.join(HERE, "peer_models.py"), "--models", model] + common + peer_flags)]
             if a.baseline:
                 sides.insert(1, ("baseline", [a.baseline, "--models", model] + common))
             if round_number % 2 == 0:
@@ -69,15 +70,19 @@ def table(records):
     """The Markdown table of harlab ÷ PyTorch per (model, shape): CPU-time and wall-time rates, median over rounds."""
     rates = {}
     cpu = None
+    peer_denormals = "kept"
     for r in records:
         if "error" in r:
             print(f"<!-- {r['side']} round {r['round']} failed: {r['error'][-200:]} -->")
             continue
         if r["side"] == "harlab" and cpu is None and "cpu" in r:
-            cpu = f"{r['cpu']} ({', '.join(r.get('cpu_features', []))}), {r.get('cores')} thread(s), allocator {r.get('cpu_allocator')}"
+            cpu = (f"{r['cpu']} ({', '.join(r.get('cpu_features', []))}), {r.get('cores')} thread(s), allocator "
+                   f"{r.get('cpu_allocator')}, harlab's subnormals {r.get('denormals', 'kept')}")
+        if r["side"] == "pytorch" and "denormals" in r:
+            peer_denormals = r["denormals"]
         key = (r["model"], r["dataset"], r["round"])
         rates.setdefault(key, {})[r["side"]] = (r["train_samples_per_cpu_s"], r["train_samples_per_s"], r["loadavg"])
-    print(f"CPU: {cpu}\n")
+    print(f"CPU: {cpu}; PyTorch's subnormals {peer_denormals}\n")
     with_baseline = any(r.get("side") == "baseline" for r in records)
     print("| model | shape | harlab CPU w/s | PyTorch CPU w/s | **CPU ratio** (median) | CPU ratio range | "
           "wall ratio (median) | wall range | rounds | load |" + (" baseline CPU ratio (median, range) |" if with_baseline else ""))
@@ -121,6 +126,8 @@ def main():
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--baseline", help="another har-bench (e.g. a build before a change), run in each round beside the others "
                                       "and given as its own CPU ratio to PyTorch")
+    p.add_argument("--peer-flush-denormals", action="store_true",
+                   help="PyTorch flushes subnormal floats to zero too (harlab does by default; PyTorch keeps them)")
     p.add_argument("--jsonl", default="train-matrix.jsonl", help="every measurement, one JSON line each (appended)")
     p.add_argument("--table-from", help="print the table of an earlier --jsonl file instead of measuring")
     a = p.parse_args()

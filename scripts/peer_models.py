@@ -131,8 +131,12 @@ def main():
     p.add_argument("--bf16", action="store_true", help="autocast to bfloat16 (the CPU form of mixed precision)")
     p.add_argument("--reps", type=int, default=50, help="batch-1 inference repetitions (0: time training only)")
     p.add_argument("--parameters", action="store_true", help="print parameter counts instead of timing")
+    p.add_argument("--flush-denormals", action="store_true",
+                   help="flush subnormal floats to zero (torch.set_flush_denormal), as harlab does by default")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    # Set before any intra-op thread exists, so the pool's threads inherit it from this one.
+    flushed = torch.set_flush_denormal(a.flush_denormals) and a.flush_denormals
     for model in a.models.split(","):
         for ds in a.datasets.split(","):
             T, C, classes = peer_pytorch.SHAPES[ds]
@@ -145,6 +149,7 @@ def main():
             lat, thr = peer_pytorch.inference(net, T, C, a.reps) if a.reps > 0 else (0, 0)
             print(json.dumps({"tool": "pytorch-" + torch.__version__, "model": model, "dataset": ds,
                               "threads": a.threads, "bf16": a.bf16, "batch": a.batch,
+                              "denormals": "flushed" if flushed else "kept",
                               "train_samples_per_s": round(sps, 1), "train_samples_per_cpu_s": round(cpu_sps, 1),
                               "infer_latency_ms": round(lat, 3), "infer_windows_per_s": round(thr, 1)}), flush=True)
 

@@ -80,6 +80,7 @@ void sweep() {
            2.0 * rows * 4 * hidden * inputs,
            {{"oneDNN", [&] { onednn(dw, g.t(), x, 0); }},
             {"ATen", [&] { aten(dw, g.t(), x, 0); }},
+            {"oneDNN (xᵀ·dL/dg)ᵀ", [&] { onednn(dw_t, x.t(), g, 0); dw.copy_(dw_t.t()); }},
             {"ATen (xᵀ·dL/dg)ᵀ", [&] { aten(dw_t, x.t(), g, 0); dw.copy_(dw_t.t()); }}});
     }
 }

@@ -62,6 +62,7 @@ BackwardGemmPolicy backward_gemm_policy() {
   const int forced = forced_backward_policy.load(std::memory_order_relaxed);
   if (forced >= 0) return static_cast<BackwardGemmPolicy>(forced);
   static const BackwardGemmPolicy measured = !CTORCH_ONEDNN_GEMM                          ? BackwardGemmPolicy::aten
+                                             : onednn_runs(OneDNNInstructionSet::amx)    ? BackwardGemmPolicy::onednn_transposed
                                              : onednn_runs(OneDNNInstructionSet::avx512) ? BackwardGemmPolicy::onednn
                                                                                          : BackwardGemmPolicy::by_size;
   return measured;
@@ -72,10 +73,17 @@ void force_backward_gemm_policy(std::optional<BackwardGemmPolicy> policy) {
 }
 
 BackwardGemmLibraries::BackwardGemmLibraries(BackwardGemmPolicy policy, int64_t hidden)
-    : hidden_gradient(policy == BackwardGemmPolicy::onednn || (policy == BackwardGemmPolicy::by_size && hidden % 512 != 0)
-                          ? GemmLibrary::onednn
-                          : GemmLibrary::aten),
-      weight_gradients(policy == BackwardGemmPolicy::onednn ? GemmLibrary::onednn : GemmLibrary::aten) {}
+    : hidden_gradient(policy == BackwardGemmPolicy::aten || (policy == BackwardGemmPolicy::by_size && hidden % 512 == 0)
+                          ? GemmLibrary::aten
+                          : GemmLibrary::onednn),
+      weight_gradients(policy == BackwardGemmPolicy::onednn || policy == BackwardGemmPolicy::onednn_transposed
+                           ? GemmLibrary::onednn
+                           : GemmLibrary::aten),
+      policy(policy) {}
+
+bool BackwardGemmLibraries::transposes_weight_gradient(int64_t columns) const {
+  return (policy == BackwardGemmPolicy::onednn_transposed || weight_gradients == GemmLibrary::aten) && columns < 1024;
+}
 
 void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta, GemmLibrary library) {
   TORCH_CHECK(a.dim() == 2 && b.dim() == 2 && out.dim() == 2 && a.size(1) == b.size(0) && out.size(0) == a.size(0) &&
@@ -97,10 +105,9 @@ at::Tensor linear_rows(const at::Tensor &input, const at::Tensor &weight, const 
 }
 
 at::Tensor sum_of_transposed_products(const std::vector<std::pair<at::Tensor, at::Tensor>> &pairs,
-                                      GemmLibrary library) {
+                                      GemmLibrary library, bool transposed) {
   TORCH_CHECK(!pairs.empty(), "a sum of products needs at least one pair");
   const int64_t m = pairs.front().first.size(1), k = pairs.front().second.size(1);
-  const bool transposed = library == GemmLibrary::aten && k < 1024;
   const auto options = pairs.front().first.options();
   at::Tensor sum = transposed ? at::empty({k, m}, options) : at::empty({m, k}, options);
   float beta = 0;
@@ -122,9 +129,8 @@ extern "C" int ct_recurrent_backward_matmul_policy(void) {
   return CTORCH_ONEDNN_GEMM ? static_cast<int>(ctorch::backward_gemm_policy()) : 0;
 }
 
-extern "C" void ct_recurrent_backward_matmul_force(int library) {
-  if (library < 0)
-    ctorch::force_backward_gemm_policy(std::nullopt);
-  else
-    ctorch::force_backward_gemm_policy(library == 1 ? ctorch::BackwardGemmPolicy::onednn : ctorch::BackwardGemmPolicy::aten);
+extern "C" void ct_recurrent_backward_matmul_force(int policy) {
+  const bool known = policy >= 0 && policy <= static_cast<int>(ctorch::BackwardGemmPolicy::onednn_transposed);
+  ctorch::force_backward_gemm_policy(known ? std::optional(static_cast<ctorch::BackwardGemmPolicy>(policy))
+                                           : std::nullopt);
 }

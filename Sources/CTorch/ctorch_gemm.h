@@ -39,18 +39,23 @@ enum class BackwardGemmPolicy {
   /// oneDNN's sgemm runs AVX2 kernels: the weight gradients on ATen, dL/dh on ATen where the hidden size is a
   /// multiple of 512 and on oneDNN otherwise.
   by_size = 2,
+  /// oneDNN runs AMX kernels: every product on oneDNN, the weight gradients below 1024 columns computed as their
+  /// transposes.
+  onednn_transposed = 3,
 };
 
-/// The policy in force, by what measured faster for the instruction set oneDNN's sgemm runs (`DNNL_MAX_CPU_ISA`
-/// included; docs/PERFORMANCE.md, "The LSTM backward's products by CPU"): with AVX-512 kernels (a Zen 4) oneDNN for
-/// every product, 1.2–1.4× OpenBLAS there; with AVX2 kernels (a Zen 3) `by_size`: ATen for the weight gradients
-/// (OpenBLAS up to 2.5× on them) and for dL/dh where the hidden size is a multiple of 512 (oneDNN's AVX2 sgemm
-/// dropped to 34–51 GFLOP/s at 512, 1024, 1536 and 2048 units against OpenBLAS's 52–68, while it led at every other
-/// size measured, 64–1280). Never chosen by timing, so one machine gives a seeded run the same numbers every time;
-/// `force_backward_gemm_policy` overrides it.
+/// The policy in force, by what measured faster for the instruction set oneDNN runs (`DNNL_MAX_CPU_ISA` included;
+/// docs/PERFORMANCE.md, "The LSTM backward's products by CPU"): with AMX (a Sapphire Rapids) `onednn_transposed`,
+/// oneDNN's sgemm for every product, computing the weight gradients below 1024 columns as their transposes (1.1–1.7×
+/// as written there, level with or ahead of OpenBLAS's best form; as written from 1024 columns on); with AVX-512
+/// kernels but no AMX (a Zen 4) oneDNN for every product as written, 1.2–1.4× OpenBLAS there; with AVX2 kernels (a
+/// Zen 3) `by_size`: ATen for the weight gradients (OpenBLAS up to 2.5× on them) and for dL/dh where the hidden size
+/// is a multiple of 512 (oneDNN's AVX2 sgemm dropped to 34–51 GFLOP/s at 512, 1024, 1536 and 2048 units against
+/// OpenBLAS's 52–68, while it led at every other size measured, 64–1280). Never chosen by timing, so one machine
+/// gives a seeded run the same numbers every time; `force_backward_gemm_policy` overrides it.
 BackwardGemmPolicy backward_gemm_policy();
 
-/// Makes `backward_gemm_policy` answer `policy` for the whole process (tests run both libraries on any CPU); nullopt
+/// Makes `backward_gemm_policy` answer `policy` for the whole process (tests run every policy on any CPU); nullopt
 /// puts the measured choice back.
 void force_backward_gemm_policy(std::optional<BackwardGemmPolicy> policy);
 
@@ -63,6 +68,16 @@ struct BackwardGemmLibraries {
 
   /// What `policy` gives a layer of `hidden` units.
   BackwardGemmLibraries(BackwardGemmPolicy policy, int64_t hidden);
+
+  /// Whether a weight gradient `columns` wide (the layer's input width, or its hidden size for dL/dW_hh) is computed
+  /// as its transpose: below 1024 columns on ATen, the form in which OpenBLAS measured fastest for these tall products
+  /// with few columns (1.2–2.1× as written at the benchmark shapes' 3–113 input columns, about equal at 256–768), and
+  /// likewise under `onednn_transposed` (oneDNN on AMX: 1.1–1.7× at 3–512 columns, as written ahead from 1024);
+  /// never on oneDNN otherwise.
+  bool transposes_weight_gradient(int64_t columns) const;
+
+ private:
+  BackwardGemmPolicy policy;
 };
 
 /// `out = beta · out + a · b` for 2-D CPU matrices (`beta` 0 or 1: with 0, `out`'s old contents are never read).
@@ -74,12 +89,10 @@ void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, floa
                  GemmLibrary library = GemmLibrary::onednn);
 
 /// `Σ aᵢᵀ · bᵢ` over `pairs` (each `a` `[nᵢ, m]`, each `b` `[nᵢ, k]`): a new contiguous `[m, k]` tensor, the shape of a
-/// weight gradient summed over time steps. oneDNN multiplies it as written; ATen, for `k` below 1024, computes the
-/// transpose `Σ bᵢᵀ · aᵢ` and transposes it once, the form in which OpenBLAS measured fastest for these tall products
-/// with few columns (1.2–2.1× as written at the benchmark shapes' 3–113 input columns, about equal at 256–768),
-/// as written from 1024 columns on.
+/// weight gradient summed over time steps, multiplied on `library`. With `transposed` it computes the transpose
+/// `Σ bᵢᵀ · aᵢ` and transposes it once (`BackwardGemmLibraries::transposes_weight_gradient` says where that is faster).
 at::Tensor sum_of_transposed_products(const std::vector<std::pair<at::Tensor, at::Tensor>> &pairs,
-                                      GemmLibrary library);
+                                      GemmLibrary library, bool transposed);
 
 /// `input · weightᵀ + bias` for a 2-D `input` `[N, in]`, `weight` `[out, in]` and `bias` `[out]`: a new `[N, out]`
 /// tensor, its product computed by `matmul_into`.

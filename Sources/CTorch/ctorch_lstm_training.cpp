@@ -103,12 +103,14 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
     at::Tensor grad_x = at::empty({steps * batch, x.size(2)}, x.options());
     ctorch::matmul_into(grad_x, flat_grad, w_ih, 0);
     const at::Tensor grad_w_ih =
-        ctorch::sum_of_transposed_products({{flat_grad, x.view({steps * batch, x.size(2)})}}, libraries.weight_gradients);
+        ctorch::sum_of_transposed_products({{flat_grad, x.view({steps * batch, x.size(2)})}}, libraries.weight_gradients,
+                                           libraries.transposes_weight_gradient(x.size(2)));
     std::vector<std::pair<at::Tensor, at::Tensor>> hidden_pairs{{grad_gates[0], h0}};
     if (steps > 1)
       hidden_pairs.emplace_back(flat_grad.narrow(0, batch, (steps - 1) * batch),
                                 y.narrow(0, 0, steps - 1).reshape({(steps - 1) * batch, hidden}));
-    const at::Tensor grad_w_hh = ctorch::sum_of_transposed_products(hidden_pairs, libraries.weight_gradients);
+    const at::Tensor grad_w_hh = ctorch::sum_of_transposed_products(hidden_pairs, libraries.weight_gradients,
+                                                                    libraries.transposes_weight_gradient(hidden));
     const at::Tensor grad_b = flat_grad.sum(0);
     return {grad_x.view({steps, batch, x.size(2)}), dh, dc, grad_w_ih, grad_w_hh, grad_b, grad_b.clone()};
   }

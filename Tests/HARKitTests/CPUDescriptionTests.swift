@@ -30,8 +30,9 @@ final class CPUDescriptionTests: IsolatedTestCase {
         XCTAssertEqual(object["cpu_features"] as? [String], ["avx2", "fma", "avx512f", "avx512_bf16"])
         XCTAssertEqual(object["cores"] as? Int, 2)
         XCTAssertEqual(object["recurrent_gemm"] as? String, Runtime.recurrentMatmulLibrary)
-        XCTAssertEqual(object["recurrent_backward_gemm"] as? String, Runtime.recurrentBackwardMatmulLibrary)
+        XCTAssertEqual(object["recurrent_backward_gemm"] as? String, Runtime.recurrentBackwardProducts.rawValue)
         XCTAssertEqual(object["training_convolution"] as? String, Runtime.trainingConvolution)
+        XCTAssertEqual(object["denormals"] as? String, Runtime.flushesDenormals.map { $0 ? "flushed" : "kept" })
         XCTAssertEqual(object["model"] as? String, "sa", "the line's own fields stay")
         XCTAssertEqual(CPUDescription(cpuinfo: Self.zen4).stamping("not json", cores: 2), "not json")
     }

@@ -104,21 +104,21 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
     /// gradients against the same layer's float64 run (ATen's GEMM), on sizes where every product has several rows
     /// and columns. Tolerance: float32 sums of up to 2·hidden + inputs = 37 products per gate, carried over 9 steps,
     /// stay within about 1e-5 of float64 on values of order 1; a transposed or misplaced operand is off by order 1.
-    /// Run with the backward's dL/dh and weight-gradient products forced onto each library in turn
-    /// (`Runtime.forceRecurrentBackwardOnOneDNN`), so both paths are checked whichever this CPU chooses.
+    /// Run with the backward's dL/dh and weight-gradient products forced to each of their forms in turn
+    /// (`Runtime.forceRecurrentBackwardProducts`), so every path is checked whichever this CPU chooses.
     func testFloat32MatchesFloat64() throws {
         try assertFloat32MatchesFloat64(inputs: 5, inputScale: 1)
     }
 
-    /// The same with 1030 inputs, where ATen multiplies dL/dW_ih as written instead of transposed
-    /// (`sum_of_transposed_products` from 1024 columns on); the input scaled by 0.2 keeps the gates' input sums of
+    /// The same with 1030 inputs, where ATen and `onednnTransposed` multiply dL/dW_ih as written instead of transposed
+    /// (`transposes_weight_gradient` from 1024 columns on); the input scaled by 0.2 keeps the gates' input sums of
     /// order 1, as in the test above.
     func testFloat32MatchesFloat64WithAWideInput() throws {
         try assertFloat32MatchesFloat64(inputs: 1030, inputScale: 0.2)
     }
 
     private func assertFloat32MatchesFloat64(inputs: Int, inputScale: Double) throws {
-        defer { Runtime.forceRecurrentBackwardOnOneDNN(nil) }
+        defer { Runtime.forceRecurrentBackwardProducts(nil) }
         Runtime.manualSeed(29)
         let (batch, steps, hidden) = (3, 9, 16)
         let lstm = try LSTM(inputSize: inputs, hiddenSize: hidden, layers: 2)
@@ -138,10 +138,10 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
         }
         let double = try run(.float64)
         let names = ["output", "h_n", "c_n"] + ["input", "h0", "c0"] + lstm.namedParameters().map { "gradient of \($0.name)" }
-        for onednn in [false, true] {
-            Runtime.forceRecurrentBackwardOnOneDNN(onednn)
+        for products in RecurrentBackwardProducts.allCases {
+            Runtime.forceRecurrentBackwardProducts(products)
             let single = try run(.float32)
-            let path = "backward products on \(onednn ? "oneDNN" : "ATen")"
+            let path = "backward products \(products.rawValue)"
             for (name, (ours, expected)) in zip(names, zip(single.values + single.gradients, double.values + double.gradients)) {
                 XCTAssertEqual(ours.count, expected.count, "\(name), \(path)")
                 let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
@@ -151,21 +151,29 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
         }
     }
 
-    /// The LSTM backward's dL/dh and weight-gradient products take oneDNN where its sgemm runs AVX-512 kernels and
-    /// the per-product choice measured for AVX2 where it runs AVX2 ones (ctorch_gemm.h): read here from the CPU's
-    /// own flags (oneDNN's `avx512_core` is AVX-512 F, BW, VL and DQ), unless `DNNL_MAX_CPU_ISA` caps oneDNN.
+    /// The LSTM backward's products take oneDNN with the weight gradients transposed where oneDNN runs AMX (its
+    /// `avx512_core_amx`: AVX-512 BF16 and the AMX tile, int8 and bfloat16 units), oneDNN as written where it runs
+    /// AVX-512 kernels without AMX (`avx512_core`: AVX-512 F, BW, VL and DQ) and the per-product choice measured for
+    /// AVX2 elsewhere (ctorch_gemm.h): read here from the CPU's own flags, unless `ONEDNN_MAX_CPU_ISA` or
+    /// `DNNL_MAX_CPU_ISA` caps oneDNN below them or the build has no oneDNN header.
     func testTheBackwardProductsFollowTheInstructionSetOneDNNRuns() throws {
-        Runtime.forceRecurrentBackwardOnOneDNN(nil)
+        Runtime.forceRecurrentBackwardProducts(nil)
         let flags = CPUInfoFlags.current ?? []
-        let avx512 = flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"])
-        let capped = ProcessInfo.processInfo.environment["DNNL_MAX_CPU_ISA"].map { !$0.uppercased().hasPrefix("AVX512") } ?? false
-        let expected = Runtime.recurrentMatmulLibrary != "onednn" ? "aten" : avx512 && !capped ? "onednn" : "aten+onednn"
-        XCTAssertEqual(Runtime.recurrentBackwardMatmulLibrary, expected, "CPU flags: \(flags.filter { $0.hasPrefix("avx") }.sorted())")
-        Runtime.forceRecurrentBackwardOnOneDNN(false)
-        XCTAssertEqual(Runtime.recurrentBackwardMatmulLibrary, "aten")
-        Runtime.forceRecurrentBackwardOnOneDNN(true)
-        XCTAssertEqual(Runtime.recurrentBackwardMatmulLibrary, Runtime.recurrentMatmulLibrary == "onednn" ? "onednn" : "aten")
-        Runtime.forceRecurrentBackwardOnOneDNN(nil)
+        let environment = ProcessInfo.processInfo.environment
+        let cap = (environment["ONEDNN_MAX_CPU_ISA"] ?? environment["DNNL_MAX_CPU_ISA"])?.uppercased() ?? "ALL"
+        let amx = flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_bf16", "amx_tile", "amx_int8", "amx_bf16"])
+            && ["ALL", "AVX512_CORE_AMX"].contains(cap)
+        let avx512 = flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"]) && (cap == "ALL" || cap.hasPrefix("AVX512"))
+        let expected: RecurrentBackwardProducts = Runtime.recurrentMatmulLibrary != "onednn" ? .aten
+            : amx ? .onednnTransposed : avx512 ? .onednn : .atenAndOneDNN
+        XCTAssertEqual(Runtime.recurrentBackwardProducts, expected,
+                       "CPU flags: \(flags.filter { $0.hasPrefix("avx512") || $0.hasPrefix("amx") }.sorted()), cap \(cap)")
+        for products in RecurrentBackwardProducts.allCases {
+            Runtime.forceRecurrentBackwardProducts(products)
+            XCTAssertEqual(Runtime.recurrentBackwardProducts, Runtime.recurrentMatmulLibrary == "onednn" ? products : .aten)
+        }
+        Runtime.forceRecurrentBackwardProducts(nil)
+        XCTAssertEqual(Runtime.recurrentBackwardProducts, expected, "nil puts the measured choice back")
     }
 
     /// A build against Debian's libtorch with oneDNN's header installed (`libdnnl-dev`, which scripts/setup.sh

@@ -277,3 +277,4 @@ int ct_has_mkldnn(void);
 #include "ctorch_inference.h"
 #include "ctorch_allocator.h"
 #include "ctorch_cpu_capability.h"
+#include "ctorch_denormals.h"

@@ -48,15 +48,16 @@ int ct_nn_recurrent_inference(ct_cell cell, ct_tensor x, ct_tensor h0, ct_tensor
 int ct_recurrent_matmul_onednn(void);
 
 /**
- * Which library the LSTM training path's backward dL/dh and weight-gradient products run on (ctorch_gemm.h,
- * BackwardGemmPolicy): 1 all on oneDNN's sgemm (where it runs AVX-512 kernels), 0 all on ATen's `mm` (a build
- * without oneDNN, or forced), 2 by measurement on AVX2 (weight gradients on ATen, dL/dh on oneDNN except at hidden
- * sizes that are multiples of 512, which take ATen).
+ * Which libraries the LSTM training path's backward dL/dh and weight-gradient products run on (ctorch_gemm.h,
+ * BackwardGemmPolicy): 1 all on oneDNN's sgemm (where it runs AVX-512 kernels without AMX), 3 all on oneDNN with the
+ * weight gradients computed as their transposes (where oneDNN runs AMX), 2 by measurement on AVX2 (weight gradients
+ * on ATen, dL/dh on oneDNN except at hidden sizes that are multiples of 512, which take ATen), 0 all on ATen's `mm`
+ * (a build without oneDNN, or forced).
  */
 int ct_recurrent_backward_matmul_policy(void);
 
-/** Forces those products onto oneDNN (1) or ATen (0) for the whole process; -1 returns to the CPU's choice. */
-void ct_recurrent_backward_matmul_force(int library);
+/** Forces the policy numbered as above (0–3) for the whole process; any other number returns to the CPU's choice. */
+void ct_recurrent_backward_matmul_force(int policy);
 
 #ifdef __cplusplus
 }

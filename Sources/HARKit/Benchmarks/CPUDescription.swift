@@ -67,9 +67,11 @@ public struct CPUDescription: Sendable, Equatable {
     /// (`default`, `avx2`, `avx512`), `cores`, the cores the measurement used, `cpu_allocator` (`caching` or
     /// `system`, see `CPUAllocatorChoice`), `recurrent_gemm`, the library of the recurrent layers' matrix products
     /// (`onednn` or `aten`, see `Runtime.recurrentMatmulLibrary`) and `recurrent_backward_gemm`, that of the LSTM
-    /// backward's dL/dh and weight gradients (`Runtime.recurrentBackwardMatmulLibrary`), and
+    /// backward's dL/dh and weight gradients (`onednn`, `onednn-transposed`, `aten+onednn` or `aten`, see
+    /// `Runtime.recurrentBackwardProducts`), and
     /// `training_convolution`, how a bfloat16 training convolution runs (`products` or `onednn`,
-    /// `Runtime.trainingConvolution`); a line that is not a JSON object comes back unchanged.
+    /// `Runtime.trainingConvolution`), and `denormals`, whether subnormal floats are `flushed` to zero or `kept`
+    /// (`DenormalHandling`, absent where unknown); a line that is not a JSON object comes back unchanged.
     public func stamping(_ line: String, cores: Int) -> String {
         guard var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return line }
         object["cpu"] = nameWithCap
@@ -78,8 +80,9 @@ public struct CPUDescription: Sendable, Equatable {
         object["cores"] = cores
         object["cpu_allocator"] = CPUAllocatorChoice.current.name
         object["recurrent_gemm"] = Runtime.recurrentMatmulLibrary
-        object["recurrent_backward_gemm"] = Runtime.recurrentBackwardMatmulLibrary
+        object["recurrent_backward_gemm"] = Runtime.recurrentBackwardProducts.rawValue
         object["training_convolution"] = Runtime.trainingConvolution
+        object["denormals"] = DenormalHandling.current.name
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return line }
         return String(decoding: data, as: UTF8.self)
     }

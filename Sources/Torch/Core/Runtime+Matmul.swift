@@ -1,27 +1,48 @@
 import CTorch
 
+/// How the LSTM training path's backward multiplies its dL/dh and weight-gradient products
+/// (`Runtime.recurrentBackwardProducts`); the raw values are what `har-bench` lines print.
+public enum RecurrentBackwardProducts: String, CaseIterable, Sendable {
+    /// Every product on ATen's `mm`: a build without oneDNN.
+    case aten
+    /// Every product on oneDNN's sgemm, as written: oneDNN runs AVX-512 kernels without AMX (a Zen 4).
+    case onednn
+    /// The weight gradients, and dL/dh of layers whose hidden size is a multiple of 512, on ATen; the other dL/dh on
+    /// oneDNN: oneDNN's sgemm runs AVX2 kernels (a Zen 3).
+    case atenAndOneDNN = "aten+onednn"
+    /// Every product on oneDNN's sgemm, the weight gradients below 1024 columns computed as their transposes:
+    /// oneDNN runs AMX (a Sapphire Rapids).
+    case onednnTransposed = "onednn-transposed"
+
+    /// The shim's number for it (`ct_recurrent_backward_matmul_policy`).
+    fileprivate var policy: Int32 {
+        switch self {
+        case .aten: 0
+        case .onednn: 1
+        case .atenAndOneDNN: 2
+        case .onednnTransposed: 3
+        }
+    }
+}
+
 extension Runtime {
     /// The library that computes the recurrent layers' float32 matrix products (the LSTM training path's forward
     /// and the LSTM/GRU inference path): `onednn` (oneDNN's sgemm, in a build against Debian's libtorch with
     /// `libdnnl-dev` installed) or `aten` (ATen's `mm`, which Debian's libtorch takes from OpenBLAS).
     public static var recurrentMatmulLibrary: String { ct_recurrent_matmul_onednn() == 1 ? "onednn" : "aten" }
 
-    /// The libraries of the LSTM training path's backward dL/dh and weight-gradient products, by what measured
-    /// faster for the instruction set oneDNN's sgemm runs: `onednn` (AVX-512 kernels: all on oneDNN), `aten+onednn`
-    /// (AVX2 kernels: the weight gradients, and dL/dh of layers whose hidden size is a multiple of 512, on ATen; the
-    /// other dL/dh on oneDNN) or `aten` (a build without oneDNN). Never chosen by timing, so one machine gives a
-    /// seeded run the same numbers every time.
-    public static var recurrentBackwardMatmulLibrary: String {
-        switch ct_recurrent_backward_matmul_policy() {
-        case 1: "onednn"
-        case 2: "aten+onednn"
-        default: "aten"
-        }
+    /// How the LSTM training path's backward computes dL/dh and the weight gradients, by what measured faster for
+    /// the instruction set oneDNN runs (docs/PERFORMANCE.md, "The LSTM backward's products by CPU"); `aten` in a
+    /// build without oneDNN. Never chosen by timing, so one machine gives a seeded run the same numbers every time.
+    public static var recurrentBackwardProducts: RecurrentBackwardProducts {
+        let policy = ct_recurrent_backward_matmul_policy()
+        return RecurrentBackwardProducts.allCases.first { $0.policy == policy } ?? .aten
     }
 
-    /// Forces every LSTM backward product onto `onednn` (true) or `aten` (false) for the whole process, or with nil
-    /// returns them to the measured choice. Process-wide: a test that forces one must put nil back.
-    public static func forceRecurrentBackwardOnOneDNN(_ onednn: Bool?) {
-        ct_recurrent_backward_matmul_force(onednn.map { $0 ? 1 : 0 } ?? -1)
+    /// Forces the LSTM backward's products to `products` for the whole process (in a build without oneDNN every
+    /// product still runs on ATen), or with nil returns them to the measured choice. Process-wide: a test that
+    /// forces one must put nil back.
+    public static func forceRecurrentBackwardProducts(_ products: RecurrentBackwardProducts?) {
+        ct_recurrent_backward_matmul_force(products?.policy ?? -1)
     }
 }

@@ -35,6 +35,8 @@ struct StatusCommand: ShellCommand {
         var workers: WorkersStatus
         /// The CPU, the `ATEN_CPU_CAPABILITY` cap and the instruction sets libtorch and the fused kernels use.
         var instructionSets: CPUInstructionSets
+        /// What float arithmetic does with subnormal numbers on this thread.
+        var denormals: DenormalHandling
 
         /// `sgd lr 0.0005 wd 0, schedule none (live)`.
         var optimizer: String {
@@ -54,7 +56,8 @@ struct StatusCommand: ShellCommand {
                     "augment    \(augmentation?.description ?? "off")", "optimizer  \(optimizer)",
                     "config     batch \(config.batchSize), epochs \(config.epochs), seed \(config.seed)" + ConfigKey.imbalanceSummary(config),
                     "threads    \(threads?.description ?? "\(ThreadBudget.inEffect) (libtorch's own choice)")",
-                    "precision  \(precision)", "memory     \(allocator)", "cpu        \(instructionSets)", "workers    \(workers.line)",
+                    "precision  \(precision)", "memory     \(allocator)", "cpu        \(instructionSets)",
+                    "floats     \(denormals)", "workers    \(workers.line)",
                     "last run   \(run ?? "none")"]
                 + currentLines
                 + (recording.map { ["recording  \($0.path)"] } ?? [])
@@ -72,7 +75,8 @@ struct StatusCommand: ShellCommand {
 
         /// `dataset`, `model`, `augmentation`, `optimizer`, `config`, `run`, `current_run`, `recording`, `threads`,
         /// `train_precision`, `train_precision_reason`, `cpu_allocator`, `cpu_cache_limit`, `cpu`, `cpu_features`,
-        /// `cpu_capability_cap`, `libtorch_cpu_capability`, `fused_kernels`, `workers`, `worker_address`, `worker_pids`.
+        /// `cpu_capability_cap`, `libtorch_cpu_capability`, `fused_kernels`, `denormals` (`flushed`, `kept` or null),
+        /// `workers`, `worker_address`, `worker_pids`.
         var result: CommandResult {
             CommandResult(command: "status", fields: [
                 ("dataset", dataset.map { .string($0.name) } ?? .null),
@@ -87,6 +91,7 @@ struct StatusCommand: ShellCommand {
                 ("cpu", .string(instructionSets.cpu.model)), ("cpu_features", .array(instructionSets.cpu.features.map { .string($0) })),
                 ("cpu_capability_cap", instructionSets.cpu.capNote.map { .string($0) } ?? .null),
                 ("libtorch_cpu_capability", .string(instructionSets.libtorch)), ("fused_kernels", .string(instructionSets.fusedKernels)),
+                ("denormals", denormals.name.map { .string($0) } ?? .null),
             ] + workers.fields)
         }
     }
@@ -99,6 +104,6 @@ struct StatusCommand: ShellCommand {
                       hasTrainer: session.trainer != nil, threads: shell.threadBudget, lastRun: session.runs.last,
                       currentRun: session.currentRun, recording: session.recording,
                       precision: .onThisMachine(session.config.mixedPrecision), allocator: .current, workers: WorkersStatus(shell),
-                      instructionSets: .current)
+                      instructionSets: .current, denormals: .current)
     }
 }
