@@ -47,7 +47,7 @@ enum class BackwardGemmPolicy {
 /// The policy in force, by what measured faster for the instruction set oneDNN runs (`DNNL_MAX_CPU_ISA` included;
 /// docs/PERFORMANCE.md, "The LSTM backward's products by CPU"): with AMX (a Sapphire Rapids) `onednn_transposed`,
 /// oneDNN's sgemm for every product, computing the weight gradients below 1024 columns as their transposes (1.1–1.7×
-/// as written there, level with or ahead of OpenBLAS's best form; as written from 1024 columns on); with AVX-512
+/// as written below 512 columns, within 4% at 512–768; as written from 1024 columns on); with AVX-512
 /// kernels but no AMX (a Zen 4) oneDNN for every product as written, 1.2–1.4× OpenBLAS there; with AVX2 kernels (a
 /// Zen 3) `by_size`: ATen for the weight gradients (OpenBLAS up to 2.5× on them) and for dL/dh where the hidden size
 /// is a multiple of 512 (oneDNN's AVX2 sgemm dropped to 34–51 GFLOP/s at 512, 1024, 1536 and 2048 units against
@@ -72,7 +72,7 @@ struct BackwardGemmLibraries {
   /// Whether a weight gradient `columns` wide (the layer's input width, or its hidden size for dL/dW_hh) is computed
   /// as its transpose: below 1024 columns on ATen, the form in which OpenBLAS measured fastest for these tall products
   /// with few columns (1.2–2.1× as written at the benchmark shapes' 3–113 input columns, about equal at 256–768), and
-  /// likewise under `onednn_transposed` (oneDNN on AMX: 1.1–1.7× at 3–512 columns, as written ahead from 1024);
+  /// likewise under `onednn_transposed` (oneDNN on AMX: 1.1–1.7× below 512 columns, as written ahead from 1024);
   /// never on oneDNN otherwise.
   bool transposes_weight_gradient(int64_t columns) const;
 
