@@ -34,7 +34,7 @@ enum class GemmLibrary { onednn, aten };
 enum class BackwardGemmPolicy {
   /// Every product on ATen: a build without oneDNN, or forced.
   aten = 0,
-  /// Every product on oneDNN: oneDNN's sgemm runs AVX-512 kernels, or forced.
+  /// Every product on oneDNN, as written: oneDNN's sgemm runs AVX-512 kernels without AMX, or forced.
   onednn = 1,
   /// oneDNN's sgemm runs AVX2 kernels: the weight gradients on ATen, dL/dh on ATen where the hidden size is a
   /// multiple of 512 and on oneDNN otherwise.
