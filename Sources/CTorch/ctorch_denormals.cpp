@@ -1,9 +1,8 @@
 // Subnormal floats flushed to zero (ctorch_denormals.h): set when the library loads, switchable per process.
 #include "ctorch_denormals.h"
+#include "ctorch_parallel_for.h"
 
 #include <ATen/Parallel.h>
-
-#include <dlfcn.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -62,15 +61,12 @@ int ct_denormals_flushed_at_load(void) { return flushed_at_load ? 1 : 0; }
 int ct_denormals_set_flushed(int flush) {
 #if CTORCH_MXCSR
   set_here(flush != 0);
-  // Every thread of the OpenMP team libtorch's kernels run on sets its own. The shim is compiled without OpenMP (an
-  // `omp parallel` here, or in at::parallel_for's inline template, would run on this thread alone), so the region is
-  // opened through the entry point of the libgomp libtorch loaded, found at run time rather than linked.
-  using Parallel = void (*)(void (*)(void *), void *, unsigned, unsigned);
-  static const auto parallel = reinterpret_cast<Parallel>(dlsym(RTLD_DEFAULT, "GOMP_parallel"));
-  if (parallel != nullptr) {
+  // Every thread of the OpenMP team libtorch's kernels run on sets its own, in a region opened through the libgomp
+  // libtorch loaded (the shim is compiled without OpenMP: ctorch_parallel_for.h).
+  if (const auto region = ctorch::openmp_region()) {
     bool wanted = flush != 0;
-    parallel([](void *wanted) { set_here(*static_cast<bool *>(wanted)); }, &wanted,
-             static_cast<unsigned>(at::get_num_threads()), 0);
+    region([](void *wanted) { set_here(*static_cast<bool *>(wanted)); }, &wanted,
+           static_cast<unsigned>(at::get_num_threads()), 0);
   }
   return 0;
 #else

@@ -4,9 +4,9 @@
 // step (docs/PERFORMANCE.md). Here each element's draw is SplitMix64 at its index, computed in parallel in the same
 // pass that scales the input; backward recomputes the same mask from the seed, so nothing is stored.
 #include "ctorch_dropout.h"
+#include "ctorch_parallel_for.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include <cmath>
@@ -32,7 +32,7 @@ inline uint64_t mix(uint64_t z) {
 template <typename T, typename Compute>
 void masked_scale(const T *in, T *out, int64_t n, uint64_t seed, uint64_t threshold, Compute scale) {
   constexpr uint64_t gamma = 0x9e3779b97f4a7c15ULL;
-  at::parallel_for(0, (n + 1) / 2, 8192, [&](int64_t begin, int64_t end) {
+  ctorch::parallel_for(0, (n + 1) / 2, 8192, [&](int64_t begin, int64_t end) {
     for (int64_t pair = begin; pair < end; ++pair) {
       const uint64_t bits = mix(seed + uint64_t(pair + 1) * gamma);
       const int64_t first = 2 * pair;

@@ -70,7 +70,7 @@ void gate_and_plane_statistics_kernel(const at::Tensor &x, const GateConv &conv,
   double *pm2 = plane_m2.defined() ? plane_m2.data_ptr<double>() : nullptr;
   const T before = T(conv.before), centre = T(conv.centre), after = T(conv.after), bias = T(conv.bias);
   const int64_t N = n.plane, C = n.channels, vecEnd = N - N % L::kStep;
-  at::parallel_for(0, n.batch, 1, [&](int64_t begin, int64_t end) {
+  ctorch::parallel_for(0, n.batch, 1, [&](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; b++) {
       const scalar_t *xb = xs + b * n.features * N;
       T *m = ms + b * N, *s = ss + b * N;
@@ -134,7 +134,7 @@ void scale_shift_relu_kernel(const at::Tensor &x, const at::Tensor &gate, const 
   scalar_t *os = out.data_ptr<scalar_t>();
   const T *ss = gate.data_ptr<T>(), *scales = affine.scale.data_ptr<T>(), *shifts = affine.shift.data_ptr<T>();
   const int64_t N = n.plane, vecEnd = N - N % L::kStep;
-  at::parallel_for(0, n.batch * n.features, 1, [&](int64_t begin, int64_t end) {
+  ctorch::parallel_for(0, n.batch * n.features, 1, [&](int64_t begin, int64_t end) {
     for (int64_t bf = begin; bf < end; bf++) {
       const int64_t f = bf % n.features;
       const scalar_t *xf = xs + bf * N;
@@ -166,7 +166,7 @@ void relu_norm_sums_kernel(const at::Tensor &x, const at::Tensor &gate, const Af
   const T *means = mean.data_ptr<T>();
   double *sdz = sum_dz.data_ptr<double>(), *sdc = sum_dz_centred.data_ptr<double>();
   const int64_t N = n.plane, vecEnd = N - N % L::kStep;
-  at::parallel_for(0, n.features, 1, [&](int64_t begin, int64_t end) {
+  ctorch::parallel_for(0, n.features, 1, [&](int64_t begin, int64_t end) {
     for (int64_t f = begin; f < end; f++) {
       const Vec scale(scales[f]), shift(shifts[f]), mu(means[f]), zero(T(0));
       double total = 0, centred = 0;
@@ -218,7 +218,7 @@ void input_gradient_kernel(const at::Tensor &x, const at::Tensor &gate, const at
   double *cg = conv_grads.data_ptr<double>();
   const T before = T(conv.before), centre = T(conv.centre), after = T(conv.after);
   const int64_t N = n.plane, C = n.channels, F = n.features, vecEnd = N - N % L::kStep;
-  at::parallel_for(0, n.batch, 1, [&](int64_t begin, int64_t end) {
+  ctorch::parallel_for(0, n.batch, 1, [&](int64_t begin, int64_t end) {
     // dy * s for the sample's F planes (kept in the compute type until dm/dx is added), dL/ds, and dm / F.
     std::vector<T> direct(F * N), gateGrad(N), meanGrad(N);
     for (int64_t b = begin; b < end; b++) {
@@ -342,7 +342,7 @@ static void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_
   using Vec = Vectorized<float>;
   // Rows split over libtorch's threads once a step holds more than ATen's grain of elements (GRAIN_SIZE, 32768).
   const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, 4 * hidden));
-  at::parallel_for(0, batch, grain, [&](int64_t begin, int64_t end) {
+  ctorch::parallel_for(0, batch, grain, [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       float *in = gates + row * 4 * hidden, *forget = in + hidden, *cell = in + 2 * hidden, *out = in + 3 * hidden;
       const float *previous = c_prev + row * hidden;

@@ -14,7 +14,7 @@
 
 #include <ATen/Dispatch.h>
 #include <ATen/NumericUtils.h>
-#include <ATen/Parallel.h>
+#include "ctorch_parallel_for.h"
 #include <ATen/cpu/vec/intrinsics.h>
 #include <ATen/native/Math.h>
 #include <c10/macros/Macros.h>

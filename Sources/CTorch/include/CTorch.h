@@ -278,3 +278,4 @@ int ct_has_mkldnn(void);
 #include "ctorch_allocator.h"
 #include "ctorch_cpu_capability.h"
 #include "ctorch_denormals.h"
+#include "ctorch_parallel.h"
