@@ -11,9 +11,7 @@
 #include "ctorch_fused_kernels.h"
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"
-#include "ctorch_lstm_training.h"
-
-#include <ATen/autocast_mode.h>
+#include "ctorch_recurrent_training.h"
 
 using torch::autograd::AutogradContext;
 using torch::autograd::Variable;
@@ -119,12 +117,6 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
 }  // namespace
 
 namespace ctorch {
-
-bool lstm_training_applies(const at::Tensor &x, const std::vector<at::Tensor> &params, int64_t layers,
-                           bool bidirectional) {
-  return at::GradMode::is_enabled() && !at::autocast::is_cpu_enabled() && !bidirectional &&
-         recurrent_arguments_unmet(x, params, layers).empty();
-}
 
 std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_training(const at::Tensor &x, const at::Tensor &h0,
                                                               const at::Tensor &c0, const std::vector<at::Tensor> &params,

@@ -3,7 +3,7 @@
 #include "ctorch_convolution.h"
 #include "ctorch_dropout.h"
 #include "ctorch_internal.h"
-#include "ctorch_lstm_training.h"
+#include "ctorch_recurrent_training.h"
 
 #include <ATen/autocast_mode.h>
 #include <caffe2/serialize/in_memory_adapter.h>
@@ -348,7 +348,7 @@ int ct_nn_lstm(ct_tensor x, ct_tensor h0, ct_tensor c0, const ct_tensor *params,
     at::Tensor c = c0 ? unwrap(c0) : zero_state(input, layers, bidirectional != 0, batch_first != 0, hidden);
     const bool has_biases = static_cast<int64_t>(weights.size()) == layers * (bidirectional ? 2 : 1) * 4;
     // Recording autograd: one node per layer with batched weight gradients (ctorch_lstm_training.cpp).
-    auto result = ctorch::lstm_training_applies(input, weights, layers, bidirectional != 0)
+    auto result = ctorch::recurrent_training_applies(input, weights, layers, bidirectional != 0)
                       ? ctorch::lstm_training(input, h, c, weights, layers, dropout, training != 0, batch_first != 0)
                       : at::lstm(input, {h, c}, weights, has_biases, layers, dropout, training != 0, bidirectional != 0,
                                  batch_first != 0);
@@ -371,8 +371,11 @@ int ct_nn_gru(ct_tensor x, ct_tensor h0, const ct_tensor *params, int nparams, i
     const int64_t hidden = hidden_size(weights, 3);
     at::Tensor h = h0 ? unwrap(h0) : zero_state(input, layers, bidirectional != 0, batch_first != 0, hidden);
     const bool has_biases = static_cast<int64_t>(weights.size()) == layers * (bidirectional ? 2 : 1) * 4;
-    auto result = at::gru(input, h, weights, has_biases, layers, dropout, training != 0, bidirectional != 0,
-                          batch_first != 0);
+    // Recording autograd: one node per layer with batched weight gradients (ctorch_gru_training.cpp).
+    auto result = ctorch::recurrent_training_applies(input, weights, layers, bidirectional != 0)
+                      ? ctorch::gru_training(input, h, weights, layers, dropout, training != 0, batch_first != 0)
+                      : at::gru(input, h, weights, has_biases, layers, dropout, training != 0, bidirectional != 0,
+                                batch_first != 0);
     auto y = owned(std::get<0>(result));
     auto h_n = owned(std::get<1>(result));
     *out_y = y.release();

@@ -6,6 +6,7 @@
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"
 #include "ctorch_recurrent.h"
+#include "ctorch_recurrent_training.h"
 
 #include <ATen/autocast_mode.h>
 
@@ -43,6 +44,12 @@ std::string ctorch::recurrent_arguments_unmet(const at::Tensor &x, const std::ve
     if (!p.device().is_cpu() || p.layout() != at::kStrided || p.scalar_type() != x.scalar_type())
       return "a weight is not a dense CPU tensor of the input's dtype";
   return "";
+}
+
+bool ctorch::recurrent_training_applies(const at::Tensor &x, const std::vector<at::Tensor> &params, int64_t layers,
+                                        bool bidirectional) {
+  return at::GradMode::is_enabled() && !at::autocast::is_cpu_enabled() && !bidirectional &&
+         recurrent_arguments_unmet(x, params, layers).empty();
 }
 
 namespace {

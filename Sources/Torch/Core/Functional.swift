@@ -88,8 +88,9 @@ public enum Functional {
         return (output, try checked(weights))
     }
 
-    /// The fused multi-layer LSTM kernel. `parameters` lists w_ih, w_hh, b_ih, b_hh per layer and direction.
-    /// Evaluation without autograd takes the cheaper inference path (see `usesRecurrentInferencePath`).
+    /// A multi-layer LSTM. `parameters` lists w_ih, w_hh, b_ih, b_hh per layer and direction. Evaluation without
+    /// autograd takes the cheaper inference path (see `usesRecurrentInferencePath`); training of one direction without
+    /// autocast, the shim's one autograd node per layer; anything else libtorch's `at::lstm`.
     public static func lstm(_ x: Tensor, parameters: [Tensor], layers: Int, dropout: Double = 0, training: Bool = false,
                             bidirectional: Bool = false, batchFirst: Bool = true,
                             initial: (h: Tensor, c: Tensor)? = nil) throws -> (output: Tensor, h: Tensor, c: Tensor) {
@@ -108,8 +109,9 @@ public enum Functional {
         return (try checked(y), try checked(h), try checked(c))
     }
 
-    /// The fused multi-layer GRU kernel. `parameters` lists w_ih, w_hh, b_ih, b_hh per layer and direction.
-    /// Evaluation without autograd takes the cheaper inference path (see `usesRecurrentInferencePath`).
+    /// A multi-layer GRU. `parameters` lists w_ih, w_hh, b_ih, b_hh per layer and direction. Evaluation without
+    /// autograd takes the cheaper inference path (see `usesRecurrentInferencePath`); training of one direction without
+    /// autocast, the shim's one autograd node per layer; anything else libtorch's `at::gru`.
     public static func gru(_ x: Tensor, parameters: [Tensor], layers: Int, dropout: Double = 0, training: Bool = false,
                            bidirectional: Bool = false, batchFirst: Bool = true, initial: Tensor? = nil) throws -> (output: Tensor, h: Tensor) {
         if try usesRecurrentInferencePath(.gru, x, parameters: parameters, layers: layers, training: training, bidirectional: bidirectional) {

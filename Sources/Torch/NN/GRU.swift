@@ -1,4 +1,4 @@
-/// A multi-layer gated recurrent unit network on libtorch's fused kernel (PyTorch's `nn.GRU`).
+/// A multi-layer gated recurrent unit network (PyTorch's `nn.GRU`).
 public final class GRU: Module {
     /// Features per time step of the input.
     public let inputSize: Int

@@ -1,4 +1,4 @@
-/// A multi-layer long short-term memory network on libtorch's fused kernel (PyTorch's `nn.LSTM`).
+/// A multi-layer long short-term memory network (PyTorch's `nn.LSTM`).
 public final class LSTM: Module {
     /// Features per time step of the input.
     public let inputSize: Int

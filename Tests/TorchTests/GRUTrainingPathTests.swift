@@ -1,0 +1,143 @@
+import Foundation
+import XCTest
+@testable import Torch
+import TestSupport
+
+/// The GRU training path (`ctorch_gru_training.cpp`: one autograd node per layer whose backward batches the weight
+/// gradients of all steps) against the cell equations written out here with Torch's own differentiable operations
+/// (matmul, sigmoid, tanh, products), step by step: the same outputs and final state, and the same gradients for the
+/// input, the initial state and every weight, in float64; and float32 (oneDNN's products) against float64.
+///
+/// Tolerance: both sides are float64 sums of at most 2·hidden + 1 = 9 products per gate over 5 steps and 2 layers;
+/// any summation order keeps them within a few hundred ε (≈ 1e-13) of each other, far below a wrong term.
+final class GRUTrainingPathTests: IsolatedTestCase {
+    private let (batch, steps, inputs, hidden, layers) = (2, 5, 3, 4, 2)
+
+    /// The equations with autograd, in PyTorch's order r, z, n: r, z = σ(x·W_iᵀ + b_i + h·W_hᵀ + b_h),
+    /// n = tanh(x·W_inᵀ + b_in + r · (h·W_hnᵀ + b_hn)), h' = (1 − z) · n + z · h.
+    private func equations(_ gru: GRU, _ x: Tensor, _ h0: Tensor) throws -> (output: Tensor, h: Tensor) {
+        let named = Dictionary(uniqueKeysWithValues: gru.namedParameters().map { ($0.name, $0.tensor) })
+        var sequence = try (0..<x.shape[1]).map { try x.selecting(axis: 1, index: $0) }
+        var hs: [Tensor] = []
+        let hidden = gru.hiddenSize
+        for layer in 0..<gru.layers {
+            let wih = try XCTUnwrap(named["weight_ih_l\(layer)"]).transposed(0, 1)
+            let whh = try XCTUnwrap(named["weight_hh_l\(layer)"]).transposed(0, 1)
+            let (bih, bhh) = (try XCTUnwrap(named["bias_ih_l\(layer)"]), try XCTUnwrap(named["bias_hh_l\(layer)"]))
+            var h = try h0.selecting(axis: 0, index: layer)
+            var outputs: [Tensor] = []
+            for xt in sequence {
+                let fromInput = try xt.matmul(wih) + bih, fromHidden = try h.matmul(whh) + bhh
+                let third = { (t: Tensor, k: Int) in try t.narrowed(axis: 1, start: k * hidden, length: hidden) }
+                let r = try (third(fromInput, 0) + third(fromHidden, 0)).sigmoid()
+                let z = try (third(fromInput, 1) + third(fromHidden, 1)).sigmoid()
+                let n = try (third(fromInput, 2) + r * third(fromHidden, 2)).tanh()
+                h = try (1 - z) * n + z * h
+                outputs.append(h)
+            }
+            hs.append(h)
+            sequence = outputs
+        }
+        return (try Tensor.stack(sequence, alongAxis: 1), try Tensor.stack(hs, alongAxis: 0))
+    }
+
+    /// Gradients of Σ output·gy + Σ h·gh for the input, the initial state and every parameter.
+    private func gradients(_ gru: GRU, _ result: (output: Tensor, h: Tensor), _ leaves: [Tensor],
+                           _ weights: (Tensor, Tensor)) throws -> [[Double]] {
+        for leaf in leaves + gru.parameters { try leaf.clearGrad() }
+        let loss = try (result.output * weights.0).sum() + (result.h * weights.1).sum()
+        try loss.backward()
+        return try (leaves + gru.parameters).map { try XCTUnwrap($0.grad, "a gradient").scalars(as: Double.self) }
+    }
+
+    func testOutputsAndGradientsMatchTheCellEquations() throws {
+        Runtime.manualSeed(17)
+        let gru = try GRU(inputSize: inputs, hiddenSize: hidden, layers: layers)
+        try gru.convert(to: .float64)
+        let x = try Tensor.randn([batch, steps, inputs], dtype: .float64)
+        let h0 = try Tensor.randn([layers, batch, hidden], dtype: .float64)
+        for leaf in [x, h0] { try leaf.setRequiresGrad(true) }
+        let weights = (try Tensor.randn([batch, steps, hidden], dtype: .float64), try Tensor.randn([layers, batch, hidden], dtype: .float64))
+
+        let path = try gru.forward(x, initial: h0)
+        let written = try equations(gru, x, h0)
+        try assertClose(path.output, written.output, tolerance: 1e-12, "output")
+        try assertClose(path.state, written.h, tolerance: 1e-12, "h_n")
+
+        let fromPath = try gradients(gru, (path.output, path.state), [x, h0], weights)
+        let fromEquations = try gradients(gru, written, [x, h0], weights)
+        let names = ["input", "h0"] + gru.namedParameters().map(\.name)
+        for (name, (ours, expected)) in zip(names, zip(fromPath, fromEquations)) {
+            XCTAssertEqual(ours.count, expected.count, name)
+            let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThan(worst, 1e-12, "gradient of \(name)")
+            XCTAssertGreaterThan(expected.map(Swift.abs).max() ?? 0, 1e-3, "the gradient of \(name) is not trivially zero")
+        }
+    }
+
+    /// Time-major, one layer, without an initial state (zeros that need no gradient): the output comes straight from
+    /// the path's own autograd node, and outputs and weight gradients match the equations.
+    func testTimeMajorWithoutInitialStateMatchesTheCellEquations() throws {
+        Runtime.manualSeed(23)
+        let gru = try GRU(inputSize: inputs, hiddenSize: hidden, layers: 1, batchFirst: false)
+        try gru.convert(to: .float64)
+        let x = try Tensor.randn([steps, batch, inputs], dtype: .float64)
+        try x.setRequiresGrad(true)
+        let zeros = try Tensor.zeros([1, batch, hidden], dtype: .float64)
+        let weights = (try Tensor.randn([steps, batch, hidden], dtype: .float64), try Tensor.randn([1, batch, hidden], dtype: .float64))
+        let path = try gru.forward(x)
+        XCTAssertTrue(path.output.gradientFunctionName?.contains("GRULayer") ?? false,
+                      "the output's node is the training path's, not at::gru's: \(path.output.gradientFunctionName ?? "none")")
+        // The equations run batch-first: the same input transposed, the output transposed back.
+        let written = try equations(gru, x.transposed(0, 1), zeros)
+        let writtenTimeMajor = (output: try written.output.transposed(0, 1), h: written.h)
+        try assertClose(path.output, writtenTimeMajor.output, tolerance: 1e-12, "output")
+        let fromPath = try gradients(gru, (path.output, path.state), [x], weights)
+        let fromEquations = try gradients(gru, writtenTimeMajor, [x], weights)
+        for (index, (ours, expected)) in zip(fromPath, fromEquations).enumerated() {
+            let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThan(worst, 1e-12, "gradient \(index)")
+        }
+    }
+
+    /// float32, whose matrix products run on oneDNN's sgemm (`ctorch_gemm.h`) where the build has it: outputs and
+    /// gradients against the same layer's float64 run, on sizes where every product has several rows and columns,
+    /// with the backward's dL/dh and weight-gradient products forced to each of their forms in turn. Tolerance: float32
+    /// sums of up to 2·hidden + inputs = 37 products per gate, carried over 9 steps, stay within about 1e-5 of float64
+    /// on values of order 1; a transposed or misplaced operand is off by order 1. 1030 inputs take dL/dW_ih as written
+    /// where the narrower input takes it transposed (`transposes_weight_gradient`).
+    func testFloat32MatchesFloat64ForEveryBackwardProductForm() throws {
+        defer { Runtime.forceRecurrentBackwardProducts(nil) }
+        for (inputs, inputScale) in [(5, 1.0), (1030, 0.2)] {
+            Runtime.manualSeed(29)
+            let (batch, steps, hidden) = (3, 9, 16)
+            let gru = try GRU(inputSize: inputs, hiddenSize: hidden, layers: 2)
+            let x = try Tensor.randn([batch, steps, inputs]) * inputScale
+            let h0 = try Tensor.randn([2, batch, hidden])
+            let weights = (try Tensor.randn([batch, steps, hidden]), try Tensor.randn([2, batch, hidden]))
+            func run(_ dtype: DType) throws -> [[Double]] {
+                try gru.convert(to: dtype)
+                let leaves = try [x, h0].map { try $0.converted(to: dtype).detached() }
+                for leaf in leaves { try leaf.setRequiresGrad(true) }
+                let result = try gru.forward(leaves[0], initial: leaves[1])
+                let cast = (try weights.0.converted(to: dtype), try weights.1.converted(to: dtype))
+                let values = try [result.output, result.state].map { try $0.scalars(as: Double.self) }
+                return values + (try gradients(gru, (result.output, result.state), leaves, cast))
+            }
+            Runtime.forceRecurrentBackwardProducts(nil)
+            let double = try run(.float64)
+            let names = ["output", "h_n", "input", "h0"] + gru.namedParameters().map { "gradient of \($0.name)" }
+            for products in RecurrentBackwardProducts.allCases {
+                Runtime.forceRecurrentBackwardProducts(products)
+                let single = try run(.float32)
+                for (name, (ours, expected)) in zip(names, zip(single, double)) {
+                    let label = "\(name), \(inputs) inputs, backward products \(products.rawValue)"
+                    XCTAssertEqual(ours.count, expected.count, label)
+                    let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
+                    XCTAssertLessThan(worst, 1e-4, label)
+                    XCTAssertGreaterThan(expected.map(Swift.abs).max() ?? 0, 1e-2, "\(label) is not trivially zero")
+                }
+            }
+        }
+    }
+}
