@@ -66,13 +66,8 @@ final class GRUTrainingPathTests: IsolatedTestCase {
 
         let fromPath = try gradients(gru, (path.output, path.state), [x, h0], weights)
         let fromEquations = try gradients(gru, written, [x, h0], weights)
-        let names = ["input", "h0"] + gru.namedParameters().map(\.name)
-        for (name, (ours, expected)) in zip(names, zip(fromPath, fromEquations)) {
-            XCTAssertEqual(ours.count, expected.count, name)
-            let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
-            XCTAssertLessThan(worst, 1e-12, "gradient of \(name)")
-            XCTAssertGreaterThan(expected.map(Swift.abs).max() ?? 0, 1e-3, "the gradient of \(name) is not trivially zero")
-        }
+        let names = ["input", "h0"] + gru.namedParameters().map { "gradient of \($0.name)" }
+        assertValueListsAgree(fromPath, fromEquations, names: names, tolerance: 1e-12, nonTrivial: 1e-3)
     }
 
     /// Time-major, one layer, without an initial state (zeros that need no gradient): the output comes straight from
@@ -94,10 +89,8 @@ final class GRUTrainingPathTests: IsolatedTestCase {
         try assertClose(path.output, writtenTimeMajor.output, tolerance: 1e-12, "output")
         let fromPath = try gradients(gru, (path.output, path.state), [x], weights)
         let fromEquations = try gradients(gru, writtenTimeMajor, [x], weights)
-        for (index, (ours, expected)) in zip(fromPath, fromEquations).enumerated() {
-            let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
-            XCTAssertLessThan(worst, 1e-12, "gradient \(index)")
-        }
+        let names = ["input"] + gru.namedParameters().map { "gradient of \($0.name)" }
+        assertValueListsAgree(fromPath, fromEquations, names: names, tolerance: 1e-12, nonTrivial: 1e-3)
     }
 
     /// float32, whose matrix products run on oneDNN's sgemm (`ctorch_gemm.h`) where the build has it: outputs and
@@ -129,14 +122,8 @@ final class GRUTrainingPathTests: IsolatedTestCase {
             let names = ["output", "h_n", "input", "h0"] + gru.namedParameters().map { "gradient of \($0.name)" }
             for products in RecurrentBackwardProducts.allCases {
                 Runtime.forceRecurrentBackwardProducts(products)
-                let single = try run(.float32)
-                for (name, (ours, expected)) in zip(names, zip(single, double)) {
-                    let label = "\(name), \(inputs) inputs, backward products \(products.rawValue)"
-                    XCTAssertEqual(ours.count, expected.count, label)
-                    let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
-                    XCTAssertLessThan(worst, 1e-4, label)
-                    XCTAssertGreaterThan(expected.map(Swift.abs).max() ?? 0, 1e-2, "\(label) is not trivially zero")
-                }
+                assertValueListsAgree(try run(.float32), double, names: names, tolerance: 1e-4, nonTrivial: 1e-2,
+                                      "\(inputs) inputs, backward products \(products.rawValue)")
             }
         }
     }

@@ -67,13 +67,8 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
 
         let fromPath = try gradients(lstm, path, [x, h0, c0], weights)
         let fromEquations = try gradients(lstm, written, [x, h0, c0], weights)
-        let names = ["input", "h0", "c0"] + lstm.namedParameters().map(\.name)
-        for (name, (ours, expected)) in zip(names, zip(fromPath, fromEquations)) {
-            XCTAssertEqual(ours.count, expected.count, name)
-            let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
-            XCTAssertLessThan(worst, 1e-12, "gradient of \(name)")
-            XCTAssertGreaterThan(expected.map(Swift.abs).max() ?? 0, 1e-3, "the gradient of \(name) is not trivially zero")
-        }
+        let names = ["input", "h0", "c0"] + lstm.namedParameters().map { "gradient of \($0.name)" }
+        assertValueListsAgree(fromPath, fromEquations, names: names, tolerance: 1e-12, nonTrivial: 1e-3)
     }
 
     /// Without an initial state (zeros that need no gradient) and time-major: the same outputs and weight gradients.
@@ -94,10 +89,8 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
         try assertClose(path.output, writtenTimeMajor.output, tolerance: 1e-12, "output")
         let fromPath = try gradients(lstm, path, [x], weights)
         let fromEquations = try gradients(lstm, writtenTimeMajor, [x], weights)
-        for (index, (ours, expected)) in zip(fromPath, fromEquations).enumerated() {
-            let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
-            XCTAssertLessThan(worst, 1e-12, "gradient \(index)")
-        }
+        let names = ["input"] + lstm.namedParameters().map { "gradient of \($0.name)" }
+        assertValueListsAgree(fromPath, fromEquations, names: names, tolerance: 1e-12, nonTrivial: 1e-3)
     }
 
     /// float32, whose matrix products run on oneDNN's sgemm (`ctorch_gemm.h`) where the build has it: outputs and
@@ -141,13 +134,8 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
         for products in RecurrentBackwardProducts.allCases {
             Runtime.forceRecurrentBackwardProducts(products)
             let single = try run(.float32)
-            let path = "backward products \(products.rawValue)"
-            for (name, (ours, expected)) in zip(names, zip(single.values + single.gradients, double.values + double.gradients)) {
-                XCTAssertEqual(ours.count, expected.count, "\(name), \(path)")
-                let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? 0
-                XCTAssertLessThan(worst, 1e-4, "\(name), \(path)")
-                XCTAssertGreaterThan(expected.map(Swift.abs).max() ?? 0, 1e-2, "\(name) is not trivially zero")
-            }
+            assertValueListsAgree(single.values + single.gradients, double.values + double.gradients, names: names,
+                                  tolerance: 1e-4, nonTrivial: 1e-2, "backward products \(products.rawValue)")
         }
     }
 
