@@ -11,10 +11,10 @@
 #endif
 
 #include "ctorch_fused_kernels.h"
+#include "ctorch_parallel_for.h"
 
 #include <ATen/Dispatch.h>
 #include <ATen/NumericUtils.h>
-#include "ctorch_parallel_for.h"
 #include <ATen/cpu/vec/intrinsics.h>
 #include <ATen/native/Math.h>
 #include <c10/macros/Macros.h>

@@ -5,7 +5,6 @@
 // Forward: one GEMM for every step's input projection, then per step one GEMM for the hidden projection (kept apart:
 // the new gate multiplies h·W_hnᵀ + b_hn by the reset gate) and the gate maths in place. Backward: per step the gate
 // gradients and one GEMM for dL/dh, then one GEMM each for dL/dW_ih, dL/dW_hh and dL/dx over all steps at once.
-#include "ctorch_dropout.h"
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"
 #include "ctorch_recurrent_training.h"
@@ -111,17 +110,13 @@ namespace ctorch {
 std::tuple<at::Tensor, at::Tensor> gru_training(const at::Tensor &x, const at::Tensor &h0,
                                                 const std::vector<at::Tensor> &params, int64_t layers, double dropout,
                                                 bool train, bool batch_first) {
-  at::Tensor layer_input = batch_first ? x.transpose(0, 1) : x;
   std::vector<at::Tensor> hs;
-  for (int64_t layer = 0; layer < layers; ++layer) {
+  const at::Tensor y = stacked_layers(x, layers, dropout, train, batch_first, [&](const at::Tensor &input, int64_t layer) {
     const auto *w = &params[4 * layer];
-    auto out = GRULayer::apply(layer_input, h0.select(0, layer), w[0], w[1], w[2], w[3]);
+    auto out = GRULayer::apply(input, h0.select(0, layer), w[0], w[1], w[2], w[3]);
     hs.push_back(out[1]);
-    layer_input = out[0];
-    // Dropout between layers, where at::gru applies it (its mask from ctorch::dropout, as every dropout of harlab's).
-    if (dropout != 0 && train && layer < layers - 1) layer_input = ctorch::dropout(layer_input, dropout, train);
-  }
-  at::Tensor y = batch_first ? layer_input.transpose(0, 1) : layer_input;
+    return out[0];
+  });
   return {y, at::stack(hs)};
 }
 

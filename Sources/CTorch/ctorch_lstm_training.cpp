@@ -7,7 +7,6 @@
 // preallocated gate buffer and the gate maths; backward, per step the gate gradients and one GEMM for dL/dh, then one
 // GEMM each for dL/dW_ih, dL/dW_hh and dL/dx over all steps at once. The backward's dL/dh and weight-gradient
 // products take the library measured faster for this CPU's instruction set (ctorch::backward_gemm_policy).
-#include "ctorch_dropout.h"
 #include "ctorch_fused_kernels.h"
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"
@@ -122,18 +121,14 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_training(const at::Tensor &x
                                                               const at::Tensor &c0, const std::vector<at::Tensor> &params,
                                                               int64_t layers, double dropout, bool train,
                                                               bool batch_first) {
-  at::Tensor layer_input = batch_first ? x.transpose(0, 1) : x;
   std::vector<at::Tensor> hs, cs;
-  for (int64_t layer = 0; layer < layers; ++layer) {
+  const at::Tensor y = stacked_layers(x, layers, dropout, train, batch_first, [&](const at::Tensor &input, int64_t layer) {
     const auto *w = &params[4 * layer];
-    auto out = LSTMLayer::apply(layer_input, h0.select(0, layer), c0.select(0, layer), w[0], w[1], w[2], w[3]);
+    auto out = LSTMLayer::apply(input, h0.select(0, layer), c0.select(0, layer), w[0], w[1], w[2], w[3]);
     hs.push_back(out[1]);
     cs.push_back(out[2]);
-    layer_input = out[0];
-    // Dropout between layers, where at::lstm applies it (its mask from ctorch::dropout, as every dropout of harlab's).
-    if (dropout != 0 && train && layer < layers - 1) layer_input = ctorch::dropout(layer_input, dropout, train);
-  }
-  at::Tensor y = batch_first ? layer_input.transpose(0, 1) : layer_input;
+    return out[0];
+  });
   return {y, at::stack(hs), at::stack(cs)};
 }
 
