@@ -91,6 +91,10 @@ void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_out, in
   selected().lstm_cell(gates, c_prev, c_out, h_out, batch, hidden);
 }
 
+void masked_scale(const at::Tensor &x, at::Tensor &out, uint64_t seed, uint32_t threshold, double scale) {
+  selected().masked_scale(x, out, seed, threshold, scale);
+}
+
 }  // namespace fused
 }  // namespace ctorch
 

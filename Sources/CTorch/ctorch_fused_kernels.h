@@ -1,4 +1,5 @@
-// Private to CTorch: the memory passes of the fused spatial-attention block (ctorch_fused.cpp drives them).
+// Private to CTorch: the shim's vectorised passes — those of the fused spatial-attention block (ctorch_fused.cpp drives
+// them), the LSTM cell's gate maths and dropout's masked scaling.
 //
 // The block maps feature maps x [B, F, T, C] (viewed as [B, F, N], N = T*C planes) through
 //   m = mean_F x,  s = sigmoid(conv_(3,1)(m)),  y = x * s,  z = batch_norm(y),  out = relu(z).
@@ -55,7 +56,13 @@ void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tenso
 /// `[B, H]` σ(o)·tanh(c_out). All contiguous.
 void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_out, int64_t batch, int64_t hidden);
 
-/// One instruction set's copy of the four passes above and of `lstm_cell`.
+/// Dropout's masked scaling (ctorch_dropout.cpp), one pass: `out[i] = x[i] · scale` where element i's 32-bit draw is
+/// at least `threshold`, else 0. Elements 2k and 2k+1 take the low and high halves of SplitMix64's k-th 64-bit draw
+/// from `seed`, so any split of the range, and every instruction set's copy, gives the same mask. `x` and `out`
+/// contiguous, of one type: float, double or bfloat16 (computed in float).
+void masked_scale(const at::Tensor &x, at::Tensor &out, uint64_t seed, uint32_t threshold, double scale);
+
+/// One instruction set's copy of the four passes above, `lstm_cell` and `masked_scale`.
 struct Kernels {
   void (*gate_and_plane_statistics)(const at::Tensor &, const GateConv &, int64_t, at::Tensor &, at::Tensor &,
                                     at::Tensor &, at::Tensor &);
@@ -66,6 +73,7 @@ struct Kernels {
                          const NormGradient &, const GateConv &, int64_t, const at::Tensor &, at::Tensor &,
                          at::Tensor &);
   void (*lstm_cell)(float *, const float *, float *, float *, int64_t, int64_t);
+  void (*masked_scale)(const at::Tensor &, at::Tensor &, uint64_t, uint32_t, double);
 };
 
 // Each instruction set's copy (ATen's CPU_CAPABILITY names); null where the build left it out (not x86-64, or no

@@ -363,7 +363,46 @@ static void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_
   });
 }
 
-static constexpr Kernels table{gate_and_plane_statistics, scale_shift_relu, relu_norm_sums, input_gradient, lstm_cell};
+/// SplitMix64's output function: its k-th draw from seed s is mix(s + k·γ), γ = 0x9e3779b97f4a7c15.
+static inline uint64_t splitmix_output(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/// Dropout's masked scaling over `n` elements (see `masked_scale` in ctorch_fused_kernels.h). Per block of pairs, one
+/// loop computes the block's 64-bit draws into 32-bit halves (a loop of 64-bit multiplies the compiler vectorises) and a
+/// second applies them, so the 4 KiB of draws stay in L1 between the two.
+template <typename T, typename Compute>
+static void masked_scale_kernel(const T *in, T *out, int64_t n, uint64_t seed, uint32_t threshold, Compute scale) {
+  constexpr uint64_t gamma = 0x9e3779b97f4a7c15ULL;
+  constexpr int64_t block = 512;
+  ctorch::parallel_for(0, (n + 1) / 2, 8192, [&](int64_t begin, int64_t end) {
+    uint32_t draws[2 * block];
+    for (int64_t start = begin; start < end; start += block) {
+      const int64_t pairs = std::min(block, end - start);
+      for (int64_t j = 0; j < pairs; ++j) {
+        const uint64_t bits = splitmix_output(seed + uint64_t(start + j + 1) * gamma);
+        draws[2 * j] = uint32_t(bits);
+        draws[2 * j + 1] = uint32_t(bits >> 32);
+      }
+      const int64_t first = 2 * start, count = std::min(2 * pairs, n - first);
+      const T *x = in + first;
+      T *y = out + first;
+      for (int64_t e = 0; e < count; ++e) y[e] = draws[e] >= threshold ? T(Compute(x[e]) * scale) : T(0);
+    }
+  });
+}
+
+static void masked_scale(const at::Tensor &x, at::Tensor &out, uint64_t seed, uint32_t threshold, double scale) {
+  AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, x.scalar_type(), "dropout mask", [&] {
+    using compute_t = opmath<scalar_t>;
+    masked_scale_kernel(x.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), x.numel(), seed, threshold, compute_t(scale));
+  });
+}
+
+static constexpr Kernels table{gate_and_plane_statistics, scale_shift_relu, relu_norm_sums, input_gradient, lstm_cell,
+                               masked_scale};
 extern const Kernels *const kernels = &table;
 
 }  // namespace CPU_CAPABILITY

@@ -60,6 +60,33 @@ final class DropoutTests: ThreadRestoringTestCase {
         XCTAssertNotEqual(masks[0], try kept(try Functional.dropout(x, p: 0.2, training: true)), "another seed, another mask")
     }
 
+    func testEveryInstructionSetDrawsTheSameMaskAtEveryLength() throws {
+        // Lengths around the kernel's blocks of 512 pairs and its parallel grain of 8192 pairs, odd and even.
+        let lengths = [1, 2, 3, 1023, 1024, 1025, 2 * 8192 + 1, 3 * 8192 * 2 + 7]
+        defer { try? FusedKernelISA.force(nil) }
+        for dtype in [DType.float32, .float64, .bfloat16] {
+            var reference: [Bool]?
+            for isa in FusedKernelISA.available {
+                try FusedKernelISA.force(isa)
+                for (index, length) in lengths.enumerated() {
+                    let threads = 1 + index % 2
+                    try Runtime.setThreads(threads)
+                    Runtime.manualSeed(6)
+                    let mask = try kept(try Functional.dropout(try Tensor.ones([length], dtype: dtype), p: 0.3, training: true))
+                    // One seed, one stream: every length's mask is a prefix of the longest one's.
+                    if reference == nil { reference = mask }
+                    if mask.count > reference!.count {
+                        XCTAssertEqual(Array(mask.prefix(reference!.count)), reference!, "\(dtype) \(isa) length \(length)")
+                        reference = mask
+                    } else {
+                        XCTAssertEqual(mask, Array(reference!.prefix(length)), "\(dtype) \(isa) length \(length), \(threads) thread(s)")
+                    }
+                }
+            }
+            XCTAssertEqual(reference?.count, lengths.max(), "\(dtype): the longest mask was drawn")
+        }
+    }
+
     func testBackwardAppliesTheForwardMask() throws {
         Runtime.manualSeed(5)
         let p = 0.4
