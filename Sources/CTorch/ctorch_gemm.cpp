@@ -98,10 +98,14 @@ void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, floa
     out.addmm_(a, b, beta);
 }
 
-at::Tensor linear_rows(const at::Tensor &input, const at::Tensor &weight, const at::Tensor &bias) {
-  at::Tensor out = bias.expand({input.size(0), weight.size(0)}).contiguous();
-  matmul_into(out, input, weight.t(), 1);
+at::Tensor product_plus_bias(const at::Tensor &input, const at::Tensor &right, const at::Tensor &bias) {
+  at::Tensor out = bias.expand({input.size(0), right.size(1)}).contiguous();
+  matmul_into(out, input, right, 1);
   return out;
+}
+
+at::Tensor linear_rows(const at::Tensor &input, const at::Tensor &weight, const at::Tensor &bias) {
+  return product_plus_bias(input, weight.t(), bias);
 }
 
 at::Tensor sum_of_transposed_products(const std::vector<std::pair<at::Tensor, at::Tensor>> &pairs,

@@ -94,8 +94,11 @@ void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, floa
 at::Tensor sum_of_transposed_products(const std::vector<std::pair<at::Tensor, at::Tensor>> &pairs,
                                       GemmLibrary library, bool transposed);
 
-/// `input · weightᵀ + bias` for a 2-D `input` `[N, in]`, `weight` `[out, in]` and `bias` `[out]`: a new `[N, out]`
-/// tensor, its product computed by `matmul_into`.
+/// `input · right + bias` for a 2-D `input` `[N, in]`, `right` `[in, out]` and `bias` `[out]`: a new `[N, out]` tensor,
+/// its product computed by `matmul_into`.
+at::Tensor product_plus_bias(const at::Tensor &input, const at::Tensor &right, const at::Tensor &bias);
+
+/// `input · weightᵀ + bias` for a `weight` `[out, in]`: `product_plus_bias` with the transposed view.
 at::Tensor linear_rows(const at::Tensor &input, const at::Tensor &weight, const at::Tensor &bias);
 
 }  // namespace ctorch

@@ -48,6 +48,46 @@ final class RecurrentInferenceTests: IsolatedTestCase {
         }
     }
 
+    /// The inference path keeps each layer's W_ih and W_hh transposed between calls (`ctorch_transposed_weights.cpp`).
+    /// After each kind of change to the weights — an in-place update as an optimizer step makes, `loadState`, a dtype
+    /// conversion — its outputs still match the autograd path's on the new weights (a stale transpose would give the old
+    /// weights' outputs, far outside the tolerance), the change replaces the entries instead of adding to them, and a
+    /// freed layer's entries go at the next new entry.
+    func testTransposedWeightsFollowEveryChangeToTheWeights() throws {
+        Runtime.manualSeed(17)
+        let (batch, steps, hidden) = (2, 7, 24)
+        let x = try Tensor.randn([batch, steps, 9])
+        func assertPathsAgree(_ lstm: LSTM, _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            let input = try x.converted(to: lstm.parameters[0].dtype)
+            let reference = try lstm.forward(input)
+            let fast = try withInferenceMode { try lstm.forward(input) }
+            try assertClose(fast.output, reference.output, tolerance: tolerance(input.dtype, steps: steps), what, file: file, line: line)
+        }
+        var entriesWithTheLayer = 0
+        do {
+            let lstm = try LSTM(inputSize: 9, hiddenSize: hidden, layers: 2, batchFirst: true)
+            lstm.setTraining(false)
+            try assertPathsAgree(lstm, "fresh weights")
+            entriesWithTheLayer = Functional.recurrentInferenceCachedWeights
+            XCTAssertGreaterThanOrEqual(entriesWithTheLayer, 4, "W_ih and W_hh of both layers are kept")
+            try withNoGrad { for weight in lstm.parameters { try weight.multiply(by: -0.7) } }
+            try assertPathsAgree(lstm, "after an in-place update")
+            let other = try LSTM(inputSize: 9, hiddenSize: hidden, layers: 2, batchFirst: true)
+            try lstm.loadState(other.stateDict())
+            try assertPathsAgree(lstm, "after loadState")
+            XCTAssertEqual(Functional.recurrentInferenceCachedWeights, entriesWithTheLayer, "changed weights replace their entries")
+            try lstm.convert(to: .float64)
+            try assertPathsAgree(lstm, "after conversion to float64")
+        }
+        let beforeTheGRU = Functional.recurrentInferenceCachedWeights
+        let gru = try GRU(inputSize: 9, hiddenSize: hidden, layers: 1, batchFirst: true)
+        gru.setTraining(false)
+        _ = try withInferenceMode { try gru.forward(x) }
+        // The freed LSTM's 4 entries went at the GRU's first miss; the GRU's 2 came.
+        XCTAssertLessThanOrEqual(Functional.recurrentInferenceCachedWeights, beforeTheGRU - 2, "a freed layer's entries are dropped")
+        XCTAssertGreaterThanOrEqual(Functional.recurrentInferenceCachedWeights, 2)
+    }
+
     /// float32 LSTM steps take the gate maths in one pass (`ctorch::fused::lstm_cell`), compiled once per instruction
     /// set: every copy this CPU runs, on the inference path and on the training path, against the same layer and
     /// input in float64 (libtorch's element-wise calls), with a hidden size of 37 so that every vector width leaves

@@ -41,6 +41,13 @@ int ct_nn_recurrent_inference(ct_cell cell, ct_tensor x, ct_tensor h0, ct_tensor
                               ct_tensor *out_c);
 
 /**
+ * How many weights ct_nn_recurrent_inference holds transposed between calls (each layer's W_ih and W_hh, as
+ * ordinary tensors made once and remade when the weight changes; a weight's entry goes at the first cache miss
+ * after the weight is freed). For tests of that cache.
+ */
+int64_t ct_recurrent_inference_cached_weights(void);
+
+/**
  * 1 when the recurrent layers' float32 matrix products (the LSTM training path's and this inference path's) run on
  * oneDNN's sgemm, 0 when on ATen's `mm`: a build against Debian's libtorch with oneDNN's header installed
  * (`libdnnl-dev`) takes oneDNN's, any other build ATen's.

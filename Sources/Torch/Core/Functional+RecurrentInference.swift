@@ -21,6 +21,11 @@ extension Functional {
         }
     }
 
+    /// How many weights the inference path holds transposed between calls: each layer's W_ih and W_hh, stored as
+    /// their transposes (the form the products run fastest from), remade when the weight changes (an optimizer step,
+    /// `loadState`, a conversion) and dropped at the first new entry after the weight is freed.
+    public static var recurrentInferenceCachedWeights: Int { Int(ct_recurrent_inference_cached_weights()) }
+
     /// The stacked unidirectional `cell` on the inference path: the output sequence and the final hidden and cell
     /// states (the cell state nil for a GRU), as `lstm`/`gru` return them. Throws naming the unmet condition where
     /// `usesRecurrentInferencePath` says false.
