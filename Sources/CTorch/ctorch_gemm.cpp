@@ -98,6 +98,34 @@ void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, floa
     out.addmm_(a, b, beta);
 }
 
+void add_product_by_weight_blocks(at::Tensor &out, const at::Tensor &a, const at::Tensor &weight, int64_t block_bytes,
+                                  bool reversed) {
+  TORCH_CHECK(weight.dim() == 2 && block_bytes > 0, "a blocked product needs a 2-D weight and a positive block size");
+#if CTORCH_ONEDNN_GEMM
+  const auto la = gemm_layout(a), lc = gemm_layout(out);
+  const bool fits = dense_float_matrix(out) && dense_float_matrix(a) && dense_float_matrix(weight) &&
+                    weight.is_contiguous() && la && lc && lc->first == 'N' && a.size(1) == weight.size(1) &&
+                    out.size(0) == a.size(0) && out.size(1) == weight.size(0);
+  if (fits) {
+    const int64_t n = weight.size(0), k = weight.size(1), m = a.size(0);
+    const int64_t rows = std::max<int64_t>(1, block_bytes / int64_t(k * sizeof(float)));
+    const int64_t blocks = (n + rows - 1) / rows;
+    const float *a_data = a.data_ptr<float>(), *w_data = weight.data_ptr<float>();
+    float *out_data = out.data_ptr<float>();
+    for (int64_t i = 0; i < blocks; ++i) {
+      const int64_t first = (reversed ? blocks - 1 - i : i) * rows, count = std::min(rows, n - first);
+      TORCH_CHECK(dnnl_sgemm(la->first, 'T', m, count, k, 1.0f, a_data, la->second, w_data + first * k, k, 1.0f,
+                             out_data + first, lc->second) == dnnl_success,
+                  "oneDNN's sgemm refused a block of ", count, " weight rows");
+    }
+    return;
+  }
+#endif
+  (void)block_bytes;
+  (void)reversed;
+  matmul_into(out, a, weight.t(), 1);
+}
+
 at::Tensor product_plus_bias(const at::Tensor &input, const at::Tensor &right, const at::Tensor &bias) {
   at::Tensor out = bias.expand({input.size(0), right.size(1)}).contiguous();
   matmul_into(out, input, right, 1);

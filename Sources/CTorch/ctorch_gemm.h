@@ -88,6 +88,15 @@ struct BackwardGemmLibraries {
 void matmul_into(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, float beta,
                  GemmLibrary library = GemmLibrary::onednn);
 
+/// `out += a · weightᵀ` for a row-contiguous `weight` `[n, k]`, computed as products of `out`'s columns by blocks of
+/// the weight's rows of at most `block_bytes` each, in order or (`reversed`) in reverse. A recurrent layer at batch 1
+/// multiplies by the same W_hh at every step, and where W_hh exceeds the core's cache each step streams all of it from
+/// memory (`lstm`'s 4 MiB at 21.5 GB/s bound its batch-1 latency); alternating the order step to step starts each
+/// step on the blocks the previous one read last, still in cache (docs/PERFORMANCE.md: 45 against 55 ms for the 256
+/// steps of `lstm`'s two 512-unit layers). float32 on oneDNN's sgemm; anything else one `matmul_into`.
+void add_product_by_weight_blocks(at::Tensor &out, const at::Tensor &a, const at::Tensor &weight, int64_t block_bytes,
+                                  bool reversed);
+
 /// `Σ aᵢᵀ · bᵢ` over `pairs` (each `a` `[nᵢ, m]`, each `b` `[nᵢ, k]`): a new contiguous `[m, k]` tensor, the shape of a
 /// weight gradient summed over time steps, multiplied on `library`. With `transposed` it computes the transpose
 /// `Σ bᵢᵀ · aᵢ` and transposes it once (`BackwardGemmLibraries::transposes_weight_gradient` says where that is faster).

@@ -69,13 +69,23 @@ at::Tensor right_operand(const at::Tensor &weight) {
   return transposed.defined() ? transposed : weight.t();
 }
 
-/// gates = projected + h · W_hhᵀ (`projected` already holds the input projection and biases; `w_hh_right` is
-/// `right_operand(w_hh)`). float32 goes to matmul_into where the build has oneDNN, whose sgemm at batch 1 measured
-/// 1–4% faster per forward than ATen's `addmv` (which skips OpenBLAS's per-call packing of W_hh, see
-/// ctorch_recurrent.h); otherwise batch 1 is `addmv`.
+/// W_hh bytes per block of the batch-1 hidden product (ctorch::add_product_by_weight_blocks): a quarter of a 1 MiB
+/// L2, the smallest of the CPUs met, so a weight that fits one block is multiplied in one call and a larger one's last
+/// blocks are still cached when the next step starts on them.
+constexpr int64_t kHiddenWeightBlockBytes = 256 * 1024;
+
+/// gates = projected + h · W_hhᵀ at time step `step` (`projected` already holds the input projection and biases;
+/// `w_hh_right` is `right_operand(w_hh)`). float32 goes to oneDNN where the build has it, whose sgemm at batch 1
+/// measured 1–4% faster per forward than ATen's `addmv` (which skips OpenBLAS's per-call packing of W_hh, see
+/// ctorch_recurrent.h), by blocks of W_hh's rows in an order that alternates from step to step; otherwise batch 1 is
+/// `addmv`.
 void add_hidden_projection(at::Tensor &gates, const at::Tensor &projected, const at::Tensor &w_hh,
-                           const at::Tensor &w_hh_right, const at::Tensor &h) {
-  if (h.size(0) == 1 && !(gates.scalar_type() == at::kFloat && CTORCH_ONEDNN_GEMM)) {
+                           const at::Tensor &w_hh_right, const at::Tensor &h, int64_t step) {
+  const bool onednn = gates.scalar_type() == at::kFloat && CTORCH_ONEDNN_GEMM;
+  if (h.size(0) == 1 && onednn) {
+    gates.copy_(projected);
+    ctorch::add_product_by_weight_blocks(gates, h, w_hh, kHiddenWeightBlockBytes, step % 2 == 1);
+  } else if (h.size(0) == 1) {
     at::Tensor out = gates.select(0, 0);
     at::addmv_out(out, projected.select(0, 0), w_hh, h.select(0, 0));
   } else {
@@ -92,13 +102,13 @@ void lstm_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tenso
   const at::Tensor projected =
       ctorch::product_plus_bias(input.reshape({steps * batch, input.size(2)}), right_operand(w_ih), b_ih + b_hh)
           .view({steps, batch, 4 * hidden});
-  const at::Tensor w_hh_right = right_operand(w_hh);
+  const at::Tensor w_hh_right = batch > 1 ? right_operand(w_hh) : w_hh.t();  // batch 1 multiplies by W_hh's rows
   at::Tensor gates = at::empty({batch, 4 * hidden}, input.options());
   // float32 takes the gate maths in one pass (ctorch::fused::lstm_cell); float64 keeps libtorch's calls, and only it
   // needs their buffer and gate views.
   if (input.scalar_type() == at::kFloat) {
     for (int64_t t = 0; t < steps; ++t) {
-      add_hidden_projection(gates, projected[t], w_hh, w_hh_right, h);
+      add_hidden_projection(gates, projected[t], w_hh, w_hh_right, h, t);
       h = y[t];
       ctorch::fused::lstm_cell(gates.data_ptr<float>(), c.data_ptr<float>(), c.data_ptr<float>(), h.data_ptr<float>(),
                                batch, hidden);
@@ -110,7 +120,7 @@ void lstm_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tenso
   at::Tensor forget_gate = gates.narrow(1, hidden, hidden), candidate = gates.narrow(1, 2 * hidden, hidden);
   at::Tensor output_gate = gates.narrow(1, 3 * hidden, hidden);
   for (int64_t t = 0; t < steps; ++t) {
-    add_hidden_projection(gates, projected[t], w_hh, w_hh_right, h);
+    add_hidden_projection(gates, projected[t], w_hh, w_hh_right, h, t);
     in_forget.sigmoid_();
     output_gate.sigmoid_();
     candidate.tanh_();
@@ -128,7 +138,7 @@ void gru_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tensor
   const at::Tensor projected =
       ctorch::product_plus_bias(input.reshape({steps * batch, input.size(2)}), right_operand(w_ih), b_ih)
           .view({steps, batch, 3 * hidden});
-  const at::Tensor w_hh_right = right_operand(w_hh);
+  const at::Tensor w_hh_right = batch > 1 ? right_operand(w_hh) : w_hh.t();  // batch 1 multiplies by W_hh's rows
   // The hidden projection keeps b_hh apart: the new gate multiplies (h·W_hnᵀ + b_hn) by the reset gate.
   const at::Tensor hidden_bias = b_hh.expand({batch, 3 * hidden});
   at::Tensor gates = at::empty({batch, 3 * hidden}, input.options());
@@ -138,7 +148,7 @@ void gru_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tensor
   at::Tensor update_gate = gates.narrow(1, hidden, hidden), hidden_new = gates.narrow(1, 2 * hidden, hidden);
   for (int64_t t = 0; t < steps; ++t) {
     const at::Tensor step = projected[t];
-    add_hidden_projection(gates, hidden_bias, w_hh, w_hh_right, h);
+    add_hidden_projection(gates, hidden_bias, w_hh, w_hh_right, h, t);
     reset_update.add_(step.narrow(1, 0, 2 * hidden)).sigmoid_();
     at::addcmul_out(new_gate, step.narrow(1, 2 * hidden, hidden), hidden_new, reset_gate).tanh_();
     at::sub_out(difference, h, new_gate);

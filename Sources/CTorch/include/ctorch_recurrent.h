@@ -41,7 +41,8 @@ int ct_nn_recurrent_inference(ct_cell cell, ct_tensor x, ct_tensor h0, ct_tensor
                               ct_tensor *out_c);
 
 /**
- * How many weights ct_nn_recurrent_inference holds transposed between calls (each layer's W_ih and W_hh, as
+ * How many weights ct_nn_recurrent_inference holds transposed between calls (each layer's W_ih, and its W_hh at
+ * batches above 1, as
  * ordinary tensors made once and remade when the weight changes; a weight's entry goes at the first cache miss
  * after the weight is freed). For tests of that cache.
  */

@@ -21,7 +21,8 @@ extension Functional {
         }
     }
 
-    /// How many weights the inference path holds transposed between calls: each layer's W_ih and W_hh, stored as
+    /// How many weights the inference path holds transposed between calls: each layer's W_ih (and its W_hh at batches
+    /// above 1; batch 1 multiplies by W_hh's rows, block by block), stored as
     /// their transposes (the form the products run fastest from), remade when the weight changes (an optimizer step,
     /// `loadState`, a conversion) and dropped at the first new entry after the weight is freed.
     public static var recurrentInferenceCachedWeights: Int { Int(ct_recurrent_inference_cached_weights()) }
