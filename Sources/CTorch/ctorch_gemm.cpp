@@ -127,7 +127,10 @@ void add_product_by_weight_blocks(at::Tensor &out, const at::Tensor &a, const at
 }
 
 at::Tensor product_plus_bias(const at::Tensor &input, const at::Tensor &right, const at::Tensor &bias) {
-  at::Tensor out = bias.expand({input.size(0), right.size(1)}).contiguous();
+  // A fresh tensor, never `bias.expand(...).contiguous()`: with one row that expansion is already contiguous and
+  // would be the bias itself, which the product would then overwrite.
+  at::Tensor out = at::empty({input.size(0), right.size(1)}, input.options());
+  out.copy_(bias.expand({input.size(0), right.size(1)}));
   matmul_into(out, input, right, 1);
   return out;
 }

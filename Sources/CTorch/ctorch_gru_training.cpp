@@ -25,7 +25,9 @@ struct GRULayer : public torch::autograd::Function<GRULayer> {
     // Every step's input projection with b_ih in one GEMM; its r, z and n thirds are overwritten by the gates.
     at::Tensor gates = ctorch::linear_rows(x.view({steps * batch, x.size(2)}), w_ih, b_ih).view({steps, batch, 3 * hidden});
     // Every step's hidden projection starts as b_hh; step t adds h_(t-1)·W_hhᵀ.
-    at::Tensor hidden_gates = b_hh.expand({steps, batch, 3 * hidden}).contiguous();
+    // (A fresh tensor: with one step of one sample, expand(...).contiguous() would be b_hh itself, overwritten below.)
+    at::Tensor hidden_gates = at::empty({steps, batch, 3 * hidden}, x.options());
+    hidden_gates.copy_(b_hh.expand({steps, batch, 3 * hidden}));
     at::Tensor y = at::empty({steps, batch, hidden}, x.options());
     const at::Tensor w_hh_t = w_hh.t();
     at::Tensor h = h0;

@@ -92,6 +92,41 @@ final class RecurrentInferenceTests: IsolatedTestCase {
         XCTAssertGreaterThanOrEqual(Functional.recurrentInferenceCachedWeights, 2)
     }
 
+    /// One step of one sample: the input projection has a single row, where a bias expanded to it is already
+    /// contiguous, so a buffer made as `bias.expand(...).contiguous()` would be the bias itself and the products would
+    /// overwrite it. Every path leaves every weight as it was and still matches the cell equations' path (float64
+    /// `at::lstm`/`at::gru` under `withNoGrad` on a copy made before).
+    func testOneStepOfOneSampleLeavesTheWeightsUnchanged() throws {
+        Runtime.manualSeed(19)
+        for dtype in [DType.float32, .float64] {
+            let x = try Tensor.randn([1, 1, 6], dtype: dtype)
+            for cell in ["lstm", "gru"] {
+                let layer: any Module = cell == "lstm" ? try LSTM(inputSize: 6, hiddenSize: 8, batchFirst: true)
+                                                        : try GRU(inputSize: 6, hiddenSize: 8, batchFirst: true)
+                try layer.convert(to: dtype)
+                let before = try layer.parameters.map { try $0.scalars(as: Double.self) }
+                func run() throws -> Tensor {
+                    if let lstm = layer as? LSTM { return try lstm.forward(x).output }
+                    return try (layer as! GRU).forward(x).output
+                }
+                layer.setTraining(true)
+                let trained = try run()  // the training path (autograd recording)
+                try trained.sum().backward()
+                layer.setTraining(false)
+                let inferred = try withInferenceMode { try run() }
+                let after = try layer.parameters.map { try $0.scalars(as: Double.self) }
+                XCTAssertEqual(after, before, "\(cell) \(dtype): the weights are unchanged")
+                try assertClose(inferred, trained.detached(), tolerance: tolerance(dtype, steps: 1), "\(cell) \(dtype)")
+            }
+            let linear = try Linear(6, 3)
+            try linear.convert(to: dtype)
+            let bias = try XCTUnwrap(linear.bias).scalars(as: Double.self)
+            _ = try linear(try x.reshaped(to: [6]))
+            _ = try withInferenceMode { try linear(try x.reshaped(to: [1, 6])) }
+            XCTAssertEqual(try XCTUnwrap(linear.bias).scalars(as: Double.self), bias, "Linear \(dtype): one row leaves the bias")
+        }
+    }
+
     /// float32 LSTM steps take the gate maths in one pass (`ctorch::fused::lstm_cell`), compiled once per instruction
     /// set: every copy this CPU runs, on the inference path and on the training path, against the same layer and
     /// input in float64 (libtorch's element-wise calls), with a hidden size of 37 so that every vector width leaves
