@@ -3,7 +3,6 @@
 #include "ctorch_convolution.h"
 #include "ctorch_dropout.h"
 #include "ctorch_internal.h"
-#include "ctorch_linear.h"
 #include "ctorch_recurrent_training.h"
 
 #include <ATen/autocast_mode.h>
@@ -282,9 +281,7 @@ ct_tensor ct_nn_conv2d(ct_tensor x, ct_tensor w, ct_tensor bias, const int64_t *
   CT_TENSOR(ctorch::conv2d(unwrap(x), unwrap(w), optional(bias), ints(stride, 2), ints(padding, 2), ints(dilation, 2), groups))
 }
 
-ct_tensor ct_nn_linear(ct_tensor x, ct_tensor w, ct_tensor bias) {
-  CT_TENSOR(ctorch::linear(unwrap(x), unwrap(w), bias ? unwrap(bias) : at::Tensor()))
-}
+ct_tensor ct_nn_linear(ct_tensor x, ct_tensor w, ct_tensor bias) { CT_TENSOR(at::linear(unwrap(x), unwrap(w), optional(bias))) }
 
 ct_tensor ct_nn_pool(ct_tensor x, int kind, int dims, const int64_t *kernel, const int64_t *stride, const int64_t *padding) {
   CT_PROTECT(nullptr, {
