@@ -21,7 +21,7 @@ struct Entry {
   /// Whether this entry was made from `w` as it is now (`w` alive, so a live entry's TensorImpl is not a reused one).
   bool matches(const at::Tensor &w) const {
     return !weight.expired() && weight._unsafe_get_target() == w.unsafeGetTensorImpl() &&
-           version == int64_t(w._version()) && data == w.data_ptr() && sizes == w.sizes().vec();
+           version == int64_t(w._version()) && data == w.data_ptr() && w.sizes().equals(sizes);
   }
 };
 
