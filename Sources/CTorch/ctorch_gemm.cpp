@@ -120,9 +120,10 @@ void add_product_by_weight_blocks(at::Tensor &out, const at::Tensor &a, const at
     }
     return;
   }
-#endif
-  (void)block_bytes;
+#else
+  (void)block_bytes;  // one product: without oneDNN's sgemm there are no blocks to order
   (void)reversed;
+#endif
   matmul_into(out, a, weight.t(), 1);
 }
 

@@ -69,6 +69,20 @@ at::Tensor right_operand(const at::Tensor &weight) {
   return transposed.defined() ? transposed : weight.t();
 }
 
+/// A layer's input projection over every step at once: `input` `[T, B, I]` times W_ihᵀ plus `bias`, as
+/// `[T, B, gates·H]`.
+at::Tensor input_projection(const at::Tensor &input, const at::Tensor &w_ih, const at::Tensor &bias) {
+  const int64_t steps = input.size(0), batch = input.size(1);
+  return ctorch::product_plus_bias(input.reshape({steps * batch, input.size(2)}), right_operand(w_ih), bias)
+      .view({steps, batch, w_ih.size(0)});
+}
+
+/// The right operand of the hidden products (`add_hidden_projection`): `right_operand(w_hh)` for a batch, the view
+/// W_hhᵀ at batch 1, which multiplies by W_hh's rows and needs no transpose kept.
+at::Tensor hidden_right_operand(const at::Tensor &w_hh, int64_t batch) {
+  return batch > 1 ? right_operand(w_hh) : w_hh.t();
+}
+
 /// W_hh bytes per block of the batch-1 hidden product (ctorch::add_product_by_weight_blocks): a quarter of a 1 MiB
 /// L2, the smallest of the CPUs met, so a weight that fits one block is multiplied in one call and a larger one's last
 /// blocks are still cached when the next step starts on them.
@@ -99,10 +113,8 @@ void lstm_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tenso
                 const at::Tensor &b_hh, at::Tensor h, at::Tensor &c, at::Tensor &y) {
   const int64_t steps = input.size(0), batch = input.size(1), hidden = w_hh.size(1);
   // Both biases fold into the one projection GEMM: (x·W_ihᵀ + b_ih + b_hh) + h·W_hhᵀ per step.
-  const at::Tensor projected =
-      ctorch::product_plus_bias(input.reshape({steps * batch, input.size(2)}), right_operand(w_ih), b_ih + b_hh)
-          .view({steps, batch, 4 * hidden});
-  const at::Tensor w_hh_right = batch > 1 ? right_operand(w_hh) : w_hh.t();  // batch 1 multiplies by W_hh's rows
+  const at::Tensor projected = input_projection(input, w_ih, b_ih + b_hh);
+  const at::Tensor w_hh_right = hidden_right_operand(w_hh, batch);
   at::Tensor gates = at::empty({batch, 4 * hidden}, input.options());
   // float32 takes the gate maths in one pass (ctorch::fused::lstm_cell); float64 keeps libtorch's calls, and only it
   // needs their buffer and gate views.
@@ -135,10 +147,8 @@ void lstm_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tenso
 void gru_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tensor &w_hh, const at::Tensor &b_ih,
                const at::Tensor &b_hh, at::Tensor h, at::Tensor &y) {
   const int64_t steps = input.size(0), batch = input.size(1), hidden = w_hh.size(1);
-  const at::Tensor projected =
-      ctorch::product_plus_bias(input.reshape({steps * batch, input.size(2)}), right_operand(w_ih), b_ih)
-          .view({steps, batch, 3 * hidden});
-  const at::Tensor w_hh_right = batch > 1 ? right_operand(w_hh) : w_hh.t();  // batch 1 multiplies by W_hh's rows
+  const at::Tensor projected = input_projection(input, w_ih, b_ih);
+  const at::Tensor w_hh_right = hidden_right_operand(w_hh, batch);
   // The hidden projection keeps b_hh apart: the new gate multiplies (h·W_hnᵀ + b_hn) by the reset gate.
   const at::Tensor hidden_bias = b_hh.expand({batch, 3 * hidden});
   at::Tensor gates = at::empty({batch, 3 * hidden}, input.options());
