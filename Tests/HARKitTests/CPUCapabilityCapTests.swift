@@ -73,11 +73,11 @@ final class CPUCapabilityCapTests: IsolatedTestCase {
         XCTAssertEqual(cap, CPUCapabilityCap(environmentValue: ProcessInfo.processInfo.environment["ATEN_CPU_CAPABILITY"]))
         if case .capped(let level) = cap {
             XCTAssertEqual(try CPUCapability.inLibTorch(), level, "libtorch takes a valid value as it is")
-            XCTAssertLessThanOrEqual(FusedKernelISA.current.rawValue, level.rawValue)
-            XCTAssertTrue(FusedKernelISA.available.allSatisfy { $0.rawValue <= level.rawValue })
+            XCTAssertLessThanOrEqual(FusedKernels.current.rawValue, level.rawValue)
+            XCTAssertTrue(FusedKernels.available.allSatisfy { $0.rawValue <= level.rawValue })
             if level < .avx512 {
-                XCTAssertThrowsError(try FusedKernelISA.force(.avx512), "a copy above the cap cannot be forced either")
-                try FusedKernelISA.force(nil)
+                XCTAssertThrowsError(try FusedKernels.force(.avx512), "a copy above the cap cannot be forced either")
+                try FusedKernels.force(nil)
             }
         }
     }

@@ -52,8 +52,8 @@ final class FusedAttentionStemTests: IsolatedTestCase {
     /// the baseline kernel, slower than the layers in float32), never float64; under autocast it runs (its gate comes
     /// back float32, autocast's layers give a bfloat16 one); forcing it off gives the layers under autocast too.
     func testDefaultFusesFloat32AndBFloat16ButNotFloat64() throws {
-        for isa in FusedKernelISA.allCases {
-            XCTAssertEqual(ConvStem.fusesByDefault(.float32, isa: isa), isa != .baseline, "\(isa)")
+        for isa in CPUCapability.allCases {
+            XCTAssertEqual(ConvStem.fusesByDefault(.float32, isa: isa), isa != .default, "\(isa)")
             XCTAssertTrue(ConvStem.fusesByDefault(.bfloat16, isa: isa), "\(isa)")
             XCTAssertFalse(ConvStem.fusesByDefault(.float64, isa: isa), "\(isa)")
         }

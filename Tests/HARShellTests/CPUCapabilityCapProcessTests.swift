@@ -22,11 +22,11 @@ final class CPUCapabilityCapProcessTests: IsolatedTestCase {
     func testACapBelowAVX512MakesAutoFloat32AndTheFusedKernelsNoWider() throws {
         let avx2 = try status("avx2").fields
         XCTAssertEqual(avx2["train_precision"] as? String, "float32", "\(avx2)")
-        XCTAssertTrue(["baseline", "avx2"].contains(avx2["fused_kernels"] as? String ?? "?"), "\(avx2)")
+        XCTAssertTrue(["default", "avx2"].contains(avx2["fused_kernels"] as? String ?? "?"), "\(avx2)")
         XCTAssertEqual(avx2["libtorch_cpu_capability"] as? String, "avx2", "libtorch obeys the same value")
         XCTAssertEqual(avx2["cpu_capability_cap"] as? String, "capped to avx2 by ATEN_CPU_CAPABILITY")
         let none = try status("default").fields
-        XCTAssertEqual(none["fused_kernels"] as? String, "baseline", "\(none)")
+        XCTAssertEqual(none["fused_kernels"] as? String, "default", "\(none)")
         XCTAssertEqual(none["libtorch_cpu_capability"] as? String, "default")
         XCTAssertEqual(none["train_precision"] as? String, "float32")
     }

@@ -63,11 +63,11 @@ final class DropoutTests: ThreadRestoringTestCase {
     func testEveryInstructionSetDrawsTheSameMaskAtEveryLength() throws {
         // Lengths around the kernel's blocks of 512 pairs and its parallel grain of 8192 pairs, odd and even.
         let lengths = [1, 2, 3, 1023, 1024, 1025, 2 * 8192 + 1, 3 * 8192 * 2 + 7]
-        defer { try? FusedKernelISA.force(nil) }
+        defer { try? FusedKernels.force(nil) }
         for dtype in [DType.float32, .float64, .bfloat16] {
             var reference: [Bool]?
-            for isa in FusedKernelISA.available {
-                try FusedKernelISA.force(isa)
+            for isa in FusedKernels.available {
+                try FusedKernels.force(isa)
                 for (index, length) in lengths.enumerated() {
                     let threads = 1 + index % 2
                     try Runtime.setThreads(threads)

@@ -159,13 +159,13 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
     /// CPU's flags allow: a build without sleef.h (Debian's libsleef-dev) leaves AVX2 and AVX-512 out, and fails here.
     func testEveryInstructionSetThisCPURunsMatchesLayerByLayer() throws {
         if let expected = Self.instructionSetsFromCPUInfo() {
-            XCTAssertEqual(FusedKernelISA.available, expected, "instruction sets with fused kernels (is libsleef-dev installed?)")
+            XCTAssertEqual(FusedKernels.available, expected, "instruction sets with fused kernels (is libsleef-dev installed?)")
         }
-        XCTAssertEqual(FusedKernelISA.current, FusedKernelISA.available.last, "the best available copy runs by default")
-        defer { XCTAssertNoThrow(try FusedKernelISA.force(nil)) }
-        for isa in FusedKernelISA.available {
-            try FusedKernelISA.force(isa)
-            XCTAssertEqual(FusedKernelISA.current, isa)
+        XCTAssertEqual(FusedKernels.current, FusedKernels.available.last, "the best available copy runs by default")
+        defer { XCTAssertNoThrow(try FusedKernels.force(nil)) }
+        for isa in FusedKernels.available {
+            try FusedKernels.force(isa)
+            XCTAssertEqual(FusedKernels.current, isa)
             for training in [true, false] {
                 try compare(try GradientCheck.input([3, 4, 11, 3]), features: 4, training: training, tolerance: 1e-11, "\(isa) ")
             }
@@ -176,9 +176,9 @@ final class FusedSpatialAttentionTests: IsolatedTestCase {
 
     /// The instruction sets /proc/cpuinfo's flags allow (the features each copy is compiled with) up to the cap a valid
     /// `ATEN_CPU_CAPABILITY` sets, or nil where there is no /proc/cpuinfo or the CPU is not x86-64.
-    private static func instructionSetsFromCPUInfo() -> [FusedKernelISA]? {
+    private static func instructionSetsFromCPUInfo() -> [CPUCapability]? {
         guard let flags = CPUInfoFlags.current, flags.contains("sse2") else { return nil }
-        var sets: [FusedKernelISA] = [.baseline]
+        var sets: [CPUCapability] = [.default]
         if flags.isSuperset(of: ["avx2", "fma"]) { sets.append(.avx2) }
         if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq", "fma"]) { sets.append(.avx512) }
         guard case .capped(let level) = CPUCapabilityCap.current else { return sets }

@@ -138,17 +138,17 @@ final class RecurrentInferenceTests: IsolatedTestCase {
         lstm.setTraining(false)
         let x = try Tensor.randn([batch, steps, 6])
         let c0 = try Tensor.randn([2, batch, hidden]), h0 = try Tensor.randn([2, batch, hidden])
-        defer { try? FusedKernelISA.force(nil) }
+        defer { try? FusedKernels.force(nil) }
         var runs: [(String, [Double], [Double])] = []
-        for isa in FusedKernelISA.available {
-            try FusedKernelISA.force(isa)
+        for isa in FusedKernels.available {
+            try FusedKernels.force(isa)
             let inference = try withInferenceMode { try lstm.forward(x, initial: (h0, c0)) }
             let training = try lstm.forward(x, initial: (h0, c0))
             for (path, result) in [("inference", inference), ("training", training)] {
                 runs.append(("\(isa) \(path)", try result.output.scalars(as: Double.self), try result.state.c.scalars(as: Double.self)))
             }
         }
-        try FusedKernelISA.force(nil)
+        try FusedKernels.force(nil)
         try lstm.convert(to: .float64)
         let expected = try withInferenceMode {
             try lstm.forward(x.converted(to: .float64), initial: (h0.converted(to: .float64), c0.converted(to: .float64)))

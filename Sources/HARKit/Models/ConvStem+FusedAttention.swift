@@ -19,8 +19,8 @@ extension ConvStem {
     /// activations fuse, float32 ones where the kernels are vectorised (AVX2 or AVX-512: faster on every benchmark
     /// shape, docs/PERFORMANCE.md; the baseline kernel measured 0.89× the layers in float32), float64, the precision
     /// of the equivalence proofs, goes layer by layer.
-    static func fusesByDefault(_ dtype: DType, isa: FusedKernelISA = .current) -> Bool {
-        dtype == .bfloat16 || (dtype == .float32 && isa != .baseline)
+    static func fusesByDefault(_ dtype: DType, isa: CPUCapability = FusedKernels.current) -> Bool {
+        dtype == .bfloat16 || (dtype == .float32 && isa != .default)
     }
 
     /// Whether the fused kernel takes `x`: CPU tensors of float32, float64 or bfloat16 (the others go layer by layer).

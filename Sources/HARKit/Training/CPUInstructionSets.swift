@@ -14,7 +14,7 @@ public struct CPUInstructionSets: Equatable, Sendable, CustomStringConvertible {
     /// The instruction sets in use now.
     public static var current: CPUInstructionSets {
         let libtorch = (try? CPUCapability.inLibTorch().description) ?? "unknown (libtorch's configuration names none)"
-        return CPUInstructionSets(cpu: .current, libtorch: libtorch, fusedKernels: FusedKernelISA.current.description)
+        return CPUInstructionSets(cpu: .current, libtorch: libtorch, fusedKernels: FusedKernels.current.description)
     }
 
     /// `AMD EPYC 9B14 (avx2 fma avx512f avx512_bf16), capped to avx2 by ATEN_CPU_CAPABILITY: libtorch kernels avx2,
