@@ -91,6 +91,16 @@ void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_out, in
   selected().lstm_cell(gates, c_prev, c_out, h_out, batch, hidden);
 }
 
+void gru_cell(float *gates, const float *hidden_gates, const float *h_prev, float *h_out, int64_t batch, int64_t hidden) {
+  selected().gru_cell(gates, hidden_gates, h_prev, h_out, batch, hidden);
+}
+
+void gru_cell_backward(const float *gates, const float *hidden_gates, const float *h_prev, const float *grad_y,
+                       float *dh, float *grad_input_gates, float *grad_hidden_gates, int64_t batch, int64_t hidden) {
+  selected().gru_cell_backward(gates, hidden_gates, h_prev, grad_y, dh, grad_input_gates, grad_hidden_gates, batch,
+                               hidden);
+}
+
 void masked_scale(const at::Tensor &x, at::Tensor &out, uint64_t seed, uint32_t threshold, double scale) {
   selected().masked_scale(x, out, seed, threshold, scale);
 }

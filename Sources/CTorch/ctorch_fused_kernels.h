@@ -56,13 +56,29 @@ void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tenso
 /// `[B, H]` σ(o)·tanh(c_out). All contiguous.
 void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_out, int64_t batch, int64_t hidden);
 
+/// One GRU step's gate maths for float32, in one pass instead of libtorch's five element-wise calls (the GRU paths,
+/// ctorch_recurrent.cpp and ctorch_gru_training.cpp). `gates` `[B, 3H]` holds the input projection with b_ih in
+/// PyTorch's order r, z, n and receives the activations r = σ(·), z = σ(·), n = tanh(·); `hidden_gates` `[B, 3H]` is
+/// the hidden projection h_prev·W_hhᵀ + b_hh, added to the r and z pre-activations and, times r, to n's; `h_out`
+/// `[B, H]` receives n + z·(h_prev − n). All contiguous.
+void gru_cell(float *gates, const float *hidden_gates, const float *h_prev, float *h_out, int64_t batch, int64_t hidden);
+
+/// The backward of one `gru_cell` step for float32, in one pass instead of about a dozen element-wise calls. `gates`
+/// `[B, 3H]` holds the step's activations r, z, n; `hidden_gates` its hidden projection; `h_prev` `[B, H]` the state
+/// it read. `dh` `[B, H]` holds dL/dh' carried from the later steps, to which `grad_y` (may be null) adds the step's
+/// own output gradient; it receives dh·z, the part of dL/dh_prev that skips the hidden product. `grad_input_gates`
+/// `[B, 3H]` receives dL/d(input projection) (r, z, n pre-activations) and `grad_hidden_gates` `[B, 3H]` dL/d(hidden
+/// projection): the same in its r and z thirds, n's times r. All contiguous.
+void gru_cell_backward(const float *gates, const float *hidden_gates, const float *h_prev, const float *grad_y,
+                       float *dh, float *grad_input_gates, float *grad_hidden_gates, int64_t batch, int64_t hidden);
+
 /// Dropout's masked scaling (ctorch_dropout.cpp), one pass: `out[i] = x[i] · scale` where element i's 32-bit draw is
 /// at least `threshold`, else 0. Elements 2k and 2k+1 take the low and high halves of SplitMix64's k-th 64-bit draw
 /// from `seed`, so any split of the range, and every instruction set's copy, gives the same mask. `x` and `out`
 /// contiguous, of one type: float, double or bfloat16 (computed in float).
 void masked_scale(const at::Tensor &x, at::Tensor &out, uint64_t seed, uint32_t threshold, double scale);
 
-/// One instruction set's copy of the four passes above, `lstm_cell` and `masked_scale`.
+/// One instruction set's copy of the four passes above, the recurrent cells and `masked_scale`.
 struct Kernels {
   void (*gate_and_plane_statistics)(const at::Tensor &, const GateConv &, int64_t, at::Tensor &, at::Tensor &,
                                     at::Tensor &, at::Tensor &);
@@ -73,6 +89,9 @@ struct Kernels {
                          const NormGradient &, const GateConv &, int64_t, const at::Tensor &, at::Tensor &,
                          at::Tensor &);
   void (*lstm_cell)(float *, const float *, float *, float *, int64_t, int64_t);
+  void (*gru_cell)(float *, const float *, const float *, float *, int64_t, int64_t);
+  void (*gru_cell_backward)(const float *, const float *, const float *, const float *, float *, float *, float *,
+                            int64_t, int64_t);
   void (*masked_scale)(const at::Tensor &, at::Tensor &, uint64_t, uint32_t, double);
 };
 

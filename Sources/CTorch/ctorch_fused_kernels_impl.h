@@ -363,6 +363,67 @@ static void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_
   });
 }
 
+static void gru_cell(float *gates, const float *hidden_gates, const float *h_prev, float *h_out, int64_t batch,
+                     int64_t hidden) {
+  using Vec = Vectorized<float>;
+  const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, 3 * hidden));
+  ctorch::parallel_for(0, batch, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      float *reset = gates + row * 3 * hidden, *update = reset + hidden, *candidate = reset + 2 * hidden;
+      const float *hidden_reset = hidden_gates + row * 3 * hidden, *hidden_update = hidden_reset + hidden;
+      const float *hidden_new = hidden_reset + 2 * hidden, *previous = h_prev + row * hidden;
+      float *h = h_out + row * hidden;
+      for (int64_t j = 0; j < hidden; j += Vec::size()) {
+        const int64_t lanes = std::min<int64_t>(Vec::size(), hidden - j);
+        const Vec r = sigmoid_lanes(Vec::loadu(reset + j, lanes) + Vec::loadu(hidden_reset + j, lanes));
+        const Vec z = sigmoid_lanes(Vec::loadu(update + j, lanes) + Vec::loadu(hidden_update + j, lanes));
+        const Vec n = tanh_lanes(Vec::loadu(candidate + j, lanes) + r * Vec::loadu(hidden_new + j, lanes));
+        r.store(reset + j, lanes);
+        z.store(update + j, lanes);
+        n.store(candidate + j, lanes);
+        (n + z * (Vec::loadu(previous + j, lanes) - n)).store(h + j, lanes);
+      }
+    }
+  });
+}
+
+static void gru_cell_backward(const float *gates, const float *hidden_gates, const float *h_prev, const float *grad_y,
+                              float *dh, float *grad_input_gates, float *grad_hidden_gates, int64_t batch,
+                              int64_t hidden) {
+  using Vec = Vectorized<float>;
+  const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, 6 * hidden));
+  ctorch::parallel_for(0, batch, grain, [&](int64_t begin, int64_t end) {
+    const Vec one(1.0f);
+    for (int64_t row = begin; row < end; ++row) {
+      const float *reset = gates + row * 3 * hidden, *update = reset + hidden, *candidate = reset + 2 * hidden;
+      const float *hidden_new = hidden_gates + row * 3 * hidden + 2 * hidden, *previous = h_prev + row * hidden;
+      const float *incoming = grad_y ? grad_y + row * hidden : nullptr;
+      float *d = dh + row * hidden, *d_input = grad_input_gates + row * 3 * hidden;
+      float *d_hidden = grad_hidden_gates + row * 3 * hidden;
+      for (int64_t j = 0; j < hidden; j += Vec::size()) {
+        const int64_t lanes = std::min<int64_t>(Vec::size(), hidden - j);
+        Vec grad = Vec::loadu(d + j, lanes);
+        if (incoming) grad = grad + Vec::loadu(incoming + j, lanes);
+        const Vec r = Vec::loadu(reset + j, lanes), z = Vec::loadu(update + j, lanes);
+        const Vec n = Vec::loadu(candidate + j, lanes);
+        // Through h' = n + z·(h − n) and tanh: dL/d(n's argument) = dh·(1 − z)·(1 − n²).
+        const Vec d_candidate = grad * (one - z) * (one - n * n);
+        // Through σ: dL/d(z's argument) = dh·(h − n)·z·(1 − z); dL/d(r's argument) = that of n's times h·W_hnᵀ + b_hn
+        // times r·(1 − r).
+        const Vec d_update = grad * (Vec::loadu(previous + j, lanes) - n) * z * (one - z);
+        const Vec d_reset = d_candidate * Vec::loadu(hidden_new + j, lanes) * r * (one - r);
+        d_reset.store(d_input + j, lanes);
+        d_update.store(d_input + hidden + j, lanes);
+        d_candidate.store(d_input + 2 * hidden + j, lanes);
+        d_reset.store(d_hidden + j, lanes);
+        d_update.store(d_hidden + hidden + j, lanes);
+        (d_candidate * r).store(d_hidden + 2 * hidden + j, lanes);
+        (grad * z).store(d + j, lanes);
+      }
+    }
+  });
+}
+
 /// SplitMix64's output function: its k-th draw from seed s is mix(s + k·γ), γ = 0x9e3779b97f4a7c15.
 static inline uint64_t splitmix_output(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -402,7 +463,7 @@ static void masked_scale(const at::Tensor &x, at::Tensor &out, uint64_t seed, ui
 }
 
 static constexpr Kernels table{gate_and_plane_statistics, scale_shift_relu, relu_norm_sums, input_gradient, lstm_cell,
-                               masked_scale};
+                               gru_cell, gru_cell_backward, masked_scale};
 extern const Kernels *const kernels = &table;
 
 }  // namespace CPU_CAPABILITY

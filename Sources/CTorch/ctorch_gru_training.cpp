@@ -5,6 +5,9 @@
 // Forward: one GEMM for every step's input projection, then per step one GEMM for the hidden projection (kept apart:
 // the new gate multiplies h·W_hnᵀ + b_hn by the reset gate) and the gate maths in place. Backward: per step the gate
 // gradients and one GEMM for dL/dh, then one GEMM each for dL/dW_ih, dL/dW_hh and dL/dx over all steps at once.
+// float32 takes each step's gate maths, forward and backward, in one pass (ctorch::fused::gru_cell and
+// gru_cell_backward); float64, the precision of the equivalence proofs, keeps libtorch's element-wise calls.
+#include "ctorch_fused_kernels.h"
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"
 #include "ctorch_recurrent_training.h"
@@ -30,15 +33,22 @@ struct GRULayer : public torch::autograd::Function<GRULayer> {
     hidden_gates.copy_(b_hh.expand({steps, batch, 3 * hidden}));
     at::Tensor y = at::empty({steps, batch, hidden}, x.options());
     const at::Tensor w_hh_t = w_hh.t();
+    // float32 takes the gate maths in one pass (ctorch::fused::gru_cell); float64 keeps libtorch's calls.
+    const bool one_pass = x.scalar_type() == at::kFloat;
     at::Tensor h = h0;
     for (int64_t t = 0; t < steps; ++t) {
       at::Tensor g = gates[t], hg = hidden_gates[t], y_t = y[t];
       ctorch::matmul_into(hg, h, w_hh_t, 1);
-      // r, z = σ(input + hidden projections); n = tanh(input projection + r · hidden projection); h' = n + z·(h − n).
-      g.narrow(1, 0, 2 * hidden).add_(hg.narrow(1, 0, 2 * hidden)).sigmoid_();
-      at::Tensor n = g.narrow(1, 2 * hidden, hidden);
-      n.addcmul_(g.narrow(1, 0, hidden), hg.narrow(1, 2 * hidden, hidden)).tanh_();
-      at::sub_out(y_t, h, n).mul_(g.narrow(1, hidden, hidden)).add_(n);
+      if (one_pass) {
+        ctorch::fused::gru_cell(g.data_ptr<float>(), hg.data_ptr<float>(), h.data_ptr<float>(), y_t.data_ptr<float>(),
+                                batch, hidden);
+      } else {
+        // r, z = σ(input + hidden projections); n = tanh(input projection + r · hidden projection); h' = n + z·(h − n).
+        g.narrow(1, 0, 2 * hidden).add_(hg.narrow(1, 0, 2 * hidden)).sigmoid_();
+        at::Tensor n = g.narrow(1, 2 * hidden, hidden);
+        n.addcmul_(g.narrow(1, 0, hidden), hg.narrow(1, 2 * hidden, hidden)).tanh_();
+        at::sub_out(y_t, h, n).mul_(g.narrow(1, hidden, hidden)).add_(n);
+      }
       h = y_t;
     }
     ctx->save_for_backward({x, h0, w_ih, w_hh, gates, hidden_gates, y});
@@ -50,39 +60,49 @@ struct GRULayer : public torch::autograd::Function<GRULayer> {
     const at::Tensor &x = saved[0], &h0 = saved[1], &w_ih = saved[2], &w_hh = saved[3];
     const at::Tensor &gates = saved[4], &hidden_gates = saved[5], &y = saved[6];
     const int64_t steps = x.size(0), batch = x.size(1), hidden = w_hh.size(1);
-    const at::Tensor &grad_y = grad_outputs[0];
-    at::Tensor dh = grad_outputs[1].defined() ? grad_outputs[1].clone() : at::zeros({batch, hidden}, x.options());
+    const bool one_pass = x.scalar_type() == at::kFloat;
+    const at::Tensor grad_y = one_pass && grad_outputs[0].defined() ? grad_outputs[0].contiguous() : grad_outputs[0];
+    at::Tensor dh = grad_outputs[1].defined() ? grad_outputs[1].clone(at::MemoryFormat::Contiguous)
+                                              : at::zeros({batch, hidden}, x.options());
     // dL/d(input projection) and dL/d(hidden projection) per step: equal in their r and z thirds; the hidden one's
     // n third is the input one's times r.
     at::Tensor grad_input_gates = at::empty({steps, batch, 3 * hidden}, x.options());
     at::Tensor grad_hidden_gates = at::empty({steps, batch, 3 * hidden}, x.options());
-    at::Tensor scratch = at::empty({batch, hidden}, x.options());
+    at::Tensor scratch = one_pass ? at::Tensor() : at::empty({batch, hidden}, x.options());
     const ctorch::BackwardGemmLibraries libraries(ctorch::backward_gemm_policy(), hidden);
     for (int64_t t = steps - 1; t >= 0; --t) {
-      if (grad_y.defined()) dh.add_(grad_y[t]);
-      const at::Tensor g = gates[t];
-      const at::Tensor reset = g.narrow(1, 0, hidden), update = g.narrow(1, hidden, hidden);
-      const at::Tensor candidate = g.narrow(1, 2 * hidden, hidden);
-      const at::Tensor hidden_new = hidden_gates[t].narrow(1, 2 * hidden, hidden);
       const at::Tensor h_prev = t > 0 ? y[t - 1] : h0;
       at::Tensor dg = grad_input_gates[t], dhg = grad_hidden_gates[t];
-      at::Tensor d_reset = dg.narrow(1, 0, hidden), d_update = dg.narrow(1, hidden, hidden);
-      at::Tensor d_candidate = dg.narrow(1, 2 * hidden, hidden);
-      // dL/dn = dh · (1 − z), through tanh.
-      at::mul_out(scratch, dh, update);
-      at::sub_out(scratch, dh, scratch);
-      at::tanh_backward_out(d_candidate, scratch, candidate);
-      // dL/dz = dh · (h_(t-1) − n), through σ.
-      at::sub_out(scratch, h_prev, candidate).mul_(dh);
-      at::sigmoid_backward_out(d_update, scratch, update);
-      // dL/dr = dL/d(n's argument) · (h·W_hnᵀ + b_hn), through σ.
-      at::mul_out(scratch, d_candidate, hidden_new);
-      at::sigmoid_backward_out(d_reset, scratch, reset);
-      dhg.narrow(1, 0, 2 * hidden).copy_(dg.narrow(1, 0, 2 * hidden));
-      at::Tensor d_hidden_new = dhg.narrow(1, 2 * hidden, hidden);
-      at::mul_out(d_hidden_new, d_candidate, reset);
+      if (one_pass) {
+        // float32: the gate gradients and dh·z in one pass (ctorch::fused::gru_cell_backward).
+        ctorch::fused::gru_cell_backward(gates[t].data_ptr<float>(), hidden_gates[t].data_ptr<float>(),
+                                         h_prev.data_ptr<float>(),
+                                         grad_y.defined() ? grad_y[t].data_ptr<float>() : nullptr, dh.data_ptr<float>(),
+                                         dg.data_ptr<float>(), dhg.data_ptr<float>(), batch, hidden);
+      } else {
+        if (grad_y.defined()) dh.add_(grad_y[t]);
+        const at::Tensor g = gates[t];
+        const at::Tensor reset = g.narrow(1, 0, hidden), update = g.narrow(1, hidden, hidden);
+        const at::Tensor candidate = g.narrow(1, 2 * hidden, hidden);
+        const at::Tensor hidden_new = hidden_gates[t].narrow(1, 2 * hidden, hidden);
+        at::Tensor d_reset = dg.narrow(1, 0, hidden), d_update = dg.narrow(1, hidden, hidden);
+        at::Tensor d_candidate = dg.narrow(1, 2 * hidden, hidden);
+        // dL/dn = dh · (1 − z), through tanh.
+        at::mul_out(scratch, dh, update);
+        at::sub_out(scratch, dh, scratch);
+        at::tanh_backward_out(d_candidate, scratch, candidate);
+        // dL/dz = dh · (h_(t-1) − n), through σ.
+        at::sub_out(scratch, h_prev, candidate).mul_(dh);
+        at::sigmoid_backward_out(d_update, scratch, update);
+        // dL/dr = dL/d(n's argument) · (h·W_hnᵀ + b_hn), through σ.
+        at::mul_out(scratch, d_candidate, hidden_new);
+        at::sigmoid_backward_out(d_reset, scratch, reset);
+        dhg.narrow(1, 0, 2 * hidden).copy_(dg.narrow(1, 0, 2 * hidden));
+        at::Tensor d_hidden_new = dhg.narrow(1, 2 * hidden, hidden);
+        at::mul_out(d_hidden_new, d_candidate, reset);
+        dh.mul_(update);
+      }
       // dL/dh_(t-1) = dh · z + dL/d(hidden projection) · W_hh.
-      dh.mul_(update);
       ctorch::matmul_into(dh, dhg, w_hh, 1, libraries.hidden_gradient);
     }
     // The weight gradients of all steps at once: [3H, T·B] · [T·B, I or H]. dL/dW_hh pairs step t's hidden-projection

@@ -152,6 +152,19 @@ void gru_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tensor
   // The hidden projection keeps b_hh apart: the new gate multiplies (h·W_hnᵀ + b_hn) by the reset gate.
   const at::Tensor hidden_bias = b_hh.expand({batch, 3 * hidden});
   at::Tensor gates = at::empty({batch, 3 * hidden}, input.options());
+  // float32 takes the gate maths in one pass (ctorch::fused::gru_cell, over the step's input projection in place);
+  // float64 keeps libtorch's calls, and only it needs their buffers and gate views.
+  if (input.scalar_type() == at::kFloat) {
+    for (int64_t t = 0; t < steps; ++t) {
+      at::Tensor step = projected[t];
+      add_hidden_projection(gates, hidden_bias, w_hh, w_hh_right, h, t);
+      const at::Tensor previous = h;
+      h = y[t];
+      ctorch::fused::gru_cell(step.data_ptr<float>(), gates.data_ptr<float>(), previous.data_ptr<float>(),
+                              h.data_ptr<float>(), batch, hidden);
+    }
+    return;
+  }
   at::Tensor new_gate = at::empty({batch, hidden}, input.options());
   at::Tensor difference = at::empty({batch, hidden}, input.options());
   at::Tensor reset_update = gates.narrow(1, 0, 2 * hidden), reset_gate = gates.narrow(1, 0, hidden);
