@@ -50,6 +50,19 @@ final class GRUTrainingPathTests: IsolatedTestCase {
         return try (leaves + gru.parameters).map { try XCTUnwrap($0.grad, "a gradient").scalars(as: Double.self) }
     }
 
+    /// The GRU converted to `dtype` run on `x` and `h0` (converted too) on the training path: its outputs, final state
+    /// and the gradients `gradients` gives for `weights`, as one list each.
+    private func trainingValues(_ gru: GRU, _ x: Tensor, _ h0: Tensor, _ weights: (Tensor, Tensor),
+                                _ dtype: DType) throws -> [[Double]] {
+        try gru.convert(to: dtype)
+        let leaves = try [x, h0].map { try $0.converted(to: dtype).detached() }
+        for leaf in leaves { try leaf.setRequiresGrad(true) }
+        let result = try gru.forward(leaves[0], initial: leaves[1])
+        let cast = (try weights.0.converted(to: dtype), try weights.1.converted(to: dtype))
+        let values = try [result.output, result.state].map { try $0.scalars(as: Double.self) }
+        return values + (try gradients(gru, (result.output, result.state), leaves, cast))
+    }
+
     func testOutputsAndGradientsMatchTheCellEquations() throws {
         Runtime.manualSeed(17)
         let gru = try GRU(inputSize: inputs, hiddenSize: hidden, layers: layers)
@@ -108,15 +121,7 @@ final class GRUTrainingPathTests: IsolatedTestCase {
             let x = try Tensor.randn([batch, steps, inputs]) * inputScale
             let h0 = try Tensor.randn([2, batch, hidden])
             let weights = (try Tensor.randn([batch, steps, hidden]), try Tensor.randn([2, batch, hidden]))
-            func run(_ dtype: DType) throws -> [[Double]] {
-                try gru.convert(to: dtype)
-                let leaves = try [x, h0].map { try $0.converted(to: dtype).detached() }
-                for leaf in leaves { try leaf.setRequiresGrad(true) }
-                let result = try gru.forward(leaves[0], initial: leaves[1])
-                let cast = (try weights.0.converted(to: dtype), try weights.1.converted(to: dtype))
-                let values = try [result.output, result.state].map { try $0.scalars(as: Double.self) }
-                return values + (try gradients(gru, (result.output, result.state), leaves, cast))
-            }
+            func run(_ dtype: DType) throws -> [[Double]] { try trainingValues(gru, x, h0, weights, dtype) }
             Runtime.forceRecurrentBackwardProducts(nil)
             let double = try run(.float64)
             let names = ["output", "h_n", "input", "h0"] + gru.namedParameters().map { "gradient of \($0.name)" }
@@ -142,13 +147,7 @@ final class GRUTrainingPathTests: IsolatedTestCase {
         let x = try Tensor.randn([batch, steps, inputs]), h0 = try Tensor.randn([2, batch, hidden])
         let weights = (try Tensor.randn([batch, steps, hidden]), try Tensor.randn([2, batch, hidden]))
         func run(_ dtype: DType) throws -> (training: [[Double]], inference: [Double]) {
-            try gru.convert(to: dtype)
-            let leaves = try [x, h0].map { try $0.converted(to: dtype).detached() }
-            for leaf in leaves { try leaf.setRequiresGrad(true) }
-            let result = try gru.forward(leaves[0], initial: leaves[1])
-            let cast = (try weights.0.converted(to: dtype), try weights.1.converted(to: dtype))
-            let values = try [result.output, result.state].map { try $0.scalars(as: Double.self) }
-            let training = values + (try gradients(gru, (result.output, result.state), leaves, cast))
+            let training = try trainingValues(gru, x, h0, weights, dtype)
             gru.setTraining(false)
             defer { gru.setTraining(true) }
             let inference = try withInferenceMode {
