@@ -71,15 +71,18 @@ struct GRULayer : public torch::autograd::Function<GRULayer> {
     at::Tensor scratch = one_pass ? at::Tensor() : at::empty({batch, hidden}, x.options());
     const ctorch::BackwardGemmLibraries libraries(ctorch::backward_gemm_policy(), hidden);
     for (int64_t t = steps - 1; t >= 0; --t) {
-      const at::Tensor h_prev = t > 0 ? y[t - 1] : h0;
       at::Tensor dg = grad_input_gates[t], dhg = grad_hidden_gates[t];
       if (one_pass) {
-        // float32: the gate gradients and dh·z in one pass (ctorch::fused::gru_cell_backward).
-        ctorch::fused::gru_cell_backward(gates[t].data_ptr<float>(), hidden_gates[t].data_ptr<float>(),
-                                         h_prev.data_ptr<float>(),
-                                         grad_y.defined() ? grad_y[t].data_ptr<float>() : nullptr, dh.data_ptr<float>(),
-                                         dg.data_ptr<float>(), dhg.data_ptr<float>(), batch, hidden);
+        // float32: the gate gradients and dh·z in one pass (ctorch::fused::gru_cell_backward), on pointers into the
+        // step's rows rather than a view of each buffer per step.
+        const int64_t gate_offset = t * batch * 3 * hidden, state_offset = t * batch * hidden;
+        const float *h_prev = t > 0 ? y.data_ptr<float>() + state_offset - batch * hidden : h0.data_ptr<float>();
+        ctorch::fused::gru_cell_backward(gates.data_ptr<float>() + gate_offset, hidden_gates.data_ptr<float>() + gate_offset,
+                                         h_prev, grad_y.defined() ? grad_y.data_ptr<float>() + state_offset : nullptr,
+                                         dh.data_ptr<float>(), dg.data_ptr<float>(), dhg.data_ptr<float>(), batch,
+                                         hidden);
       } else {
+        const at::Tensor h_prev = t > 0 ? y[t - 1] : h0;
         if (grad_y.defined()) dh.add_(grad_y[t]);
         const at::Tensor g = gates[t];
         const at::Tensor reset = g.narrow(1, 0, hidden), update = g.narrow(1, hidden, hidden);

@@ -155,13 +155,12 @@ void gru_layer(const at::Tensor &input, const at::Tensor &w_ih, const at::Tensor
   // float32 takes the gate maths in one pass (ctorch::fused::gru_cell, over the step's input projection in place);
   // float64 keeps libtorch's calls, and only it needs their buffers and gate views.
   if (input.scalar_type() == at::kFloat) {
-    for (int64_t t = 0; t < steps; ++t) {
-      at::Tensor step = projected[t];
+    float *step = projected.data_ptr<float>();
+    for (int64_t t = 0; t < steps; ++t, step += batch * 3 * hidden) {
       add_hidden_projection(gates, hidden_bias, w_hh, w_hh_right, h, t);
-      const at::Tensor previous = h;
+      const float *previous = h.data_ptr<float>();
       h = y[t];
-      ctorch::fused::gru_cell(step.data_ptr<float>(), gates.data_ptr<float>(), previous.data_ptr<float>(),
-                              h.data_ptr<float>(), batch, hidden);
+      ctorch::fused::gru_cell(step, gates.data_ptr<float>(), previous, h.data_ptr<float>(), batch, hidden);
     }
     return;
   }

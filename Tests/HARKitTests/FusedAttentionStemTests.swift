@@ -49,7 +49,7 @@ final class FusedAttentionStemTests: IsolatedTestCase {
     }
 
     /// By default the fused kernel takes bfloat16 activations, float32 ones where its kernels are vectorised (not with
-    /// the baseline kernel, slower than the layers in float32), never float64; under autocast it runs (its gate comes
+    /// the `default` (SSE) copy, slower than the layers in float32), never float64; under autocast it runs (its gate comes
     /// back float32, autocast's layers give a bfloat16 one); forcing it off gives the layers under autocast too.
     func testDefaultFusesFloat32AndBFloat16ButNotFloat64() throws {
         for isa in CPUCapability.allCases {

@@ -10,7 +10,8 @@ extern "C" {
 #endif
 
 /** The instruction sets of the fused kernels, in rising order: the baseline (SSE2 on x86-64), AVX2 with FMA, and
- *  AVX-512 (F, BW, VL, DQ). */
+ *  AVX-512 (F, BW, VL, DQ), numbered as ct_cpu_capability_libtorch numbers ATen's levels (Swift reads both as
+ *  `CPUCapability`). */
 enum { CT_FUSED_ISA_BASELINE = 0, CT_FUSED_ISA_AVX2 = 1, CT_FUSED_ISA_AVX512 = 2 };
 
 /** 1 when this build holds the fused kernels for `isa`, this CPU runs them and ATEN_CPU_CAPABILITY (when set to a value

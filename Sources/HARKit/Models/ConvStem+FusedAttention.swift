@@ -17,7 +17,7 @@ extension ConvStem {
 
     /// The choice with `fusesSpatialAttention` nil, given the instruction set the fused kernels run with: bfloat16
     /// activations fuse, float32 ones where the kernels are vectorised (AVX2 or AVX-512: faster on every benchmark
-    /// shape, docs/PERFORMANCE.md; the baseline kernel measured 0.89× the layers in float32), float64, the precision
+    /// shape, docs/PERFORMANCE.md; the `default` (SSE) copy measured 0.89× the layers in float32), float64, the precision
     /// of the equivalence proofs, goes layer by layer.
     static func fusesByDefault(_ dtype: DType, isa: CPUCapability = FusedKernels.current) -> Bool {
         dtype == .bfloat16 || (dtype == .float32 && isa != .default)
