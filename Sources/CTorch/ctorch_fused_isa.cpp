@@ -91,6 +91,11 @@ void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_out, in
   selected().lstm_cell(gates, c_prev, c_out, h_out, batch, hidden);
 }
 
+void lstm_cell_backward(const float *gates, const float *c_prev, const float *c, const float *grad_y, const float *dh,
+                        float *dc, float *grad_gates, int64_t batch, int64_t hidden) {
+  selected().lstm_cell_backward(gates, c_prev, c, grad_y, dh, dc, grad_gates, batch, hidden);
+}
+
 void gru_cell(float *gates, const float *hidden_gates, const float *h_prev, float *h_out, int64_t batch, int64_t hidden) {
   selected().gru_cell(gates, hidden_gates, h_prev, h_out, batch, hidden);
 }

@@ -56,6 +56,15 @@ void input_gradient(const at::Tensor &x, const at::Tensor &gate, const at::Tenso
 /// `[B, H]` σ(o)·tanh(c_out). All contiguous.
 void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_out, int64_t batch, int64_t hidden);
 
+/// The backward of one `lstm_cell` step for float32, in one pass instead of libtorch's fourteen element-wise calls
+/// (ctorch_lstm_training.cpp). `gates` `[B, 4H]` holds the step's activations σ(i), σ(f), tanh(g), σ(o); `c_prev` and
+/// `c` `[B, H]` the cell state it read and the one it wrote. `dh` `[B, H]` holds dL/dh carried from the later steps,
+/// to which `grad_y` (may be null) adds the step's own output gradient. `dc` `[B, H]` holds dL/dc carried from the
+/// later steps and receives dL/dc_prev; `grad_gates` `[B, 4H]` receives dL/d(gate pre-activations), the gradient of
+/// the input and hidden projections alike. All contiguous.
+void lstm_cell_backward(const float *gates, const float *c_prev, const float *c, const float *grad_y, const float *dh,
+                        float *dc, float *grad_gates, int64_t batch, int64_t hidden);
+
 /// One GRU step's gate maths for float32, in one pass instead of libtorch's five element-wise calls (the GRU paths,
 /// ctorch_recurrent.cpp and ctorch_gru_training.cpp). `gates` `[B, 3H]` holds the input projection with b_ih in
 /// PyTorch's order r, z, n and receives the activations r = σ(·), z = σ(·), n = tanh(·); `hidden_gates` `[B, 3H]` is
@@ -89,6 +98,8 @@ struct Kernels {
                          const NormGradient &, const GateConv &, int64_t, const at::Tensor &, at::Tensor &,
                          at::Tensor &);
   void (*lstm_cell)(float *, const float *, float *, float *, int64_t, int64_t);
+  void (*lstm_cell_backward)(const float *, const float *, const float *, const float *, const float *, float *,
+                             float *, int64_t, int64_t);
   void (*gru_cell)(float *, const float *, const float *, float *, int64_t, int64_t);
   void (*gru_cell_backward)(const float *, const float *, const float *, const float *, float *, float *, float *,
                             int64_t, int64_t);

@@ -424,6 +424,38 @@ static void gru_cell_backward(const float *gates, const float *hidden_gates, con
   });
 }
 
+static void lstm_cell_backward(const float *gates, const float *c_prev, const float *c, const float *grad_y,
+                               const float *dh, float *dc, float *grad_gates, int64_t batch, int64_t hidden) {
+  using Vec = Vectorized<float>;
+  const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, 8 * hidden));
+  ctorch::parallel_for(0, batch, grain, [&](int64_t begin, int64_t end) {
+    const Vec one(1.0f);
+    for (int64_t row = begin; row < end; ++row) {
+      const float *in = gates + row * 4 * hidden, *forget = in + hidden, *cell = in + 2 * hidden, *out = in + 3 * hidden;
+      const float *previous = c_prev + row * hidden, *state = c + row * hidden, *carried = dh + row * hidden;
+      const float *incoming = grad_y ? grad_y + row * hidden : nullptr;
+      float *d_state = dc + row * hidden, *d_in = grad_gates + row * 4 * hidden;
+      float *d_forget = d_in + hidden, *d_cell = d_in + 2 * hidden, *d_out = d_in + 3 * hidden;
+      for (int64_t j = 0; j < hidden; j += Vec::size()) {
+        const int64_t lanes = std::min<int64_t>(Vec::size(), hidden - j);
+        Vec grad = Vec::loadu(carried + j, lanes);
+        if (incoming) grad = grad + Vec::loadu(incoming + j, lanes);
+        const Vec i = Vec::loadu(in + j, lanes), f = Vec::loadu(forget + j, lanes);
+        const Vec g = Vec::loadu(cell + j, lanes), o = Vec::loadu(out + j, lanes);
+        const Vec tanh_c = tanh_lanes(Vec::loadu(state + j, lanes));
+        // Through h = o·tanh(c): dL/dc = dc + dh·o·(1 − tanh²c); dL/d(o's argument) = dh·tanh(c)·o·(1 − o).
+        const Vec d_c = Vec::loadu(d_state + j, lanes) + grad * o * (one - tanh_c * tanh_c);
+        (grad * tanh_c * o * (one - o)).store(d_out + j, lanes);
+        // Through c = f·c_prev + i·g and the activations σ(i), σ(f), tanh(g).
+        (d_c * g * i * (one - i)).store(d_in + j, lanes);
+        (d_c * Vec::loadu(previous + j, lanes) * f * (one - f)).store(d_forget + j, lanes);
+        (d_c * i * (one - g * g)).store(d_cell + j, lanes);
+        (d_c * f).store(d_state + j, lanes);
+      }
+    }
+  });
+}
+
 /// SplitMix64's output function: its k-th draw from seed s is mix(s + k·γ), γ = 0x9e3779b97f4a7c15.
 static inline uint64_t splitmix_output(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -463,7 +495,7 @@ static void masked_scale(const at::Tensor &x, at::Tensor &out, uint64_t seed, ui
 }
 
 static constexpr Kernels table{gate_and_plane_statistics, scale_shift_relu, relu_norm_sums, input_gradient, lstm_cell,
-                               gru_cell, gru_cell_backward, masked_scale};
+                               lstm_cell_backward, gru_cell, gru_cell_backward, masked_scale};
 extern const Kernels *const kernels = &table;
 
 }  // namespace CPU_CAPABILITY

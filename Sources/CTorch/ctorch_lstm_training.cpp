@@ -7,6 +7,8 @@
 // preallocated gate buffer and the gate maths; backward, per step the gate gradients and one GEMM for dL/dh, then one
 // GEMM each for dL/dW_ih, dL/dW_hh and dL/dx over all steps at once. The backward's dL/dh and weight-gradient
 // products take the library measured faster for this CPU's instruction set (ctorch::backward_gemm_policy).
+// float32 takes each step's gate maths in one pass, forward and backward (ctorch::fused::lstm_cell and
+// lstm_cell_backward); float64, the precision of the equivalence proofs, keeps libtorch's element-wise calls.
 #include "ctorch_fused_kernels.h"
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"
@@ -64,34 +66,54 @@ struct LSTMLayer : public torch::autograd::Function<LSTMLayer> {
     const at::Tensor &x = saved[0], &h0 = saved[1], &c0 = saved[2], &w_ih = saved[3], &w_hh = saved[4];
     const at::Tensor &gates = saved[5], &cells = saved[6], &y = saved[7];
     const int64_t steps = x.size(0), batch = x.size(1), hidden = w_hh.size(1);
-    const at::Tensor &grad_y = grad_outputs[0];
-    at::Tensor dh = grad_outputs[1].defined() ? grad_outputs[1].clone() : at::zeros({batch, hidden}, x.options());
-    at::Tensor dc = grad_outputs[2].defined() ? grad_outputs[2].clone() : at::zeros({batch, hidden}, x.options());
+    // float32 takes each step's gate gradients in one pass (ctorch::fused::lstm_cell_backward); float64 keeps
+    // libtorch's element-wise calls.
+    const bool one_pass = x.scalar_type() == at::kFloat;
+    const at::Tensor grad_y = one_pass && grad_outputs[0].defined() ? grad_outputs[0].contiguous() : grad_outputs[0];
+    at::Tensor dh = grad_outputs[1].defined() ? grad_outputs[1].clone(at::MemoryFormat::Contiguous)
+                                              : at::zeros({batch, hidden}, x.options());
+    at::Tensor dc = grad_outputs[2].defined() ? grad_outputs[2].clone(at::MemoryFormat::Contiguous)
+                                              : at::zeros({batch, hidden}, x.options());
     at::Tensor grad_gates = at::empty({steps, batch, 4 * hidden}, x.options());
-    at::Tensor tanh_c = at::empty({batch, hidden}, x.options()), scratch = at::empty({batch, hidden}, x.options());
+    at::Tensor tanh_c, scratch;
+    if (!one_pass) {
+      tanh_c = at::empty({batch, hidden}, x.options());
+      scratch = at::empty({batch, hidden}, x.options());
+    }
     const ctorch::BackwardGemmLibraries libraries(ctorch::backward_gemm_policy(), hidden);
     for (int64_t t = steps - 1; t >= 0; --t) {
-      if (grad_y.defined()) dh.add_(grad_y[t]);
-      const at::Tensor g = gates[t];
       at::Tensor dg = grad_gates[t];
-      at::Tensor d_in = dg.narrow(1, 0, hidden), d_forget = dg.narrow(1, hidden, hidden);
-      at::Tensor d_cell = dg.narrow(1, 2 * hidden, hidden), d_out = dg.narrow(1, 3 * hidden, hidden);
-      const at::Tensor in_gate = g.narrow(1, 0, hidden), forget_gate = g.narrow(1, hidden, hidden);
-      const at::Tensor cell_gate = g.narrow(1, 2 * hidden, hidden), out_gate = g.narrow(1, 3 * hidden, hidden);
-      const at::Tensor c_prev = t > 0 ? cells[t - 1] : c0;
-      at::tanh_out(tanh_c, cells[t]);
-      // dL/dc_t = dc + dh · o · (1 − tanh²c); dL/do = dh · tanh c.
-      at::mul_out(scratch, dh, out_gate);
-      at::Tensor dc_total = dc.add_(at::tanh_backward(scratch, tanh_c));
-      at::mul_out(scratch, dh, tanh_c);
-      at::sigmoid_backward_out(d_out, scratch, out_gate);
-      at::mul_out(scratch, dc_total, cell_gate);
-      at::sigmoid_backward_out(d_in, scratch, in_gate);
-      at::mul_out(scratch, dc_total, c_prev);
-      at::sigmoid_backward_out(d_forget, scratch, forget_gate);
-      at::mul_out(scratch, dc_total, in_gate);
-      at::tanh_backward_out(d_cell, scratch, cell_gate);
-      dc_total.mul_(forget_gate);
+      if (one_pass) {
+        // On pointers into the step's rows rather than a view of each buffer per step.
+        const int64_t gate_offset = t * batch * 4 * hidden, state_offset = t * batch * hidden;
+        const float *c_prev = t > 0 ? cells.data_ptr<float>() + state_offset - batch * hidden : c0.data_ptr<float>();
+        ctorch::fused::lstm_cell_backward(gates.data_ptr<float>() + gate_offset, c_prev,
+                                          cells.data_ptr<float>() + state_offset,
+                                          grad_y.defined() ? grad_y.data_ptr<float>() + state_offset : nullptr,
+                                          dh.data_ptr<float>(), dc.data_ptr<float>(), dg.data_ptr<float>(), batch,
+                                          hidden);
+      } else {
+        if (grad_y.defined()) dh.add_(grad_y[t]);
+        const at::Tensor g = gates[t];
+        at::Tensor d_in = dg.narrow(1, 0, hidden), d_forget = dg.narrow(1, hidden, hidden);
+        at::Tensor d_cell = dg.narrow(1, 2 * hidden, hidden), d_out = dg.narrow(1, 3 * hidden, hidden);
+        const at::Tensor in_gate = g.narrow(1, 0, hidden), forget_gate = g.narrow(1, hidden, hidden);
+        const at::Tensor cell_gate = g.narrow(1, 2 * hidden, hidden), out_gate = g.narrow(1, 3 * hidden, hidden);
+        const at::Tensor c_prev = t > 0 ? cells[t - 1] : c0;
+        at::tanh_out(tanh_c, cells[t]);
+        // dL/dc_t = dc + dh · o · (1 − tanh²c); dL/do = dh · tanh c.
+        at::mul_out(scratch, dh, out_gate);
+        at::Tensor dc_total = dc.add_(at::tanh_backward(scratch, tanh_c));
+        at::mul_out(scratch, dh, tanh_c);
+        at::sigmoid_backward_out(d_out, scratch, out_gate);
+        at::mul_out(scratch, dc_total, cell_gate);
+        at::sigmoid_backward_out(d_in, scratch, in_gate);
+        at::mul_out(scratch, dc_total, c_prev);
+        at::sigmoid_backward_out(d_forget, scratch, forget_gate);
+        at::mul_out(scratch, dc_total, in_gate);
+        at::tanh_backward_out(d_cell, scratch, cell_gate);
+        dc_total.mul_(forget_gate);
+      }
       ctorch::matmul_into(dh, dg, w_hh, 0, libraries.hidden_gradient);
     }
     // The weight gradients of all steps at once: [4H, T·B] · [T·B, I or H]. dL/dW_hh pairs step t's gate gradients
