@@ -63,6 +63,11 @@ final class GRUTrainingPathTests: IsolatedTestCase {
         return values + (try gradients(gru, (result.output, result.state), leaves, cast))
     }
 
+    /// The names of `trainingValues`' lists, in its order.
+    private func valueNames(_ gru: GRU) -> [String] {
+        ["output", "h_n", "input", "h0"] + gru.namedParameters().map { "gradient of \($0.name)" }
+    }
+
     func testOutputsAndGradientsMatchTheCellEquations() throws {
         Runtime.manualSeed(17)
         let gru = try GRU(inputSize: inputs, hiddenSize: hidden, layers: layers)
@@ -124,10 +129,9 @@ final class GRUTrainingPathTests: IsolatedTestCase {
             func run(_ dtype: DType) throws -> [[Double]] { try trainingValues(gru, x, h0, weights, dtype) }
             Runtime.forceRecurrentBackwardProducts(nil)
             let double = try run(.float64)
-            let names = ["output", "h_n", "input", "h0"] + gru.namedParameters().map { "gradient of \($0.name)" }
             for products in RecurrentBackwardProducts.allCases {
                 Runtime.forceRecurrentBackwardProducts(products)
-                assertValueListsAgree(try run(.float32), double, names: names, tolerance: 1e-4, nonTrivial: 1e-2,
+                assertValueListsAgree(try run(.float32), double, names: valueNames(gru), tolerance: 1e-4, nonTrivial: 1e-2,
                                       "\(inputs) inputs, backward products \(products.rawValue)")
             }
         }
@@ -156,13 +160,12 @@ final class GRUTrainingPathTests: IsolatedTestCase {
             return (training, try inference.scalars(as: Double.self))
         }
         let expected = try run(.float64)
-        let names = ["output", "h_n", "input", "h0"] + gru.namedParameters().map { "gradient of \($0.name)" }
         defer { try? FusedKernels.force(nil) }
         XCTAssertFalse(FusedKernels.available.isEmpty, "at least the default copy")
         for isa in FusedKernels.available {
             try FusedKernels.force(isa)
             let ours = try run(.float32)
-            assertValueListsAgree(ours.training, expected.training, names: names, tolerance: 1e-4, nonTrivial: 1e-2,
+            assertValueListsAgree(ours.training, expected.training, names: valueNames(gru), tolerance: 1e-4, nonTrivial: 1e-2,
                                   "\(isa) training path")
             assertValueListsAgree([ours.inference], [expected.inference], names: ["output"], tolerance: 1e-4,
                                   nonTrivial: 1e-2, "\(isa) inference path")

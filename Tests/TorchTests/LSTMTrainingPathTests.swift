@@ -124,6 +124,11 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
         return values + (try gradients(lstm, result, leaves, cast))
     }
 
+    /// The names of `trainingValues`' lists, in its order.
+    private func valueNames(_ lstm: LSTM) -> [String] {
+        ["output", "h_n", "c_n", "input", "h0", "c0"] + lstm.namedParameters().map { "gradient of \($0.name)" }
+    }
+
     private func assertFloat32MatchesFloat64(inputs: Int, inputScale: Double) throws {
         defer { Runtime.forceRecurrentBackwardProducts(nil) }
         Runtime.manualSeed(29)
@@ -134,10 +139,9 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
         let weights = (try Tensor.randn([batch, steps, hidden]), try Tensor.randn([2, batch, hidden]),
                        try Tensor.randn([2, batch, hidden]))
         let double = try trainingValues(lstm, x, h0, c0, weights, .float64)
-        let names = ["output", "h_n", "c_n"] + ["input", "h0", "c0"] + lstm.namedParameters().map { "gradient of \($0.name)" }
         for products in RecurrentBackwardProducts.allCases {
             Runtime.forceRecurrentBackwardProducts(products)
-            assertValueListsAgree(try trainingValues(lstm, x, h0, c0, weights, .float32), double, names: names,
+            assertValueListsAgree(try trainingValues(lstm, x, h0, c0, weights, .float32), double, names: valueNames(lstm),
                                   tolerance: 1e-4, nonTrivial: 1e-2, "backward products \(products.rawValue)")
         }
     }
@@ -158,12 +162,11 @@ final class LSTMTrainingPathTests: IsolatedTestCase {
         let weights = (try Tensor.randn([batch, steps, hidden]), try Tensor.randn([2, batch, hidden]),
                        try Tensor.randn([2, batch, hidden]))
         let expected = try trainingValues(lstm, x, h0, c0, weights, .float64)
-        let names = ["output", "h_n", "c_n"] + ["input", "h0", "c0"] + lstm.namedParameters().map { "gradient of \($0.name)" }
         defer { try? FusedKernels.force(nil) }
         XCTAssertFalse(FusedKernels.available.isEmpty, "at least the default copy")
         for isa in FusedKernels.available {
             try FusedKernels.force(isa)
-            assertValueListsAgree(try trainingValues(lstm, x, h0, c0, weights, .float32), expected, names: names,
+            assertValueListsAgree(try trainingValues(lstm, x, h0, c0, weights, .float32), expected, names: valueNames(lstm),
                                   tolerance: 1e-4, nonTrivial: 1e-2, "\(isa) training path")
         }
     }
