@@ -106,6 +106,10 @@ void gru_cell_backward(const float *gates, const float *hidden_gates, const floa
                                hidden);
 }
 
+void add_matrix_vector(const float *weight, const float *x, float *y, int64_t rows, int64_t columns, bool reversed) {
+  selected().add_matrix_vector(weight, x, y, rows, columns, reversed);
+}
+
 void masked_scale(const at::Tensor &x, at::Tensor &out, uint64_t seed, uint32_t threshold, double scale) {
   selected().masked_scale(x, out, seed, threshold, scale);
 }

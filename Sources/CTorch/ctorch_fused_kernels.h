@@ -1,5 +1,5 @@
 // Private to CTorch: the shim's vectorised passes — those of the fused spatial-attention block (ctorch_fused.cpp drives
-// them), the LSTM cell's gate maths and dropout's masked scaling.
+// them), the recurrent cells' gate maths, the batch-1 recurrent product and dropout's masked scaling.
 //
 // The block maps feature maps x [B, F, T, C] (viewed as [B, F, N], N = T*C planes) through
 //   m = mean_F x,  s = sigmoid(conv_(3,1)(m)),  y = x * s,  z = batch_norm(y),  out = relu(z).
@@ -81,13 +81,20 @@ void gru_cell(float *gates, const float *hidden_gates, const float *h_prev, floa
 void gru_cell_backward(const float *gates, const float *hidden_gates, const float *h_prev, const float *grad_y,
                        float *dh, float *grad_input_gates, float *grad_hidden_gates, int64_t batch, int64_t hidden);
 
+/// y += weight · x for float32 at batch 1: `weight` `[rows, columns]` row-major, `x` `[columns]`, `y` `[rows]`,
+/// all contiguous; the recurrent inference path's hidden product h·W_hhᵀ (ctorch_recurrent.cpp). One pass over the
+/// weight, four rows per pass over x, in row order or, `reversed`, from the last row, so that a step that follows
+/// the previous step's order backwards starts on the rows still in cache. Each thread of libtorch's pool takes one
+/// contiguous range of rows, in the same order.
+void add_matrix_vector(const float *weight, const float *x, float *y, int64_t rows, int64_t columns, bool reversed);
+
 /// Dropout's masked scaling (ctorch_dropout.cpp), one pass: `out[i] = x[i] · scale` where element i's 32-bit draw is
 /// at least `threshold`, else 0. Elements 2k and 2k+1 take the low and high halves of SplitMix64's k-th 64-bit draw
 /// from `seed`, so any split of the range, and every instruction set's copy, gives the same mask. `x` and `out`
 /// contiguous, of one type: float, double or bfloat16 (computed in float).
 void masked_scale(const at::Tensor &x, at::Tensor &out, uint64_t seed, uint32_t threshold, double scale);
 
-/// One instruction set's copy of the four passes above, the recurrent cells and `masked_scale`.
+/// One instruction set's copy of the four passes above, the recurrent cells, the batch-1 product and `masked_scale`.
 struct Kernels {
   void (*gate_and_plane_statistics)(const at::Tensor &, const GateConv &, int64_t, at::Tensor &, at::Tensor &,
                                     at::Tensor &, at::Tensor &);
@@ -103,6 +110,7 @@ struct Kernels {
   void (*gru_cell)(float *, const float *, const float *, float *, int64_t, int64_t);
   void (*gru_cell_backward)(const float *, const float *, const float *, const float *, float *, float *, float *,
                             int64_t, int64_t);
+  void (*add_matrix_vector)(const float *, const float *, float *, int64_t, int64_t, bool);
   void (*masked_scale)(const at::Tensor &, at::Tensor &, uint64_t, uint32_t, double);
 };
 

@@ -363,6 +363,77 @@ static void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_
   });
 }
 
+/// y[r] += Σ_k weight[r·columns + k] · x[k] for the `count` rows from `first`, one at a time (the rows left over from
+/// `add_row_groups`' groups of four).
+static void add_single_rows(const float *weight, const float *x, float *y, int64_t first, int64_t count,
+                            int64_t columns) {
+  using Vec = Vectorized<float>;
+  for (int64_t row = first; row < first + count; ++row) {
+    const float *w = weight + row * columns;
+    Vec sum(0.0f);
+    for (int64_t k = 0; k < columns; k += Vec::size()) {
+      const int64_t lanes = std::min<int64_t>(Vec::size(), columns - k);
+      sum = at::vec::fmadd(Vec::loadu(w + k, lanes), Vec::loadu(x + k, lanes), sum);
+    }
+    y[row] += at::vec::vec_reduce_all<float>([](Vec a, Vec b) { return a + b; }, sum);
+  }
+}
+
+/// y[r] += Σ_k weight[r·columns + k] · x[k] for the four rows from `first`: one pass over x for all four, two
+/// accumulators per row so that consecutive multiply-adds do not wait on each other.
+static void add_row_group(const float *weight, const float *x, float *y, int64_t first, int64_t columns) {
+  using Vec = Vectorized<float>;
+  const float *w0 = weight + first * columns, *w1 = w0 + columns, *w2 = w1 + columns, *w3 = w2 + columns;
+  Vec a0(0.0f), a1(0.0f), a2(0.0f), a3(0.0f), b0(0.0f), b1(0.0f), b2(0.0f), b3(0.0f);
+  int64_t k = 0;
+  for (; k + 2 * Vec::size() <= columns; k += 2 * Vec::size()) {
+    const Vec x0 = Vec::loadu(x + k), x1 = Vec::loadu(x + k + Vec::size());
+    a0 = at::vec::fmadd(Vec::loadu(w0 + k), x0, a0);
+    b0 = at::vec::fmadd(Vec::loadu(w0 + k + Vec::size()), x1, b0);
+    a1 = at::vec::fmadd(Vec::loadu(w1 + k), x0, a1);
+    b1 = at::vec::fmadd(Vec::loadu(w1 + k + Vec::size()), x1, b1);
+    a2 = at::vec::fmadd(Vec::loadu(w2 + k), x0, a2);
+    b2 = at::vec::fmadd(Vec::loadu(w2 + k + Vec::size()), x1, b2);
+    a3 = at::vec::fmadd(Vec::loadu(w3 + k), x0, a3);
+    b3 = at::vec::fmadd(Vec::loadu(w3 + k + Vec::size()), x1, b3);
+  }
+  for (; k < columns; k += Vec::size()) {
+    const int64_t lanes = std::min<int64_t>(Vec::size(), columns - k);
+    const Vec x0 = Vec::loadu(x + k, lanes);
+    a0 = at::vec::fmadd(Vec::loadu(w0 + k, lanes), x0, a0);
+    a1 = at::vec::fmadd(Vec::loadu(w1 + k, lanes), x0, a1);
+    a2 = at::vec::fmadd(Vec::loadu(w2 + k, lanes), x0, a2);
+    a3 = at::vec::fmadd(Vec::loadu(w3 + k, lanes), x0, a3);
+  }
+  const auto add = [](Vec a, Vec b) { return a + b; };
+  y[first] += at::vec::vec_reduce_all<float>(add, a0 + b0);
+  y[first + 1] += at::vec::vec_reduce_all<float>(add, a1 + b1);
+  y[first + 2] += at::vec::vec_reduce_all<float>(add, a2 + b2);
+  y[first + 3] += at::vec::vec_reduce_all<float>(add, a3 + b3);
+}
+
+/// `add_matrix_vector` over the rows [begin, end): groups of four rows, then the rest one by one; in `reversed`
+/// order, the rest first and the groups from the last.
+static void add_row_groups(const float *weight, const float *x, float *y, int64_t begin, int64_t end, int64_t columns,
+                           bool reversed) {
+  const int64_t groups = (end - begin) / 4, rest = begin + 4 * groups;
+  if (reversed) add_single_rows(weight, x, y, rest, end - rest, columns);
+  for (int64_t i = 0; i < groups; ++i)
+    add_row_group(weight, x, y, begin + 4 * (reversed ? groups - 1 - i : i), columns);
+  if (!reversed) add_single_rows(weight, x, y, rest, end - rest, columns);
+}
+
+static void add_matrix_vector(const float *weight, const float *x, float *y, int64_t rows, int64_t columns,
+                              bool reversed) {
+  // Groups of four rows split over libtorch's threads, one contiguous range each, once the weight holds more than
+  // ATen's grain of elements (GRAIN_SIZE, 32768) per thread.
+  const int64_t groups = (rows + 3) / 4;
+  const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, 4 * columns));
+  ctorch::parallel_for(0, groups, grain, [&](int64_t begin, int64_t end) {
+    add_row_groups(weight, x, y, 4 * begin, std::min(rows, 4 * end), columns, reversed);
+  });
+}
+
 static void gru_cell(float *gates, const float *hidden_gates, const float *h_prev, float *h_out, int64_t batch,
                      int64_t hidden) {
   using Vec = Vectorized<float>;
@@ -495,7 +566,7 @@ static void masked_scale(const at::Tensor &x, at::Tensor &out, uint64_t seed, ui
 }
 
 static constexpr Kernels table{gate_and_plane_statistics, scale_shift_relu, relu_norm_sums, input_gradient, lstm_cell,
-                               lstm_cell_backward, gru_cell, gru_cell_backward, masked_scale};
+                               lstm_cell_backward, gru_cell, gru_cell_backward, add_matrix_vector, masked_scale};
 extern const Kernels *const kernels = &table;
 
 }  // namespace CPU_CAPABILITY

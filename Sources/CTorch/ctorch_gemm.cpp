@@ -42,6 +42,9 @@ bool onednn_matmul(at::Tensor &out, const at::Tensor &a, const at::Tensor &b, fl
 /// -1: the instruction set's choice; else the forced `BackwardGemmPolicy`'s value.
 std::atomic<int> forced_backward_policy{-1};
 
+/// -1: the instruction set's choice; else the forced `BatchOneProduct`'s value.
+std::atomic<int> forced_batch_one_product{-1};
+
 }  // namespace
 
 namespace ctorch {
@@ -70,6 +73,18 @@ BackwardGemmPolicy backward_gemm_policy() {
 
 void force_backward_gemm_policy(std::optional<BackwardGemmPolicy> policy) {
   forced_backward_policy.store(policy ? static_cast<int>(*policy) : -1, std::memory_order_relaxed);
+}
+
+BatchOneProduct batch_one_product() {
+  const int forced = forced_batch_one_product.load(std::memory_order_relaxed);
+  if (forced >= 0) return static_cast<BatchOneProduct>(forced);
+  static const BatchOneProduct measured =
+      onednn_runs(OneDNNInstructionSet::avx512) ? BatchOneProduct::onednn_blocks : BatchOneProduct::fused;
+  return measured;
+}
+
+void force_batch_one_product(std::optional<BatchOneProduct> product) {
+  forced_batch_one_product.store(product ? static_cast<int>(*product) : -1, std::memory_order_relaxed);
 }
 
 BackwardGemmLibraries::BackwardGemmLibraries(BackwardGemmPolicy policy, int64_t hidden)

@@ -59,6 +59,27 @@ BackwardGemmPolicy backward_gemm_policy();
 /// puts the measured choice back.
 void force_backward_gemm_policy(std::optional<BackwardGemmPolicy> policy);
 
+/// How a recurrent layer's float32 hidden product h·W_hhᵀ is computed at batch 1, on the inference path
+/// (`ct_recurrent_batch_one_product` reports it by these values).
+enum class BatchOneProduct {
+  /// `ctorch::fused::add_matrix_vector`: one pass over W_hh, its row order alternating step to step.
+  fused = 0,
+  /// oneDNN's sgemm by blocks of W_hh's rows in alternating order (`add_product_by_weight_blocks`; one product on
+  /// ATen in a build without oneDNN).
+  onednn_blocks = 1,
+};
+
+/// The product in force, by what measured faster (docs/PERFORMANCE.md, "Batch-1 recurrent product by CPU"): where
+/// oneDNN runs AVX-512 kernels (the Sapphire Rapids it was measured on) `onednn_blocks`, which took `lstm`'s batch-1
+/// latency there from 62 to 52–54 ms; elsewhere `fused`, which on a Zen 3 (oneDNN's AVX2 kernels) measured 6–8% below
+/// `onednn_blocks` per `lstm` forward, where each of oneDNN's calls per block costs more than the cache it saves.
+/// Never chosen by timing; `force_batch_one_product` overrides it.
+BatchOneProduct batch_one_product();
+
+/// Makes `batch_one_product` answer `product` for the whole process (tests run both on any CPU); nullopt puts the
+/// measured choice back.
+void force_batch_one_product(std::optional<BatchOneProduct> product);
+
 /// The libraries of one LSTM layer's backward products.
 struct BackwardGemmLibraries {
   /// The per-step dL/dh = dL/dgates · W_hh.

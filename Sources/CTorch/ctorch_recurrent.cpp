@@ -89,14 +89,19 @@ at::Tensor hidden_right_operand(const at::Tensor &w_hh, int64_t batch) {
 constexpr int64_t kHiddenWeightBlockBytes = 256 * 1024;
 
 /// gates = projected + h · W_hhᵀ at time step `step` (`projected` already holds the input projection and biases;
-/// `w_hh_right` is `right_operand(w_hh)`). float32 goes to oneDNN where the build has it, whose sgemm at batch 1
-/// measured 1–4% faster per forward than ATen's `addmv` (which skips OpenBLAS's per-call packing of W_hh, see
-/// ctorch_recurrent.h), by blocks of W_hh's rows in an order that alternates from step to step; otherwise batch 1 is
-/// `addmv`.
+/// `w_hh_right` is `right_operand(w_hh)`). float32 at batch 1 takes the product `ctorch::batch_one_product` names,
+/// in an order of W_hh's rows that alternates from step to step: the shim's one-pass product, or oneDNN's sgemm by
+/// blocks of rows (1–4% faster per forward than ATen's `addmv`, which skips OpenBLAS's per-call packing of W_hh, see
+/// ctorch_recurrent.h); float64 at batch 1 is `addmv`.
 void add_hidden_projection(at::Tensor &gates, const at::Tensor &projected, const at::Tensor &w_hh,
                            const at::Tensor &w_hh_right, const at::Tensor &h, int64_t step) {
-  const bool onednn = gates.scalar_type() == at::kFloat && CTORCH_ONEDNN_GEMM;
-  if (h.size(0) == 1 && onednn) {
+  const bool float32 = gates.scalar_type() == at::kFloat;
+  if (h.size(0) == 1 && float32 && ctorch::batch_one_product() == ctorch::BatchOneProduct::fused &&
+      w_hh.is_contiguous() && h.is_contiguous()) {
+    gates.copy_(projected);
+    ctorch::fused::add_matrix_vector(w_hh.data_ptr<float>(), h.data_ptr<float>(), gates.data_ptr<float>(),
+                                     w_hh.size(0), w_hh.size(1), step % 2 == 1);
+  } else if (h.size(0) == 1 && float32 && CTORCH_ONEDNN_GEMM) {
     gates.copy_(projected);
     ctorch::add_product_by_weight_blocks(gates, h, w_hh, kHiddenWeightBlockBytes, step % 2 == 1);
   } else if (h.size(0) == 1) {
@@ -245,6 +250,15 @@ int ct_nn_recurrent_inference_applies(ct_cell cell, ct_tensor x, const ct_tensor
                ? 1
                : 0;
   })
+}
+
+int ct_recurrent_batch_one_product(void) { return static_cast<int>(ctorch::batch_one_product()); }
+
+void ct_recurrent_batch_one_product_force(int product) {
+  using ctorch::BatchOneProduct;
+  ctorch::force_batch_one_product(product == 0 || product == 1
+                                      ? std::optional<BatchOneProduct>(static_cast<BatchOneProduct>(product))
+                                      : std::nullopt);
 }
 
 int ct_nn_recurrent_inference(ct_cell cell, ct_tensor x, ct_tensor h0, ct_tensor c0, const ct_tensor *params,

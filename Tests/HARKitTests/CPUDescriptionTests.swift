@@ -31,6 +31,7 @@ final class CPUDescriptionTests: IsolatedTestCase {
         XCTAssertEqual(object["cores"] as? Int, 2)
         XCTAssertEqual(object["recurrent_gemm"] as? String, Runtime.recurrentMatmulLibrary)
         XCTAssertEqual(object["recurrent_backward_gemm"] as? String, Runtime.recurrentBackwardProducts.rawValue)
+        XCTAssertEqual(object["recurrent_batch_one_product"] as? String, Runtime.recurrentBatchOneProduct.rawValue)
         XCTAssertEqual(object["training_convolution"] as? String, Runtime.trainingConvolution)
         XCTAssertEqual(object["denormals"] as? String, Runtime.flushesDenormals.map { $0 ? "flushed" : "kept" })
         XCTAssertEqual(object["model"] as? String, "sa", "the line's own fields stay")

@@ -6,7 +6,7 @@ import TestSupport
 /// per step) gives libtorch's fused kernel's outputs, and runs exactly where no autograd or training needs that kernel.
 ///
 /// Tolerances: every output is a short chain of sums of at most 2·hidden + 1 = 17 (small), 97 (wide) or 301 (batch 1
-/// with W_hh in blocks) products of O(1) values through sigmoid/tanh (slope ≤ 1), over ≤ 12 steps whose recurrence
+/// at 150 units) products of O(1) values through sigmoid/tanh (slope ≤ 1), over ≤ 12 steps whose recurrence
 /// damps errors (|f|, |z| < 1). Any summation order, vector width or FMA use keeps each sum within n·ε of its
 /// magnitude, so 200·ε per step (float32 2.4e-5, float64 4.4e-14) times the 12 steps is above the worst case on any
 /// CPU, and far below a wrong gate.
@@ -21,8 +21,8 @@ final class RecurrentInferenceTests: IsolatedTestCase {
         Runtime.manualSeed(11)
         for dtype in [DType.float64, .float32] {
             for (batch, batchFirst, withState) in [(1, true, false), (3, true, true), (1, false, true), (3, false, false)] {
-                // At batch 1 a W_hh above 256 KiB is multiplied by blocks of rows in alternating order: 150 units make
-                // two uneven blocks for both cells.
+                // At batch 1 the rows of W_hh are taken in an order that alternates step to step, where oneDNN
+                // multiplies by blocks of 256 KiB: 150 units make two uneven blocks for both cells.
                 let (steps, hidden) = (12, batch == 1 ? 150 : 48)
                 let lstm = try LSTM(inputSize: 5, hiddenSize: hidden, layers: 2, batchFirst: batchFirst)
                 let gru = try GRU(inputSize: 5, hiddenSize: hidden, layers: 2, batchFirst: batchFirst)
@@ -160,6 +160,59 @@ final class RecurrentInferenceTests: IsolatedTestCase {
             XCTAssertEqual(ours.count, output.count, what)
             XCTAssertLessThan(zip(ours, output).map { Swift.abs($0 - $1) }.max() ?? .infinity, bound, "output, \(what)")
             XCTAssertLessThan(zip(ourCell, cell).map { Swift.abs($0 - $1) }.max() ?? .infinity, bound, "c_n, \(what)")
+        }
+    }
+
+    /// At batch 1 the float32 hidden product h·W_hhᵀ is the shim's one-pass product (one copy per instruction set) or
+    /// oneDNN's sgemm by blocks of W_hh's rows (`Runtime.recurrentBatchOneProduct` names the CPU's choice): each, with
+    /// every copy this CPU runs, on one and on two threads, against the same layers in float64. 37 units leave GRU's
+    /// 111 rows short of a group of four and every vector width's columns with a tail; 150 put W_hh above a 256 KiB
+    /// block and give each of two threads its own range of rows; the nine steps alternate the row order.
+    func testEveryBatchOneProductMatchesFloat64() throws {
+        Runtime.manualSeed(41)
+        let threadsBefore = Runtime.threads
+        defer {
+            Runtime.forceRecurrentBatchOneProduct(nil)
+            try? FusedKernels.force(nil)
+            try? Runtime.setThreads(threadsBefore)
+        }
+        let steps = 9
+        for hidden in [37, 150] {
+            let lstm = try LSTM(inputSize: 7, hiddenSize: hidden, layers: 2)
+            let gru = try GRU(inputSize: 7, hiddenSize: hidden, layers: 2)
+            lstm.setTraining(false)
+            gru.setTraining(false)
+            let x = try Tensor.randn([1, steps, 7])
+            var runs: [(what: String, lstm: [Double], gru: [Double])] = []
+            for product in RecurrentBatchOneProduct.allCases {
+                Runtime.forceRecurrentBatchOneProduct(product)
+                for isa in FusedKernels.available {
+                    try FusedKernels.force(isa)
+                    for threads in [1, 2] {
+                        try Runtime.setThreads(threads)
+                        runs.append(("hidden \(hidden), \(product.rawValue), \(isa), \(threads) threads",
+                                     try withInferenceMode { try lstm(x) }.scalars(as: Double.self),
+                                     try withInferenceMode { try gru(x) }.scalars(as: Double.self)))
+                    }
+                }
+            }
+            Runtime.forceRecurrentBatchOneProduct(nil)
+            try FusedKernels.force(nil)
+            try Runtime.setThreads(threadsBefore)
+            try lstm.convert(to: .float64)
+            try gru.convert(to: .float64)
+            let x64 = try x.converted(to: .float64)
+            let expectedLSTM = try withInferenceMode { try lstm(x64) }.scalars(as: Double.self)
+            let expectedGRU = try withInferenceMode { try gru(x64) }.scalars(as: Double.self)
+            XCTAssertGreaterThanOrEqual(runs.count, 4, "both products, at least the baseline copy")
+            let bound = tolerance(.float32, steps: steps)
+            for run in runs {
+                for (cell, ours, expected) in [("LSTM", run.lstm, expectedLSTM), ("GRU", run.gru, expectedGRU)] {
+                    XCTAssertEqual(ours.count, expected.count, "\(cell), \(run.what)")
+                    let worst = zip(ours, expected).map { Swift.abs($0 - $1) }.max() ?? .infinity
+                    XCTAssertLessThan(worst, bound, "\(cell) output, \(run.what)")
+                }
+            }
         }
     }
 

@@ -67,6 +67,17 @@ int ct_recurrent_backward_matmul_policy(void);
 /** Forces the policy numbered as above (0–3) for the whole process; any other number returns to the CPU's choice. */
 void ct_recurrent_backward_matmul_force(int policy);
 
+/**
+ * How the inference path multiplies the hidden state by W_hh at batch 1 in float32 (ctorch_gemm.h, BatchOneProduct):
+ * 0 the shim's one-pass product, its row order alternating step to step (ctorch::fused::add_matrix_vector); 1
+ * oneDNN's sgemm by blocks of W_hh's rows in alternating order (where oneDNN runs AVX-512 kernels).
+ */
+int ct_recurrent_batch_one_product(void);
+
+/** Forces the product numbered as above (0 or 1) for the whole process; any other number returns to the CPU's
+ * choice. */
+void ct_recurrent_batch_one_product_force(int product);
+
 #ifdef __cplusplus
 }
 #endif

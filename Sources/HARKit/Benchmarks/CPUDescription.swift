@@ -68,7 +68,8 @@ public struct CPUDescription: Sendable, Equatable {
     /// `system`, see `CPUAllocatorChoice`), `recurrent_gemm`, the library of the recurrent layers' matrix products
     /// (`onednn` or `aten`, see `Runtime.recurrentMatmulLibrary`) and `recurrent_backward_gemm`, that of the LSTM
     /// backward's dL/dh and weight gradients (`onednn`, `onednn-transposed`, `aten+onednn` or `aten`, see
-    /// `Runtime.recurrentBackwardProducts`), and
+    /// `Runtime.recurrentBackwardProducts`), `recurrent_batch_one_product`, that of the recurrent inference path's
+    /// batch-1 hidden product (`fused` or `onednn-blocks`, see `Runtime.recurrentBatchOneProduct`), and
     /// `training_convolution`, how a bfloat16 training convolution runs (`products` or `onednn`,
     /// `Runtime.trainingConvolution`), and `denormals`, whether subnormal floats are `flushed` to zero or `kept`
     /// (`DenormalHandling`, absent where unknown); a line that is not a JSON object comes back unchanged.
@@ -81,6 +82,7 @@ public struct CPUDescription: Sendable, Equatable {
         object["cpu_allocator"] = CPUAllocatorChoice.current.name
         object["recurrent_gemm"] = Runtime.recurrentMatmulLibrary
         object["recurrent_backward_gemm"] = Runtime.recurrentBackwardProducts.rawValue
+        object["recurrent_batch_one_product"] = Runtime.recurrentBatchOneProduct.rawValue
         object["training_convolution"] = Runtime.trainingConvolution
         object["denormals"] = DenormalHandling.current.name
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return line }

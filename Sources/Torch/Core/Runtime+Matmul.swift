@@ -25,6 +25,23 @@ public enum RecurrentBackwardProducts: String, CaseIterable, Sendable {
     }
 }
 
+/// How a recurrent layer's float32 hidden product h·W_hhᵀ is computed at batch 1 on the inference path
+/// (`Runtime.recurrentBatchOneProduct`); the raw values are what `har-bench` lines print.
+public enum RecurrentBatchOneProduct: String, CaseIterable, Sendable {
+    /// The shim's one-pass product, its order of W_hh's rows alternating step to step.
+    case fused
+    /// oneDNN's sgemm by blocks of W_hh's rows in alternating order (one product on ATen in a build without oneDNN).
+    case onednnBlocks = "onednn-blocks"
+
+    /// The shim's number for it (`ct_recurrent_batch_one_product`).
+    fileprivate var number: Int32 {
+        switch self {
+        case .fused: 0
+        case .onednnBlocks: 1
+        }
+    }
+}
+
 extension Runtime {
     /// The library that computes the recurrent layers' float32 matrix products (the LSTM training path's forward
     /// and the LSTM/GRU inference path): `onednn` (oneDNN's sgemm, in a build against Debian's libtorch with
@@ -44,5 +61,19 @@ extension Runtime {
     /// forces one must put nil back.
     public static func forceRecurrentBackwardProducts(_ products: RecurrentBackwardProducts?) {
         ct_recurrent_backward_matmul_force(products?.policy ?? -1)
+    }
+
+    /// How the inference path multiplies the hidden state by W_hh at batch 1 in float32, by what measured faster for
+    /// the instruction set oneDNN runs (docs/PERFORMANCE.md, "Batch-1 recurrent product by CPU"): `onednnBlocks` where
+    /// oneDNN runs AVX-512 kernels, `fused` elsewhere. Never chosen by timing.
+    public static var recurrentBatchOneProduct: RecurrentBatchOneProduct {
+        let number = ct_recurrent_batch_one_product()
+        return RecurrentBatchOneProduct.allCases.first { $0.number == number } ?? .fused
+    }
+
+    /// Forces the batch-1 hidden product to `product` for the whole process, or with nil returns it to the measured
+    /// choice. Process-wide: a test that forces one must put nil back.
+    public static func forceRecurrentBatchOneProduct(_ product: RecurrentBatchOneProduct?) {
+        ct_recurrent_batch_one_product_force(product?.number ?? -1)
     }
 }
