@@ -69,11 +69,12 @@ enum class BatchOneProduct {
   onednn_blocks = 1,
 };
 
-/// The product in force, by what measured faster (docs/PERFORMANCE.md, "Batch-1 recurrent product by CPU"): where
-/// oneDNN runs AVX-512 kernels (the Sapphire Rapids it was measured on) `onednn_blocks`, which took `lstm`'s batch-1
-/// latency there from 62 to 52–54 ms; elsewhere `fused`, which on a Zen 3 (oneDNN's AVX2 kernels) measured 6–8% below
-/// `onednn_blocks` per `lstm` forward, where each of oneDNN's calls per block costs more than the cache it saves.
-/// Never chosen by timing; `force_batch_one_product` overrides it.
+/// The product in force, by what measured faster (docs/PERFORMANCE.md, "Session 18: the batch-1 recurrent product"):
+/// where oneDNN runs AVX-512 kernels (the Sapphire Rapids it was measured on) `onednn_blocks`, which took `lstm`'s
+/// batch-1 latency there from 62 to 52–54 ms; elsewhere `fused`, which on a Zen 3 (oneDNN's AVX2 kernels) took `lstm`'s
+/// batch-1 forward on the DSADS shape from 28.2 to 26.6 ms on one thread and from 22.1 to 16.1 ms on two, against
+/// `onednn_blocks` in alternating processes (oneDNN's per-call cost and threading, 16 calls per step, outweighed the
+/// cache the blocks keep). Never chosen by timing; `force_batch_one_product` overrides it.
 BatchOneProduct batch_one_product();
 
 /// Makes `batch_one_product` answer `product` for the whole process (tests run both on any CPU); nullopt puts the

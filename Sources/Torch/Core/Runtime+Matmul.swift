@@ -64,8 +64,8 @@ extension Runtime {
     }
 
     /// How the inference path multiplies the hidden state by W_hh at batch 1 in float32, by what measured faster for
-    /// the instruction set oneDNN runs (docs/PERFORMANCE.md, "Batch-1 recurrent product by CPU"): `onednnBlocks` where
-    /// oneDNN runs AVX-512 kernels, `fused` elsewhere. Never chosen by timing.
+    /// the instruction set oneDNN runs (docs/PERFORMANCE.md, "Session 18: the batch-1 recurrent product"):
+    /// `onednnBlocks` where oneDNN runs AVX-512 kernels, `fused` elsewhere. Never chosen by timing.
     public static var recurrentBatchOneProduct: RecurrentBatchOneProduct {
         let number = ct_recurrent_batch_one_product()
         return RecurrentBatchOneProduct.allCases.first { $0.number == number } ?? .fused
