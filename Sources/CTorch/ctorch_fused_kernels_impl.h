@@ -363,6 +363,11 @@ static void lstm_cell(float *gates, const float *c_prev, float *c_out, float *h_
   });
 }
 
+/// The sum of `v`'s lanes (the end of each row of `add_matrix_vector`).
+static float lane_sum(const Vectorized<float> &v) {
+  return at::vec::vec_reduce_all<float>([](Vectorized<float> a, Vectorized<float> b) { return a + b; }, v);
+}
+
 /// y[r] += Σ_k weight[r·columns + k] · x[k] for the `count` rows from `first`, one at a time (the rows left over from
 /// `add_row_groups`' groups of four).
 static void add_single_rows(const float *weight, const float *x, float *y, int64_t first, int64_t count,
@@ -375,7 +380,7 @@ static void add_single_rows(const float *weight, const float *x, float *y, int64
       const int64_t lanes = std::min<int64_t>(Vec::size(), columns - k);
       sum = at::vec::fmadd(Vec::loadu(w + k, lanes), Vec::loadu(x + k, lanes), sum);
     }
-    y[row] += at::vec::vec_reduce_all<float>([](Vec a, Vec b) { return a + b; }, sum);
+    y[row] += lane_sum(sum);
   }
 }
 
@@ -405,11 +410,10 @@ static void add_row_group(const float *weight, const float *x, float *y, int64_t
     a2 = at::vec::fmadd(Vec::loadu(w2 + k, lanes), x0, a2);
     a3 = at::vec::fmadd(Vec::loadu(w3 + k, lanes), x0, a3);
   }
-  const auto add = [](Vec a, Vec b) { return a + b; };
-  y[first] += at::vec::vec_reduce_all<float>(add, a0 + b0);
-  y[first + 1] += at::vec::vec_reduce_all<float>(add, a1 + b1);
-  y[first + 2] += at::vec::vec_reduce_all<float>(add, a2 + b2);
-  y[first + 3] += at::vec::vec_reduce_all<float>(add, a3 + b3);
+  y[first] += lane_sum(a0 + b0);
+  y[first + 1] += lane_sum(a1 + b1);
+  y[first + 2] += lane_sum(a2 + b2);
+  y[first + 3] += lane_sum(a3 + b3);
 }
 
 /// `add_matrix_vector` over the rows [begin, end): groups of four rows, then the rest one by one; in `reversed`
