@@ -32,6 +32,16 @@ constexpr int64_t products_forward_depth = 32;
 /// (`DNNL_VERBOSE`, Sapphire Rapids; docs/PERFORMANCE.md).
 constexpr int64_t products_forward_rows = 8;
 
+/// The most output positions per window (rows × columns) whose float32 training convolution runs as matrix products
+/// where oneDNN runs AVX2 kernels. Measured on a Zen 3, 1 thread, batch 64, (3,1) taps at stride (2,1): on planes 3
+/// wide (13–50 rows: 39–150 positions) the products took 0.50–0.75 of oneDNN's forward and 0.54–0.61 of its weight
+/// gradient, columns included; 9 wide, 8 and 16 rows (72, 144) 0.74–0.79 forward and 0.71–0.82 weight gradient; 9 wide
+/// with 32 rows (288) and 45 or 113 wide (720, 904) the forward took 1.1–2.2× oneDNN's (docs/PERFORMANCE.md, session 19).
+constexpr int64_t float32_products_positions = 160;
+
+/// -1: the instruction set's choice; 0 or 1: forced (float32 convolutions).
+std::atomic<int> forced_float32_products{-1};
+
 /// Whether `t` is float32 or bfloat16, the operand types CPU autocast lowers to bfloat16 (it leaves float64 alone).
 bool autocast_lowers(const at::Tensor &t) {
   return t.scalar_type() == at::kFloat || t.scalar_type() == at::kBFloat16;
@@ -63,26 +73,36 @@ std::pair<int64_t, int64_t> reading_positions(int64_t outputs, int64_t stride, i
   return {std::min(first, outputs), std::max(end, std::min(first, outputs))};
 }
 
+/// The output positions (rows × columns) a convolution makes per window; at most 0 where the kernel does not fit.
+int64_t positions_per_window(const at::Tensor &input, const at::Tensor &weight, at::IntArrayRef stride,
+                             at::IntArrayRef padding) {
+  const int64_t rows = output_length(input.size(2), weight.size(2), stride[0], padding[0]);
+  const int64_t columns = output_length(input.size(3), weight.size(3), stride[1], padding[1]);
+  return rows > 0 && columns > 0 ? rows * columns : 0;
+}
+
 /// The weight [O, C, KH, KW] as the [O, KH·KW·C] matrix that multiplies `ctorch::convolution_columns`.
 at::Tensor weight_matrix(const at::Tensor &weight) {
   return weight.permute({0, 2, 3, 1}).reshape({weight.size(0), -1});
 }
 
-/// A bfloat16 one-group, undilated 2-D convolution as matrix products: the weight gradient always as one product with
-/// the input's tap columns, the forward too where the product is deep enough and the output short enough
-/// (`products_forward_depth`, `products_forward_rows`; the columns are then kept for the backward), the input
-/// gradient libtorch's. Gradients return in each operand's own dtype, as autocast's casts would return them. A
-/// convolution without bias passes an empty `bias` (libtorch 1.13's custom functions cannot take an undefined tensor
-/// among their inputs).
+/// A one-group, undilated 2-D convolution as matrix products, in bfloat16 (`in_bfloat16`: operands cast as autocast
+/// would) or in the operands' own float32: the weight gradient always as one product with the input's tap columns,
+/// the forward too where the product is deep enough and the output short enough (bfloat16: `products_forward_depth`,
+/// `products_forward_rows`; float32: `ctorch::conv2d` sends only such convolutions here; the columns are then kept
+/// for the backward), the input gradient libtorch's. Gradients return in each operand's own dtype, as autocast's casts
+/// would return them. A convolution without bias passes an empty `bias` (libtorch 1.13's custom functions cannot take
+/// an undefined tensor among their inputs).
 struct Conv2dAsProducts : public torch::autograd::Function<Conv2dAsProducts> {
   static variable_list forward(AutogradContext *ctx, Variable input, Variable weight, Variable bias,
-                               std::vector<int64_t> stride, std::vector<int64_t> padding) {
+                               std::vector<int64_t> stride, std::vector<int64_t> padding, bool in_bfloat16) {
     c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::DispatchKey::AutocastCPU);
-    const at::Tensor x = bfloat16(input), w = bfloat16(weight), b = bias.numel() > 0 ? bfloat16(bias) : at::Tensor();
+    const auto operand = [&](const at::Tensor &t) { return in_bfloat16 ? bfloat16(t) : t; };
+    const at::Tensor x = operand(input), w = operand(weight), b = bias.numel() > 0 ? operand(bias) : at::Tensor();
     const int64_t outputs = w.size(0), depth = w.size(1) * w.size(2) * w.size(3);
     const int64_t rows = output_length(x.size(2), w.size(2), stride[0], padding[0]);
     at::Tensor out, columns;
-    if (depth >= products_forward_depth && rows <= products_forward_rows) {
+    if (!in_bfloat16 || (depth >= products_forward_depth && rows <= products_forward_rows)) {
       const int64_t width = output_length(x.size(3), w.size(3), stride[1], padding[1]);
       columns = ctorch::convolution_columns(x, {w.size(2), w.size(3)}, stride, padding);
       const at::Tensor products =
@@ -97,6 +117,7 @@ struct Conv2dAsProducts : public torch::autograd::Function<Conv2dAsProducts> {
     ctx->saved_data["input_type"] = static_cast<int64_t>(input.scalar_type());
     ctx->saved_data["weight_type"] = static_cast<int64_t>(weight.scalar_type());
     ctx->saved_data["has_bias"] = b.defined();
+    ctx->saved_data["in_bfloat16"] = in_bfloat16;
     ctx->saved_data["bias_type"] = static_cast<int64_t>(bias.scalar_type());
     return {out};
   }
@@ -108,7 +129,7 @@ struct Conv2dAsProducts : public torch::autograd::Function<Conv2dAsProducts> {
     const std::vector<int64_t> stride = ctx->saved_data["stride"].toIntVector();
     const std::vector<int64_t> padding = ctx->saved_data["padding"].toIntVector();
     const auto type = [&](const char *key) { return static_cast<at::ScalarType>(ctx->saved_data[key].toInt()); };
-    const at::Tensor grad = grad_outputs[0].to(at::kBFloat16).contiguous();
+    const at::Tensor grad = grad_outputs[0].to(x.scalar_type()).contiguous();
     at::Tensor grad_input, grad_weight, grad_bias;
     if (ctx->needs_input_grad(0)) {
       grad_input = std::get<0>(at::convolution_backward(grad, x, w, c10::nullopt, stride, padding, {1, 1}, false,
@@ -122,7 +143,7 @@ struct Conv2dAsProducts : public torch::autograd::Function<Conv2dAsProducts> {
     }
     if (ctx->needs_input_grad(2) && ctx->saved_data["has_bias"].toBool())
       grad_bias = grad.sum({0, 2, 3}, false, at::kFloat).to(type("bias_type"));
-    return {grad_input, grad_weight, grad_bias, Variable(), Variable()};
+    return {grad_input, grad_weight, grad_bias, Variable(), Variable(), Variable()};
   }
 };
 
@@ -141,16 +162,36 @@ void force_convolution_as_products(std::optional<bool> enabled) {
   forced_products.store(enabled ? (*enabled ? 1 : 0) : -1, std::memory_order_relaxed);
 }
 
+bool float32_convolution_as_products() {
+  const int forced = forced_float32_products.load(std::memory_order_relaxed);
+  if (forced >= 0) return forced == 1;
+  static const bool measured =
+      onednn_runs(OneDNNInstructionSet::avx2) && !onednn_runs(OneDNNInstructionSet::avx512);
+  return measured;
+}
+
+void force_float32_convolution_as_products(std::optional<bool> enabled) {
+  forced_float32_products.store(enabled ? (*enabled ? 1 : 0) : -1, std::memory_order_relaxed);
+}
+
 at::Tensor conv2d(const at::Tensor &input, const at::Tensor &weight, const at::Tensor &bias, at::IntArrayRef stride,
                   at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
   const bool undilated = dilation.size() == 2 && dilation[0] == 1 && dilation[1] == 1;
   const bool suits = groups == 1 && undilated && stride.size() == 2 && padding.size() == 2 && input.dim() == 4 &&
                      weight.dim() == 4 && input.device().is_cpu() && at::GradMode::is_enabled() &&
-                     weight.requires_grad() && computes_in_bfloat16(input, weight, bias);
-  if (!suits || !convolution_as_products())
+                     weight.requires_grad();
+  if (!suits) return at::conv2d(input, weight, bias, stride, padding, dilation, groups);
+  const bool in_bfloat16 = computes_in_bfloat16(input, weight, bias);
+  const auto is_float32 = [](const at::Tensor &t) { return t.scalar_type() == at::kFloat; };
+  const bool short_float32 = !in_bfloat16 && is_float32(input) && is_float32(weight) &&
+                             (!bias.defined() || is_float32(bias)) &&
+                             weight.size(1) * weight.size(2) * weight.size(3) >= products_forward_depth &&
+                             positions_per_window(input, weight, stride, padding) > 0 &&
+                             positions_per_window(input, weight, stride, padding) <= float32_products_positions;
+  if (!(in_bfloat16 && convolution_as_products()) && !(short_float32 && float32_convolution_as_products()))
     return at::conv2d(input, weight, bias, stride, padding, dilation, groups);
   const at::Tensor bias_or_empty = bias.defined() ? bias : at::empty({0}, weight.options().requires_grad(false));
-  return Conv2dAsProducts::apply(input, weight, bias_or_empty, stride.vec(), padding.vec())[0];
+  return Conv2dAsProducts::apply(input, weight, bias_or_empty, stride.vec(), padding.vec(), in_bfloat16)[0];
 }
 
 at::Tensor convolution_columns(const at::Tensor &input, at::IntArrayRef kernel, at::IntArrayRef stride,

@@ -22,12 +22,26 @@ bool convolution_as_products();
 /// puts the instruction set's choice back.
 void force_convolution_as_products(std::optional<bool> enabled);
 
+/// Whether a float32 training convolution with a short output plane (`float32_products_positions`) runs as matrix
+/// products over the input's tap columns, forward and weight gradient, instead of oneDNN's convolution primitives:
+/// where oneDNN runs AVX2 kernels and not AVX-512 ones. There oneDNN 2.6's direct convolution reached 30–46 GFLOP/s
+/// forward and 42–48 backward-weights on the 3-wide WISDM plane's stride-2 layers against ~80 for the matrix product
+/// (Zen 3, 1 thread; docs/PERFORMANCE.md, session 19); unmeasured on AVX-512 CPUs, which keep oneDNN. Chosen from the
+/// instruction set oneDNN reports, never by timing; `force_float32_convolution_as_products` overrides.
+bool float32_convolution_as_products();
+
+/// Makes `float32_convolution_as_products` answer `enabled` for the whole process; nullopt puts the instruction set's
+/// choice back.
+void force_float32_convolution_as_products(std::optional<bool> enabled);
+
 /// `at::conv2d(input, weight, bias, stride, padding, dilation, groups)`, as matrix products where
 /// `convolution_as_products()` holds and the call is a bfloat16 training convolution (CPU autocast to bfloat16 on, or
 /// bfloat16 operands; gradients recorded for the weight; one group, no dilation): the weight gradient always, the
 /// forward when input channels × kernel taps reach one AMX tile's depth (32) and the output has at most 8 rows
 /// (oneDNN's AMX forward measured slower than the products there, faster on longer outputs). The input gradient is
-/// libtorch's either way; every other call is exactly `at::conv2d`.
+/// libtorch's either way. Likewise a float32 training convolution where `float32_convolution_as_products()` holds,
+/// input channels × taps reach 32 and each window's output has at most `float32_products_positions` positions (rows
+/// × columns): its forward and weight gradient as float32 products. Every other call is exactly `at::conv2d`.
 at::Tensor conv2d(const at::Tensor &input, const at::Tensor &weight, const at::Tensor &bias, at::IntArrayRef stride,
                   at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups);
 

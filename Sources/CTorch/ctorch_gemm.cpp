@@ -52,8 +52,9 @@ namespace ctorch {
 bool onednn_runs(OneDNNInstructionSet set) {
 #if CTORCH_ONEDNN_GEMM
   const unsigned isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
-  const unsigned wanted = static_cast<unsigned>(set == OneDNNInstructionSet::amx ? dnnl_cpu_isa_avx512_core_amx
-                                                                                 : dnnl_cpu_isa_avx512_core);
+  const unsigned wanted = static_cast<unsigned>(set == OneDNNInstructionSet::amx      ? dnnl_cpu_isa_avx512_core_amx
+                                                : set == OneDNNInstructionSet::avx512 ? dnnl_cpu_isa_avx512_core
+                                                                                      : dnnl_cpu_isa_avx2);
   return (isa & wanted) == wanted;
 #else
   (void)set;

@@ -17,6 +17,8 @@ namespace ctorch {
 
 /// Instruction sets whose oneDNN kernels change which path measured faster.
 enum class OneDNNInstructionSet {
+  /// `avx2`: AVX2 with FMA.
+  avx2,
   /// `avx512_core`: AVX-512 F, BW, VL and DQ.
   avx512,
   /// `avx512_core_amx`: AVX-512 BF16 and the AMX tile, int8 and bfloat16 units.

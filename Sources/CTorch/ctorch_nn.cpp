@@ -404,6 +404,13 @@ void ct_convolution_as_products_force(int as_products) {
   ctorch::force_convolution_as_products(as_products < 0 ? std::nullopt : std::optional<bool>(as_products == 1));
 }
 
+int ct_float32_convolution_as_products(void) { return ctorch::float32_convolution_as_products() ? 1 : 0; }
+
+void ct_float32_convolution_as_products_force(int as_products) {
+  ctorch::force_float32_convolution_as_products(as_products < 0 ? std::nullopt
+                                                                : std::optional<bool>(as_products == 1));
+}
+
 int ct_autocast_set(int device, int enabled, ct_dtype dtype) {
   CT_PROTECT(-1, {
     const at::ScalarType type = ctorch::scalar_type(dtype);

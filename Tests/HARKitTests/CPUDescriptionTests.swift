@@ -33,6 +33,7 @@ final class CPUDescriptionTests: IsolatedTestCase {
         XCTAssertEqual(object["recurrent_backward_gemm"] as? String, Runtime.recurrentBackwardProducts.rawValue)
         XCTAssertEqual(object["recurrent_batch_one_product"] as? String, Runtime.recurrentBatchOneProduct.rawValue)
         XCTAssertEqual(object["training_convolution"] as? String, Runtime.trainingConvolution)
+        XCTAssertEqual(object["float32_training_convolution"] as? String, Runtime.float32TrainingConvolution)
         XCTAssertEqual(object["denormals"] as? String, Runtime.flushesDenormals.map { $0 ? "flushed" : "kept" })
         XCTAssertEqual(object["model"] as? String, "sa", "the line's own fields stay")
         XCTAssertEqual(CPUDescription(cpuinfo: Self.zen4).stamping("not json", cores: 2), "not json")

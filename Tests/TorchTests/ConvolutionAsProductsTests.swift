@@ -77,11 +77,16 @@ final class ConvolutionAsProductsTests: IsolatedTestCase {
         }
     }
 
-    /// Only bfloat16 convolutions that record a weight gradient take the products: float32 and float64 ones, and any
-    /// convolution without gradient recording, stay libtorch's even when the products are forced.
+    /// Only bfloat16 convolutions that record a weight gradient take the bfloat16 products: float32 ones (their own
+    /// products off) and float64 ones, and any convolution without gradient recording, stay libtorch's even when the
+    /// products are forced.
     func testOnlyBFloat16TrainingConvolutionsTakeTheProducts() throws {
-        defer { Runtime.forceTrainingConvolutionAsProducts(nil) }
+        defer {
+            Runtime.forceTrainingConvolutionAsProducts(nil)
+            Runtime.forceFloat32TrainingConvolutionAsProducts(nil)
+        }
         Runtime.forceTrainingConvolutionAsProducts(true)
+        Runtime.forceFloat32TrainingConvolutionAsProducts(false)
         let x = try Tensor.randn([1, 2, 6, 3]), w = try Tensor.randn([3, 2, 3, 1])
         try w.setRequiresGrad(true)
         let conv = { (autocast: Bool) in
@@ -94,6 +99,84 @@ final class ConvolutionAsProductsTests: IsolatedTestCase {
         XCTAssertEqual(try conv(false).gradientFunctionName?.contains("Conv2dAsProducts"), false)
         XCTAssertNil(try withNoGrad { try conv(true) }.gradientFunctionName)
         XCTAssertEqual(try withNoGrad { try conv(true) }.dtype, .bfloat16)
+    }
+
+    /// Short float32 training convolutions (at most 160 output positions per window, input channels × taps at least
+    /// 32) as float32 products, forced on and off, against libtorch's float64 convolution: exact, as above (float32's
+    /// 24-bit significand holds every sum).
+    func testShortFloat32ConvolutionsAsProductsEqualFloat64Exactly() throws {
+        defer { Runtime.forceFloat32TrainingConvolutionAsProducts(nil) }
+        Runtime.manualSeed(6)
+        let names = ["output", "input gradient", "weight gradient", "bias gradient"]
+        let short = [
+            // The narrow planes' stride-2 layers: 16 channels × 3 taps, 5 rows of 4 (20 positions per window).
+            Geometry(input: [2, 16, 9, 4], outputs: 4, kernel: (3, 1), stride: (2, 1), padding: (1, 0)),
+            // Taps, strides and padding along both axes, 8 channels × 6 taps, without bias.
+            Geometry(input: [2, 8, 5, 7], outputs: 3, kernel: (2, 3), stride: (1, 2), padding: (1, 1), bias: false),
+            // 160 positions (40 rows of 4), the most that takes the products.
+            Geometry(input: [1, 11, 80, 4], outputs: 5, kernel: (3, 1), stride: (2, 1), padding: (1, 0)),
+        ]
+        for g in short {
+            let weightShape = [g.outputs, g.input[1], g.kernel.0, g.kernel.1]
+            let operands = [try integers(g.input, .float32), try integers(weightShape, .float32)]
+                + (g.bias ? [try integers([g.outputs], .float32)] : [])
+            let rows = (g.input[2] + 2 * g.padding.0 - g.kernel.0) / g.stride.0 + 1
+            let columns = (g.input[3] + 2 * g.padding.1 - g.kernel.1) / g.stride.1 + 1
+            let upstream = try integers([g.input[0], g.outputs, rows, columns], .float32)
+            let reference = try convolve(g, operands, upstream: upstream, dtype: .float64, autocast: false)
+            XCTAssertGreaterThan(reference.values[2].map(Swift.abs).max() ?? 0, 2, "a weight gradient sums several products")
+            for products in [true, false] {
+                Runtime.forceFloat32TrainingConvolutionAsProducts(products)
+                let path = "float32 \(products ? "matrix products" : "libtorch's convolution"), input \(g.input), kernel \(g.kernel)"
+                let ours = try convolve(g, operands, upstream: upstream, dtype: .float32, autocast: false)
+                XCTAssertEqual(ours.node?.contains("Conv2dAsProducts"), products, "\(path): made by \(ours.node ?? "nothing")")
+                for (name, (got, want)) in zip(names, zip(ours.values, reference.values)) {
+                    XCTAssertEqual(got, want, "\(name), \(path)")
+                }
+            }
+        }
+    }
+
+    /// Forced on, the float32 products still take only float32 convolutions deep enough and short enough: 161
+    /// positions, a depth of 30, float64 operands, or no gradient recording keep libtorch's.
+    func testOnlyShortDeepFloat32TrainingConvolutionsTakeTheFloat32Products() throws {
+        defer { Runtime.forceFloat32TrainingConvolutionAsProducts(nil) }
+        Runtime.forceFloat32TrainingConvolutionAsProducts(true)
+        let conv = { (input: [Int], channels: Int, dtype: DType) throws -> Tensor in
+            let x = try Tensor.randn(input).converted(to: dtype)
+            let w = try Tensor.randn([3, channels, 3, 1]).converted(to: dtype)
+            try w.setRequiresGrad(true)
+            return try Functional.conv2d(x, weight: w, bias: nil, stride: (2, 1), padding: (1, 0))
+        }
+        let made = { (t: Tensor) in t.gradientFunctionName?.contains("Conv2dAsProducts") == true }
+        XCTAssertTrue(made(try conv([1, 11, 80, 4], 11, .float32)), "160 positions, depth 33")
+        XCTAssertFalse(made(try conv([1, 11, 80, 7], 11, .float32)), "280 positions")
+        XCTAssertFalse(made(try conv([1, 10, 80, 4], 10, .float32)), "depth 30")
+        XCTAssertFalse(made(try conv([1, 11, 80, 4], 11, .float64)), "float64")
+        XCTAssertNil(try withNoGrad { try conv([1, 11, 80, 4], 11, .float32) }.gradientFunctionName)
+        let x = try Tensor.randn([1, 11, 81, 4]), w = try Tensor.randn([3, 11, 3, 1])
+        try w.setRequiresGrad(true)
+        XCTAssertFalse(made(try Functional.conv2d(x, weight: w, bias: nil, stride: (2, 1), padding: (1, 0))), "41 rows of 4: 164 positions")
+    }
+
+    /// The float32 products are the default exactly where oneDNN runs AVX2 kernels and not AVX-512 ones (`avx2` and
+    /// not `avx512_core`), read from the CPU's flags and oneDNN's cap (`ONEDNN_MAX_CPU_ISA`/`DNNL_MAX_CPU_ISA`).
+    func testTheFloat32ProductsAreTheDefaultWhereOneDNNRunsAVX2Only() throws {
+        Runtime.forceFloat32TrainingConvolutionAsProducts(nil)
+        let flags = CPUInfoFlags.current ?? []
+        let environment = ProcessInfo.processInfo.environment
+        let cap = (environment["ONEDNN_MAX_CPU_ISA"] ?? environment["DNNL_MAX_CPU_ISA"])?.uppercased()
+        let belowAVX2 = ["SSE41", "AVX"].contains(cap ?? "")
+        let belowAVX512 = belowAVX2 || ["AVX2", "AVX2_VNNI"].contains(cap ?? "")
+        let avx2 = flags.isSuperset(of: ["avx2", "fma"]) && !belowAVX2
+        let avx512 = flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"]) && !belowAVX512
+        let expected = Runtime.recurrentMatmulLibrary == "onednn" && avx2 && !avx512 ? "products" : "onednn"
+        XCTAssertEqual(Runtime.float32TrainingConvolution, expected, "CPU flags: \(flags.filter { $0.hasPrefix("avx") }.sorted()), cap \(cap ?? "none")")
+        Runtime.forceFloat32TrainingConvolutionAsProducts(true)
+        XCTAssertEqual(Runtime.float32TrainingConvolution, "products")
+        Runtime.forceFloat32TrainingConvolutionAsProducts(false)
+        XCTAssertEqual(Runtime.float32TrainingConvolution, "onednn")
+        Runtime.forceFloat32TrainingConvolutionAsProducts(nil)
     }
 
     /// The products are the default exactly where oneDNN runs AMX kernels (its `avx512_core_amx`: AVX-512 BF16 and

@@ -227,6 +227,14 @@ int ct_autocast_clear_cache(void);
 int ct_convolution_as_products(void);
 /** Forces that choice for the whole process: 1 products, 0 libtorch's; -1 returns to the CPU's choice. */
 void ct_convolution_as_products_force(int as_products);
+/**
+ * 1 when a float32 training convolution whose output has at most 160 positions per window and whose input channels
+ * × taps reach 32 runs as matrix products (forward and weight gradient; where oneDNN runs AVX2 kernels and not
+ * AVX-512 ones), 0 when every float32 convolution is libtorch's own.
+ */
+int ct_float32_convolution_as_products(void);
+/** Forces that choice for the whole process: 1 products, 0 libtorch's; -1 returns to the CPU's choice. */
+void ct_float32_convolution_as_products_force(int as_products);
 
 /* ---- state serialisation (torch.save / torch.load compatible) --------- */
 

@@ -71,7 +71,8 @@ public struct CPUDescription: Sendable, Equatable {
     /// `Runtime.recurrentBackwardProducts`), `recurrent_batch_one_product`, that of the recurrent inference path's
     /// batch-1 hidden product (`fused` or `onednn-blocks`, see `Runtime.recurrentBatchOneProduct`), and
     /// `training_convolution`, how a bfloat16 training convolution runs (`products` or `onednn`,
-    /// `Runtime.trainingConvolution`), and `denormals`, whether subnormal floats are `flushed` to zero or `kept`
+    /// `Runtime.trainingConvolution`), `float32_training_convolution`, how a short float32 one runs
+    /// (`Runtime.float32TrainingConvolution`), and `denormals`, whether subnormal floats are `flushed` to zero or `kept`
     /// (`DenormalHandling`, absent where unknown); a line that is not a JSON object comes back unchanged.
     public func stamping(_ line: String, cores: Int) -> String {
         guard var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return line }
@@ -84,6 +85,7 @@ public struct CPUDescription: Sendable, Equatable {
         object["recurrent_backward_gemm"] = Runtime.recurrentBackwardProducts.rawValue
         object["recurrent_batch_one_product"] = Runtime.recurrentBatchOneProduct.rawValue
         object["training_convolution"] = Runtime.trainingConvolution
+        object["float32_training_convolution"] = Runtime.float32TrainingConvolution
         object["denormals"] = DenormalHandling.current.name
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return line }
         return String(decoding: data, as: UTF8.self)
