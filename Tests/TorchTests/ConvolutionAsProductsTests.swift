@@ -5,7 +5,8 @@ import TestSupport
 
 /// A bfloat16 training convolution as matrix products over the input's kernel-tap columns (ctorch_convolution.cpp:
 /// the weight gradient always, the forward where input channels × taps reach 32) and libtorch's own bfloat16
-/// convolution, each against libtorch's float64 convolution on the same values.
+/// convolution, and a short float32 training convolution as float32 products and as libtorch's, each against
+/// libtorch's float64 convolution on the same values.
 ///
 /// Exact, not within a tolerance: the operands are integers in [-2, 2] (exact in bfloat16) and every output, gradient
 /// and partial sum stays below 256 in magnitude (at most 48 products of at most 4), and bfloat16's 8-bit significand
@@ -52,9 +53,11 @@ final class ConvolutionAsProductsTests: IsolatedTestCase {
         return ([try output.scalars(as: Double.self)] + gradients, output.gradientFunctionName)
     }
 
-    func testBothBFloat16ConvolutionsEqualFloat64Exactly() throws {
-        defer { Runtime.forceTrainingConvolutionAsProducts(nil) }
-        Runtime.manualSeed(5)
+    /// Each geometry's convolution on float32 operands (under bfloat16 autocast where `autocast`), with the products
+    /// forced on and then off through `force`, against libtorch's float64 convolution on the same integers: every
+    /// output and gradient equal, and the products' node made the output exactly when forced on.
+    private func assertEqualFloat64Exactly(_ geometries: [Geometry], autocast: Bool, force: (Bool?) -> Void) throws {
+        defer { force(nil) }
         let names = ["output", "input gradient", "weight gradient", "bias gradient"]
         for g in geometries {
             let weightShape = [g.outputs, g.input[1], g.kernel.0, g.kernel.1]
@@ -66,15 +69,21 @@ final class ConvolutionAsProductsTests: IsolatedTestCase {
             let reference = try convolve(g, operands, upstream: upstream, dtype: .float64, autocast: false)
             XCTAssertGreaterThan(reference.values[2].map(Swift.abs).max() ?? 0, 2, "a weight gradient sums several products")
             for products in [true, false] {
-                Runtime.forceTrainingConvolutionAsProducts(products)
-                let path = "\(products ? "matrix products" : "libtorch's backward"), kernel \(g.kernel), stride \(g.stride), padding \(g.padding)"
-                let ours = try convolve(g, operands, upstream: upstream, dtype: .float32, autocast: true)
+                force(products)
+                let path = "\(autocast ? "bfloat16" : "float32") \(products ? "matrix products" : "libtorch's convolution"), "
+                    + "input \(g.input), kernel \(g.kernel), stride \(g.stride), padding \(g.padding)"
+                let ours = try convolve(g, operands, upstream: upstream, dtype: .float32, autocast: autocast)
                 XCTAssertEqual(ours.node?.contains("Conv2dAsProducts"), products, "\(path): made by \(ours.node ?? "nothing")")
                 for (name, (got, want)) in zip(names, zip(ours.values, reference.values)) {
                     XCTAssertEqual(got, want, "\(name), \(path)")
                 }
             }
         }
+    }
+
+    func testBothBFloat16ConvolutionsEqualFloat64Exactly() throws {
+        Runtime.manualSeed(5)
+        try assertEqualFloat64Exactly(geometries, autocast: true, force: Runtime.forceTrainingConvolutionAsProducts)
     }
 
     /// Only bfloat16 convolutions that record a weight gradient take the bfloat16 products: float32 ones (their own
@@ -105,9 +114,7 @@ final class ConvolutionAsProductsTests: IsolatedTestCase {
     /// 32) as float32 products, forced on and off, against libtorch's float64 convolution: exact, as above (float32's
     /// 24-bit significand holds every sum).
     func testShortFloat32ConvolutionsAsProductsEqualFloat64Exactly() throws {
-        defer { Runtime.forceFloat32TrainingConvolutionAsProducts(nil) }
         Runtime.manualSeed(6)
-        let names = ["output", "input gradient", "weight gradient", "bias gradient"]
         let short = [
             // The narrow planes' stride-2 layers: 16 channels × 3 taps, 5 rows of 4 (20 positions per window).
             Geometry(input: [2, 16, 9, 4], outputs: 4, kernel: (3, 1), stride: (2, 1), padding: (1, 0)),
@@ -116,28 +123,10 @@ final class ConvolutionAsProductsTests: IsolatedTestCase {
             // 160 positions (40 rows of 4), the most that takes the products.
             Geometry(input: [1, 11, 80, 4], outputs: 5, kernel: (3, 1), stride: (2, 1), padding: (1, 0)),
         ]
-        for g in short {
-            let weightShape = [g.outputs, g.input[1], g.kernel.0, g.kernel.1]
-            let operands = [try integers(g.input, .float32), try integers(weightShape, .float32)]
-                + (g.bias ? [try integers([g.outputs], .float32)] : [])
-            let rows = (g.input[2] + 2 * g.padding.0 - g.kernel.0) / g.stride.0 + 1
-            let columns = (g.input[3] + 2 * g.padding.1 - g.kernel.1) / g.stride.1 + 1
-            let upstream = try integers([g.input[0], g.outputs, rows, columns], .float32)
-            let reference = try convolve(g, operands, upstream: upstream, dtype: .float64, autocast: false)
-            XCTAssertGreaterThan(reference.values[2].map(Swift.abs).max() ?? 0, 2, "a weight gradient sums several products")
-            for products in [true, false] {
-                Runtime.forceFloat32TrainingConvolutionAsProducts(products)
-                let path = "float32 \(products ? "matrix products" : "libtorch's convolution"), input \(g.input), kernel \(g.kernel)"
-                let ours = try convolve(g, operands, upstream: upstream, dtype: .float32, autocast: false)
-                XCTAssertEqual(ours.node?.contains("Conv2dAsProducts"), products, "\(path): made by \(ours.node ?? "nothing")")
-                for (name, (got, want)) in zip(names, zip(ours.values, reference.values)) {
-                    XCTAssertEqual(got, want, "\(name), \(path)")
-                }
-            }
-        }
+        try assertEqualFloat64Exactly(short, autocast: false, force: Runtime.forceFloat32TrainingConvolutionAsProducts)
     }
 
-    /// Forced on, the float32 products still take only float32 convolutions deep enough and short enough: 161
+    /// Forced on, the float32 products still take only float32 convolutions deep enough and short enough: 164 or 280
     /// positions, a depth of 30, float64 operands, or no gradient recording keep libtorch's.
     func testOnlyShortDeepFloat32TrainingConvolutionsTakeTheFloat32Products() throws {
         defer { Runtime.forceFloat32TrainingConvolutionAsProducts(nil) }
