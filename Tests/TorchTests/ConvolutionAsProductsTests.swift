@@ -148,24 +148,34 @@ final class ConvolutionAsProductsTests: IsolatedTestCase {
         XCTAssertFalse(made(try Functional.conv2d(x, weight: w, bias: nil, stride: (2, 1), padding: (1, 0))), "41 rows of 4: 164 positions")
     }
 
+    /// The instruction set oneDNN is capped to by `ONEDNN_MAX_CPU_ISA` or `DNNL_MAX_CPU_ISA`, upper-cased; nil uncapped.
+    private var oneDNNCap: String? {
+        let environment = ProcessInfo.processInfo.environment
+        return (environment["ONEDNN_MAX_CPU_ISA"] ?? environment["DNNL_MAX_CPU_ISA"])?.uppercased()
+    }
+
+    /// Forcing through `force` makes `read` answer `products`, then `onednn`; nil puts the CPU's choice back.
+    private func assertForcing(reads read: () -> String, through force: (Bool?) -> Void) {
+        defer { force(nil) }
+        force(true)
+        XCTAssertEqual(read(), "products")
+        force(false)
+        XCTAssertEqual(read(), "onednn")
+    }
+
     /// The float32 products are the default exactly where oneDNN runs AVX2 kernels and not AVX-512 ones (`avx2` and
     /// not `avx512_core`), read from the CPU's flags and oneDNN's cap (`ONEDNN_MAX_CPU_ISA`/`DNNL_MAX_CPU_ISA`).
     func testTheFloat32ProductsAreTheDefaultWhereOneDNNRunsAVX2Only() throws {
         Runtime.forceFloat32TrainingConvolutionAsProducts(nil)
         let flags = CPUInfoFlags.current ?? []
-        let environment = ProcessInfo.processInfo.environment
-        let cap = (environment["ONEDNN_MAX_CPU_ISA"] ?? environment["DNNL_MAX_CPU_ISA"])?.uppercased()
+        let cap = oneDNNCap
         let belowAVX2 = ["SSE41", "AVX"].contains(cap ?? "")
         let belowAVX512 = belowAVX2 || ["AVX2", "AVX2_VNNI"].contains(cap ?? "")
         let avx2 = flags.isSuperset(of: ["avx2", "fma"]) && !belowAVX2
         let avx512 = flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"]) && !belowAVX512
         let expected = Runtime.recurrentMatmulLibrary == "onednn" && avx2 && !avx512 ? "products" : "onednn"
         XCTAssertEqual(Runtime.float32TrainingConvolution, expected, "CPU flags: \(flags.filter { $0.hasPrefix("avx") }.sorted()), cap \(cap ?? "none")")
-        Runtime.forceFloat32TrainingConvolutionAsProducts(true)
-        XCTAssertEqual(Runtime.float32TrainingConvolution, "products")
-        Runtime.forceFloat32TrainingConvolutionAsProducts(false)
-        XCTAssertEqual(Runtime.float32TrainingConvolution, "onednn")
-        Runtime.forceFloat32TrainingConvolutionAsProducts(nil)
+        assertForcing(reads: { Runtime.float32TrainingConvolution }, through: Runtime.forceFloat32TrainingConvolutionAsProducts)
     }
 
     /// The products are the default exactly where oneDNN runs AMX kernels (its `avx512_core_amx`: AVX-512 BF16 and
@@ -175,15 +185,10 @@ final class ConvolutionAsProductsTests: IsolatedTestCase {
         Runtime.forceTrainingConvolutionAsProducts(nil)
         let flags = CPUInfoFlags.current ?? []
         let amx = flags.isSuperset(of: ["avx512_bf16", "amx_tile", "amx_int8", "amx_bf16"])
-        let environment = ProcessInfo.processInfo.environment
-        let cap = (environment["ONEDNN_MAX_CPU_ISA"] ?? environment["DNNL_MAX_CPU_ISA"])?.uppercased()
+        let cap = oneDNNCap
         let capped = cap.map { !["ALL", "AVX512_CORE_AMX"].contains($0) } ?? false
         let expected = Runtime.recurrentMatmulLibrary == "onednn" && amx && !capped ? "products" : "onednn"
         XCTAssertEqual(Runtime.trainingConvolution, expected, "CPU flags: \(flags.filter { $0.hasPrefix("amx") || $0.hasPrefix("avx512_bf") }.sorted())")
-        Runtime.forceTrainingConvolutionAsProducts(true)
-        XCTAssertEqual(Runtime.trainingConvolution, "products")
-        Runtime.forceTrainingConvolutionAsProducts(false)
-        XCTAssertEqual(Runtime.trainingConvolution, "onednn")
-        Runtime.forceTrainingConvolutionAsProducts(nil)
+        assertForcing(reads: { Runtime.trainingConvolution }, through: Runtime.forceTrainingConvolutionAsProducts)
     }
 }
