@@ -1,5 +1,6 @@
 // ctorch::conv2d (ctorch_convolution.h): libtorch's 2-D convolution, or, for bfloat16 training where oneDNN runs AMX
-// kernels, the same convolution as AMX matrix products over the input's kernel-tap columns.
+// kernels and for float32 training of short outputs where it runs AVX2 ones, the same convolution as matrix products
+// over the input's kernel-tap columns.
 #include "ctorch_convolution.h"
 #include "ctorch_gemm.h"
 #include "ctorch_internal.h"

@@ -1,5 +1,6 @@
-// 2-D convolution as matrix products for bfloat16 training where oneDNN runs AMX kernels (ctorch_convolution.cpp): a
-// private C++ header, not part of the module the Swift side imports.
+// 2-D convolution as matrix products for bfloat16 training where oneDNN runs AMX kernels, and for float32 training
+// of short outputs where it runs AVX2 ones (ctorch_convolution.cpp): a private C++ header, not part of the module the
+// Swift side imports.
 #pragma once
 
 #include <ATen/ATen.h>
